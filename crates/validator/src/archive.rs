@@ -1,0 +1,165 @@
+//! Reads a ZIP archive into a [`Package`] without trusting its headers: every entry is
+//! inflated under the per-entry, total and ratio limits, and reading stops the moment a limit
+//! is crossed, so a hostile archive costs at most the configured budget.
+
+use crate::catalog as rules;
+use crate::diag::{Findings, Loc};
+use crate::options::Limits;
+use crate::package::{Intake, Package};
+use std::io::{Cursor, Read};
+use zip::CompressionMethod;
+use zip::ZipReadOptions;
+use zip::unstable::read::ZipIterable;
+
+/// Reads an archive. Returns `None` when it cannot be read at all (the reason is raised).
+pub(crate) fn read(bytes: &[u8], limits: &Limits, out: &mut Findings) -> Option<Package> {
+    if bytes.len() as u64 > limits.max_archive_bytes {
+        out.add(
+            &rules::ARCHIVE_TOO_LARGE,
+            Loc::package(),
+            &[("size", &bytes.len()), ("limit", &limits.max_archive_bytes)],
+        );
+        return None;
+    }
+    if !bytes.starts_with(b"PK") {
+        let what = if bytes.is_empty() {
+            "the file is empty".to_string()
+        } else {
+            "it does not start with a ZIP signature".to_string()
+        };
+        out.add(&rules::ARCHIVE_NOT_ZIP, Loc::package(), &[("detail", &what)]);
+        return None;
+    }
+    let mut archive = match ZipIterable::try_new(Cursor::new(bytes), Default::default()) {
+        Ok(a) => a,
+        Err(e) => {
+            out.add(&rules::ARCHIVE_CORRUPT, Loc::package(), &[("detail", &e)]);
+            return None;
+        }
+    };
+    if archive.len() > limits.max_entries {
+        out.add(
+            &rules::ARCHIVE_TOO_MANY_ENTRIES,
+            Loc::package(),
+            &[("count", &archive.len()), ("limit", &limits.max_entries)],
+        );
+        return None;
+    }
+    let mut intake = Intake::new(limits);
+    let mut body = Cursor::new(bytes);
+    let entries = match archive.files() {
+        Ok(e) => e,
+        Err(e) => {
+            out.add(&rules::ARCHIVE_CORRUPT, Loc::package(), &[("detail", &e)]);
+            return None;
+        }
+    };
+    while let Some(next) = entries.next() {
+        if intake.exhausted {
+            break;
+        }
+        let entry = match next {
+            Ok(entry) => entry,
+            Err(e) => {
+                out.add(&rules::ARCHIVE_CORRUPT, Loc::package(), &[("detail", &e)]);
+                break;
+            }
+        };
+        let raw = entry.name_raw();
+        let Ok(name) = std::str::from_utf8(raw) else {
+            let shown = String::from_utf8_lossy(raw).to_string();
+            out.add(
+                &rules::ARCHIVE_NON_UTF8_NAME,
+                Loc::file(shown.clone()),
+                &[("path", &shown)],
+            );
+            continue;
+        };
+        let name = name.to_string();
+        let is_dir = entry.is_dir();
+        let Some(path) = intake.admit_name(&name, is_dir, out) else {
+            continue;
+        };
+        if entry.is_symlink() {
+            out.add(&rules::ARCHIVE_SYMLINK, Loc::file(path.clone()), &[("path", &path)]);
+            continue;
+        }
+        if entry.encrypted() {
+            out.add(&rules::ARCHIVE_ENCRYPTED_ENTRY, Loc::file(path.clone()), &[("path", &path)]);
+            continue;
+        }
+        let method = entry.compression();
+        if !matches!(method, CompressionMethod::Stored | CompressionMethod::Deflated) {
+            out.add(
+                &rules::ARCHIVE_UNSUPPORTED_COMPRESSION,
+                Loc::file(path.clone()),
+                &[("path", &path), ("method", &method)],
+            );
+            continue;
+        }
+        let compressed = entry.compressed_size();
+        let budget = intake.budget();
+        if entry.size() > budget {
+            intake.over_budget(&path, out);
+            continue;
+        }
+        let file = match entry.with_reader(&mut body, ZipReadOptions::new()) {
+            Ok(f) => f,
+            Err(e) => {
+                out.add(
+                    &rules::ARCHIVE_CORRUPT_ENTRY,
+                    Loc::file(path.clone()),
+                    &[("path", &path), ("detail", &e)],
+                );
+                continue;
+            }
+        };
+        match inflate(file, budget, compressed, limits) {
+            Ok(data) => intake.store(path, data),
+            Err(Inflate::OverBudget) => intake.over_budget(&path, out),
+            Err(Inflate::Ratio(ratio)) => out.add(
+                &rules::ARCHIVE_RATIO_EXCEEDED,
+                Loc::file(path.clone()),
+                &[("path", &path), ("ratio", &ratio), ("limit", &limits.max_ratio)],
+            ),
+            Err(Inflate::Broken(e)) => out.add(
+                &rules::ARCHIVE_CORRUPT_ENTRY,
+                Loc::file(path.clone()),
+                &[("path", &path), ("detail", &e)],
+            ),
+        }
+    }
+    Some(intake.finish())
+}
+
+enum Inflate {
+    OverBudget,
+    Ratio(u64),
+    Broken(std::io::Error),
+}
+
+/// Inflates one entry in chunks, stopping as soon as it is over the budget or, past the ratio
+/// threshold, more than `max_ratio` times its compressed size.
+fn inflate(mut file: impl Read, budget: u64, compressed: u64, limits: &Limits) -> Result<Vec<u8>, Inflate> {
+    let ratio_cap = limits
+        .ratio_threshold
+        .max(compressed.max(1).saturating_mul(limits.max_ratio));
+    let mut data = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => return Err(Inflate::Broken(e)),
+        };
+        data.extend_from_slice(&chunk[..n]);
+        let len = data.len() as u64;
+        if len > budget {
+            return Err(Inflate::OverBudget);
+        }
+        if len > ratio_cap {
+            return Err(Inflate::Ratio(len / compressed.max(1)));
+        }
+    }
+    Ok(data)
+}

@@ -1,0 +1,87 @@
+//! The state one validation pass shares between checks: the package, the options, the parsed
+//! manifest and i18n files, and the findings raised so far.
+
+use crate::diag::Findings;
+use crate::json::JsonDoc;
+use crate::options::Options;
+use crate::package::Package;
+use std::collections::BTreeMap;
+
+/// What every check reads and writes.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    /// The files.
+    pub package: &'a Package,
+    /// Profile, limits, locales, integration.
+    pub options: &'a Options<'a>,
+    /// `manifest.json`, once parsed.
+    pub manifest: Option<JsonDoc>,
+    /// `i18n/<locale>.json` by locale, once parsed.
+    pub i18n: BTreeMap<String, JsonDoc>,
+    /// Findings so far.
+    pub out: Findings,
+}
+
+impl<'a> Ctx<'a> {
+    /// Starts a pass.
+    pub fn new(package: &'a Package, options: &'a Options<'a>, out: Findings) -> Self {
+        Ctx {
+            package,
+            options,
+            manifest: None,
+            i18n: BTreeMap::new(),
+            out,
+        }
+    }
+
+    /// A text file's content: UTF-8, without a BOM. `None` when absent or not UTF-8 (the
+    /// encoding check reports that once).
+    pub fn text(&self, path: &str) -> Option<&'a str> {
+        let bytes = self.package.get(path)?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        std::str::from_utf8(bytes).ok()
+    }
+
+    /// The locales the manifest declares (valid strings only, in order).
+    pub fn locales(&self) -> Vec<String> {
+        self.manifest
+            .as_ref()
+            .and_then(|m| m.get("/widget/locale"))
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The locations the manifest declares (valid strings only, in order).
+    pub fn locations(&self) -> Vec<String> {
+        self.manifest
+            .as_ref()
+            .and_then(|m| m.get("/locations"))
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether the manifest declares a location, with or without a `-0`/`-1` suffix.
+    pub fn has_location(&self, area: &str) -> bool {
+        self.locations()
+            .iter()
+            .any(|l| l == area || l.strip_suffix("-0").or(l.strip_suffix("-1")) == Some(area))
+    }
+}
+
+/// Whether a path is a text file by its extension.
+pub fn is_text_file(path: &str) -> bool {
+    matches!(
+        crate::paths::extension(path).as_deref(),
+        Some("js" | "mjs" | "css" | "json" | "twig" | "html" | "htm" | "md" | "txt" | "svg" | "xml" | "tpl")
+    )
+}

@@ -1,0 +1,208 @@
+//! Findings and the report: what a check raises (a rule, a place, arguments) and what the
+//! caller receives (every finding resolved to a severity and a message in one language).
+
+use crate::catalog::{self, Rule};
+use crate::options::{Lang, Profile};
+use serde::{Deserialize, Serialize};
+use std::fmt::Display;
+
+/// How serious a finding is under the chosen profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never blocks.
+    Info,
+    /// Looks wrong; does not block under this profile.
+    Warning,
+    /// Blocks the upload or the submission.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Where a finding is: a file, and inside it a JSON pointer and/or a line and column
+/// (1-based; the column counts Unicode characters).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loc {
+    /// Path inside the package, `/`-separated, no leading slash.
+    pub file: Option<String>,
+    /// JSON pointer into the file (RFC 6901), for JSON files.
+    pub pointer: Option<String>,
+    /// 1-based line.
+    pub line: Option<u32>,
+    /// 1-based column, in characters.
+    pub column: Option<u32>,
+}
+
+impl Loc {
+    /// The package as a whole.
+    pub fn package() -> Loc {
+        Loc::default()
+    }
+
+    /// A whole file.
+    pub fn file(file: impl Into<String>) -> Loc {
+        Loc {
+            file: Some(file.into()),
+            ..Loc::default()
+        }
+    }
+
+    /// A position in a file.
+    pub fn at(file: impl Into<String>, line: u32, column: u32) -> Loc {
+        Loc {
+            file: Some(file.into()),
+            line: Some(line),
+            column: Some(column),
+            pointer: None,
+        }
+    }
+}
+
+/// A finding as a check raises it, before it is put into a language.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The rule it breaks.
+    pub rule: &'static Rule,
+    /// Where.
+    pub loc: Loc,
+    /// Values for the message and hint placeholders.
+    pub args: Vec<(&'static str, String)>,
+}
+
+/// Collects findings during one validation pass.
+#[derive(Debug, Default)]
+pub struct Findings {
+    items: Vec<Finding>,
+}
+
+impl Findings {
+    /// Raises a finding.
+    pub fn add(&mut self, rule: &'static Rule, loc: Loc, args: &[(&'static str, &dyn Display)]) {
+        self.items.push(Finding {
+            rule,
+            loc,
+            args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        });
+    }
+
+    /// Everything raised so far.
+    pub fn items(&self) -> &[Finding] {
+        &self.items
+    }
+
+    /// Whether a rule has been raised.
+    pub fn has(&self, rule: &'static Rule) -> bool {
+        self.items.iter().any(|f| std::ptr::eq(f.rule, rule))
+    }
+
+    /// Resolves severities and messages into a report.
+    pub fn into_report(self, profile: Profile, lang: Lang) -> Report {
+        let mut diagnostics: Vec<Diagnostic> = self
+            .items
+            .into_iter()
+            .map(|f| Diagnostic {
+                code: f.rule.code.to_string(),
+                severity: f.rule.severity(profile),
+                message: catalog::fill(f.rule.message.get(lang), &f.args),
+                file: f.loc.file,
+                pointer: f.loc.pointer,
+                line: f.loc.line,
+                column: f.loc.column,
+                hint: catalog::fill(f.rule.hint.get(lang), &f.args),
+            })
+            .collect();
+        // Package-wide findings first, then by file and position; the sort is stable, so
+        // findings at one place keep the order the checks raised them in.
+        diagnostics.sort_by(|a, b| {
+            (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column))
+        });
+        diagnostics.dedup();
+        Report::new(profile, diagnostics)
+    }
+}
+
+/// One finding in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Stable rule code, such as `manifest.missing_field`.
+    pub code: String,
+    /// Severity under the report's profile.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// The file, when the finding is about one.
+    pub file: Option<String>,
+    /// JSON pointer into the file, for JSON files.
+    pub pointer: Option<String>,
+    /// 1-based line.
+    pub line: Option<u32>,
+    /// 1-based column, in characters.
+    pub column: Option<u32>,
+    /// How to fix it.
+    pub hint: String,
+}
+
+/// Which validator produced a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidatorInfo {
+    /// The validator's version.
+    pub version: String,
+    /// SHA-256 of the rule set (codes, severities, texts, default limits).
+    pub rules_hash: String,
+}
+
+/// The result of validating one package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// Which validator produced it.
+    pub validator: ValidatorInfo,
+    /// The profile that decided severities.
+    pub profile: Profile,
+    /// No finding is an error.
+    pub valid: bool,
+    /// How many findings are errors.
+    pub errors: usize,
+    /// How many findings are warnings.
+    pub warnings: usize,
+    /// Every finding.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    fn new(profile: Profile, diagnostics: Vec<Diagnostic>) -> Report {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        Report {
+            validator: ValidatorInfo {
+                version: crate::VERSION.to_string(),
+                rules_hash: catalog::rules_hash().to_string(),
+            },
+            profile,
+            valid: errors == 0,
+            errors,
+            warnings,
+            diagnostics,
+        }
+    }
+
+    /// The codes of all findings, in report order (handy in tests).
+    pub fn codes(&self) -> Vec<&str> {
+        self.diagnostics.iter().map(|d| d.code.as_str()).collect()
+    }
+}

@@ -1,0 +1,343 @@
+//! JSON files with positions: parses manifest and i18n files, knows where every value and key
+//! starts (so a finding at `/widget/locale/1` gets a real line and column), refuses nesting
+//! past the limit before any recursive parser sees it, and finds duplicate keys, which
+//! `serde_json` would silently collapse.
+
+use crate::catalog as rules;
+use crate::diag::{Findings, Loc};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// A parsed JSON file and the positions of its values.
+#[derive(Debug)]
+pub struct JsonDoc {
+    /// The file's path in the package.
+    pub file: String,
+    /// The parsed value.
+    pub value: Value,
+    positions: HashMap<String, Pos>,
+    lines: LineIndex,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pos {
+    key: Option<usize>,
+    value: usize,
+}
+
+impl JsonDoc {
+    /// Parses `text` (already known to be UTF-8, BOM removed). Raises syntax, depth and
+    /// duplicate-key findings; returns `None` when there is no value to check further.
+    pub fn parse(file: &str, text: &str, max_depth: usize, out: &mut Findings) -> Option<JsonDoc> {
+        let lines = LineIndex::new(text);
+        let scan = scan(text, max_depth);
+        if let Some(offset) = scan.too_deep_at {
+            let (line, column) = lines.position(offset);
+            out.add(
+                &rules::JSON_TOO_DEEP,
+                Loc::at(file, line, column),
+                &[("file", &file), ("limit", &max_depth)],
+            );
+            return None;
+        }
+        let value: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                let detail = strip_position(&e.to_string());
+                let loc = if e.line() > 0 {
+                    Loc::at(file, e.line() as u32, e.column().max(1) as u32)
+                } else {
+                    Loc::file(file)
+                };
+                out.add(&rules::JSON_SYNTAX, loc, &[("file", &file), ("detail", &detail)]);
+                return None;
+            }
+        };
+        let doc = JsonDoc {
+            file: file.to_string(),
+            value,
+            positions: scan.positions,
+            lines,
+        };
+        for (pointer, offset) in scan.duplicates {
+            let (line, column) = doc.lines.position(offset);
+            let key = pointer.rsplit('/').next().map(unescape).unwrap_or_default();
+            out.add(
+                &rules::JSON_DUPLICATE_KEY,
+                Loc {
+                    file: Some(file.to_string()),
+                    pointer: Some(pointer.clone()),
+                    line: Some(line),
+                    column: Some(column),
+                },
+                &[("key", &key), ("file", &file)],
+            );
+        }
+        Some(doc)
+    }
+
+    /// Where the value at `pointer` starts; the nearest existing parent when it is absent.
+    pub fn loc(&self, pointer: &str) -> Loc {
+        self.loc_with(pointer, false)
+    }
+
+    /// Where the key of the member at `pointer` starts (for findings about the key itself).
+    pub fn key_loc(&self, pointer: &str) -> Loc {
+        self.loc_with(pointer, true)
+    }
+
+    fn loc_with(&self, pointer: &str, key: bool) -> Loc {
+        let mut probe = pointer;
+        let pos = loop {
+            if let Some(p) = self.positions.get(probe) {
+                break Some(p);
+            }
+            match probe.rfind('/') {
+                Some(i) => probe = &probe[..i],
+                None => break None,
+            }
+        };
+        let mut loc = Loc::file(self.file.clone());
+        loc.pointer = Some(pointer.to_string());
+        if let Some(p) = pos {
+            let offset = if key { p.key.unwrap_or(p.value) } else { p.value };
+            let (line, column) = self.lines.position(offset);
+            loc.line = Some(line);
+            loc.column = Some(column);
+        }
+        loc
+    }
+
+    /// The value at a pointer.
+    pub fn get(&self, pointer: &str) -> Option<&Value> {
+        self.value.pointer(pointer)
+    }
+}
+
+/// Escapes a key for use in a JSON pointer (RFC 6901).
+pub fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Undoes [`escape`].
+pub fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Line starts, for turning byte offsets into 1-based line and character column.
+#[derive(Debug)]
+struct LineIndex {
+    starts: Vec<usize>,
+    text: String,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex {
+            starts,
+            text: text.to_string(),
+        }
+    }
+
+    fn position(&self, offset: usize) -> (u32, u32) {
+        let text = self.text.as_str();
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let end = offset.min(text.len());
+        let column = text
+            .get(start..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(end.saturating_sub(start));
+        (line as u32, column as u32 + 1)
+    }
+}
+
+#[derive(Default)]
+struct Scan {
+    positions: HashMap<String, Pos>,
+    duplicates: Vec<(String, usize)>,
+    too_deep_at: Option<usize>,
+}
+
+enum Frame {
+    Object { pointer: String, keys: Vec<String> },
+    Array { pointer: String, index: usize },
+}
+
+/// One pass over the text, iterative (no recursion, whatever the nesting), that records the
+/// start of every value and key by pointer. It trusts nothing: on text that is not JSON it
+/// simply stops, and `serde_json` reports the syntax error.
+fn scan(text: &str, max_depth: usize) -> Scan {
+    let b = text.as_bytes();
+    let mut out = Scan::default();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    // The pointer and key offset of the value about to be read.
+    let mut pending: Option<(String, Option<usize>)> = Some((String::new(), None));
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // Inside an object with no value pending, the next token is a key or a `}`.
+        if pending.is_none()
+            && let Some(Frame::Object { pointer, keys }) = stack.last_mut()
+        {
+            if c == b'}' {
+                stack.pop();
+                i += 1;
+                continue;
+            }
+            if c != b'"' {
+                return out;
+            }
+            let Some(end) = string_end(b, i) else { return out };
+            let key: String = serde_json::from_str(&text[i..end]).unwrap_or_default();
+            let child = format!("{pointer}/{}", escape(&key));
+            if keys.contains(&key) {
+                out.duplicates.push((child.clone(), i));
+            } else {
+                keys.push(key);
+            }
+            pending = Some((child, Some(i)));
+            i = end;
+            continue;
+        }
+        if pending.is_none() {
+            match stack.last_mut() {
+                Some(Frame::Array { pointer, index }) => {
+                    if c == b']' {
+                        stack.pop();
+                        i += 1;
+                        continue;
+                    }
+                    pending = Some((format!("{pointer}/{index}"), None));
+                    *index += 1;
+                }
+                _ => return out,
+            }
+        }
+        let Some((pointer, key)) = pending.take() else {
+            return out;
+        };
+        out.positions
+            .entry(pointer.clone())
+            .or_insert(Pos { key, value: i });
+        match c {
+            b'{' | b'[' => {
+                if stack.len() >= max_depth {
+                    out.too_deep_at = Some(i);
+                    return out;
+                }
+                stack.push(if c == b'{' {
+                    Frame::Object {
+                        pointer,
+                        keys: Vec::new(),
+                    }
+                } else {
+                    Frame::Array { pointer, index: 0 }
+                });
+                i += 1;
+            }
+            b'"' => {
+                let Some(end) = string_end(b, i) else { return out };
+                i = end;
+            }
+            _ => {
+                while i < b.len() && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                {
+                    i += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The offset just past the closing quote of the string starting at `start`.
+fn string_end(b: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> (Option<JsonDoc>, Findings) {
+        let mut f = Findings::default();
+        let d = JsonDoc::parse("manifest.json", text, 64, &mut f);
+        (d, f)
+    }
+
+    #[test]
+    fn positions_of_values_and_keys() {
+        let text = "{\n  \"widget\": {\n    \"locale\": [\"ru\", \"en\"],\n    \"a/b\": 1\n  }\n}\n";
+        let (d, f) = doc(text);
+        let d = d.unwrap();
+        assert!(f.items().is_empty());
+        let l = d.loc("/widget/locale/1");
+        assert_eq!((l.line, l.column), (Some(3), Some(22)));
+        let k = d.key_loc("/widget/locale");
+        assert_eq!((k.line, k.column), (Some(3), Some(5)));
+        let e = d.key_loc("/widget/a~1b");
+        assert_eq!((e.line, e.column), (Some(4), Some(5)));
+        // An absent member points at its nearest parent.
+        let m = d.loc("/widget/name");
+        assert_eq!((m.line, m.column), (Some(2), Some(13)));
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let (d, _) = doc("{\"имя\": \"значение\", \"x\": 1}");
+        let l = d.unwrap().loc("/x");
+        assert_eq!(l.column, Some(26));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found() {
+        let (_, f) = doc("{\"a\": 1,\n \"a\": 2}");
+        assert_eq!(f.items().len(), 1);
+        assert_eq!(f.items()[0].rule.code, "json.duplicate_key");
+        assert_eq!(f.items()[0].loc.line, Some(2));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_recursion() {
+        let text = "[".repeat(10_000) + &"]".repeat(10_000);
+        let (d, f) = doc(&text);
+        assert!(d.is_none());
+        assert_eq!(f.items()[0].rule.code, "json.too_deep");
+        assert_eq!(f.items()[0].loc.column, Some(65));
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let (d, f) = doc("{\n  \"a\": 1,\n  \"b\": }\n");
+        assert!(d.is_none());
+        let item = &f.items()[0];
+        assert_eq!(item.rule.code, "json.syntax");
+        assert_eq!(item.loc.line, Some(3));
+        assert!(item.args[1].1.contains("expected value"), "{:?}", item.args);
+    }
+}

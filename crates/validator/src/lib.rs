@@ -1,0 +1,99 @@
+//! # widgetry-validator
+//!
+//! Reads an amoCRM / Kommo widget package (`widget.zip`, or the files of a widget folder)
+//! and says, completely and precisely, what is wrong with it. Pure: no I/O beyond the bytes
+//! handed to it, no threads, no global state but the rule catalogue.
+//!
+//! ```
+//! use widgetry_validator::{validate, Input, Options};
+//! let report = validate(Input::Zip(b"not a zip"), &Options::default());
+//! assert!(!report.valid);
+//! assert_eq!(report.codes(), ["archive.not_zip"]);
+//! ```
+//!
+//! Every finding carries a stable code from [`catalog`], a severity decided by the
+//! [`Profile`], a message and hint in the chosen [`Lang`], and its place: file, JSON pointer,
+//! line and column. All findings are collected in one pass.
+
+#![deny(missing_docs)]
+
+mod archive;
+pub mod catalog;
+mod context;
+mod css;
+pub mod diag;
+mod i18n;
+mod images;
+pub mod json;
+mod listing;
+mod manifest;
+pub mod options;
+pub mod package;
+pub mod paths;
+mod script;
+mod text;
+
+pub use context::Ctx;
+pub use diag::{Diagnostic, Finding, Findings, Loc, Report, Severity, ValidatorInfo};
+pub use options::{IntegrationContext, Lang, Limits, Options, Profile, Scheme};
+pub use package::Package;
+
+/// The validator's version, carried in every report.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What to validate.
+#[derive(Debug, Clone)]
+pub enum Input<'a> {
+    /// The bytes of a `widget.zip`.
+    Zip(&'a [u8]),
+    /// The files of a widget folder, by relative `/`-separated path, as the CLI read them.
+    Files(Vec<(String, Vec<u8>)>),
+}
+
+/// A report and the package it judged (empty when the archive could not be read).
+#[derive(Debug)]
+pub struct Checked {
+    /// The findings.
+    pub report: Report,
+    /// The files, for showing source lines beside findings.
+    pub package: Package,
+}
+
+/// Validates a package and returns the report.
+pub fn validate(input: Input<'_>, options: &Options<'_>) -> Report {
+    check(input, options).report
+}
+
+/// Validates a package and returns the report together with the files it read.
+pub fn check(input: Input<'_>, options: &Options<'_>) -> Checked {
+    let mut out = Findings::default();
+    let package = match input {
+        Input::Zip(bytes) => archive::read(bytes, &options.limits, &mut out),
+        Input::Files(files) => Some(package::from_files(files, &options.limits, &mut out)),
+    };
+    let Some(mut package) = package else {
+        return Checked {
+            report: out.into_report(options.profile, options.lang),
+            package: Package::default(),
+        };
+    };
+    if let Some(folder) = package.wrapping_folder() {
+        out.add(
+            &catalog::ARCHIVE_WRAPPED_FOLDER,
+            Loc::file(format!("{folder}/manifest.json")),
+            &[("folder", &folder)],
+        );
+        package = package.strip_folder(&folder);
+    }
+    let mut ctx = Ctx::new(&package, options, out);
+    text::check_encoding(&mut ctx);
+    manifest::check(&mut ctx);
+    i18n::check(&mut ctx);
+    images::check(&mut ctx);
+    script::check(&mut ctx);
+    css::check(&mut ctx);
+    text::check_content(&mut ctx);
+    listing::check(&mut ctx);
+    let report = ctx.out.into_report(options.profile, options.lang);
+    Checked { report, package }
+}

@@ -1,0 +1,116 @@
+//! Entry names: which are safe, their normal form, and the key under which two names count
+//! as the same file on a case-insensitive or Unicode-normalising file system.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Why an entry name is unsafe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathProblem {
+    /// Nothing left after normalisation.
+    Empty,
+    /// Starts with `/`, or with a drive letter such as `C:`.
+    Absolute,
+    /// Has a `..` segment.
+    Traversal,
+    /// Uses `\` as a separator.
+    Backslash,
+    /// Has NUL or another control character.
+    ControlChar,
+}
+
+/// Checks an entry name and returns its normal form: `/`-separated, without `.` and empty
+/// segments, without a trailing slash.
+pub fn normalize(name: &str) -> Result<String, PathProblem> {
+    if name.chars().any(|c| c.is_control()) {
+        return Err(PathProblem::ControlChar);
+    }
+    if name.contains('\\') {
+        return Err(PathProblem::Backslash);
+    }
+    if name.starts_with('/') || has_drive_letter(name) {
+        return Err(PathProblem::Absolute);
+    }
+    let mut parts = Vec::new();
+    for segment in name.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return Err(PathProblem::Traversal),
+            s => parts.push(s),
+        }
+    }
+    if parts.is_empty() {
+        return Err(PathProblem::Empty);
+    }
+    Ok(parts.join("/"))
+}
+
+fn has_drive_letter(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':'
+}
+
+/// The key under which two names collide: Unicode NFC, then lowercase.
+pub fn collision_key(normal: &str) -> String {
+    normal.nfc().collect::<String>().to_lowercase()
+}
+
+/// The last segment of a path.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The extension of a path, lowercase, without the dot.
+pub fn extension(path: &str) -> Option<String> {
+    let name = file_name(path);
+    let (stem, ext) = name.rsplit_once('.')?;
+    (!stem.is_empty()).then(|| ext.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn examples() {
+        assert_eq!(normalize("a/./b//c.js").as_deref(), Ok("a/b/c.js"));
+        assert_eq!(normalize("images/"), Ok("images".into()));
+        assert_eq!(normalize("../x"), Err(PathProblem::Traversal));
+        assert_eq!(normalize("a/../../x"), Err(PathProblem::Traversal));
+        assert_eq!(normalize("/etc/passwd"), Err(PathProblem::Absolute));
+        assert_eq!(normalize("C:/x"), Err(PathProblem::Absolute));
+        assert_eq!(normalize("a\\b"), Err(PathProblem::Backslash));
+        assert_eq!(normalize("a\0b"), Err(PathProblem::ControlChar));
+        assert_eq!(normalize("./"), Err(PathProblem::Empty));
+        assert_eq!(collision_key("Script.JS"), collision_key("script.js"));
+        assert_eq!(collision_key("caf\u{e9}"), collision_key("cafe\u{301}"));
+        assert_eq!(extension("images/logo.PNG").as_deref(), Some("png"));
+        assert_eq!(extension(".DS_Store"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn normal_forms_are_safe_and_stable(name in "[a-zA-Z0-9./\\\\:_\\x00-\\x1f\u{e9}-]{0,40}") {
+            if let Ok(n) = normalize(&name) {
+                prop_assert!(!n.is_empty());
+                prop_assert!(!n.starts_with('/'));
+                prop_assert!(!n.ends_with('/'));
+                prop_assert!(!n.contains('\\'));
+                prop_assert!(!n.chars().any(|c| c.is_control()));
+                prop_assert!(n.split('/').all(|s| !s.is_empty() && s != "." && s != ".."));
+                prop_assert_eq!(normalize(&n), Ok(n.clone()));
+            }
+        }
+
+        #[test]
+        fn any_parent_segment_is_refused(prefix in "[a-z/]{0,10}", suffix in "[a-z/]{0,10}") {
+            let name = format!("{prefix}/../{suffix}");
+            prop_assert!(normalize(&name).is_err());
+        }
+
+        #[test]
+        fn collision_key_ignores_case(name in "[a-zA-Z]{1,20}") {
+            prop_assert_eq!(collision_key(&name.to_uppercase()), collision_key(&name.to_lowercase()));
+        }
+    }
+}
