@@ -5,6 +5,7 @@
 
 use crate::catalog as rules;
 use crate::diag::{Findings, Loc};
+use crate::lines::LineIndex;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -17,6 +18,7 @@ pub struct JsonDoc {
     pub value: Value,
     positions: HashMap<String, Pos>,
     lines: LineIndex,
+    text: String,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +34,7 @@ impl JsonDoc {
         let lines = LineIndex::new(text);
         let scan = scan(text, max_depth);
         if let Some(offset) = scan.too_deep_at {
-            let (line, column) = lines.position(offset);
+            let (line, column) = lines.position(text, offset);
             out.add(
                 &rules::JSON_TOO_DEEP,
                 Loc::at(file, line, column),
@@ -58,9 +60,10 @@ impl JsonDoc {
             value,
             positions: scan.positions,
             lines,
+            text: text.to_string(),
         };
         for (pointer, offset) in scan.duplicates {
-            let (line, column) = doc.lines.position(offset);
+            let (line, column) = doc.lines.position(text, offset);
             let key = pointer.rsplit('/').next().map(unescape).unwrap_or_default();
             out.add(
                 &rules::JSON_DUPLICATE_KEY,
@@ -101,7 +104,7 @@ impl JsonDoc {
         loc.pointer = Some(pointer.to_string());
         if let Some(p) = pos {
             let offset = if key { p.key.unwrap_or(p.value) } else { p.value };
-            let (line, column) = self.lines.position(offset);
+            let (line, column) = self.lines.position(&self.text, offset);
             loc.line = Some(line);
             loc.column = Some(column);
         }
@@ -128,36 +131,6 @@ fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
-    }
-}
-
-/// Line starts, for turning byte offsets into 1-based line and character column.
-#[derive(Debug)]
-struct LineIndex {
-    starts: Vec<usize>,
-    text: String,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex {
-            starts,
-            text: text.to_string(),
-        }
-    }
-
-    fn position(&self, offset: usize) -> (u32, u32) {
-        let text = self.text.as_str();
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let end = offset.min(text.len());
-        let column = text
-            .get(start..end)
-            .map(|s| s.chars().count())
-            .unwrap_or(end.saturating_sub(start));
-        (line as u32, column as u32 + 1)
     }
 }
 

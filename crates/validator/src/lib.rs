@@ -25,6 +25,7 @@ pub mod diag;
 mod i18n;
 mod images;
 pub mod json;
+pub mod lines;
 mod listing;
 mod manifest;
 pub mod options;
