@@ -1,1 +1,60 @@
-fn main() {}
+//! `widgetry`: the integrator's command-line tool (and, later, the server).
+//!
+//! `main` parses the command line and hands each subcommand to its module under
+//! `commands/`. Exit codes: 0 success, 1 the package has errors, 2 usage or I/O error.
+
+mod commands;
+mod folder;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Widgetry: check, pack and publish amoCRM / Kommo widgets.
+#[derive(Debug, Parser)]
+#[command(name = "widgetry", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a widget folder or widget.zip and explain every problem.
+    Lint(commands::lint::Args),
+    /// Build a deterministic widget.zip from a widget folder.
+    Pack(commands::pack::Args),
+    /// Create a new widget folder that passes the checks.
+    Init(commands::init::Args),
+    /// List every rule the validator checks.
+    Rules(commands::rules::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Lint(args) => commands::lint::run(args),
+        Command::Pack(args) => commands::pack::run(args),
+        Command::Init(args) => commands::init::run(args),
+        Command::Rules(args) => commands::rules::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
