@@ -82,6 +82,18 @@ impl<'a> Ctx<'a> {
 pub fn is_text_file(path: &str) -> bool {
     matches!(
         crate::paths::extension(path).as_deref(),
-        Some("js" | "mjs" | "css" | "json" | "twig" | "html" | "htm" | "md" | "txt" | "svg" | "xml" | "tpl")
+        Some(
+            "js" | "mjs"
+                | "css"
+                | "json"
+                | "twig"
+                | "html"
+                | "htm"
+                | "md"
+                | "txt"
+                | "svg"
+                | "xml"
+                | "tpl"
+        )
     )
 }

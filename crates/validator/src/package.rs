@@ -82,7 +82,10 @@ impl Package {
 pub fn os_junk(path: &str) -> bool {
     path == "__MACOSX"
         || path.starts_with("__MACOSX/")
-        || matches!(paths::file_name(path), ".DS_Store" | "Thumbs.db" | "desktop.ini")
+        || matches!(
+            paths::file_name(path),
+            ".DS_Store" | "Thumbs.db" | "desktop.ini"
+        )
 }
 
 /// Whether a path names an archive inside the archive.
@@ -136,19 +139,25 @@ impl<'a> Intake<'a> {
             return None;
         }
         if os_junk(&normal) {
-            out.add(&rules::ARCHIVE_OS_JUNK, Loc::file(normal.clone()), &[("path", &normal)]);
-            return None;
-        }
-        if self.files.contains_key(&normal) {
             out.add(
-                &rules::ARCHIVE_DUPLICATE_ENTRY,
+                &rules::ARCHIVE_OS_JUNK,
                 Loc::file(normal.clone()),
                 &[("path", &normal)],
             );
             return None;
         }
+        // Every admitted name is keyed, whether or not its content is later stored, so a
+        // second copy of a refused entry is still a duplicate.
         let key = paths::collision_key(&normal);
         if let Some(other) = self.keys.get(&key) {
+            if *other == normal {
+                out.add(
+                    &rules::ARCHIVE_DUPLICATE_ENTRY,
+                    Loc::file(normal.clone()),
+                    &[("path", &normal)],
+                );
+                return None;
+            }
             out.add(
                 &rules::ARCHIVE_CASE_COLLISION,
                 Loc::file(normal.clone()),
@@ -170,9 +179,11 @@ impl<'a> Intake<'a> {
     /// How many more bytes the next entry may have before a limit is crossed: the smaller of
     /// the per-entry limit and what is left of the total.
     pub fn budget(&self) -> u64 {
-        self.limits
-            .max_entry_uncompressed
-            .min(self.limits.max_total_uncompressed.saturating_sub(self.total))
+        self.limits.max_entry_uncompressed.min(
+            self.limits
+                .max_total_uncompressed
+                .saturating_sub(self.total),
+        )
     }
 
     /// Raises the finding for an entry whose content went past `budget()`.
@@ -192,7 +203,10 @@ impl<'a> Intake<'a> {
             out.add(
                 &rules::ARCHIVE_ENTRY_TOO_LARGE,
                 Loc::file(path.to_string()),
-                &[("path", &path), ("limit", &self.limits.max_entry_uncompressed)],
+                &[
+                    ("path", &path),
+                    ("limit", &self.limits.max_entry_uncompressed),
+                ],
             );
         }
     }
