@@ -38,13 +38,16 @@ for t in "${TARGETS[@]}"; do
   log=$(mktemp)
   echo "== fuzzing $t for ${per_target}s"
   set +e
+  parallel=()
+  if [[ "$JOBS" -gt 1 ]]; then parallel=(-jobs="$JOBS" -workers="$JOBS"); fi
   cargo fuzz run "$t" "corpus/$t" -- \
     -max_total_time="$per_target" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
-    -jobs="$JOBS" -workers="$JOBS" -print_final_stats=1 >"$log" 2>&1
+    "${parallel[@]}" -print_final_stats=1 >"$log" 2>&1
   rc=$?
   set -e
   # With -jobs, the workers log to fuzz-N.log in the current folder.
   if [[ "$JOBS" -gt 1 ]]; then cat fuzz-*.log >>"$log" 2>/dev/null || true; rm -f fuzz-*.log; fi
+  if ! grep -q 'stat::number_of_executed_units' "$log"; then tail -20 "$log"; fi
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s+=$2} END {print s+0}')
   speed=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | awk '{s+=$2} END {print s+0}')
   cov=$(grep -oE '(#[0-9]+|DONE).*cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || echo "cov: ? ft: ?")
