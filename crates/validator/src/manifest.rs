@@ -1067,7 +1067,7 @@ fn check_tour(c: &mut Checker<'_, '_>) {
 
 /// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
 pub fn suggest<'s>(word: &str, candidates: &[&'s str]) -> Option<&'s str> {
-    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let limit = word.chars().count().div_ceil(3).clamp(1, 3);
     candidates
         .iter()
         .map(|c| (levenshtein(word, c), *c))
