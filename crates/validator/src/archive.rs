@@ -112,7 +112,10 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits, out: &mut Findings) -> Option<
             );
             continue;
         }
-        let compressed = entry.compressed_size();
+        // The ratio is judged against the compressed bytes the archive can actually hold
+        // from this entry on, not against a size the header may have inflated.
+        let available = (bytes.len() as u64).saturating_sub(entry.header_start());
+        let compressed = entry.compressed_size().min(available);
         let budget = intake.budget();
         if entry.size() > budget {
             intake.over_budget(&path, out);

@@ -146,16 +146,18 @@ impl<'a> Intake<'a> {
             );
             return None;
         }
-        if self.files.contains_key(&normal) {
-            out.add(
-                &rules::ARCHIVE_DUPLICATE_ENTRY,
-                Loc::file(normal.clone()),
-                &[("path", &normal)],
-            );
-            return None;
-        }
+        // Every admitted name is keyed, whether or not its content is later stored, so a
+        // second copy of a refused entry is still a duplicate.
         let key = paths::collision_key(&normal);
         if let Some(other) = self.keys.get(&key) {
+            if *other == normal {
+                out.add(
+                    &rules::ARCHIVE_DUPLICATE_ENTRY,
+                    Loc::file(normal.clone()),
+                    &[("path", &normal)],
+                );
+                return None;
+            }
             out.add(
                 &rules::ARCHIVE_CASE_COLLISION,
                 Loc::file(normal.clone()),

@@ -1,7 +1,11 @@
 //! Test fixtures built in code: a complete, valid widget (the amoCRM documentation's example
-//! A with real-looking contacts) that each rule test breaks in one place.
+//! A with real-looking contacts) that each rule test breaks in one place, and (in `raw`) a
+//! ZIP writer that can forge every header field for the hostile-archive tests.
 
 #![allow(dead_code)]
+
+mod raw;
+pub use raw::*;
 
 use std::collections::BTreeMap;
 use widgetry_validator::{Input, Options, Profile, Report, Severity, check};
@@ -232,4 +236,14 @@ pub fn absent(report: &Report, code: &str) {
         "unexpected {code}: {:#?}",
         report.diagnostics
     );
+}
+
+/// The baseline widget's files as (path, bytes) pairs.
+pub fn valid_widget_files() -> Vec<(String, Vec<u8>)> {
+    Widget::valid().files.into_iter().collect()
+}
+
+/// The baseline widget zipped.
+pub fn valid_widget_zip() -> Vec<u8> {
+    Widget::valid().zip()
 }
