@@ -27,7 +27,11 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits, out: &mut Findings) -> Option<
         } else {
             "it does not start with a ZIP signature".to_string()
         };
-        out.add(&rules::ARCHIVE_NOT_ZIP, Loc::package(), &[("detail", &what)]);
+        out.add(
+            &rules::ARCHIVE_NOT_ZIP,
+            Loc::package(),
+            &[("detail", &what)],
+        );
         return None;
     }
     let mut archive = match ZipIterable::try_new(Cursor::new(bytes), Default::default()) {
@@ -81,15 +85,26 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits, out: &mut Findings) -> Option<
             continue;
         };
         if entry.is_symlink() {
-            out.add(&rules::ARCHIVE_SYMLINK, Loc::file(path.clone()), &[("path", &path)]);
+            out.add(
+                &rules::ARCHIVE_SYMLINK,
+                Loc::file(path.clone()),
+                &[("path", &path)],
+            );
             continue;
         }
         if entry.encrypted() {
-            out.add(&rules::ARCHIVE_ENCRYPTED_ENTRY, Loc::file(path.clone()), &[("path", &path)]);
+            out.add(
+                &rules::ARCHIVE_ENCRYPTED_ENTRY,
+                Loc::file(path.clone()),
+                &[("path", &path)],
+            );
             continue;
         }
         let method = entry.compression();
-        if !matches!(method, CompressionMethod::Stored | CompressionMethod::Deflated) {
+        if !matches!(
+            method,
+            CompressionMethod::Stored | CompressionMethod::Deflated
+        ) {
             out.add(
                 &rules::ARCHIVE_UNSUPPORTED_COMPRESSION,
                 Loc::file(path.clone()),
@@ -120,7 +135,11 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits, out: &mut Findings) -> Option<
             Err(Inflate::Ratio(ratio)) => out.add(
                 &rules::ARCHIVE_RATIO_EXCEEDED,
                 Loc::file(path.clone()),
-                &[("path", &path), ("ratio", &ratio), ("limit", &limits.max_ratio)],
+                &[
+                    ("path", &path),
+                    ("ratio", &ratio),
+                    ("limit", &limits.max_ratio),
+                ],
             ),
             Err(Inflate::Broken(e)) => out.add(
                 &rules::ARCHIVE_CORRUPT_ENTRY,
@@ -140,7 +159,12 @@ enum Inflate {
 
 /// Inflates one entry in chunks, stopping as soon as it is over the budget or, past the ratio
 /// threshold, more than `max_ratio` times its compressed size.
-fn inflate(mut file: impl Read, budget: u64, compressed: u64, limits: &Limits) -> Result<Vec<u8>, Inflate> {
+fn inflate(
+    mut file: impl Read,
+    budget: u64,
+    compressed: u64,
+    limits: &Limits,
+) -> Result<Vec<u8>, Inflate> {
     let ratio_cap = limits
         .ratio_threshold
         .max(compressed.max(1).saturating_mul(limits.max_ratio));

@@ -18,6 +18,9 @@ pub struct Ctx<'a> {
     pub manifest: Option<JsonDoc>,
     /// `i18n/<locale>.json` by locale, once parsed.
     pub i18n: BTreeMap<String, JsonDoc>,
+    /// Every manifest text shown to users: (JSON pointer in the manifest, value). Values
+    /// of the form `a.b` are i18n keys.
+    pub i18n_refs: Vec<(String, String)>,
     /// Findings so far.
     pub out: Findings,
 }
@@ -30,6 +33,7 @@ impl<'a> Ctx<'a> {
             options,
             manifest: None,
             i18n: BTreeMap::new(),
+            i18n_refs: Vec::new(),
             out,
         }
     }
@@ -82,6 +86,18 @@ impl<'a> Ctx<'a> {
 pub fn is_text_file(path: &str) -> bool {
     matches!(
         crate::paths::extension(path).as_deref(),
-        Some("js" | "mjs" | "css" | "json" | "twig" | "html" | "htm" | "md" | "txt" | "svg" | "xml" | "tpl")
+        Some(
+            "js" | "mjs"
+                | "css"
+                | "json"
+                | "twig"
+                | "html"
+                | "htm"
+                | "md"
+                | "txt"
+                | "svg"
+                | "xml"
+                | "tpl"
+        )
     )
 }

@@ -123,9 +123,7 @@ impl Findings {
             .collect();
         // Package-wide findings first, then by file and position; the sort is stable, so
         // findings at one place keep the order the checks raised them in.
-        diagnostics.sort_by(|a, b| {
-            (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column))
-        });
+        diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         diagnostics.dedup();
         Report::new(profile, diagnostics)
     }

@@ -51,7 +51,11 @@ impl JsonDoc {
                 } else {
                     Loc::file(file)
                 };
-                out.add(&rules::JSON_SYNTAX, loc, &[("file", &file), ("detail", &detail)]);
+                out.add(
+                    &rules::JSON_SYNTAX,
+                    loc,
+                    &[("file", &file), ("detail", &detail)],
+                );
                 return None;
             }
         };
@@ -103,7 +107,11 @@ impl JsonDoc {
         let mut loc = Loc::file(self.file.clone());
         loc.pointer = Some(pointer.to_string());
         if let Some(p) = pos {
-            let offset = if key { p.key.unwrap_or(p.value) } else { p.value };
+            let offset = if key {
+                p.key.unwrap_or(p.value)
+            } else {
+                p.value
+            };
             let (line, column) = self.lines.position(&self.text, offset);
             loc.line = Some(line);
             loc.column = Some(column);
@@ -177,7 +185,9 @@ fn scan(text: &str, max_depth: usize) -> Scan {
             if c != b'"' {
                 return out;
             }
-            let Some(end) = string_end(b, i) else { return out };
+            let Some(end) = string_end(b, i) else {
+                return out;
+            };
             let key: String = serde_json::from_str(&text[i..end]).unwrap_or_default();
             let child = format!("{pointer}/{}", escape(&key));
             if keys.contains(&key) {
@@ -226,11 +236,14 @@ fn scan(text: &str, max_depth: usize) -> Scan {
                 i += 1;
             }
             b'"' => {
-                let Some(end) = string_end(b, i) else { return out };
+                let Some(end) = string_end(b, i) else {
+                    return out;
+                };
                 i = end;
             }
             _ => {
-                while i < b.len() && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                while i < b.len()
+                    && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
                 {
                     i += 1;
                 }
@@ -265,7 +278,8 @@ mod tests {
 
     #[test]
     fn positions_of_values_and_keys() {
-        let text = "{\n  \"widget\": {\n    \"locale\": [\"ru\", \"en\"],\n    \"a/b\": 1\n  }\n}\n";
+        let text =
+            "{\n  \"widget\": {\n    \"locale\": [\"ru\", \"en\"],\n    \"a/b\": 1\n  }\n}\n";
         let (d, f) = doc(text);
         let d = d.unwrap();
         assert!(f.items().is_empty());

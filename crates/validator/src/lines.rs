@@ -25,7 +25,10 @@ impl LineIndex {
             end -= 1;
         }
         let column = text.get(start..end).map_or(0, |s| s.chars().count());
-        (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(column + 1).unwrap_or(u32::MAX))
+        (
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(column + 1).unwrap_or(u32::MAX),
+        )
     }
 
     /// The text of a 1-based line, without its line ending.
@@ -33,7 +36,8 @@ impl LineIndex {
         let i = usize::try_from(line).ok()?.checked_sub(1)?;
         let start = *self.starts.get(i)?;
         let end = self.starts.get(i + 1).map_or(text.len(), |e| e - 1);
-        text.get(start..end).map(|l| l.strip_suffix('\r').unwrap_or(l))
+        text.get(start..end)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
     }
 }
 

@@ -82,7 +82,10 @@ impl Package {
 pub fn os_junk(path: &str) -> bool {
     path == "__MACOSX"
         || path.starts_with("__MACOSX/")
-        || matches!(paths::file_name(path), ".DS_Store" | "Thumbs.db" | "desktop.ini")
+        || matches!(
+            paths::file_name(path),
+            ".DS_Store" | "Thumbs.db" | "desktop.ini"
+        )
 }
 
 /// Whether a path names an archive inside the archive.
@@ -136,7 +139,11 @@ impl<'a> Intake<'a> {
             return None;
         }
         if os_junk(&normal) {
-            out.add(&rules::ARCHIVE_OS_JUNK, Loc::file(normal.clone()), &[("path", &normal)]);
+            out.add(
+                &rules::ARCHIVE_OS_JUNK,
+                Loc::file(normal.clone()),
+                &[("path", &normal)],
+            );
             return None;
         }
         if self.files.contains_key(&normal) {
@@ -170,9 +177,11 @@ impl<'a> Intake<'a> {
     /// How many more bytes the next entry may have before a limit is crossed: the smaller of
     /// the per-entry limit and what is left of the total.
     pub fn budget(&self) -> u64 {
-        self.limits
-            .max_entry_uncompressed
-            .min(self.limits.max_total_uncompressed.saturating_sub(self.total))
+        self.limits.max_entry_uncompressed.min(
+            self.limits
+                .max_total_uncompressed
+                .saturating_sub(self.total),
+        )
     }
 
     /// Raises the finding for an entry whose content went past `budget()`.
@@ -192,7 +201,10 @@ impl<'a> Intake<'a> {
             out.add(
                 &rules::ARCHIVE_ENTRY_TOO_LARGE,
                 Loc::file(path.to_string()),
-                &[("path", &path), ("limit", &self.limits.max_entry_uncompressed)],
+                &[
+                    ("path", &path),
+                    ("limit", &self.limits.max_entry_uncompressed),
+                ],
             );
         }
     }

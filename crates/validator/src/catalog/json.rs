@@ -43,4 +43,10 @@ rule!(JSON_NOT_OBJECT, "json.not_object", Error / Error,
     example: "[\"widget\"]");
 
 /// The JSON rules, in catalogue order.
-pub(super) const RULES: &[&Rule] = &[&JSON_SYNTAX, &JSON_TOO_DEEP, &JSON_DUPLICATE_KEY, &JSON_BOM, &JSON_NOT_OBJECT];
+pub(super) const RULES: &[&Rule] = &[
+    &JSON_SYNTAX,
+    &JSON_TOO_DEEP,
+    &JSON_DUPLICATE_KEY,
+    &JSON_BOM,
+    &JSON_NOT_OBJECT,
+];

@@ -266,7 +266,11 @@ mod tests {
                 r.code
             );
         }
-        assert!(seen.len() > 50, "catalogue looks incomplete: {}", seen.len());
+        assert!(
+            seen.len() > 50,
+            "catalogue looks incomplete: {}",
+            seen.len()
+        );
     }
 
     #[test]
