@@ -341,3 +341,19 @@ fn slugs_and_origins() {
     assert_eq!(origin("javascript:alert(1)"), "https://example.com");
     assert_eq!(origin("https://evil'.io"), "https://example.com");
 }
+
+#[test]
+fn without_contacts_only_the_placeholders_are_flagged_for_publication() {
+    let report = check(&ScaffoldOptions::default(), Profile::Publication);
+    for d in &report.diagnostics {
+        if d.severity == Severity::Error {
+            assert!(
+                matches!(
+                    d.file.as_deref(),
+                    Some("manifest.json") | Some("i18n/en.json") | Some("i18n/ru.json")
+                ),
+                "{d:?}"
+            );
+        }
+    }
+}
