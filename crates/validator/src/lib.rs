@@ -33,6 +33,7 @@ pub mod package;
 pub mod paths;
 mod script;
 mod text;
+mod unused;
 
 pub use context::Ctx;
 pub use diag::{Diagnostic, Finding, Findings, Loc, Report, Severity, ValidatorInfo};
@@ -95,6 +96,7 @@ pub fn check(input: Input<'_>, options: &Options<'_>) -> Checked {
     css::check(&mut ctx);
     text::check_content(&mut ctx);
     listing::check(&mut ctx);
+    unused::check(&mut ctx);
     let report = ctx.out.into_report(options.profile, options.lang);
     Checked { report, package }
 }
