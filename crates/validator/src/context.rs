@@ -48,23 +48,18 @@ impl<'a> Ctx<'a> {
 
     /// The locales the manifest declares (valid strings only, in order).
     pub fn locales(&self) -> Vec<String> {
-        self.manifest
-            .as_ref()
-            .and_then(|m| m.get("/widget/locale"))
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.manifest_strings("/widget/locale")
     }
 
     /// The locations the manifest declares (valid strings only, in order).
     pub fn locations(&self) -> Vec<String> {
+        self.manifest_strings("/locations")
+    }
+
+    fn manifest_strings(&self, pointer: &str) -> Vec<String> {
         self.manifest
             .as_ref()
-            .and_then(|m| m.get("/locations"))
+            .and_then(|m| m.get(pointer))
             .and_then(|v| v.as_array())
             .map(|a| {
                 a.iter()

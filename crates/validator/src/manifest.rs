@@ -413,22 +413,17 @@ fn check_locales(c: &mut Checker<'_, '_>) {
         return;
     }
     let allowed = c.ctx.options.allowed_locales.clone();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let pointer = format!("/widget/locale/{i}");
-        let Some(locale) = item.as_str() else {
-            c.add(
-                &rules::MANIFEST_WRONG_TYPE,
-                &pointer,
-                &[
-                    ("field", &field_name(&pointer)),
-                    ("expected", &Kind::Str.name()),
-                    ("found", &describe(item)),
-                ],
-            );
+        let Some(locale) = c
+            .field(&pointer, Kind::Str, true)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        else {
             continue;
         };
-        if !allowed.iter().any(|a| a == locale) {
+        if !allowed.iter().any(|a| *a == locale) {
             c.add(
                 &rules::MANIFEST_LOCALE_NOT_ALLOWED,
                 &pointer,
@@ -641,18 +636,14 @@ fn check_locations(c: &mut Checker<'_, '_>) {
     let all_areas: Vec<&str> = SUFFIXED_AREAS.iter().chain(PLAIN_AREAS).copied().collect();
     for (i, item) in items.iter().enumerate() {
         let pointer = format!("/locations/{i}");
-        let Some(location) = item.as_str() else {
-            c.add(
-                &rules::MANIFEST_WRONG_TYPE,
-                &pointer,
-                &[
-                    ("field", &field_name(&pointer)),
-                    ("expected", &Kind::Str.name()),
-                    ("found", &describe(item)),
-                ],
-            );
+        let Some(location) = c
+            .field(&pointer, Kind::Str, true)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        else {
             continue;
         };
+        let location = location.as_str();
         let (base, suffix) = split_location(location);
         let normal = if SUFFIXED_AREAS.contains(&base) {
             match suffix {

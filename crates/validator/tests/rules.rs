@@ -1281,16 +1281,36 @@ fn every_finding_is_collected_in_one_pass() {
 
 #[test]
 fn unused_files_are_noted() {
-    let w = Widget::valid().set("images/old_logo.png", support::png(10, 10)).set("lib/helper.js", "// helper.js: nothing loads me\n");
+    let w = Widget::valid()
+        .set("images/old_logo.png", support::png(10, 10))
+        .set("lib/helper.js", "// helper.js: nothing loads me\n");
     let up = w.upload();
     let found = find(&up, "package.unused_file");
     assert_eq!(found.len(), 2, "{found:#?}");
-    assert!(found.iter().all(|d| d.severity == widgetry_validator::Severity::Info));
+    assert!(
+        found
+            .iter()
+            .all(|d| d.severity == widgetry_validator::Severity::Info)
+    );
     assert!(up.valid);
-    expect(&w.publication(), "package.unused_file", Warning, Some("images/old_logo.png"), None);
+    expect(
+        &w.publication(),
+        "package.unused_file",
+        Warning,
+        Some("images/old_logo.png"),
+        None,
+    );
     // Referenced from another file (by name, or by module path without extension): used.
     let w = w
-        .edit("script.js", "define(['jquery']", "define(['jquery', './lib/helper']")
-        .edit("style.css", "color: #333;", "color: #333; background: url(images/old_logo.png);");
+        .edit(
+            "script.js",
+            "define(['jquery']",
+            "define(['jquery', './lib/helper']",
+        )
+        .edit(
+            "style.css",
+            "color: #333;",
+            "color: #333; background: url(images/old_logo.png);",
+        );
     absent(&w.publication(), "package.unused_file");
 }
