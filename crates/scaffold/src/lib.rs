@@ -70,32 +70,9 @@ pub const PLACEHOLDER_EMAIL: &str = "support@example.com";
 /// Placeholder support phone used when none is given.
 pub const PLACEHOLDER_PHONE: &str = "+0 000 000-00-00";
 
+pub use widgetry_validator::locations::{PLAIN_AREAS, SUFFIXED_AREAS};
 /// The locales a widget may declare by default.
-pub const LOCALES: &[&str] = &["ru", "en", "es", "pt", "tr", "id"];
-
-/// Card and list areas, which take an optional `-0` / `-1` suffix.
-pub const SUFFIXED_AREAS: &[&str] = &[
-    "lcard", "ccard", "comcard", "cucard", "llist", "clist", "tlist", "culist",
-];
-
-/// Areas that take no suffix.
-pub const PLAIN_AREAS: &[&str] = &[
-    "settings",
-    "advanced_settings",
-    "card_sdk",
-    "catalogs",
-    "digital_pipeline",
-    "lead_sources",
-    "whatsapp_modal",
-    "everywhere",
-    "sms",
-    "mobile_card",
-    "amoforms",
-    "salesbot_designer",
-    "widget_page",
-    "website_chat_button",
-    "ai_agent",
-];
+pub use widgetry_validator::options::DEFAULT_LOCALES as LOCALES;
 
 /// Checks one location value (`lcard-1`, `settings`, …). The error is a lowercase phrase.
 pub fn check_location(location: &str) -> Result<(), String> {

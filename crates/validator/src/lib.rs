@@ -27,6 +27,7 @@ mod images;
 pub mod json;
 pub mod lines;
 mod listing;
+pub mod locations;
 mod manifest;
 pub mod options;
 pub mod package;

@@ -7,35 +7,12 @@ use crate::catalog as rules;
 use crate::context::Ctx;
 use crate::diag::Loc;
 use crate::json::{JsonDoc, escape};
+use crate::locations::{PLAIN_AREAS, SUFFIXED_AREAS, split_location};
 use crate::options::Scheme;
 use serde_json::{Map, Value};
 
 /// The path of the manifest in the package.
 pub const MANIFEST: &str = "manifest.json";
-
-/// Card and list areas, which take a `-0`/`-1` suffix.
-pub const SUFFIXED_AREAS: &[&str] = &[
-    "lcard", "ccard", "comcard", "cucard", "llist", "clist", "tlist", "culist",
-];
-
-/// Areas that take no suffix.
-pub const PLAIN_AREAS: &[&str] = &[
-    "settings",
-    "advanced_settings",
-    "card_sdk",
-    "catalogs",
-    "digital_pipeline",
-    "lead_sources",
-    "whatsapp_modal",
-    "everywhere",
-    "sms",
-    "mobile_card",
-    "amoforms",
-    "salesbot_designer",
-    "widget_page",
-    "website_chat_button",
-    "ai_agent",
-];
 
 /// Locations that need a top-level companion object: (location, object, minimal example).
 const COMPANIONS: &[(&str, &str, &str)] = &[
@@ -612,14 +589,6 @@ fn check_code(c: &mut Checker<'_, '_>) {
                 Some(_) => {}
             }
         }
-    }
-}
-
-/// Splits a location into its area and suffix (`lcard-1` -> `lcard`, `Some("1")`).
-pub fn split_location(location: &str) -> (&str, Option<&str>) {
-    match location.rsplit_once('-') {
-        Some((base, suffix)) => (base, Some(suffix)),
-        None => (location, None),
     }
 }
 
