@@ -974,21 +974,20 @@ fn check_left_menu(c: &mut Checker<'_, '_>) {
         }
         if let Some(sort) = obj.get("sort") {
             let sp = format!("{ip}/sort");
-            if c.field(&sp, Kind::Object, false).is_some() {
-                if let Some(after) = sort.get("after").and_then(Value::as_str)
-                    && !MENU_SYSTEM_ITEMS.contains(&after)
-                {
-                    let field = field_name(&format!("{sp}/after"));
-                    c.add(
-                        &rules::MANIFEST_INVALID_VALUE,
-                        &format!("{sp}/after"),
-                        &[
-                            ("field", &field),
-                            ("value", &after),
-                            ("allowed", &MENU_SYSTEM_ITEMS.join(", ")),
-                        ],
-                    );
-                }
+            if c.field(&sp, Kind::Object, false).is_some()
+                && let Some(after) = sort.get("after").and_then(Value::as_str)
+                && !MENU_SYSTEM_ITEMS.contains(&after)
+            {
+                let field = field_name(&format!("{sp}/after"));
+                c.add(
+                    &rules::MANIFEST_INVALID_VALUE,
+                    &format!("{sp}/after"),
+                    &[
+                        ("field", &field),
+                        ("value", &after),
+                        ("allowed", &MENU_SYSTEM_ITEMS.join(", ")),
+                    ],
+                );
             }
         }
         if let Some(Value::Object(subs)) = c
@@ -1067,7 +1066,7 @@ fn check_tour(c: &mut Checker<'_, '_>) {
 
 /// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
 pub fn suggest<'s>(word: &str, candidates: &[&'s str]) -> Option<&'s str> {
-    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let limit = word.chars().count().div_ceil(3).clamp(1, 3);
     candidates
         .iter()
         .map(|c| (levenshtein(word, c), *c))
