@@ -107,7 +107,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let report = &checked.report;
     let output = match args.format {
         Format::Text => {
-            let name = args.path.display().to_string();
+            let name = display_name(&args.path);
             let style = text::Style {
                 lang,
                 color: use_color(),
@@ -128,6 +128,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// How the summary names the package: the path as given, or for `.` and `..` the name of
+/// the folder they stand for.
+fn display_name(path: &Path) -> String {
+    if path.file_name().is_some() {
+        return path.display().to_string();
+    }
+    std::fs::canonicalize(path)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// Reads and validates `path`; also returns the absolute folder path when it is a folder.
