@@ -5,6 +5,7 @@
 
 mod commands;
 mod folder;
+mod render;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

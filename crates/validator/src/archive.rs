@@ -58,7 +58,7 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits, out: &mut Findings) -> Option<
             return None;
         }
     };
-    while let Some(next) = entries.next() {
+    for next in entries.by_ref() {
         if intake.exhausted {
             break;
         }

@@ -18,6 +18,9 @@ pub struct Ctx<'a> {
     pub manifest: Option<JsonDoc>,
     /// `i18n/<locale>.json` by locale, once parsed.
     pub i18n: BTreeMap<String, JsonDoc>,
+    /// Every manifest text shown to users: (JSON pointer in the manifest, value). Values
+    /// of the form `a.b` are i18n keys.
+    pub i18n_refs: Vec<(String, String)>,
     /// Findings so far.
     pub out: Findings,
 }
@@ -30,6 +33,7 @@ impl<'a> Ctx<'a> {
             options,
             manifest: None,
             i18n: BTreeMap::new(),
+            i18n_refs: Vec::new(),
             out,
         }
     }
@@ -44,23 +48,18 @@ impl<'a> Ctx<'a> {
 
     /// The locales the manifest declares (valid strings only, in order).
     pub fn locales(&self) -> Vec<String> {
-        self.manifest
-            .as_ref()
-            .and_then(|m| m.get("/widget/locale"))
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.manifest_strings("/widget/locale")
     }
 
     /// The locations the manifest declares (valid strings only, in order).
     pub fn locations(&self) -> Vec<String> {
+        self.manifest_strings("/locations")
+    }
+
+    fn manifest_strings(&self, pointer: &str) -> Vec<String> {
         self.manifest
             .as_ref()
-            .and_then(|m| m.get("/locations"))
+            .and_then(|m| m.get(pointer))
             .and_then(|v| v.as_array())
             .map(|a| {
                 a.iter()

@@ -1,6 +1,259 @@
-//! i18n checks (being written).
+//! Checks the language files: `i18n/<locale>.json` for every declared locale, parsed with
+//! positions; the same key structure in all of them; no empty texts; and every i18n key
+//! the manifest uses (collected in `ctx.i18n_refs`) resolving in every language.
 
+use crate::catalog as rules;
 use crate::context::Ctx;
+use crate::diag::Loc;
+use crate::json::{JsonDoc, escape};
+use crate::manifest::{MANIFEST, describe};
+use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// Runs the i18n rules.
-pub fn check(_ctx: &mut Ctx<'_>) {}
+pub fn check(ctx: &mut Ctx<'_>) {
+    let locales = ctx.locales();
+    if ctx.manifest.is_none() {
+        return;
+    }
+    for (path, _) in ctx.package.files() {
+        if let Some(locale) = path
+            .strip_prefix("i18n/")
+            .and_then(|f| f.strip_suffix(".json"))
+            && !locale.contains('/')
+            && !locales.iter().any(|l| l == locale)
+        {
+            ctx.out.add(
+                &rules::I18N_UNDECLARED_FILE,
+                Loc::file(path),
+                &[("file", &path), ("locale", &locale)],
+            );
+        }
+    }
+    let mut seen = Vec::new();
+    for locale in &locales {
+        if seen.contains(locale) {
+            continue;
+        }
+        seen.push(locale.clone());
+        let path = format!("i18n/{locale}.json");
+        if !ctx.package.contains(&path) {
+            let pointer = ctx
+                .locales()
+                .iter()
+                .position(|l| l == locale)
+                .map(|i| format!("/widget/locale/{i}"))
+                .unwrap_or_default();
+            let loc = ctx
+                .manifest
+                .as_ref()
+                .map(|m| m.loc(&pointer))
+                .unwrap_or_else(|| Loc::file(MANIFEST));
+            ctx.out
+                .add(&rules::I18N_MISSING_FILE, loc, &[("locale", locale)]);
+            continue;
+        }
+        let Some(text) = ctx.text(&path) else {
+            continue;
+        };
+        let Some(doc) =
+            JsonDoc::parse(&path, text, ctx.options.limits.max_json_depth, &mut ctx.out)
+        else {
+            continue;
+        };
+        if !doc.value.is_object() {
+            let found = describe(&doc.value);
+            ctx.out.add(
+                &rules::JSON_NOT_OBJECT,
+                doc.loc(""),
+                &[("file", &path), ("found", &found)],
+            );
+            continue;
+        }
+        ctx.i18n.insert(locale.clone(), doc);
+    }
+    check_leaves(ctx);
+    check_structure(ctx);
+    check_refs(ctx);
+}
+
+/// Dot path -> JSON pointer of every leaf, for one file.
+fn leaves(value: &Value) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut stack: Vec<(String, String, &Value)> = vec![(String::new(), String::new(), value)];
+    while let Some((dots, pointer, v)) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    let d = if dots.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{dots}.{k}")
+                    };
+                    stack.push((d, format!("{pointer}/{}", escape(k)), child));
+                }
+            }
+            _ if !dots.is_empty() => {
+                out.insert(dots, pointer);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn check_leaves(ctx: &mut Ctx<'_>) {
+    for (locale, doc) in &ctx.i18n {
+        for (key, pointer) in leaves(&doc.value) {
+            match doc.get(&pointer) {
+                Some(Value::String(s)) if s.trim().is_empty() => {
+                    ctx.out.add(
+                        &rules::I18N_EMPTY_VALUE,
+                        doc.loc(&pointer),
+                        &[("key", &key), ("locale", locale)],
+                    );
+                }
+                Some(Value::String(_) | Value::Number(_)) | None => {}
+                Some(other) => {
+                    let found = describe(other);
+                    ctx.out.add(
+                        &rules::I18N_WRONG_TYPE,
+                        doc.loc(&pointer),
+                        &[("key", &key), ("locale", locale), ("found", &found)],
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_structure(ctx: &mut Ctx<'_>) {
+    let all: Vec<(String, BTreeMap<String, String>)> = ctx
+        .i18n
+        .iter()
+        .map(|(l, d)| (l.clone(), leaves(&d.value)))
+        .collect();
+    for (locale, keys) in &all {
+        let Some(doc) = ctx.i18n.get(locale) else {
+            continue;
+        };
+        // Each key missing here is reported once, naming the first language that has it.
+        let mut reported = std::collections::BTreeSet::new();
+        for (other, other_keys) in &all {
+            if other == locale {
+                continue;
+            }
+            for (key, pointer) in other_keys {
+                if !keys.contains_key(key) && !covered(keys, key) && reported.insert(key.clone()) {
+                    ctx.out.add(
+                        &rules::I18N_STRUCTURE_MISMATCH,
+                        doc.loc(pointer),
+                        &[("key", key), ("locale", locale), ("other", other)],
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Whether a key is absent only because a parent is a leaf here (a type difference, which the
+/// parent's own mismatch already shows).
+fn covered(keys: &BTreeMap<String, String>, key: &str) -> bool {
+    let mut prefix = key;
+    while let Some((p, _)) = prefix.rsplit_once('.') {
+        if keys.contains_key(p) {
+            return true;
+        }
+        prefix = p;
+    }
+    false
+}
+
+/// Looks a dot path up in an i18n value; a text (or number) at the end resolves.
+fn resolve<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    let mut v = value;
+    for part in key.split('.') {
+        v = v.get(part)?;
+    }
+    matches!(v, Value::String(_) | Value::Number(_)).then_some(v)
+}
+
+/// Whether a manifest text looks like an i18n key: dot-separated identifiers, no spaces.
+fn looks_like_key(s: &str) -> bool {
+    s.contains('.')
+        && s.split('.').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        })
+}
+
+fn check_refs(ctx: &mut Ctx<'_>) {
+    let Some(manifest) = ctx.manifest.as_ref() else {
+        return;
+    };
+    let mut refs = ctx.i18n_refs.clone();
+    if ctx.has_location("ai_agent") {
+        refs.push((
+            "/locations".to_string(),
+            "widget.ai_agent_description".to_string(),
+        ));
+    }
+    let locales: Vec<String> = ctx.i18n.keys().cloned().collect();
+    let known_keys: Vec<String> = ctx
+        .i18n
+        .values()
+        .flat_map(|d| leaves(&d.value).into_keys())
+        .collect();
+    for (pointer, value) in refs {
+        let field = pointer.trim_start_matches('/').replace('/', ".");
+        let resolves_somewhere = ctx
+            .i18n
+            .values()
+            .any(|d| resolve(&d.value, &value).is_some());
+        if !resolves_somewhere && !looks_like_key(&value) {
+            ctx.out.add(
+                &rules::I18N_PLAIN_TEXT,
+                manifest.loc(&pointer),
+                &[("field", &field)],
+            );
+            continue;
+        }
+        for locale in &locales {
+            let Some(doc) = ctx.i18n.get(locale) else {
+                continue;
+            };
+            if resolve(&doc.value, &value).is_some() {
+                continue;
+            }
+            let nested = nested_example(&value);
+            let candidates: Vec<&str> = known_keys.iter().map(String::as_str).collect();
+            let suggestion = crate::manifest::suggest(&value, &candidates)
+                .map(|s| format!("; there is a key with a similar name: `{s}`"))
+                .unwrap_or_default();
+            ctx.out.add(
+                &rules::I18N_KEY_UNRESOLVED,
+                manifest.loc(&pointer),
+                &[
+                    ("field", &field),
+                    ("key", &value),
+                    ("locale", locale),
+                    ("nested", &nested),
+                    ("suggestion", &suggestion),
+                ],
+            );
+        }
+    }
+}
+
+/// `a.b.c` -> `{"a": {"b": {"c": "..."}}}`.
+fn nested_example(key: &str) -> String {
+    let parts: Vec<&str> = key.split('.').collect();
+    let mut out = String::new();
+    for p in &parts {
+        out.push_str(&format!("{{\"{p}\": "));
+    }
+    out.push_str("\"...\"");
+    out.push_str(&"}".repeat(parts.len()));
+    out
+}

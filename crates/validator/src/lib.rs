@@ -27,12 +27,14 @@ mod images;
 pub mod json;
 pub mod lines;
 mod listing;
+pub mod locations;
 mod manifest;
 pub mod options;
 pub mod package;
 pub mod paths;
 mod script;
 mod text;
+mod unused;
 
 pub use context::Ctx;
 pub use diag::{Diagnostic, Finding, Findings, Loc, Report, Severity, ValidatorInfo};
@@ -95,6 +97,7 @@ pub fn check(input: Input<'_>, options: &Options<'_>) -> Checked {
     css::check(&mut ctx);
     text::check_content(&mut ctx);
     listing::check(&mut ctx);
+    unused::check(&mut ctx);
     let report = ctx.out.into_report(options.profile, options.lang);
     Checked { report, package }
 }

@@ -1,8 +1,254 @@
-//! text checks (being written).
+//! Checks every text file as text: UTF-8 without BOM, LF line endings, and left-over test
+//! data: local or example addresses and placeholder secrets. Third-party files (`vendor/`,
+//! `node_modules/`, `*.min.js`, `*.min.css`) are held to the encoding rules only.
 
-use crate::context::Ctx;
+use crate::catalog as rules;
+use crate::context::{Ctx, is_text_file};
+use crate::diag::Loc;
+use crate::lines::LineIndex;
+use std::collections::BTreeSet;
 
-/// Encoding rules.
-pub fn check_encoding(_ctx: &mut Ctx<'_>) {}
-/// Content rules.
-pub fn check_content(_ctx: &mut Ctx<'_>) {}
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Whether a path is a third-party file, exempt from the content rules.
+pub fn is_third_party(path: &str) -> bool {
+    path.starts_with("vendor/")
+        || path.contains("/vendor/")
+        || path.starts_with("node_modules/")
+        || path.contains("/node_modules/")
+        || path.ends_with(".min.js")
+        || path.ends_with(".min.css")
+}
+
+/// Runs the encoding rules on every text file.
+pub fn check_encoding(ctx: &mut Ctx<'_>) {
+    for (path, data) in ctx.package.files() {
+        if !is_text_file(path) {
+            continue;
+        }
+        let body = match data.strip_prefix(BOM) {
+            Some(rest) => {
+                let rule = if path.ends_with(".json") {
+                    &rules::JSON_BOM
+                } else {
+                    &rules::TEXT_BOM
+                };
+                ctx.out.add(rule, Loc::at(path, 1, 1), &[("file", &path)]);
+                rest
+            }
+            None => data,
+        };
+        let text = match std::str::from_utf8(body) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default();
+                let (line, column) = LineIndex::new(valid).position(valid, valid.len());
+                ctx.out.add(
+                    &rules::TEXT_NOT_UTF8,
+                    Loc::at(path, line, column),
+                    &[("file", &path)],
+                );
+                continue;
+            }
+        };
+        let count = text.matches("\r\n").count();
+        if count > 0 {
+            let first = text.find("\r\n").unwrap_or(0);
+            let (line, column) = LineIndex::new(text).position(text, first);
+            ctx.out.add(
+                &rules::TEXT_CRLF,
+                Loc::at(path, line, column),
+                &[("file", &path), ("count", &count)],
+            );
+        }
+    }
+}
+
+/// Placeholder markers, lowercase: a shipped file should contain none of them.
+const PLACEHOLDERS: &[&str] = &[
+    "your_api_key",
+    "your-api-key",
+    "yourapikey",
+    "your_token",
+    "your-token",
+    "your_secret",
+    "your-secret",
+    "your_client_secret",
+    "your_password",
+    "replace_me",
+    "replace-me",
+    "changeme",
+    "change_me",
+    "insert_your",
+    "api_key_here",
+    "token_here",
+    "secret_here",
+    "xxxxxxxxxx",
+    "sk_test_",
+    "pk_test_",
+    "dummy_key",
+    "dummy_token",
+    "00000000-0000-0000-0000-000000000000",
+];
+
+/// Runs the content rules (test domains, placeholders) on first-party text files.
+pub fn check_content(ctx: &mut Ctx<'_>) {
+    let paths: Vec<&str> = ctx
+        .package
+        .files()
+        .map(|(p, _)| p)
+        .filter(|p| is_text_file(p) && !is_third_party(p))
+        .collect();
+    for path in paths {
+        let Some(text) = ctx.text(path) else { continue };
+        let index = LineIndex::new(text);
+        for (offset, domain) in test_domains(text) {
+            let (line, column) = index.position(text, offset);
+            ctx.out.add(
+                &rules::TEXT_TEST_DOMAIN,
+                Loc::at(path, line, column),
+                &[("file", &path), ("domain", &domain)],
+            );
+        }
+        let lower = text.to_ascii_lowercase();
+        for marker in PLACEHOLDERS {
+            if let Some(offset) = lower.find(marker) {
+                let shown = text.get(offset..offset + marker.len()).unwrap_or(marker);
+                let (line, column) = index.position(text, offset);
+                ctx.out.add(
+                    &rules::TEXT_PLACEHOLDER_SECRET,
+                    Loc::at(path, line, column),
+                    &[("file", &path), ("text", &shown)],
+                );
+            }
+        }
+    }
+}
+
+fn is_host_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'.' || c == b'-' || c == b'_'
+}
+
+/// Whether a host is local, reserved for examples or tests, or an obvious placeholder.
+pub fn is_test_host(host: &str) -> bool {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    let tld = h.rsplit('.').next().unwrap_or("");
+    h == "localhost"
+        || h.ends_with(".localhost")
+        || h == "0.0.0.0"
+        || h.starts_with("127.")
+        || h == "::1"
+        || (h.contains('.') && matches!(tld, "test" | "example" | "invalid" | "local"))
+        || ["example.com", "example.net", "example.org", "example.ru"]
+            .iter()
+            .any(|d| h == *d || h.ends_with(&format!(".{d}")))
+}
+
+/// Local and example hosts in URLs (`scheme://host`), email addresses and bare `localhost`,
+/// each distinct host once, with the offset of its first occurrence.
+pub fn test_domains(text: &str) -> Vec<(usize, String)> {
+    let b = text.as_bytes();
+    let mut found: Vec<(usize, String)> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut push = |offset: usize, host: &str| {
+        if is_test_host(host) && seen.insert(host.to_ascii_lowercase()) {
+            found.push((offset, host.to_string()));
+        }
+    };
+    // URLs: the host after `//`, without user info and port.
+    for (i, _) in text.match_indices("//") {
+        let start = i + 2;
+        let mut end = start;
+        while end < b.len()
+            && (is_host_char(b[end])
+                || b[end] == b'@'
+                || b[end] == b':'
+                || b[end] == b'['
+                || b[end] == b']')
+        {
+            end += 1;
+        }
+        let authority = &text[start..end];
+        let host = authority.rsplit('@').next().unwrap_or(authority);
+        let host = if host.starts_with('[') {
+            host.trim_start_matches('[').split(']').next().unwrap_or("")
+        } else {
+            host.split(':').next().unwrap_or("")
+        };
+        if !host.is_empty() {
+            push(
+                start + authority.len() - authority.rsplit('@').next().unwrap_or("").len(),
+                host,
+            );
+        }
+    }
+    // Email addresses: the domain after `@`.
+    for (i, _) in text.match_indices('@') {
+        let local_ok = i > 0 && is_host_char(b[i - 1]);
+        let start = i + 1;
+        let mut end = start;
+        while end < b.len() && is_host_char(b[end]) {
+            end += 1;
+        }
+        let domain = text[start..end].trim_end_matches('.');
+        if local_ok && domain.contains('.') {
+            push(start, domain);
+        }
+    }
+    // Bare `localhost` and loopback addresses as whole words.
+    for word in ["localhost", "127.0.0.1"] {
+        for (i, _) in text.match_indices(word) {
+            let before = i.checked_sub(1).map(|j| b[j]);
+            let after = b.get(i + word.len()).copied();
+            let boundary = |c: Option<u8>| {
+                c.is_none_or(|c| {
+                    !(c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-')
+                })
+            };
+            if boundary(before) && boundary(after) {
+                push(i, word);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_local_and_example_hosts() {
+        let text = "a = 'https://localhost:3000/x'; b='http://api.acme.example/v1';\nmail: help@example.com, ok@acme.io, //cdn.jsdelivr.net\nhost: 'localhost'; rx.test(s); c='127.0.0.1:80'";
+        let hosts: Vec<String> = test_domains(text).into_iter().map(|(_, h)| h).collect();
+        assert_eq!(
+            hosts,
+            ["localhost", "api.acme.example", "example.com", "127.0.0.1"]
+        );
+    }
+
+    #[test]
+    fn real_hosts_and_code_are_not_test_hosts() {
+        for h in [
+            "acme.io",
+            "cdn.jsdelivr.net",
+            "examples.com",
+            "amocrm.ru",
+            "testing.com",
+        ] {
+            assert!(!is_test_host(h), "{h}");
+        }
+        for h in [
+            "localhost",
+            "my.localhost",
+            "127.0.0.2",
+            "a.test",
+            "EXAMPLE.COM",
+            "x.example.org",
+        ] {
+            assert!(is_test_host(h), "{h}");
+        }
+        assert!(test_domains("if (re.test(value)) { obj.example.test = 1 }").is_empty());
+    }
+}

@@ -1,12 +1,175 @@
-//! `widgetry lint` (being written).
+//! `widgetry lint <folder|zip>`: validates a widget folder (exactly the files `pack` would
+//! put into `widget.zip`) or an archive, and prints every finding as text, JSON or SARIF.
+//!
+//! Exit status: 0 when no finding is an error, 1 when at least one is, 2 for usage errors and
+//! paths that cannot be read (reported by `main`).
 
+use crate::folder;
+use crate::render::{self, sarif, text};
+use anyhow::{Context, Result};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use widgetry_validator::{Input, Lang, Options, Profile};
 
 /// Arguments of `widgetry lint`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The widget folder or `widget.zip` to check.
+    pub path: PathBuf,
+    /// Which rules decide severities: `upload` (a private upload) or `publication` (a
+    /// submission to moderation).
+    #[arg(long, value_enum, env = "WIDGETRY_PROFILE", default_value_t = ProfileArg::Upload)]
+    pub profile: ProfileArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Language of messages and hints [default: from LC_ALL, LC_MESSAGES or LANG, else en].
+    #[arg(long, value_enum, env = "WIDGETRY_LANG")]
+    pub lang: Option<LangArg>,
+}
+
+/// `--profile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProfileArg {
+    /// What a private upload must satisfy; publication rules are warnings.
+    Upload,
+    /// Everything a submission to moderation must satisfy.
+    Publication,
+}
+
+impl From<ProfileArg> for Profile {
+    fn from(p: ProfileArg) -> Profile {
+        match p {
+            ProfileArg::Upload => Profile::Upload,
+            ProfileArg::Publication => Profile::Publication,
+        }
+    }
+}
+
+/// `--lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Russian.
+    Ru,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Ru => Lang::Ru,
+        }
+    }
+}
+
+/// `--format` of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics with source snippets.
+    Text,
+    /// The validation report as one JSON object.
+    Json,
+    /// A SARIF 2.1.0 log.
+    Sarif,
+}
+
+/// The message language: `--lang` or `WIDGETRY_LANG` when given, else the locale from the
+/// first non-empty of `LC_ALL`, `LC_MESSAGES`, `LANG`, else English.
+pub fn resolve_lang(arg: Option<LangArg>) -> Lang {
+    if let Some(lang) = arg {
+        return lang.into();
+    }
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .map(|v| Lang::from_tag_list(&v))
+        .unwrap_or_default()
+}
+
+/// Whether stdout gets colour: it is a terminal and `NO_COLOR` is unset or empty.
+pub fn use_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
 
 /// Runs `widgetry lint`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`widgetry lint` is not implemented yet")
+pub fn run(args: Args) -> Result<ExitCode> {
+    let lang = resolve_lang(args.lang);
+    let options = Options {
+        profile: args.profile.into(),
+        lang,
+        ..Options::default()
+    };
+    let (checked, root) = check(&args.path, &options)?;
+    let report = &checked.report;
+    let output = match args.format {
+        Format::Text => {
+            let name = display_name(&args.path);
+            let style = text::Style {
+                lang,
+                color: use_color(),
+            };
+            text::render(report, &checked.package, &name, style)
+        }
+        Format::Json => render::json::render(report)?,
+        Format::Sarif => {
+            let origin = sarif::Origin {
+                root_uri: root.as_deref().map(sarif::dir_uri),
+            };
+            sarif::render(report, lang, &origin)?
+        }
+    };
+    write_stdout(&output)?;
+    Ok(if report.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// How the summary names the package: the path as given, or for `.` and `..` the name of
+/// the folder they stand for.
+fn display_name(path: &Path) -> String {
+    if path.file_name().is_some() {
+        return path.display().to_string();
+    }
+    std::fs::canonicalize(path)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Reads and validates `path`; also returns the absolute folder path when it is a folder.
+fn check(
+    path: &Path,
+    options: &Options<'_>,
+) -> Result<(widgetry_validator::Checked, Option<PathBuf>)> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+    if meta.is_dir() {
+        let files = folder::select(path)?.read_all()?;
+        let root = std::path::absolute(path).ok();
+        Ok((
+            widgetry_validator::check(Input::Files(files), options),
+            root,
+        ))
+    } else {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        Ok((widgetry_validator::check(Input::Zip(&bytes), options), None))
+    }
+}
+
+/// Writes to stdout; a closed pipe (`widgetry lint . | head`) is not an error.
+fn write_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("failed to write to standard output")
+        }
+        _ => Ok(()),
+    }
 }

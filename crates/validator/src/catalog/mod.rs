@@ -31,6 +31,7 @@ mod images;
 mod json;
 mod listing;
 mod manifest;
+mod package;
 mod script;
 mod text;
 
@@ -41,6 +42,7 @@ pub use images::*;
 pub use json::*;
 pub use listing::*;
 pub use manifest::*;
+pub use package::*;
 pub use script::*;
 pub use text::*;
 
@@ -114,6 +116,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         css::RULES,
         text::RULES,
         listing::RULES,
+        package::RULES,
     ]
     .into_iter()
     .flatten()

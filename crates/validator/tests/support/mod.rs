@@ -1,262 +1,89 @@
-//! Archive builders for the hostile-archive tests: a raw ZIP writer that can forge every
-//! header field (sizes, flags, names, methods, external attributes, CRC), and a deflater.
-//!
-//! The raw writer lays out local headers, data, a central directory and an EOCD record by
-//! hand, so a test can produce structures no well-behaved ZIP library would write.
+//! Test fixtures built in code: a complete, valid widget (the amoCRM documentation's example
+//! A with real-looking contacts) that each rule test breaks in one place, and (in `raw`) a
+//! ZIP writer that can forge every header field for the hostile-archive tests.
 
 #![allow(dead_code)]
 
-use std::io::{Cursor, Write};
+mod raw;
+pub use raw::*;
 
-/// Compression method numbers (APPNOTE 4.4.5).
-pub const STORED: u16 = 0;
-pub const DEFLATED: u16 = 8;
-pub const BZIP2: u16 = 12;
+use std::collections::BTreeMap;
+use widgetry_validator::{Input, Options, Profile, Report, Severity, check};
 
-/// One entry, with every header field open to forgery.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    /// Name bytes as stored (need not be UTF-8).
-    pub name: Vec<u8>,
-    /// The bytes written as the entry's data (already compressed when `method` says so).
-    pub data: Vec<u8>,
-    pub method: u16,
-    /// General-purpose flags; bit 0 = encrypted, bit 11 = UTF-8 name.
-    pub flags: u16,
-    pub crc: u32,
-    pub compressed_size: u32,
-    pub uncompressed_size: u32,
-    /// High byte: 3 = Unix (so the high 16 bits of `external_attributes` are a mode).
-    pub version_made_by: u16,
-    pub external_attributes: u32,
-    /// When set, the central directory points at this local header offset instead of the
-    /// entry's own (for overlapping-entry bombs).
-    pub local_offset_override: Option<u32>,
-    /// When false, no local header and data are written (the central record still is).
-    pub write_local: bool,
+/// A widget as a map of files, easy to change in one place.
+#[derive(Clone)]
+pub struct Widget {
+    pub files: BTreeMap<String, Vec<u8>>,
 }
 
-impl Entry {
-    /// A stored entry with correct sizes and CRC.
-    pub fn stored(name: impl AsRef<[u8]>, content: &[u8]) -> Entry {
-        Entry {
-            name: name.as_ref().to_vec(),
-            data: content.to_vec(),
-            method: STORED,
-            flags: 1 << 11,
-            crc: crc32(content),
-            compressed_size: content.len() as u32,
-            uncompressed_size: content.len() as u32,
-            version_made_by: 3 << 8 | 20,
-            external_attributes: 0o100644 << 16,
-            local_offset_override: None,
-            write_local: true,
-        }
-    }
-
-    /// A deflated entry with correct sizes and CRC.
-    pub fn deflated(name: impl AsRef<[u8]>, content: &[u8]) -> Entry {
-        let packed = deflate(content);
-        Entry {
-            compressed_size: packed.len() as u32,
-            data: packed,
-            method: DEFLATED,
-            ..Entry::stored(name, content)
-        }
-    }
-
-    /// A directory entry.
-    pub fn dir(name: impl AsRef<[u8]>) -> Entry {
-        Entry {
-            external_attributes: (0o040755 << 16) | 0x10,
-            ..Entry::stored(name, b"")
-        }
-    }
-
-    pub fn with(mut self, f: impl FnOnce(&mut Entry)) -> Entry {
-        f(&mut self);
-        self
-    }
-}
-
-/// Writes entries into a ZIP archive, byte by byte.
-pub fn build(entries: &[Entry]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut offsets = Vec::new();
-    for e in entries {
-        offsets.push(out.len() as u32);
-        if !e.write_local {
-            continue;
-        }
-        put32(&mut out, 0x0403_4b50);
-        put16(&mut out, 20); // version needed
-        put16(&mut out, e.flags);
-        put16(&mut out, e.method);
-        put16(&mut out, 0); // time
-        put16(&mut out, 0x21); // date: 1980-01-01
-        put32(&mut out, e.crc);
-        put32(&mut out, e.compressed_size);
-        put32(&mut out, e.uncompressed_size);
-        put16(&mut out, e.name.len() as u16);
-        put16(&mut out, 0); // extra length
-        out.extend_from_slice(&e.name);
-        out.extend_from_slice(&e.data);
-    }
-    let cd_start = out.len() as u32;
-    for (e, offset) in entries.iter().zip(&offsets) {
-        put32(&mut out, 0x0201_4b50);
-        put16(&mut out, e.version_made_by);
-        put16(&mut out, 20);
-        put16(&mut out, e.flags);
-        put16(&mut out, e.method);
-        put16(&mut out, 0);
-        put16(&mut out, 0x21);
-        put32(&mut out, e.crc);
-        put32(&mut out, e.compressed_size);
-        put32(&mut out, e.uncompressed_size);
-        put16(&mut out, e.name.len() as u16);
-        put16(&mut out, 0); // extra
-        put16(&mut out, 0); // comment
-        put16(&mut out, 0); // disk
-        put16(&mut out, 0); // internal attributes
-        put32(&mut out, e.external_attributes);
-        put32(&mut out, e.local_offset_override.unwrap_or(*offset));
-        out.extend_from_slice(&e.name);
-    }
-    let cd_size = out.len() as u32 - cd_start;
-    eocd(&mut out, entries.len() as u16, cd_size, cd_start);
-    out
-}
-
-/// Appends an end-of-central-directory record.
-pub fn eocd(out: &mut Vec<u8>, count: u16, cd_size: u32, cd_start: u32) {
-    put32(out, 0x0605_4b50);
-    put16(out, 0);
-    put16(out, 0);
-    put16(out, count);
-    put16(out, count);
-    put32(out, cd_size);
-    put32(out, cd_start);
-    put16(out, 0);
-}
-
-/// Offset of the central directory, read from the EOCD record of an archive built by
-/// [`build`] (no archive comment).
-pub fn central_directory_offset(zip: &[u8]) -> usize {
-    let e = zip.len() - 22;
-    u32::from_le_bytes([zip[e + 16], zip[e + 17], zip[e + 18], zip[e + 19]]) as usize
-}
-
-fn put16(out: &mut Vec<u8>, v: u16) {
-    out.extend_from_slice(&v.to_le_bytes());
-}
-
-fn put32(out: &mut Vec<u8>, v: u32) {
-    out.extend_from_slice(&v.to_le_bytes());
-}
-
-/// CRC-32 (IEEE), bitwise; fast enough for test data.
-pub fn crc32(data: &[u8]) -> u32 {
-    static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let mut t = [0u32; 256];
-        for (i, slot) in t.iter_mut().enumerate() {
-            let mut c = i as u32;
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-            *slot = c;
-        }
-        t
-    });
-    let mut crc = !0u32;
-    for &b in data {
-        crc = table[((crc ^ b as u32) & 0xFF) as usize] ^ (crc >> 8);
-    }
-    !crc
-}
-
-/// Raw DEFLATE of `data`, taken from an entry written by the `zip` crate (so no separate
-/// compression library is needed).
-pub fn deflate(data: &[u8]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(9))
-        .large_file(false);
-    w.start_file("x", opts).unwrap();
-    w.write_all(data).unwrap();
-    let zip = w.finish().unwrap().into_inner();
-    // The first local header: sizes at 18, name and extra lengths at 26 and 28.
-    let le32 = |i: usize| u32::from_le_bytes([zip[i], zip[i + 1], zip[i + 2], zip[i + 3]]) as usize;
-    let le16 = |i: usize| u16::from_le_bytes([zip[i], zip[i + 1]]) as usize;
-    assert_eq!(le32(0), 0x0403_4b50);
-    let flags = le16(6);
-    let start = 30 + le16(26) + le16(28);
-    let len = if flags & 0x08 == 0 {
-        le32(18)
-    } else {
-        // Sizes in the data descriptor: take them from the central directory.
-        let cd = central_directory_offset(&zip);
-        le32(cd + 20)
-    };
-    zip[start..start + len].to_vec()
-}
-
-/// A well-formed archive written by the `zip` crate from (name, content) pairs.
-pub fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, content) in files {
-        w.start_file(*name, opts).unwrap();
-        w.write_all(content).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
-
-/// The smallest PNG of the given size (one colour), for logo files.
+/// A solid-colour PNG of the given size.
 pub fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut buf = Vec::new();
+    let mut out = Vec::new();
     {
-        let mut enc = png::Encoder::new(&mut buf, width, height);
+        let mut enc = png::Encoder::new(&mut out, width, height);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         let mut w = enc.write_header().unwrap();
-        w.write_image_data(&vec![0x5F; (width * height * 3) as usize])
-            .unwrap();
+        let data: Vec<u8> = (0..width * height)
+            .flat_map(|i| [(i % 251) as u8, 90, 200])
+            .collect();
+        w.write_image_data(&data).unwrap();
     }
-    buf
+    out
 }
 
-/// A small valid widget (manifest, i18n, script, logos) as (path, bytes) pairs.
-pub fn valid_widget_files() -> Vec<(String, Vec<u8>)> {
-    let manifest = br#"{
+pub const MANIFEST: &str = r#"{
   "widget": {
     "name": "widget.name",
     "description": "widget.description",
     "short_description": "widget.short_description",
-    "version": "1.0.0",
+    "version": "1.2.0",
     "interface_version": 2,
     "init_once": false,
     "locale": ["ru", "en"],
     "installation": true,
-    "support": { "link": "https://example.com/support", "email": "support@example.com" }
+    "support": { "link": "https://dealnotes.io/support", "email": "support@dealnotes.io" }
   },
-  "locations": ["lcard-1", "settings"],
+  "locations": ["lcard-1", "ccard-1", "llist-0", "settings"],
+  "tour": {
+    "is_tour": true,
+    "tour_images": {
+      "ru": ["/images/tour_1_ru.png"],
+      "en": ["/images/tour_1_en.png"]
+    },
+    "tour_description": "widget.tour_description"
+  },
   "settings": {
-    "api_key": { "name": "settings.api_key", "type": "text", "required": true }
+    "api_key": { "name": "settings.api_key", "type": "text", "required": true },
+    "secret": { "name": "settings.secret", "type": "pass", "required": true },
+    "phones": { "name": "settings.phones", "type": "users", "required": false }
   }
 }
 "#;
-    let en = br#"{"widget":{"name":"Notes Sync","description":"Syncs notes","short_description":"Sync notes"},"settings":{"api_key":"API key"}}
+
+pub const EN: &str = r#"{
+  "widget": {
+    "name": "Deal Notes Sync",
+    "description": "Syncs the notes of #SUBDOMAIN# deals with your notebook. Support: +7 495 123-45-67, support@dealnotes.io",
+    "short_description": "Sync deal notes",
+    "tour_description": "How it works"
+  },
+  "settings": { "api_key": "API key", "secret": "Secret", "phones": "Extensions" }
+}
 "#;
-    let ru = "{\"widget\":{\"name\":\"Синхронизация\",\"description\":\"Синхронизирует заметки\",\"short_description\":\"Заметки\"},\"settings\":{\"api_key\":\"Ключ API\"}}\n";
-    let script = br#"define(['jquery'], function ($) {
+
+pub const RU: &str = r#"{
+  "widget": {
+    "name": "Синхронизация заметок",
+    "description": "Синхронизирует заметки сделок #SUBDOMAIN# с вашим блокнотом. Поддержка: +7 495 123-45-67, support@dealnotes.io",
+    "short_description": "Синхронизация заметок",
+    "tour_description": "Как это работает"
+  },
+  "settings": { "api_key": "Ключ API", "secret": "Секрет", "phones": "Добавочные" }
+}
+"#;
+
+pub const SCRIPT: &str = r#"define(['jquery'], function ($) {
   var CustomWidget = function () {
     var self = this;
     this.callbacks = {
@@ -265,37 +92,158 @@ pub fn valid_widget_files() -> Vec<(String, Vec<u8>)> {
       bind_actions: function () { return true; },
       settings: function () { return true; },
       onSave: function () { return true; },
-      destroy: function () {}
+      destroy: function () {},
+      leads: { selected: function () { return true; } }
     };
     return this;
   };
   return CustomWidget;
 });
 "#;
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("manifest.json".into(), manifest.to_vec()),
-        ("i18n/en.json".into(), en.to_vec()),
-        ("i18n/ru.json".into(), ru.as_bytes().to_vec()),
-        ("script.js".into(), script.to_vec()),
-    ];
-    for (name, w, h) in [
-        ("logo_main.png", 400, 272),
-        ("logo_small.png", 108, 108),
-        ("logo.png", 130, 100),
-        ("logo_medium.png", 240, 84),
-        ("logo_min.png", 84, 84),
-    ] {
-        files.push((format!("images/{name}"), png(w, h)));
+
+impl Widget {
+    /// The valid baseline.
+    pub fn valid() -> Widget {
+        let mut files = BTreeMap::new();
+        files.insert("manifest.json".into(), MANIFEST.as_bytes().to_vec());
+        files.insert("i18n/en.json".into(), EN.as_bytes().to_vec());
+        files.insert("i18n/ru.json".into(), RU.as_bytes().to_vec());
+        files.insert("script.js".into(), SCRIPT.as_bytes().to_vec());
+        files.insert(
+            "style.css".into(),
+            b".deal-notes-sync .title { color: #333; }\n".to_vec(),
+        );
+        for (name, w, h) in [
+            ("logo_main.png", 400, 272),
+            ("logo_small.png", 108, 108),
+            ("logo.png", 130, 100),
+            ("logo_medium.png", 240, 84),
+            ("logo_min.png", 84, 84),
+            ("tour_1_ru.png", 300, 200),
+            ("tour_1_en.png", 300, 200),
+        ] {
+            files.insert(format!("images/{name}"), png(w, h));
+        }
+        Widget { files }
     }
-    files
+
+    pub fn set(mut self, path: &str, data: impl AsRef<[u8]>) -> Widget {
+        self.files.insert(path.to_string(), data.as_ref().to_vec());
+        self
+    }
+
+    pub fn remove(mut self, path: &str) -> Widget {
+        self.files.remove(path);
+        self
+    }
+
+    /// Replaces text in a file (which must contain it).
+    pub fn edit(mut self, path: &str, from: &str, to: &str) -> Widget {
+        let text = String::from_utf8(self.files[path].clone()).unwrap();
+        assert!(text.contains(from), "{path} does not contain {from:?}");
+        self.files
+            .insert(path.to_string(), text.replacen(from, to, 1).into_bytes());
+        self
+    }
+
+    /// Changes the manifest as JSON: `f` gets the parsed value. The result is pretty-printed,
+    /// so line numbers come from the re-serialised text.
+    pub fn manifest(self, f: impl FnOnce(&mut serde_json::Value)) -> Widget {
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&self.files["manifest.json"]).unwrap();
+        f(&mut v);
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        self.set("manifest.json", text)
+    }
+
+    pub fn report(&self, profile: Profile) -> Report {
+        let files = self
+            .files
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        check(
+            Input::Files(files),
+            &Options {
+                profile,
+                ..Options::default()
+            },
+        )
+        .report
+    }
+
+    pub fn upload(&self) -> Report {
+        self.report(Profile::Upload)
+    }
+
+    pub fn publication(&self) -> Report {
+        self.report(Profile::Publication)
+    }
+
+    /// The widget as a deflated ZIP archive.
+    pub fn zip(&self) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in &self.files {
+            w.start_file(name.as_str(), opts).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
 }
 
-/// [`valid_widget_files`] zipped.
-pub fn valid_widget_zip() -> Vec<u8> {
-    let files = valid_widget_files();
-    let refs: Vec<(&str, &[u8])> = files
+/// The diagnostics with a code, asserting there is at least one.
+pub fn find<'r>(report: &'r Report, code: &str) -> Vec<&'r widgetry_validator::Diagnostic> {
+    let found: Vec<_> = report
+        .diagnostics
         .iter()
-        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .filter(|d| d.code == code)
         .collect();
-    zip_of(&refs)
+    assert!(
+        !found.is_empty(),
+        "expected {code} in {:#?}",
+        report.diagnostics
+    );
+    found
+}
+
+/// Asserts a code was raised once with the given severity, file and line; returns it.
+#[track_caller]
+pub fn expect<'r>(
+    report: &'r Report,
+    code: &str,
+    severity: Severity,
+    file: Option<&str>,
+    line: Option<u32>,
+) -> &'r widgetry_validator::Diagnostic {
+    let found = find(report, code);
+    let d = found[0];
+    assert_eq!(d.severity, severity, "{code} severity: {d:#?}");
+    assert_eq!(d.file.as_deref(), file, "{code} file: {d:#?}");
+    if line.is_some() {
+        assert_eq!(d.line, line, "{code} line: {d:#?}");
+    }
+    d
+}
+
+/// Asserts a code was not raised.
+#[track_caller]
+pub fn absent(report: &Report, code: &str) {
+    assert!(
+        report.diagnostics.iter().all(|d| d.code != code),
+        "unexpected {code}: {:#?}",
+        report.diagnostics
+    );
+}
+
+/// The baseline widget's files as (path, bytes) pairs.
+pub fn valid_widget_files() -> Vec<(String, Vec<u8>)> {
+    Widget::valid().files.into_iter().collect()
+}
+
+/// The baseline widget zipped.
+pub fn valid_widget_zip() -> Vec<u8> {
+    Widget::valid().zip()
 }

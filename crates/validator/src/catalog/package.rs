@@ -1,0 +1,14 @@
+//! Rules about the package as a set of files.
+
+use super::Rule;
+
+rule!(PACKAGE_UNUSED_FILE, "package.unused_file", Info / Warning,
+    en: "`{file}` does not seem to be used: nothing in the widget refers to it",
+    ru: "`{file}`, похоже, не используется: ни один файл виджета на него не ссылается",
+    hint_en: "delete the file if the widget does not load it; if it is loaded by a computed name, ignore this note",
+    hint_ru: "удалите файл, если виджет его не загружает; если имя файла вычисляется в коде, не обращайте внимания на это замечание",
+    why: "Moderation requires that unused files, images and scripts are deleted. A file counts as used when it is a fixed part of the widget (manifest, script.js, declared i18n files, logos), when the manifest names it, or when its name appears in another text file.",
+    example: "images/old_logo_v1.png that nothing refers to");
+
+/// The package rules, in catalogue order.
+pub(super) const RULES: &[&Rule] = &[&PACKAGE_UNUSED_FILE];
