@@ -122,18 +122,20 @@ fn sentence(rng: &mut Rng, words: &[&str], n: usize) -> String {
 
 /// A realistic AMD widget module of about `target` bytes: a constructor with callbacks, and
 /// many helper methods that call the CRM API, render templates and handle DOM events.
-pub fn script_js(rng: &mut Rng, target: usize) -> String {
+pub fn script_js(rng: &mut Rng, target: usize, deps: &[String]) -> String {
     let mut s = String::with_capacity(target + 4096);
+    let deps: String = deps.iter().map(|d| format!(", './{d}'")).collect();
     s.push_str(
-        r#"/**
+        &r#"/**
  * Notes Sync widget for amoCRM / Kommo.
  * Generated benchmark fixture: realistic shape, not real behaviour.
  */
-define(['jquery', 'underscore', 'twigjs', 'lib/components/base/modal'], function ($, _, Twig, Modal) {
+define(['jquery', 'underscore', 'twigjs', 'lib/components/base/modal'DEPS], function ($, _, Twig, Modal) {
   'use strict';
 
-  var API_BASE = 'https://api.example.com/v2';
+  var API_BASE = 'https://api.notes-sync.app/v2';
   var CACHE_TTL = 300000;
+  var TEMPLATES = ['settings', 'card', 'list', 'modal', 'row', 'empty', 'dp', 'menu', 'error', 'help'];
 
   var CustomWidget = function () {
     var self = this;
@@ -162,7 +164,8 @@ define(['jquery', 'underscore', 'twigjs', 'lib/components/base/modal'], function
       });
     };
 
-"#,
+"#
+            .replace("DEPS", &deps),
     );
     let mut n = 0;
     while s.len() < target.saturating_sub(1500) {
@@ -329,7 +332,7 @@ fn manifest(tour: &[(String, String)]) -> String {
     "init_once": false,
     "locale": ["ru", "en"],
     "installation": true,
-    "support": {{ "link": "https://example.com/support", "email": "support@example.com" }}
+    "support": {{ "link": "https://notes-sync.app/support", "email": "support@notes-sync.app" }}
   }},
   "locations": ["lcard-1", "ccard-1", "comcard-1", "llist-0", "settings", "digital_pipeline"],
   "tour": {{
@@ -344,7 +347,7 @@ fn manifest(tour: &[(String, String)]) -> String {
   "dp": {{
     "settings": {{ "message": {{ "name": "settings.api_key", "type": "text", "required": true }} }},
     "action_multiple": false,
-    "webhook_url": "https://example.com/amocrm/dp"
+    "webhook_url": "https://notes-sync.app/amocrm/dp"
   }}
 }}
 "#,
@@ -353,10 +356,16 @@ fn manifest(tour: &[(String, String)]) -> String {
     )
 }
 
-fn style_css(rng: &mut Rng, rules: usize) -> String {
+fn style_css(rng: &mut Rng, rules: usize, icons: usize) -> String {
     let mut s = String::from(
         ".notes-sync {\n  font-family: 'PT Sans', Arial, sans-serif;\n  color: #313942;\n}\n\n",
     );
+    for i in 0..icons {
+        let _ = write!(
+            s,
+            ".notes-sync .notes-sync__icon-{i} {{\n  width: 24px;\n  height: 24px;\n  background: url(images/icon_{i}.svg) no-repeat center;\n}}\n\n"
+        );
+    }
     for i in 0..rules {
         let noun = rng.pick(NOUNS);
         let _ = write!(
@@ -484,15 +493,18 @@ fn generate(shape: &Shape) -> Files {
             ));
         }
     }
+    let libs: Vec<String> = (0..shape.libs.len())
+        .map(|i| format!("lib/module_{i}.js"))
+        .collect();
     let mut files: Files = vec![
         ("manifest.json".into(), manifest(&tour).into_bytes()),
         (
             "script.js".into(),
-            script_js(&mut rng, shape.script_bytes).into_bytes(),
+            script_js(&mut rng, shape.script_bytes, &libs).into_bytes(),
         ),
         (
             "style.css".into(),
-            style_css(&mut rng, shape.css_rules).into_bytes(),
+            style_css(&mut rng, shape.css_rules, shape.icons).into_bytes(),
         ),
         (
             "i18n/ru.json".into(),
@@ -506,7 +518,7 @@ fn generate(shape: &Shape) -> Files {
     for (i, &size) in shape.libs.iter().enumerate() {
         files.push((
             format!("lib/module_{i}.js"),
-            script_js(&mut rng, size).into_bytes(),
+            script_js(&mut rng, size, &[]).into_bytes(),
         ));
     }
     let names = [
@@ -537,10 +549,6 @@ fn generate(shape: &Shape) -> Files {
         let _ = lang;
         files.push((path.clone(), png(&mut rng, w, h, noise)));
     }
-    files.push((
-        "README.md".into(),
-        format!("# Notes Sync\n\n{}\n", sentence(&mut rng, WORDS_EN, 80)).into_bytes(),
-    ));
     files
 }
 
@@ -553,7 +561,7 @@ pub fn typical() -> Files {
         i18n_keys: 80,
         css_rules: 120,
         templates: 8,
-        icons: 4,
+        icons: 5,
         tour: &[(340, 212, 2), (340, 212, 2)],
         logo_noise: 0,
     })
