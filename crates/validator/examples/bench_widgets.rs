@@ -6,7 +6,7 @@
 //! cargo run --release -p widgetry-validator --example bench_widgets -- OUT_DIR [--seeds]
 //! ```
 
-#[path = "../benches/fixtures.rs"]
+#[path = "../benches/fixtures/mod.rs"]
 mod fixtures;
 
 use std::path::PathBuf;

@@ -2,9 +2,10 @@
 //! A with real-looking contacts) that each rule test breaks in one place, and (in `raw`) a
 //! ZIP writer that can forge every header field for the hostile-archive tests.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 mod raw;
+#[allow(unused_imports)]
 pub use raw::*;
 
 use std::collections::BTreeMap;
