@@ -273,7 +273,6 @@ fn a_caret_under_a_non_ascii_line_lands_on_the_right_character() {
 /// The validator takes `json.syntax` columns from serde_json, which counts bytes, while the
 /// report promises characters: with Cyrillic before the error the column is past the `x`.
 #[test]
-#[ignore = "validator: json.syntax columns are byte columns (serde_json), not characters"]
 fn json_syntax_columns_count_characters() {
     let manifest = "{\"widget\": {\"name\": \"Виджет\" x}}\n";
     let (_tmp, root) = widget_dir(manifest);
