@@ -391,7 +391,7 @@ fn check_locales(c: &mut Checker<'_, '_>) {
     }
     let allowed = c.ctx.options.allowed_locales.clone();
     let mut seen: Vec<String> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
+    for i in 0..items.len() {
         let pointer = format!("/widget/locale/{i}");
         let Some(locale) = c
             .field(&pointer, Kind::Str, true)
@@ -603,7 +603,7 @@ fn check_locations(c: &mut Checker<'_, '_>) {
     // Normal form (`lcard` -> `lcard-1`) of each valid location seen, for duplicates and pairs.
     let mut seen: Vec<String> = Vec::new();
     let all_areas: Vec<&str> = SUFFIXED_AREAS.iter().chain(PLAIN_AREAS).copied().collect();
-    for (i, item) in items.iter().enumerate() {
+    for i in 0..items.len() {
         let pointer = format!("/locations/{i}");
         let Some(location) = c
             .field(&pointer, Kind::Str, true)
