@@ -1188,7 +1188,7 @@ fn nesting_overflow(text: &str) -> Option<usize> {
     macro_rules! reset {
         () => {{
             if let Some(f) = frames.last_mut() {
-                total -= f.chain;
+                total = total.saturating_sub(f.chain);
                 f.chain = 0;
             }
         }};
@@ -1243,7 +1243,7 @@ fn nesting_overflow(text: &str) -> Option<usize> {
             && word != b"else"
             && let Some(f) = frames.last_mut()
         {
-            total -= f.elses;
+            total = total.saturating_sub(f.elses);
             f.elses = 0;
         }
         newline = false;
@@ -1297,7 +1297,7 @@ fn nesting_overflow(text: &str) -> Option<usize> {
                 if frames.len() > 1
                     && let Some(f) = frames.pop()
                 {
-                    total -= BRACKET_COST + f.chain + f.elses;
+                    total = total.saturating_sub(BRACKET_COST + f.chain + f.elses);
                     prev = if f.condition {
                         Prev::Operand
                     } else {
