@@ -400,7 +400,7 @@ fn check_locales(c: &mut Checker<'_, '_>) {
         else {
             continue;
         };
-        if !allowed.iter().any(|a| *a == locale) {
+        if !allowed.contains(&locale) {
             c.add(
                 &rules::MANIFEST_LOCALE_NOT_ALLOWED,
                 &pointer,
