@@ -487,23 +487,10 @@ pub fn is_system_class(class: &str) -> bool {
 mod tests {
     use super::*;
     use crate::diag::{Diagnostic, Severity};
-    use crate::options::{Options, Profile};
+    use crate::options::Profile;
 
     fn run_with(files: &[(&str, &str)], profile: Profile) -> Vec<Diagnostic> {
-        let files = files
-            .iter()
-            .map(|(p, s)| ((*p).to_string(), s.as_bytes().to_vec()))
-            .collect();
-        let options = Options {
-            profile,
-            ..Options::default()
-        };
-        crate::check(crate::Input::Files(files), &options)
-            .report
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.code.starts_with("css."))
-            .collect()
+        crate::testing::findings(files, profile, "css.")
     }
 
     fn run(css: &str) -> Vec<Diagnostic> {

@@ -101,3 +101,28 @@ pub fn check(input: Input<'_>, options: &Options<'_>) -> Checked {
     let report = ctx.out.into_report(options.profile, options.lang);
     Checked { report, package }
 }
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the unit tests of the rule modules.
+
+    use crate::{Diagnostic, Input, Options, Profile, check};
+
+    /// Validates in-memory text files and keeps the findings whose code starts with `prefix`.
+    pub fn findings(files: &[(&str, &str)], profile: Profile, prefix: &str) -> Vec<Diagnostic> {
+        let files = files
+            .iter()
+            .map(|(p, s)| ((*p).to_string(), s.as_bytes().to_vec()))
+            .collect();
+        let options = Options {
+            profile,
+            ..Options::default()
+        };
+        check(Input::Files(files), &options)
+            .report
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code.starts_with(prefix))
+            .collect()
+    }
+}

@@ -1515,20 +1515,7 @@ mod tests {
 "#;
 
     fn run_files(files: &[(&str, &str)], profile: Profile) -> Vec<Diagnostic> {
-        let files = files
-            .iter()
-            .map(|(p, s)| ((*p).to_string(), s.as_bytes().to_vec()))
-            .collect();
-        let options = Options {
-            profile,
-            ..Options::default()
-        };
-        crate::check(crate::Input::Files(files), &options)
-            .report
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.code.starts_with("script."))
-            .collect()
+        crate::testing::findings(files, profile, "script.")
     }
 
     fn run(src: &str) -> Vec<Diagnostic> {
