@@ -71,7 +71,7 @@ pub fn validate(input: Input<'_>, options: &Options<'_>) -> Report {
 pub fn check(input: Input<'_>, options: &Options<'_>) -> Checked {
     let mut out = Findings::default();
     let package = match input {
-        Input::Zip(bytes) => archive::read(bytes, &options.limits, &mut out),
+        Input::Zip(bytes) => archive::read(bytes, &options.limits, options.lang, &mut out),
         Input::Files(files) => Some(package::from_files(files, &options.limits, &mut out)),
     };
     let Some(mut package) = package else {

@@ -44,6 +44,7 @@ use crate::catalog::{self as rules, Rule};
 use crate::context::Ctx;
 use crate::diag::Loc;
 use crate::lines::LineIndex;
+use crate::options::Lang;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
     Argument, AssignmentExpression, AssignmentTarget, BinaryExpression, BinaryOperator,
@@ -91,7 +92,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
     for path in paths {
         let Some(text) = ctx.text(path) else { continue };
         let hits = match crate::paths::extension(path).as_deref() {
-            Some("js" | "mjs") => check_js(path, text, &locations),
+            Some("js" | "mjs") => check_js(path, text, &locations, ctx.options.lang),
             Some("css" | "twig" | "html" | "htm" | "tpl") => {
                 text_switcher_hits(text, 0, text.len())
             }
@@ -135,23 +136,12 @@ fn emit(ctx: &mut Ctx<'_>, path: &str, text: &str, hits: Vec<Hit>) {
     }
 }
 
-/// Whether a file is a third-party library rather than the author's own code.
-fn is_third_party(path: &str) -> bool {
-    path.ends_with(".min.js")
-        || path.split('/').any(|s| {
-            matches!(
-                s,
-                "vendor" | "vendors" | "node_modules" | "bower_components"
-            )
-        })
-}
-
 /// All findings for one JavaScript file.
-fn check_js(path: &str, text: &str, locations: &[String]) -> Vec<Hit> {
-    let first_party = !is_third_party(path);
+fn check_js(path: &str, text: &str, locations: &[String], lang: Lang) -> Vec<Hit> {
+    let first_party = !crate::text::is_third_party(path);
     let is_main = path == "script.js";
     let mut hits = Vec::new();
-    if first_party && let Some((offset, measure)) = minified_measure(text) {
+    if first_party && let Some((offset, measure)) = minified_measure(text, lang) {
         hits.push(Hit::new(
             &rules::SCRIPT_MINIFIED,
             offset,
@@ -1059,17 +1049,29 @@ fn text_switcher_hits(text: &str, start: usize, end: usize) -> Vec<Hit> {
 
 /// Whether a first-party file looks minified or obfuscated, with the measure that says so
 /// and where.
-fn minified_measure(text: &str) -> Option<(usize, String)> {
+fn minified_measure(text: &str, lang: Lang) -> Option<(usize, String)> {
+    let ru = lang == Lang::Ru;
     for signature in ["eval(function(p,a,c,k,e,", "eval(function(p, a, c, k, e,"] {
         if let Some(i) = text.find(signature) {
-            return Some((i, format!("packer signature `{signature}`")));
+            return Some((
+                i,
+                if ru {
+                    format!("сигнатура упаковщика `{signature}`")
+                } else {
+                    format!("packer signature `{signature}`")
+                },
+            ));
         }
     }
     let obfuscated = obfuscator_names(text);
     if obfuscated.0 >= 20 {
         return Some((
             obfuscated.1,
-            format!("{} obfuscator-style `_0x...` identifiers", obfuscated.0),
+            if ru {
+                format!("{} идентификаторов обфускатора вида `_0x...`", obfuscated.0)
+            } else {
+                format!("{} obfuscator-style `_0x...` identifiers", obfuscated.0)
+            },
         ));
     }
     let mut offset = 0;
@@ -1095,7 +1097,11 @@ fn minified_measure(text: &str) -> Option<(usize, String)> {
     if let Some((at, line, len)) = first_long {
         return Some((
             at,
-            format!("line {line} is {len} characters long with almost no whitespace"),
+            if ru {
+                format!("строка {line} длиной {len} символов почти без пробелов")
+            } else {
+                format!("line {line} is {len} characters long with almost no whitespace")
+            },
         ));
     }
     // Minified code wrapped at a fixed width: most lines are long. The median ignores a few
@@ -1104,7 +1110,12 @@ fn minified_measure(text: &str) -> Option<(usize, String)> {
     let median = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
     let spaces = text.bytes().filter(u8::is_ascii_whitespace).count();
     if text.len() >= 5000 && median > 200 && spaces * 100 < text.len() * 10 {
-        return Some((0, format!("the median line is {median} characters long")));
+        let measure = if ru {
+            format!("медианная длина строки {median} символов")
+        } else {
+            format!("the median line is {median} characters long")
+        };
+        return Some((0, measure));
     }
     None
 }
@@ -1700,7 +1711,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let hits = check_js("script.js", VALID, &locations);
+        let hits = check_js("script.js", VALID, &locations, Lang::En);
         assert_eq!(hits.len(), 2, "{hits:?}");
         let index = LineIndex::new(VALID);
         for (hit, (location, callback)) in hits.iter().zip([
@@ -1718,7 +1729,7 @@ mod tests {
             "destroy:",
             "advancedSettings: function () {}, dpSettings() {}, destroy:",
         );
-        assert!(check_js("script.js", &with, &locations).is_empty());
+        assert!(check_js("script.js", &with, &locations, Lang::En).is_empty());
         // Nested keys: leads.selected is recorded with a dot.
         let mut keys = Vec::new();
         let mut open = false;
