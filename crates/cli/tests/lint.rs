@@ -273,7 +273,6 @@ fn a_caret_under_a_non_ascii_line_lands_on_the_right_character() {
 /// The validator takes `json.syntax` columns from serde_json, which counts bytes, while the
 /// report promises characters: with Cyrillic before the error the column is past the `x`.
 #[test]
-#[ignore = "validator: json.syntax columns are byte columns (serde_json), not characters"]
 fn json_syntax_columns_count_characters() {
     let manifest = "{\"widget\": {\"name\": \"Виджет\" x}}\n";
     let (_tmp, root) = widget_dir(manifest);
@@ -607,4 +606,38 @@ fn sarif_log_validates_against_the_official_schema() {
         Err(e) if !required => eprintln!("skipped: python3 is not available: {e}"),
         Err(e) => panic!("python3 is not available: {e}"),
     }
+}
+
+#[test]
+fn limits_and_allowed_locales_are_configurable() {
+    let dir = tempfile::tempdir().unwrap();
+    let widget = dir.path().join("w");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_widgetry"))
+        .args(["init", widget.to_str().unwrap(), "--locales", "ru,en"])
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let lint = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_widgetry"))
+            .args(["lint", widget.to_str().unwrap(), "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), report)
+    };
+    let (code, _) = lint(&[]);
+    assert_eq!(code, Some(0));
+    let (code, report) = lint(&["--allowed-locales", "en"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "manifest.locale_not_allowed")
+    );
+    let (code, report) = lint(&["--max-entries", "3"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(report["diagnostics"][0]["code"], "archive.too_many_entries");
 }

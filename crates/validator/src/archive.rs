@@ -4,7 +4,7 @@
 
 use crate::catalog as rules;
 use crate::diag::{Findings, Loc};
-use crate::options::Limits;
+use crate::options::{Lang, Limits};
 use crate::package::{Intake, Package};
 use std::io::{Cursor, Read};
 use zip::CompressionMethod;
@@ -12,7 +12,12 @@ use zip::ZipReadOptions;
 use zip::unstable::read::ZipIterable;
 
 /// Reads an archive. Returns `None` when it cannot be read at all (the reason is raised).
-pub(crate) fn read(bytes: &[u8], limits: &Limits, out: &mut Findings) -> Option<Package> {
+pub(crate) fn read(
+    bytes: &[u8],
+    limits: &Limits,
+    lang: Lang,
+    out: &mut Findings,
+) -> Option<Package> {
     if bytes.len() as u64 > limits.max_archive_bytes {
         out.add(
             &rules::ARCHIVE_TOO_LARGE,
@@ -22,10 +27,11 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits, out: &mut Findings) -> Option<
         return None;
     }
     if !bytes.starts_with(b"PK") {
-        let what = if bytes.is_empty() {
-            "the file is empty".to_string()
-        } else {
-            "it does not start with a ZIP signature".to_string()
+        let what = match (bytes.is_empty(), lang) {
+            (true, Lang::En) => "the file is empty",
+            (true, Lang::Ru) => "файл пуст",
+            (false, Lang::En) => "it does not start with a ZIP signature",
+            (false, Lang::Ru) => "он не начинается с сигнатуры ZIP",
         };
         out.add(
             &rules::ARCHIVE_NOT_ZIP,

@@ -62,7 +62,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             continue;
         };
         if !doc.value.is_object() {
-            let found = describe(&doc.value);
+            let found = describe(&doc.value, ctx.options.lang);
             ctx.out.add(
                 &rules::JSON_NOT_OBJECT,
                 doc.loc(""),
@@ -115,7 +115,7 @@ fn check_leaves(ctx: &mut Ctx<'_>) {
                 }
                 Some(Value::String(_) | Value::Number(_)) | None => {}
                 Some(other) => {
-                    let found = describe(other);
+                    let found = describe(other, ctx.options.lang);
                     ctx.out.add(
                         &rules::I18N_WRONG_TYPE,
                         doc.loc(&pointer),
@@ -228,9 +228,11 @@ fn check_refs(ctx: &mut Ctx<'_>) {
             }
             let nested = nested_example(&value);
             let candidates: Vec<&str> = known_keys.iter().map(String::as_str).collect();
-            let suggestion = crate::manifest::suggest(&value, &candidates)
-                .map(|s| format!("; there is a key with a similar name: `{s}`"))
-                .unwrap_or_default();
+            let suggestion = rules::similar(
+                ctx.options.lang,
+                rules::Similar::Key,
+                crate::manifest::suggest(&value, &candidates),
+            );
             ctx.out.add(
                 &rules::I18N_KEY_UNRESOLVED,
                 manifest.loc(&pointer),

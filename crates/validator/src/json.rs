@@ -46,10 +46,13 @@ impl JsonDoc {
             Ok(v) => v,
             Err(e) => {
                 let detail = strip_position(&e.to_string());
-                let loc = if e.line() > 0 {
-                    Loc::at(file, e.line() as u32, e.column().max(1) as u32)
-                } else {
-                    Loc::file(file)
+                // serde_json counts columns in bytes; findings count characters.
+                let loc = match lines.offset(text, e.line(), e.column()) {
+                    Some(offset) => {
+                        let (line, column) = lines.position(text, offset);
+                        Loc::at(file, line, column)
+                    }
+                    None => Loc::file(file),
                 };
                 out.add(
                     &rules::JSON_SYNTAX,
@@ -316,6 +319,13 @@ mod tests {
         assert!(d.is_none());
         assert_eq!(f.items()[0].rule.code, "json.too_deep");
         assert_eq!(f.items()[0].loc.column, Some(65));
+    }
+
+    #[test]
+    fn syntax_error_columns_count_characters() {
+        let (_, f) = doc("{\"имя\": \"значение\" \"x\": 1}");
+        assert_eq!(f.items()[0].rule.code, "json.syntax");
+        assert_eq!(f.items()[0].loc.column, Some(20));
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub fn validate(input: Input<'_>, options: &Options<'_>) -> Report {
 pub fn check(input: Input<'_>, options: &Options<'_>) -> Checked {
     let mut out = Findings::default();
     let package = match input {
-        Input::Zip(bytes) => archive::read(bytes, &options.limits, &mut out),
+        Input::Zip(bytes) => archive::read(bytes, &options.limits, options.lang, &mut out),
         Input::Files(files) => Some(package::from_files(files, &options.limits, &mut out)),
     };
     let Some(mut package) = package else {
@@ -100,4 +100,29 @@ pub fn check(input: Input<'_>, options: &Options<'_>) -> Checked {
     unused::check(&mut ctx);
     let report = ctx.out.into_report(options.profile, options.lang);
     Checked { report, package }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the unit tests of the rule modules.
+
+    use crate::{Diagnostic, Input, Options, Profile, check};
+
+    /// Validates in-memory text files and keeps the findings whose code starts with `prefix`.
+    pub fn findings(files: &[(&str, &str)], profile: Profile, prefix: &str) -> Vec<Diagnostic> {
+        let files = files
+            .iter()
+            .map(|(p, s)| ((*p).to_string(), s.as_bytes().to_vec()))
+            .collect();
+        let options = Options {
+            profile,
+            ..Options::default()
+        };
+        check(Input::Files(files), &options)
+            .report
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code.starts_with(prefix))
+            .collect()
+    }
 }

@@ -31,6 +31,17 @@ impl LineIndex {
         )
     }
 
+    /// The byte offset of a 1-based line and 1-based byte column (as `serde_json` reports
+    /// them), clamped to the line; `None` for line 0 or a line past the end.
+    pub fn offset(&self, text: &str, line: usize, byte_column: usize) -> Option<usize> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .starts
+            .get(line)
+            .map_or(text.len(), |e| e.saturating_sub(1));
+        Some((start + byte_column.saturating_sub(1)).min(end.max(start)))
+    }
+
     /// The text of a 1-based line, without its line ending.
     pub fn line_text<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
         let i = usize::try_from(line).ok()?.checked_sub(1)?;
@@ -58,5 +69,9 @@ mod tests {
         assert_eq!(idx.line_text(text, 2), Some("цд"));
         assert_eq!(idx.line_text(text, 3), Some("x"));
         assert_eq!(idx.line_text(text, 4), None);
+        assert_eq!(idx.offset(text, 2, 3), Some(6));
+        assert_eq!(idx.offset(text, 2, 99), Some(8));
+        assert_eq!(idx.offset(text, 0, 1), None);
+        assert_eq!(idx.offset(text, 9, 1), None);
     }
 }

@@ -8,7 +8,7 @@ use crate::context::Ctx;
 use crate::diag::Loc;
 use crate::json::{JsonDoc, escape};
 use crate::locations::{PLAIN_AREAS, SUFFIXED_AREAS, split_location};
-use crate::options::Scheme;
+use crate::options::{Lang, Scheme};
 use serde_json::{Map, Value};
 
 /// The path of the manifest in the package.
@@ -111,27 +111,35 @@ impl Kind {
         }
     }
 
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Str => "a string",
-            Kind::Bool => "true or false",
-            Kind::Int => "a whole number",
-            Kind::Array => "an array",
-            Kind::Object => "an object",
+    fn name(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, Kind::Str) => "a string",
+            (Lang::En, Kind::Bool) => "true or false",
+            (Lang::En, Kind::Int) => "a whole number",
+            (Lang::En, Kind::Array) => "an array",
+            (Lang::En, Kind::Object) => "an object",
+            (Lang::Ru, Kind::Str) => "строкой",
+            (Lang::Ru, Kind::Bool) => "true или false",
+            (Lang::Ru, Kind::Int) => "целым числом",
+            (Lang::Ru, Kind::Array) => "массивом",
+            (Lang::Ru, Kind::Object) => "объектом",
         }
     }
 }
 
 /// Describes a JSON value in a few words, for messages.
-pub fn describe(v: &Value) -> String {
+pub fn describe(v: &Value, lang: Lang) -> String {
+    let ru = lang == Lang::Ru;
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
+        Value::Number(n) if ru => format!("число {n}"),
         Value::Number(n) => format!("the number {n}"),
-        Value::String(s) if s.chars().count() > 40 => "a string".into(),
+        Value::String(s) if s.chars().count() > 40 => if ru { "строка" } else { "a string" }.into(),
+        Value::String(s) if ru => format!("строка \"{s}\""),
         Value::String(s) => format!("the string \"{s}\""),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
+        Value::Array(_) => if ru { "массив" } else { "an array" }.into(),
+        Value::Object(_) => if ru { "объект" } else { "an object" }.into(),
     }
 }
 
@@ -181,7 +189,10 @@ impl Checker<'_, '_> {
                     self.add(
                         &rules::MANIFEST_MISSING_FIELD,
                         pointer,
-                        &[("field", &field), ("expected", &kind.name())],
+                        &[
+                            ("field", &field),
+                            ("expected", &kind.name(self.ctx.options.lang)),
+                        ],
                     );
                 }
                 None
@@ -194,8 +205,8 @@ impl Checker<'_, '_> {
                     pointer,
                     &[
                         ("field", &field),
-                        ("expected", &kind.name()),
-                        ("found", &describe(v)),
+                        ("expected", &kind.name(self.ctx.options.lang)),
+                        ("found", &describe(v, self.ctx.options.lang)),
                     ],
                 );
                 None
@@ -233,9 +244,11 @@ impl Checker<'_, '_> {
             if !known.contains(&key.as_str()) {
                 let child = format!("{pointer}/{}", escape(key));
                 let field = field_name(&child);
-                let suggestion = suggest(key, known)
-                    .map(|s| format!("; there is a key with a similar name: `{s}`"))
-                    .unwrap_or_default();
+                let suggestion = rules::similar(
+                    self.ctx.options.lang,
+                    rules::Similar::Key,
+                    suggest(key, known),
+                );
                 self.add_at_key(
                     &rules::MANIFEST_UNKNOWN_KEY,
                     &child,
@@ -257,9 +270,11 @@ impl Checker<'_, '_> {
         if !self.ctx.package.contains(normal) {
             let field = field_name(pointer);
             let names: Vec<&str> = self.ctx.package.files().map(|(p, _)| p).collect();
-            let suggestion = suggest(normal, &names)
-                .map(|s| format!("; there is a file with a similar name: `{s}`"))
-                .unwrap_or_default();
+            let suggestion = rules::similar(
+                self.ctx.options.lang,
+                rules::Similar::File,
+                suggest(normal, &names),
+            );
             self.add(
                 &rules::MANIFEST_MISSING_FILE,
                 pointer,
@@ -301,7 +316,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
         return;
     };
     if !doc.value.is_object() {
-        let found = describe(&doc.value);
+        let found = describe(&doc.value, ctx.options.lang);
         ctx.out.add(
             &rules::JSON_NOT_OBJECT,
             doc.loc(""),
@@ -365,7 +380,10 @@ fn check_widget(c: &mut Checker<'_, '_>) {
                 ("field", &"settings"),
                 (
                     "expected",
-                    &"an object of settings fields, required because `widget.installation` is true",
+                    &match c.ctx.options.lang {
+                        Lang::En => "an object of settings fields, required because `widget.installation` is true",
+                        Lang::Ru => "объект с полями настроек; он нужен, потому что `widget.installation` равно true",
+                    },
                 ),
             ],
         );
@@ -391,7 +409,7 @@ fn check_locales(c: &mut Checker<'_, '_>) {
     }
     let allowed = c.ctx.options.allowed_locales.clone();
     let mut seen: Vec<String> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
+    for i in 0..items.len() {
         let pointer = format!("/widget/locale/{i}");
         let Some(locale) = c
             .field(&pointer, Kind::Str, true)
@@ -400,7 +418,7 @@ fn check_locales(c: &mut Checker<'_, '_>) {
         else {
             continue;
         };
-        if !allowed.iter().any(|a| *a == locale) {
+        if !allowed.contains(&locale) {
             c.add(
                 &rules::MANIFEST_LOCALE_NOT_ALLOWED,
                 &pointer,
@@ -603,7 +621,7 @@ fn check_locations(c: &mut Checker<'_, '_>) {
     // Normal form (`lcard` -> `lcard-1`) of each valid location seen, for duplicates and pairs.
     let mut seen: Vec<String> = Vec::new();
     let all_areas: Vec<&str> = SUFFIXED_AREAS.iter().chain(PLAIN_AREAS).copied().collect();
-    for (i, item) in items.iter().enumerate() {
+    for i in 0..items.len() {
         let pointer = format!("/locations/{i}");
         let Some(location) = c
             .field(&pointer, Kind::Str, true)
@@ -625,7 +643,13 @@ fn check_locations(c: &mut Checker<'_, '_>) {
                         &[
                             ("value", &location),
                             ("base", &base),
-                            ("fix", &" with `-0` or `-1`"),
+                            (
+                                "fix",
+                                &match c.ctx.options.lang {
+                                    Lang::En => " with `-0` or `-1`",
+                                    Lang::Ru => " с `-0` или `-1`",
+                                },
+                            ),
                         ],
                     );
                     continue;
@@ -641,9 +665,11 @@ fn check_locations(c: &mut Checker<'_, '_>) {
             );
             continue;
         } else {
-            let suggestion = suggest(base, &all_areas)
-                .map(|s| format!("; there is a location with a similar name: `{s}`"))
-                .unwrap_or_default();
+            let suggestion = rules::similar(
+                c.ctx.options.lang,
+                rules::Similar::Location,
+                suggest(base, &all_areas),
+            );
             c.add(
                 &rules::MANIFEST_UNKNOWN_LOCATION,
                 &pointer,

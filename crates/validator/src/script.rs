@@ -1,6 +1,2244 @@
-//! TODO-HELPER: filled in by the script rules work.
+//! The JavaScript rules: `script.js` as an AMD module with the callbacks the host calls, and
+//! the moderation rules (rule book 6.2) on every `.js` file of the package.
+//!
+//! Every file is parsed with oxc as a classic script; when that fails and parsing as an ES
+//! module succeeds, the module parse is used. A syntax error is a finding at its position,
+//! never a crash, and the recovered tree is still checked.
+//!
+//! Decisions:
+//! - **First-party and third-party files.** A file under a `vendor`, `vendors`,
+//!   `node_modules` or `bower_components` folder, or named `*.min.js`, is third-party. The
+//!   rules about the author's own habits (`script.debugger`, `script.console`, `script.alert`,
+//!   `script.minified`, `script.syntax_error`) apply to first-party files only; the rules
+//!   about what the code does to the host (eval, `new Function`, synchronous XHR, script
+//!   injection, writes to `APP`/`AMOCRM`, API calls in loops, install clicks, switcher
+//!   classes) apply to every `.js` file, vendored or not.
+//! - **AMD.** `script.js` must call `define(...)` with a function (the factory) as its last
+//!   argument. A top-level call is looked for first; a `define` call anywhere else whose last
+//!   argument is a function or a name (the UMD wrapper bundlers write) is accepted too.
+//! - **Callbacks.** Every object literal assigned to `<anything>.callbacks`, or given as the
+//!   value of a `callbacks` property, counts, as does `x.callbacks = name` where `name` is a
+//!   variable holding an object literal, and single assignments `x.callbacks.render = ...`.
+//!   Keys of nested objects count with a dot (`leads.selected`). When such an object has a
+//!   spread or computed key, or `callbacks` is assigned something else, the key set is
+//!   unknown and no callback is reported missing. When `script.js` has a syntax error, the
+//!   AMD and callback rules are skipped: the syntax error is the finding.
+//! - **Location callbacks.** Only locations with one clear callback are checked:
+//!   `advanced_settings` (`advancedSettings`), `digital_pipeline` (`dpSettings`),
+//!   `widget_page` (`initMenuPage`), `salesbot_designer` (`onSalesbotDesignerSave`),
+//!   `card_sdk` (`loadPreloadedData`), `catalogs` (`loadCatalogElement`), `settings`
+//!   (`settings`). List locations are not: a list widget may work without the mass action.
+//! - **Console.** Any `console.*` call is reported unless it sits, lexically, in a `catch`
+//!   body, in a function given to `.catch(fn)`, `.fail(fn)` or as the second argument of
+//!   `.then(ok, fn)`, or in an `error:` option of a call.
+//! - **Loops.** A loop is the body of `for`/`for-in`/`for-of`/`while`/`do`, or a function
+//!   given to `forEach`, `each`, `map`, `filter`, `some`, `every` or `reduce`; functions
+//!   defined in a loop count as in it (a Promise executor runs there).
+//! - **Depth.** oxc recurses once per nesting level and has no depth limit. Before parsing, a
+//!   cheap scan estimates the parser's recursion (brackets, prefix operators, right-nested
+//!   assignments, conditionals, arrows and statement chains); a file over the budget is
+//!   reported as `script.too_deep` and not parsed. The tree walk itself stops descending
+//!   past a fixed depth, and walks long `a + b + c` chains without recursion.
 
+use crate::catalog::{self as rules, Rule};
 use crate::context::Ctx;
+use crate::diag::Loc;
+use crate::lines::LineIndex;
+use crate::options::Lang;
+use oxc_allocator::Allocator;
+use oxc_ast::ast::{
+    Argument, AssignmentExpression, AssignmentTarget, BinaryExpression, BinaryOperator,
+    CallExpression, CatchClause, DebuggerStatement, DoWhileStatement, Expression, ForInStatement,
+    ForOfStatement, ForStatement, NewExpression, ObjectExpression, ObjectProperty,
+    ObjectPropertyKind, Program, SimpleAssignmentTarget, Statement, StringLiteral, TemplateLiteral,
+    UnaryExpression, UnaryOperator, UpdateExpression, VariableDeclarator, WhileStatement,
+};
+use oxc_ast_visit::{Visit, walk};
+use oxc_parser::{Parser, ParserReturn};
+use oxc_span::{GetSpan, SourceType, Span};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Display;
+
+/// Recursion budget of the pre-parse scan, in units of roughly 512 bytes of parser stack.
+const DEPTH_BUDGET: usize = 1000;
+/// What one level of brackets costs in that budget.
+const BRACKET_COST: usize = 4;
+/// How deep the tree walk descends; deeper subtrees are not inspected.
+const MAX_WALK_DEPTH: usize = 600;
+/// At most this many switcher-class findings per file.
+const MAX_TEXT_HITS: usize = 50;
+
+/// Locations whose callback is clear, and that callback.
+const LOCATION_CALLBACKS: &[(&str, &str)] = &[
+    ("advanced_settings", "advancedSettings"),
+    ("digital_pipeline", "dpSettings"),
+    ("widget_page", "initMenuPage"),
+    ("salesbot_designer", "onSalesbotDesignerSave"),
+    ("card_sdk", "loadPreloadedData"),
+    ("catalogs", "loadCatalogElement"),
+    ("settings", "settings"),
+];
+
+/// The callbacks the host always calls.
+const REQUIRED_CALLBACKS: &[&str] = &["render", "init", "bind_actions"];
 
 /// Runs the script rules.
-pub fn check(_ctx: &mut Ctx<'_>) {}
+pub fn check(ctx: &mut Ctx<'_>) {
+    if !ctx.package.contains("script.js") {
+        ctx.out.add(&rules::SCRIPT_MISSING, Loc::package(), &[]);
+    }
+    let locations = ctx.locations();
+    let paths: Vec<&str> = ctx.package.files().map(|(p, _)| p).collect();
+    for path in paths {
+        let Some(text) = ctx.text(path) else { continue };
+        let hits = match crate::paths::extension(path).as_deref() {
+            Some("js" | "mjs") => check_js(path, text, &locations, ctx.options.lang),
+            Some("css" | "twig" | "html" | "htm" | "tpl") => {
+                text_switcher_hits(text, 0, text.len())
+            }
+            _ => continue,
+        };
+        emit(ctx, path, text, hits);
+    }
+}
+
+/// One finding inside a file, by byte offset.
+#[derive(Debug, Clone)]
+struct Hit {
+    rule: &'static Rule,
+    offset: usize,
+    args: Vec<(&'static str, String)>,
+}
+
+impl Hit {
+    fn new(rule: &'static Rule, offset: usize, args: &[(&'static str, &dyn Display)]) -> Hit {
+        Hit {
+            rule,
+            offset,
+            args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        }
+    }
+}
+
+fn emit(ctx: &mut Ctx<'_>, path: &str, text: &str, hits: Vec<Hit>) {
+    if hits.is_empty() {
+        return;
+    }
+    let index = LineIndex::new(text);
+    for hit in hits {
+        let (line, column) = index.position(text, hit.offset);
+        let args: Vec<(&'static str, &dyn Display)> = hit
+            .args
+            .iter()
+            .map(|(k, v)| (*k, v as &dyn Display))
+            .collect();
+        ctx.out.add(hit.rule, Loc::at(path, line, column), &args);
+    }
+}
+
+/// All findings for one JavaScript file.
+fn check_js(path: &str, text: &str, locations: &[String], lang: Lang) -> Vec<Hit> {
+    let first_party = !crate::text::is_third_party(path);
+    let is_main = path == "script.js";
+    let mut hits = Vec::new();
+    if first_party && let Some((offset, measure)) = minified_measure(text, lang) {
+        hits.push(Hit::new(
+            &rules::SCRIPT_MINIFIED,
+            offset,
+            &[("file", &path), ("measure", &measure)],
+        ));
+    }
+    if let Some(offset) = nesting_overflow(text) {
+        hits.push(Hit::new(
+            &rules::SCRIPT_TOO_DEEP,
+            offset,
+            &[("file", &path), ("limit", &(DEPTH_BUDGET / BRACKET_COST))],
+        ));
+        return hits;
+    }
+    let allocator = Allocator::default();
+    let parsed = parse(&allocator, text);
+    let syntax_error = parsed.diagnostics.first().map(|d| {
+        let offset = d.labels.first().map_or(0, |l| l.offset() as usize);
+        (offset, d.message.to_string())
+    });
+    if let Some((offset, detail)) = &syntax_error
+        && (first_party || is_main)
+    {
+        hits.push(Hit::new(
+            &rules::SCRIPT_SYNTAX_ERROR,
+            *offset,
+            &[("file", &path), ("detail", detail)],
+        ));
+    }
+    if parsed.panicked {
+        return hits;
+    }
+    let mut scan = Scan::new(text, first_party);
+    scan.visit_program(&parsed.program);
+    hits.append(&mut scan.hits);
+    if is_main && syntax_error.is_none() {
+        check_module(&parsed.program, &scan, locations, &mut hits);
+    }
+    hits
+}
+
+/// Parses as a classic script, or as a module when only that succeeds.
+fn parse<'a>(allocator: &'a Allocator, text: &'a str) -> ParserReturn<'a> {
+    let script = Parser::new(allocator, text, SourceType::script()).parse();
+    if script.diagnostics.is_empty() {
+        return script;
+    }
+    let module = Parser::new(allocator, text, SourceType::mjs()).parse();
+    if module.diagnostics.is_empty() && !module.panicked {
+        module
+    } else {
+        script
+    }
+}
+
+/// The AMD and callback rules for `script.js`.
+fn check_module(program: &Program<'_>, scan: &Scan<'_>, locations: &[String], hits: &mut Vec<Hit>) {
+    let top_level = program.body.iter().find_map(|s| match s {
+        Statement::ExpressionStatement(e) => match e.expression.without_parentheses() {
+            Expression::CallExpression(c)
+                if c.callee.is_specific_id("define") && last_arg_is(c, false) =>
+            {
+                Some(c.span.start)
+            }
+            _ => None,
+        },
+        _ => None,
+    });
+    let Some(define_at) = top_level.or_else(|| scan.defines.first().copied()) else {
+        hits.push(Hit::new(&rules::SCRIPT_NOT_AMD, 0, &[]));
+        return;
+    };
+    let callbacks = &scan.callbacks;
+    if !callbacks.found {
+        hits.push(Hit::new(
+            &rules::SCRIPT_NO_CALLBACKS,
+            define_at as usize,
+            &[],
+        ));
+        return;
+    }
+    if callbacks.open {
+        return;
+    }
+    let mut keys: BTreeSet<&str> = callbacks.keys.iter().map(String::as_str).collect();
+    for (name, _) in &scan.callback_names {
+        if let Some(more) = scan.object_vars.get(name) {
+            keys.extend(more.iter().map(String::as_str));
+        }
+    }
+    let at = callbacks.at;
+    for name in REQUIRED_CALLBACKS {
+        if !keys.contains(name) {
+            hits.push(Hit::new(
+                &rules::SCRIPT_MISSING_CALLBACK,
+                at,
+                &[("name", name)],
+            ));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for location in locations {
+        let area = location
+            .strip_suffix("-0")
+            .or_else(|| location.strip_suffix("-1"))
+            .unwrap_or(location);
+        let Some((_, callback)) = LOCATION_CALLBACKS.iter().find(|(l, _)| *l == area) else {
+            continue;
+        };
+        if !keys.contains(callback) && seen.insert(area) {
+            hits.push(Hit::new(
+                &rules::SCRIPT_LOCATION_CALLBACK,
+                at,
+                &[("location", &area), ("callback", callback)],
+            ));
+        }
+    }
+}
+
+/// Whether a call's last argument is a function (or, when `name_ok`, also a plain name).
+fn last_arg_is(call: &CallExpression<'_>, name_ok: bool) -> bool {
+    match call.arguments.last() {
+        Some(Argument::FunctionExpression(_) | Argument::ArrowFunctionExpression(_)) => true,
+        Some(Argument::Identifier(_)) => name_ok,
+        _ => false,
+    }
+}
+
+/// What the walk learned about `callbacks`.
+#[derive(Debug, Default)]
+struct Callbacks {
+    /// Some callbacks object or assignment was seen.
+    found: bool,
+    /// Its key set cannot be known statically.
+    open: bool,
+    /// Keys seen.
+    keys: Vec<String>,
+    /// Offset of the first callbacks object or assignment.
+    at: usize,
+}
+
+impl Callbacks {
+    fn saw(&mut self, offset: u32) {
+        if !self.found {
+            self.found = true;
+            self.at = offset as usize;
+        }
+    }
+}
+
+/// The tree walk: moderation findings, plus facts for the module rules.
+struct Scan<'s> {
+    src: &'s str,
+    first_party: bool,
+    hits: Vec<Hit>,
+    depth: usize,
+    catch_depth: usize,
+    rejection_depth: usize,
+    loop_depth: usize,
+    install_vars: BTreeSet<String>,
+    defines: Vec<u32>,
+    callbacks: Callbacks,
+    callback_names: Vec<(String, u32)>,
+    object_vars: BTreeMap<String, Vec<String>>,
+}
+
+impl<'s> Scan<'s> {
+    fn new(src: &'s str, first_party: bool) -> Self {
+        Scan {
+            src,
+            first_party,
+            hits: Vec::new(),
+            depth: 0,
+            catch_depth: 0,
+            rejection_depth: 0,
+            loop_depth: 0,
+            install_vars: BTreeSet::new(),
+            defines: Vec::new(),
+            callbacks: Callbacks::default(),
+            callback_names: Vec::new(),
+            object_vars: BTreeMap::new(),
+        }
+    }
+
+    fn hit(&mut self, rule: &'static Rule, offset: u32, args: &[(&'static str, &dyn Display)]) {
+        self.hits.push(Hit::new(rule, offset as usize, args));
+    }
+
+    fn source(&self, span: Span) -> &'s str {
+        self.src
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+    }
+
+    /// A short excerpt of the source for messages.
+    fn excerpt(&self, span: Span) -> String {
+        let s = self.source(span);
+        let s = s.lines().next().unwrap_or("");
+        if s.chars().count() > 60 {
+            let cut: String = s.chars().take(57).collect();
+            format!("{cut}...")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn check_call(&mut self, call: &CallExpression<'_>) {
+        let start = call.span.start;
+        let callee = call.callee.without_parentheses();
+        let member = member_parts(callee);
+        let name = match (callee, member) {
+            (Expression::Identifier(id), _) => Some(id.name.as_str()),
+            (_, Some((_, prop))) => Some(prop),
+            _ => None,
+        };
+
+        if callee.is_specific_id("define") && last_arg_is(call, true) {
+            self.defines.push(start);
+        }
+
+        // console.*
+        if let Some(method) = console_method(callee)
+            && self.first_party
+            && self.catch_depth == 0
+            && self.rejection_depth == 0
+        {
+            self.hit(&rules::SCRIPT_CONSOLE, start, &[("method", &method)]);
+        }
+
+        // alert
+        if self.first_party && is_global(callee, "alert") {
+            self.hit(&rules::SCRIPT_ALERT, start, &[]);
+        }
+
+        // eval and string timers
+        if is_global(callee, "eval") {
+            self.hit(&rules::SCRIPT_EVAL, start, &[("name", &"eval")]);
+        }
+        for timer in ["setTimeout", "setInterval"] {
+            if is_global(callee, timer)
+                && call
+                    .arguments
+                    .first()
+                    .and_then(Argument::as_expression)
+                    .is_some_and(is_stringish)
+            {
+                self.hit(&rules::SCRIPT_EVAL, start, &[("name", &timer)]);
+            }
+        }
+        if is_global(callee, "Function") {
+            self.hit(
+                &rules::SCRIPT_NEW_FUNCTION,
+                start,
+                &[("name", &"Function(...)")],
+            );
+        }
+
+        let Some(name) = name else { return };
+
+        // synchronous XHR
+        if matches!(name, "ajax" | "ajaxSetup" | "$authorizedAjax") {
+            for arg in &call.arguments {
+                if let Some(Expression::ObjectExpression(obj)) = arg.as_expression()
+                    && let Some(prop) = find_property(obj, "async")
+                    && is_false(&prop.value)
+                {
+                    self.hit(&rules::SCRIPT_SYNC_XHR, prop.span.start, &[("call", &name)]);
+                }
+            }
+        }
+        if name == "open"
+            && member.is_some()
+            && call.arguments.len() >= 3
+            && call
+                .arguments
+                .get(2)
+                .and_then(Argument::as_expression)
+                .is_some_and(is_false)
+        {
+            let at = call.arguments.get(2).map_or(start, |a| a.span().start);
+            self.hit(&rules::SCRIPT_SYNC_XHR, at, &[("call", &"open")]);
+        }
+
+        // script injection
+        if name == "createElement"
+            && let Some(Expression::StringLiteral(s)) =
+                call.arguments.first().and_then(Argument::as_expression)
+            && s.value.as_str().trim().eq_ignore_ascii_case("script")
+        {
+            self.hit(
+                &rules::SCRIPT_SCRIPT_INJECTION,
+                start,
+                &[("how", &"document.createElement('script')")],
+            );
+        }
+        if name == "getScript" && member.is_some() {
+            self.hit(
+                &rules::SCRIPT_SCRIPT_INJECTION,
+                start,
+                &[("how", &"$.getScript()")],
+            );
+        }
+        if matches!(
+            name,
+            "$" | "jQuery"
+                | "append"
+                | "prepend"
+                | "after"
+                | "before"
+                | "html"
+                | "replaceWith"
+                | "appendTo"
+                | "prependTo"
+                | "insertAfter"
+                | "insertBefore"
+                | "wrap"
+                | "write"
+                | "writeln"
+                | "insertAdjacentHTML"
+                | "parseHTML"
+        ) {
+            let injects = call
+                .arguments
+                .iter()
+                .filter_map(Argument::as_expression)
+                .any(|a| {
+                    is_stringish(a)
+                        && self
+                            .source(a.span())
+                            .to_ascii_lowercase()
+                            .contains("<script")
+                });
+            if injects {
+                let how = format!("{name}('<script ...>')");
+                self.hit(&rules::SCRIPT_SCRIPT_INJECTION, start, &[("how", &how)]);
+            }
+        }
+
+        // writes to APP / AMOCRM through helpers
+        if matches!(
+            name,
+            "assign" | "extend" | "merge" | "defineProperty" | "defineProperties"
+        ) && let Some(target) = call.arguments.first().and_then(Argument::as_expression)
+            && let Some(global) = global_root(target)
+        {
+            let target = self.excerpt(target.span());
+            self.hit(
+                &rules::SCRIPT_GLOBAL_WRITE,
+                start,
+                &[("global", &global), ("target", &target)],
+            );
+        }
+
+        // API calls in loops
+        if self.loop_depth > 0
+            && let Some(api) = self.api_call(call, callee, name)
+        {
+            self.hit(&rules::SCRIPT_API_CALL_IN_LOOP, start, &[("call", &api)]);
+        }
+
+        // programmatic install clicks
+        let clicks = match name {
+            "click" => call.arguments.is_empty(),
+            "trigger" | "triggerHandler" => matches!(
+                call.arguments.first().and_then(Argument::as_expression),
+                Some(Expression::StringLiteral(s)) if s.value.as_str() == "click"
+            ),
+            _ => false,
+        };
+        if clicks && let Some((object, _)) = member {
+            let text = self.source(object.span());
+            let button = if text.contains("js-widget-uninstall") {
+                Some("js-widget-uninstall")
+            } else if text.contains("js-widget-install") {
+                Some("js-widget-install")
+            } else {
+                match object.without_parentheses() {
+                    Expression::Identifier(id) if self.install_vars.contains(id.name.as_str()) => {
+                        Some("js-widget-install")
+                    }
+                    _ => None,
+                }
+            };
+            if let Some(button) = button {
+                self.hit(&rules::SCRIPT_INSTALL_CLICK, start, &[("class", &button)]);
+            }
+        }
+    }
+
+    /// The name of an API call worth reporting in a loop.
+    fn api_call(
+        &self,
+        call: &CallExpression<'_>,
+        callee: &Expression<'_>,
+        name: &str,
+    ) -> Option<String> {
+        if matches!(name, "crm_post" | "$authorizedAjax") {
+            return Some(name.to_string());
+        }
+        let first = call.arguments.first()?;
+        let targets_api = {
+            let s = self.source(first.span());
+            s.contains("/api/v4") || s.contains("/api/v2")
+        };
+        if !targets_api {
+            return None;
+        }
+        if is_global(callee, "fetch") {
+            return Some("fetch".into());
+        }
+        if let Some((object, prop)) = member_parts(callee)
+            && matches!(prop, "ajax" | "get" | "post" | "getJSON")
+            && (object.is_specific_id("$") || object.is_specific_id("jQuery"))
+        {
+            return Some(format!("$.{prop}"));
+        }
+        None
+    }
+
+    fn record_callbacks_object(&mut self, obj: &ObjectExpression<'_>, at: u32) {
+        self.callbacks.saw(at);
+        let mut open = false;
+        object_keys(obj, "", &mut self.callbacks.keys, &mut open);
+        self.callbacks.open |= open;
+    }
+
+    fn record_callbacks_value(&mut self, value: &Expression<'_>, at: u32) {
+        match value.without_parentheses() {
+            Expression::ObjectExpression(obj) => self.record_callbacks_object(obj, at),
+            Expression::Identifier(id) => {
+                self.callbacks.saw(at);
+                self.callback_names.push((id.name.as_str().to_string(), at));
+            }
+            _ => {
+                self.callbacks.saw(at);
+                self.callbacks.open = true;
+            }
+        }
+    }
+
+    fn check_global_write(&mut self, target_span: Span, global: Option<&'static str>) {
+        if let Some(global) = global {
+            let target = self.excerpt(target_span);
+            self.hit(
+                &rules::SCRIPT_GLOBAL_WRITE,
+                target_span.start,
+                &[("global", &global), ("target", &target)],
+            );
+        }
+    }
+
+    fn switcher_in(&mut self, span: Span) {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let found = text_switcher_hits(self.src, start, end);
+        self.hits.extend(found);
+    }
+
+    /// Walks a left-nested chain of binary expressions without recursion.
+    fn visit_binary_chain(&mut self, top: &BinaryExpression<'_>) {
+        let mut rights = vec![&top.right];
+        let mut current = &top.left;
+        while let Expression::BinaryExpression(b) = current {
+            rights.push(&b.right);
+            current = &b.left;
+        }
+        self.visit_expression(current);
+        for right in rights.into_iter().rev() {
+            self.visit_expression(right);
+        }
+    }
+
+    fn in_loop(&mut self, f: impl FnOnce(&mut Self)) {
+        self.loop_depth += 1;
+        f(self);
+        self.loop_depth -= 1;
+    }
+}
+
+impl<'a> Visit<'a> for Scan<'_> {
+    fn visit_expression(&mut self, it: &Expression<'a>) {
+        if self.depth >= MAX_WALK_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        match it {
+            Expression::BinaryExpression(b) => self.visit_binary_chain(b),
+            _ => walk::walk_expression(self, it),
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_statement(&mut self, it: &Statement<'a>) {
+        if self.depth >= MAX_WALK_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        walk::walk_statement(self, it);
+        self.depth -= 1;
+    }
+
+    fn visit_debugger_statement(&mut self, it: &DebuggerStatement) {
+        if self.first_party {
+            self.hit(&rules::SCRIPT_DEBUGGER, it.span.start, &[]);
+        }
+    }
+
+    fn visit_catch_clause(&mut self, it: &CatchClause<'a>) {
+        if let Some(param) = &it.param {
+            self.visit_catch_parameter(param);
+        }
+        self.catch_depth += 1;
+        self.visit_block_statement(&it.body);
+        self.catch_depth -= 1;
+    }
+
+    fn visit_for_statement(&mut self, it: &ForStatement<'a>) {
+        if let Some(init) = &it.init {
+            self.visit_for_statement_init(init);
+        }
+        if let Some(test) = &it.test {
+            self.visit_expression(test);
+        }
+        if let Some(update) = &it.update {
+            self.visit_expression(update);
+        }
+        self.in_loop(|s| s.visit_statement(&it.body));
+    }
+
+    fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
+        self.visit_for_statement_left(&it.left);
+        self.visit_expression(&it.right);
+        self.in_loop(|s| s.visit_statement(&it.body));
+    }
+
+    fn visit_for_of_statement(&mut self, it: &ForOfStatement<'a>) {
+        self.visit_for_statement_left(&it.left);
+        self.visit_expression(&it.right);
+        self.in_loop(|s| s.visit_statement(&it.body));
+    }
+
+    fn visit_while_statement(&mut self, it: &WhileStatement<'a>) {
+        self.visit_expression(&it.test);
+        self.in_loop(|s| s.visit_statement(&it.body));
+    }
+
+    fn visit_do_while_statement(&mut self, it: &DoWhileStatement<'a>) {
+        self.in_loop(|s| s.visit_statement(&it.body));
+        self.visit_expression(&it.test);
+    }
+
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        self.check_call(it);
+        let name = it.callee_name();
+        let rejection_arg = match name {
+            Some("catch" | "fail") => Some(0),
+            Some("then") => Some(1),
+            _ => None,
+        };
+        let iterates = matches!(
+            name,
+            Some("forEach" | "each" | "map" | "filter" | "some" | "every" | "reduce")
+        );
+        self.visit_expression(&it.callee);
+        for (i, arg) in it.arguments.iter().enumerate() {
+            let is_fn = matches!(
+                arg,
+                Argument::FunctionExpression(_) | Argument::ArrowFunctionExpression(_)
+            );
+            let rejects = is_fn && rejection_arg == Some(i);
+            let loops = is_fn && iterates;
+            self.rejection_depth += usize::from(rejects);
+            self.loop_depth += usize::from(loops);
+            if let Argument::ObjectExpression(obj) = arg {
+                self.visit_options(obj);
+            } else {
+                self.visit_argument(arg);
+            }
+            self.rejection_depth -= usize::from(rejects);
+            self.loop_depth -= usize::from(loops);
+        }
+    }
+
+    fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
+        if is_global(it.callee.without_parentheses(), "Function") {
+            self.hit(
+                &rules::SCRIPT_NEW_FUNCTION,
+                it.span.start,
+                &[("name", &"new Function(...)")],
+            );
+        }
+        walk::walk_new_expression(self, it);
+    }
+
+    fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
+        let target_span = it.left.span();
+        let global = match &it.left {
+            AssignmentTarget::AssignmentTargetIdentifier(id) => global_name(id.name.as_str()),
+            t => t
+                .as_member_expression()
+                .and_then(|m| global_root_of_member(m.object(), m.static_property_name())),
+        };
+        self.check_global_write(target_span, global);
+        if let Some(member) = it.left.as_member_expression() {
+            let prop = member.static_property_name();
+            if prop == Some("callbacks") {
+                self.record_callbacks_value(&it.right, it.span.start);
+            } else if let Some(key) = prop
+                && let Some((_, "callbacks")) = member_parts(member.object().without_parentheses())
+            {
+                self.callbacks.saw(it.span.start);
+                self.callbacks.keys.push(key.to_string());
+            }
+            if matches!(prop, Some("innerHTML" | "outerHTML"))
+                && is_stringish(&it.right)
+                && self
+                    .source(it.right.span())
+                    .to_ascii_lowercase()
+                    .contains("<script")
+            {
+                let how = format!("{}= '<script ...>'", prop.unwrap_or_default());
+                self.hit(
+                    &rules::SCRIPT_SCRIPT_INJECTION,
+                    it.span.start,
+                    &[("how", &how)],
+                );
+            }
+        }
+        if let AssignmentTarget::AssignmentTargetIdentifier(id) = &it.left
+            && self.holds_install_button(&it.right)
+        {
+            self.install_vars.insert(id.name.as_str().to_string());
+        }
+        walk::walk_assignment_expression(self, it);
+    }
+
+    fn visit_update_expression(&mut self, it: &UpdateExpression<'a>) {
+        let global = match &it.argument {
+            SimpleAssignmentTarget::AssignmentTargetIdentifier(id) => global_name(id.name.as_str()),
+            t => t
+                .as_member_expression()
+                .and_then(|m| global_root_of_member(m.object(), m.static_property_name())),
+        };
+        self.check_global_write(it.argument.span(), global);
+        walk::walk_update_expression(self, it);
+    }
+
+    fn visit_unary_expression(&mut self, it: &UnaryExpression<'a>) {
+        if it.operator == UnaryOperator::Delete {
+            let global = global_root(&it.argument);
+            self.check_global_write(it.argument.span(), global);
+        }
+        walk::walk_unary_expression(self, it);
+    }
+
+    fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        if let (Some(name), Some(init)) = (it.id.get_identifier_name(), &it.init) {
+            if let Expression::ObjectExpression(obj) = init.without_parentheses() {
+                let mut keys = Vec::new();
+                let mut open = false;
+                object_keys(obj, "", &mut keys, &mut open);
+                self.object_vars
+                    .entry(name.as_str().to_string())
+                    .or_insert(keys);
+            }
+            if self.holds_install_button(init) {
+                self.install_vars.insert(name.as_str().to_string());
+            }
+        }
+        walk::walk_variable_declarator(self, it);
+    }
+
+    fn visit_object_property(&mut self, it: &ObjectProperty<'a>) {
+        if it.key.is_specific_static_name("callbacks") && !it.computed {
+            self.record_callbacks_value(&it.value, it.span.start);
+        }
+        walk::walk_object_property(self, it);
+    }
+
+    fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
+        self.switcher_in(it.span);
+    }
+
+    fn visit_template_literal(&mut self, it: &TemplateLiteral<'a>) {
+        for quasi in &it.quasis {
+            self.switcher_in(quasi.span);
+        }
+        walk::walk_template_literal(self, it);
+    }
+}
+
+impl Scan<'_> {
+    /// Visits an object literal passed to a call: an `error:` handler counts as a rejection
+    /// handler for the console rule.
+    fn visit_options(&mut self, obj: &ObjectExpression<'_>) {
+        for prop in &obj.properties {
+            match prop {
+                ObjectPropertyKind::ObjectProperty(p) => {
+                    let handler = p.key.is_specific_static_name("error")
+                        && matches!(
+                            p.value,
+                            Expression::FunctionExpression(_)
+                                | Expression::ArrowFunctionExpression(_)
+                        );
+                    self.rejection_depth += usize::from(handler);
+                    self.visit_object_property(p);
+                    self.rejection_depth -= usize::from(handler);
+                }
+                ObjectPropertyKind::SpreadProperty(s) => self.visit_spread_element(s),
+            }
+        }
+    }
+
+    fn holds_install_button(&self, e: &Expression<'_>) -> bool {
+        if !e.is_call_like_expression() && e.get_member_expr().is_none() {
+            return false;
+        }
+        let text = self.source(e.span());
+        text.contains("js-widget-install") || text.contains("js-widget-uninstall")
+    }
+}
+
+/// The object and property name of a static member access (`a.b`, `a['b']`).
+fn member_parts<'e, 'a>(e: &'e Expression<'a>) -> Option<(&'e Expression<'a>, &'a str)> {
+    let m = e.get_member_expr()?;
+    Some((m.object(), m.static_property_name()?))
+}
+
+/// `name(...)` or `window.name(...)` / `globalThis.name(...)`.
+fn is_global(callee: &Expression<'_>, name: &str) -> bool {
+    if callee.is_specific_id(name) {
+        return true;
+    }
+    member_parts(callee).is_some_and(|(object, prop)| {
+        prop == name
+            && (object.without_parentheses().is_specific_id("window")
+                || object.without_parentheses().is_specific_id("globalThis"))
+    })
+}
+
+/// The method of a `console.x(...)` call, also through `.apply`/`.call`/`.bind`.
+fn console_method(callee: &Expression<'_>) -> Option<String> {
+    let (object, prop) = member_parts(callee)?;
+    let object = object.without_parentheses();
+    if is_console(object) {
+        return Some(prop.to_string());
+    }
+    if matches!(prop, "apply" | "call" | "bind")
+        && let Some((inner, method)) = member_parts(object)
+        && is_console(inner.without_parentheses())
+    {
+        return Some(method.to_string());
+    }
+    None
+}
+
+fn is_console(e: &Expression<'_>) -> bool {
+    e.is_specific_id("console")
+        || member_parts(e).is_some_and(|(o, p)| {
+            p == "console" && o.without_parentheses().is_specific_id("window")
+        })
+}
+
+fn global_name(name: &str) -> Option<&'static str> {
+    match name {
+        "APP" => Some("APP"),
+        "AMOCRM" => Some("AMOCRM"),
+        _ => None,
+    }
+}
+
+/// When an expression is `APP`, `AMOCRM`, `window.APP` or a member of them, which one.
+fn global_root(e: &Expression<'_>) -> Option<&'static str> {
+    let e = e.without_parentheses();
+    if let Expression::Identifier(id) = e {
+        return global_name(id.name.as_str());
+    }
+    let m = e.get_member_expr()?;
+    global_root_of_member(m.object(), m.static_property_name())
+}
+
+/// The same for the object and property of a member access, walking the chain in a loop.
+fn global_root_of_member(object: &Expression<'_>, prop: Option<&str>) -> Option<&'static str> {
+    let mut object = object.without_parentheses();
+    let mut first_prop = prop;
+    loop {
+        match object {
+            Expression::Identifier(id) => {
+                let name = id.name.as_str();
+                if let Some(g) = global_name(name) {
+                    return Some(g);
+                }
+                if matches!(name, "window" | "globalThis") {
+                    return first_prop.and_then(global_name);
+                }
+                return None;
+            }
+            e => {
+                let m = e.get_member_expr()?;
+                first_prop = m.static_property_name();
+                object = m.object().without_parentheses();
+            }
+        }
+    }
+}
+
+/// A string literal, a template, or a `+` concatenation involving one.
+fn is_stringish(e: &Expression<'_>) -> bool {
+    match e.without_parentheses() {
+        Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => true,
+        Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+            let mut current = b;
+            loop {
+                if matches!(
+                    current.right.without_parentheses(),
+                    Expression::StringLiteral(_) | Expression::TemplateLiteral(_)
+                ) {
+                    return true;
+                }
+                match current.left.without_parentheses() {
+                    Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => return true,
+                    Expression::BinaryExpression(l) if l.operator == BinaryOperator::Addition => {
+                        current = l;
+                    }
+                    _ => return false,
+                }
+            }
+        }
+        _ => false,
+    }
+}
+
+/// `false` or `!1` (what minifiers write).
+fn is_false(e: &Expression<'_>) -> bool {
+    match e.without_parentheses() {
+        Expression::BooleanLiteral(b) => !b.value,
+        Expression::UnaryExpression(u) => {
+            u.operator == UnaryOperator::LogicalNot && u.argument.is_number_value(1.0)
+        }
+        _ => false,
+    }
+}
+
+fn find_property<'e, 'a>(
+    obj: &'e ObjectExpression<'a>,
+    name: &str,
+) -> Option<&'e ObjectProperty<'a>> {
+    obj.properties
+        .iter()
+        .filter_map(ObjectPropertyKind::as_property)
+        .find(|p| !p.computed && p.key.is_specific_static_name(name))
+}
+
+/// The keys of an object literal, with the keys of directly nested object literals as
+/// `outer.inner`. A spread or computed key makes the set open.
+fn object_keys(obj: &ObjectExpression<'_>, prefix: &str, out: &mut Vec<String>, open: &mut bool) {
+    for prop in &obj.properties {
+        match prop {
+            ObjectPropertyKind::ObjectProperty(p) => match p.key.static_name() {
+                Some(name)
+                    if !p.computed
+                        || matches!(p.key.as_expression(), Some(Expression::StringLiteral(_))) =>
+                {
+                    let full = if prefix.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{prefix}.{name}")
+                    };
+                    if prefix.is_empty()
+                        && let Expression::ObjectExpression(inner) = p.value.without_parentheses()
+                    {
+                        object_keys(inner, &full, out, open);
+                    }
+                    out.push(full);
+                }
+                _ => *open = true,
+            },
+            ObjectPropertyKind::SpreadProperty(_) => *open = true,
+        }
+    }
+}
+
+/// `switcher_on` / `switcher_off` as whole class names in `text[start..end]`.
+fn text_switcher_hits(text: &str, start: usize, end: usize) -> Vec<Hit> {
+    let Some(region) = text.get(start..end) else {
+        return Vec::new();
+    };
+    let bytes = region.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let mut hits = Vec::new();
+    for class in ["switcher_on", "switcher_off"] {
+        for (i, _) in region.match_indices(class) {
+            let before_ok = i == 0 || !bytes.get(i - 1).copied().is_some_and(is_word);
+            let after_ok = !bytes.get(i + class.len()).copied().is_some_and(is_word);
+            if before_ok && after_ok && hits.len() < MAX_TEXT_HITS {
+                hits.push(Hit::new(
+                    &rules::SCRIPT_SWITCHER_CLASS,
+                    start + i,
+                    &[("class", &class)],
+                ));
+            }
+        }
+    }
+    hits
+}
+
+/// Whether a first-party file looks minified or obfuscated, with the measure that says so
+/// and where.
+fn minified_measure(text: &str, lang: Lang) -> Option<(usize, String)> {
+    let ru = lang == Lang::Ru;
+    for signature in ["eval(function(p,a,c,k,e,", "eval(function(p, a, c, k, e,"] {
+        if let Some(i) = text.find(signature) {
+            return Some((
+                i,
+                if ru {
+                    format!("сигнатура упаковщика `{signature}`")
+                } else {
+                    format!("packer signature `{signature}`")
+                },
+            ));
+        }
+    }
+    let obfuscated = obfuscator_names(text);
+    if obfuscated.0 >= 20 {
+        return Some((
+            obfuscated.1,
+            if ru {
+                format!("{} идентификаторов обфускатора вида `_0x...`", obfuscated.0)
+            } else {
+                format!("{} obfuscator-style `_0x...` identifiers", obfuscated.0)
+            },
+        ));
+    }
+    let mut offset = 0;
+    let mut lengths = Vec::new();
+    let mut first_long: Option<(usize, usize, usize)> = None;
+    for (n, line) in text.split('\n').enumerate() {
+        let len = line.chars().count();
+        if len > 0 {
+            lengths.push(len);
+        }
+        if first_long.is_none() && len > 1000 {
+            let spaces = line.bytes().filter(u8::is_ascii_whitespace).count();
+            let punct = line
+                .bytes()
+                .filter(|b| matches!(b, b';' | b'{' | b'}'))
+                .count();
+            if spaces * 100 < len * 15 && punct >= 20 {
+                first_long = Some((offset, n + 1, len));
+            }
+        }
+        offset += line.len() + 1;
+    }
+    if let Some((at, line, len)) = first_long {
+        return Some((
+            at,
+            if ru {
+                format!("строка {line} длиной {len} символов почти без пробелов")
+            } else {
+                format!("line {line} is {len} characters long with almost no whitespace")
+            },
+        ));
+    }
+    // Minified code wrapped at a fixed width: most lines are long. The median ignores a few
+    // long data lines in readable code.
+    lengths.sort_unstable();
+    let median = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
+    let spaces = text.bytes().filter(u8::is_ascii_whitespace).count();
+    if text.len() >= 5000 && median > 200 && spaces * 100 < text.len() * 10 {
+        let measure = if ru {
+            format!("медианная длина строки {median} символов")
+        } else {
+            format!("the median line is {median} characters long")
+        };
+        return Some((0, measure));
+    }
+    None
+}
+
+/// How many `_0x1a2b`-style names a text has, and where the first is.
+fn obfuscator_names(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut first = 0;
+    for (i, _) in text.match_indices("_0x") {
+        let hex = bytes
+            .get(i + 3..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .count();
+        if hex >= 4 {
+            if count == 0 {
+                first = i;
+            }
+            count += 1;
+        }
+    }
+    (count, first)
+}
+
+/// What the previous significant token was, for the pre-parse scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prev {
+    /// A value ended: `/` divides, `+` is binary, a newline may end the statement.
+    Value,
+    /// An expression is expected: `/` starts a regular expression, `+` is unary.
+    Operand,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    /// Right-nesting tokens since the last `;`, `,` or statement boundary.
+    chain: usize,
+    /// `else` keywords in this frame: an `else if` chain nests without bound.
+    elses: usize,
+    /// The `(` after `if`/`for`/`while`/`with`: its `)` does not end a value.
+    condition: bool,
+    /// A `${` of a template literal: its `}` resumes the template.
+    template: bool,
+}
+
+impl Frame {
+    fn new(condition: bool, template: bool) -> Frame {
+        Frame {
+            chain: 0,
+            elses: 0,
+            condition,
+            template,
+        }
+    }
+}
+
+/// Estimates how deep oxc will recurse on a text, without parsing it. Returns the offset
+/// where the estimate passes [`DEPTH_BUDGET`]. Errs on the side of a larger estimate.
+fn nesting_overflow(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut frames = vec![Frame::new(false, false)];
+    let mut total = 0usize;
+    let mut prev = Prev::Operand;
+    let mut after_dot = false;
+    let mut condition_next = false;
+    let mut newline = false;
+    let mut after_block = false;
+    let mut else_break = false;
+    let mut i = 0;
+
+    macro_rules! chain {
+        () => {{
+            if let Some(f) = frames.last_mut() {
+                f.chain += 1;
+            }
+            total += 1;
+        }};
+    }
+    macro_rules! reset {
+        () => {{
+            if let Some(f) = frames.last_mut() {
+                total = total.saturating_sub(f.chain);
+                f.chain = 0;
+            }
+        }};
+    }
+
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\n' || c == b'\r' {
+            if prev == Prev::Value {
+                newline = true;
+            }
+            i += 1;
+            continue;
+        }
+        if c == b' ' || c == b'\t' || c == 0x0b || c == 0x0c {
+            i += 1;
+            continue;
+        }
+        if c == b'/' && b.get(i + 1) == Some(&b'/') {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c == b'/' && b.get(i + 1) == Some(&b'*') {
+            i += 2;
+            while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                if b[i] == b'\n' && prev == Prev::Value {
+                    newline = true;
+                }
+                i += 1;
+            }
+            i += 2;
+            continue;
+        }
+
+        // A statement may have ended at the last newline or block end: the chain ends before
+        // a token that cannot continue the expression, and an `else if` chain ends before
+        // anything but `else`.
+        let starts_value = c.is_ascii_alphanumeric()
+            || c == b'_'
+            || c == b'$'
+            || c >= 0x80
+            || matches!(c, b'"' | b'\'' | b'{' | b'!' | b'~' | b';')
+            || (c == b'+' && b.get(i + 1) == Some(&b'+'))
+            || (c == b'-' && b.get(i + 1) == Some(&b'-'));
+        let word = &b[i..skip_word(b, i)];
+        if (newline || after_block) && starts_value && !is_continuation_word(word) {
+            reset!();
+        }
+        if (newline || after_block || else_break)
+            && word != b"else"
+            && let Some(f) = frames.last_mut()
+        {
+            total = total.saturating_sub(f.elses);
+            f.elses = 0;
+        }
+        newline = false;
+        after_block = false;
+        else_break = false;
+
+        let was_after_dot = after_dot;
+        after_dot = false;
+        let open_condition = condition_next;
+        condition_next = false;
+
+        match c {
+            b'"' | b'\'' => {
+                i += 1;
+                while i < b.len() && b[i] != c && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                prev = Prev::Value;
+            }
+            b'`' => {
+                i = scan_template(b, i + 1, &mut frames, &mut total, &mut prev);
+            }
+            b'/' if prev == Prev::Operand => {
+                i += 1;
+                let mut class = false;
+                while i < b.len() && b[i] != b'\n' {
+                    match b[i] {
+                        b'\\' => i += 1,
+                        b'[' => class = true,
+                        b']' => class = false,
+                        b'/' if !class => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+                while i < b.len() && b[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                prev = Prev::Value;
+            }
+            b'(' | b'[' | b'{' => {
+                frames.push(Frame::new(c == b'(' && open_condition, false));
+                total += BRACKET_COST;
+                prev = Prev::Operand;
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                i += 1;
+                if frames.len() > 1
+                    && let Some(f) = frames.pop()
+                {
+                    total = total.saturating_sub(BRACKET_COST + f.chain + f.elses);
+                    prev = if f.condition {
+                        Prev::Operand
+                    } else {
+                        Prev::Value
+                    };
+                    if f.template && c == b'}' {
+                        i = scan_template(b, i, &mut frames, &mut total, &mut prev);
+                    } else if c == b'}' {
+                        after_block = true;
+                    }
+                } else {
+                    prev = Prev::Value;
+                }
+            }
+            b';' | b',' => {
+                reset!();
+                else_break = c == b';';
+                prev = Prev::Operand;
+                i += 1;
+            }
+            b'.' if b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                i = skip_word(b, i + 1);
+                prev = Prev::Value;
+            }
+            b'.' if b.get(i + 1) == Some(&b'.') && b.get(i + 2) == Some(&b'.') => {
+                chain!();
+                prev = Prev::Operand;
+                i += 3;
+            }
+            b'.' => {
+                after_dot = true;
+                prev = Prev::Operand;
+                i += 1;
+            }
+            b'0'..=b'9' => {
+                i = skip_word(b, i);
+                prev = Prev::Value;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c == b'\\' || c >= 0x80 => {
+                let end = skip_word(b, i);
+                let word = &b[i..end];
+                i = end;
+                if was_after_dot {
+                    prev = Prev::Value;
+                } else {
+                    match word {
+                        b"if" | b"while" | b"for" | b"with" => {
+                            chain!();
+                            condition_next = true;
+                            prev = Prev::Operand;
+                        }
+                        b"else" => {
+                            if let Some(f) = frames.last_mut() {
+                                f.elses += 1;
+                            }
+                            total += 1;
+                            prev = Prev::Operand;
+                        }
+                        b"do" | b"typeof" | b"void" | b"delete" | b"await" | b"new" | b"yield" => {
+                            chain!();
+                            prev = Prev::Operand;
+                        }
+                        b"return" | b"throw" | b"case" | b"in" | b"of" | b"instanceof"
+                        | b"extends" => {
+                            prev = Prev::Operand;
+                        }
+                        _ => prev = Prev::Value,
+                    }
+                }
+            }
+            _ => {
+                // Punctuators.
+                let next = b.get(i + 1).copied();
+                let next2 = b.get(i + 2).copied();
+                match (c, next) {
+                    (b'=', Some(b'>')) => {
+                        chain!();
+                        i += 2;
+                    }
+                    (b'=', Some(b'=')) | (b'!', Some(b'=')) => {
+                        i += if next2 == Some(b'=') { 3 } else { 2 };
+                    }
+                    (b'=', _) => {
+                        chain!();
+                        i += 1;
+                    }
+                    (b'?', Some(b'.')) if !next2.is_some_and(|d| d.is_ascii_digit()) => {
+                        after_dot = true;
+                        i += 2;
+                    }
+                    (b'?', Some(b'?')) => {
+                        if next2 == Some(b'=') {
+                            chain!();
+                            i += 3;
+                        } else {
+                            i += 2;
+                        }
+                    }
+                    (b'?' | b':' | b'!' | b'~', _) => {
+                        chain!();
+                        i += 1;
+                    }
+                    (b'+', Some(b'+')) | (b'-', Some(b'-')) => {
+                        if prev != Prev::Value {
+                            chain!();
+                        }
+                        i += 2;
+                        // A postfix update keeps the value; a prefix one expects an operand.
+                        if prev == Prev::Value {
+                            continue;
+                        }
+                    }
+                    (b'+' | b'-', _) if prev != Prev::Value => {
+                        chain!();
+                        i += 1;
+                    }
+                    (b'*', Some(b'*')) => {
+                        chain!();
+                        i += 2;
+                    }
+                    _ => {
+                        // Any other operator, possibly compound: `+=`, `>>>=`, `&&=`.
+                        let mut j = i + 1;
+                        while j < b.len()
+                            && matches!(b[j], b'<' | b'>' | b'&' | b'|' | b'=' | b'*')
+                            && j < i + 4
+                        {
+                            j += 1;
+                        }
+                        if b.get(j - 1) == Some(&b'=') && j > i + 1 {
+                            chain!();
+                        }
+                        i = j;
+                    }
+                }
+                prev = Prev::Operand;
+            }
+        }
+        if total > DEPTH_BUDGET {
+            return Some(i.min(b.len()).saturating_sub(1));
+        }
+    }
+    None
+}
+
+/// Whether a word continues an expression or statement rather than starting one.
+fn is_continuation_word(word: &[u8]) -> bool {
+    matches!(word, b"in" | b"instanceof" | b"of" | b"else")
+}
+
+/// The end of an identifier, keyword or number starting at `i`.
+fn skip_word(b: &[u8], mut i: usize) -> usize {
+    while i < b.len()
+        && (b[i].is_ascii_alphanumeric()
+            || b[i] == b'_'
+            || b[i] == b'$'
+            || b[i] == b'\\'
+            || b[i] >= 0x80)
+    {
+        i += 1;
+    }
+    i
+}
+
+/// Scans template text from `i` up to the closing backtick (a value ends) or a `${` (a frame
+/// opens). Returns the offset after what it consumed.
+fn scan_template(
+    b: &[u8],
+    mut i: usize,
+    frames: &mut Vec<Frame>,
+    total: &mut usize,
+    prev: &mut Prev,
+) -> usize {
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'`' => {
+                *prev = Prev::Value;
+                return i + 1;
+            }
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                frames.push(Frame::new(false, true));
+                *total += BRACKET_COST;
+                *prev = Prev::Operand;
+                return i + 2;
+            }
+            _ => i += 1,
+        }
+    }
+    *prev = Prev::Value;
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Diagnostic, Severity};
+    use crate::options::{Options, Profile};
+
+    const VALID: &str = r#"define(['jquery'], function ($) {
+  var CustomWidget = function () {
+    var self = this;
+    this.callbacks = {
+      render: function () { return true; },
+      init: function () { return true; },
+      bind_actions: function () { return true; },
+      settings: function () { return true; },
+      onSave: function () { return true; },
+      destroy: function () {}
+    };
+    return this;
+  };
+  return CustomWidget;
+});
+"#;
+
+    fn run_files(files: &[(&str, &str)], profile: Profile) -> Vec<Diagnostic> {
+        crate::testing::findings(files, profile, "script.")
+    }
+
+    fn run(src: &str) -> Vec<Diagnostic> {
+        run_files(&[("script.js", src)], Profile::Upload)
+    }
+
+    /// The valid widget with `body` inserted into `render`.
+    fn widget(body: &str) -> String {
+        VALID.replace(
+            "render: function () { return true; }",
+            &format!("render: function () {{\n{body}\nreturn true; }}"),
+        )
+    }
+
+    fn codes(d: &[Diagnostic]) -> Vec<&str> {
+        d.iter().map(|d| d.code.as_str()).collect()
+    }
+
+    fn only<'d>(d: &'d [Diagnostic], code: &str) -> Vec<&'d Diagnostic> {
+        d.iter().filter(|x| x.code == code).collect()
+    }
+
+    /// Asserts exactly one finding of `code` at a place, and its severities.
+    fn assert_one(
+        src: &str,
+        code: &str,
+        line: u32,
+        column: Option<u32>,
+        up: Severity,
+        publ: Severity,
+    ) {
+        let d = run_files(&[("script.js", src)], Profile::Upload);
+        let hits = only(&d, code);
+        assert_eq!(hits.len(), 1, "{code} in {:?}", codes(&d));
+        assert_eq!(hits[0].file.as_deref(), Some("script.js"));
+        assert_eq!(hits[0].line, Some(line), "{code}: {:?}", hits[0]);
+        if let Some(c) = column {
+            assert_eq!(hits[0].column, Some(c), "{code}: {:?}", hits[0]);
+        }
+        assert_eq!(hits[0].severity, up);
+        let d = run_files(&[("script.js", src)], Profile::Publication);
+        assert_eq!(only(&d, code)[0].severity, publ);
+    }
+
+    #[test]
+    fn a_valid_widget_triggers_nothing() {
+        assert_eq!(codes(&run(VALID)), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn missing_script_js() {
+        let d = run_files(&[("manifest.json", "{}")], Profile::Upload);
+        assert_eq!(codes(&d), ["script.missing"]);
+        assert_eq!(d[0].severity, Severity::Error);
+        assert_eq!(d[0].file, None);
+    }
+
+    #[test]
+    fn syntax_errors_have_positions_and_other_files_are_still_checked() {
+        let src = "define([], function () {\n  var x = ;\n});\n";
+        assert_one(
+            src,
+            "script.syntax_error",
+            2,
+            Some(11),
+            Severity::Error,
+            Severity::Error,
+        );
+        let d = run_files(
+            &[
+                ("script.js", src),
+                ("lib/a.js", "foo("),
+                ("lib/b.js", "debugger;"),
+            ],
+            Profile::Upload,
+        );
+        assert_eq!(only(&d, "script.syntax_error").len(), 2);
+        assert_eq!(
+            only(&d, "script.debugger")[0].file.as_deref(),
+            Some("lib/b.js")
+        );
+        // AMD rules are skipped on a file that does not parse.
+        assert!(only(&d, "script.not_amd").is_empty());
+        // Third-party files: no syntax finding.
+        let d = run_files(
+            &[("script.js", VALID), ("vendor/x.js", "foo(")],
+            Profile::Upload,
+        );
+        assert_eq!(codes(&d), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn module_syntax_is_accepted_when_script_parsing_fails() {
+        let d = run_files(
+            &[
+                ("script.js", VALID),
+                ("lib/m.js", "import a from './a.js';\nexport default a;\n"),
+            ],
+            Profile::Upload,
+        );
+        assert_eq!(codes(&d), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn not_amd() {
+        assert_one(
+            "var CustomWidget = function () {};\n",
+            "script.not_amd",
+            1,
+            Some(1),
+            Severity::Error,
+            Severity::Error,
+        );
+        // A define whose last argument is not a factory is not enough.
+        let d = run("define(['jquery'], {});");
+        assert_eq!(codes(&d), ["script.not_amd"]);
+        // A UMD wrapper passing the factory by name is accepted.
+        let umd = VALID.replacen(
+            "define(['jquery'], function ($) {",
+            "(function (root, factory) { if (typeof define === 'function') { define(['jquery'], factory); } })(this, function ($) {",
+            1,
+        );
+        assert_eq!(codes(&run(&umd)), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn no_callbacks() {
+        let src = "\ndefine([], function () {\n  return function () { return this; };\n});\n";
+        assert_one(
+            src,
+            "script.no_callbacks",
+            2,
+            Some(1),
+            Severity::Error,
+            Severity::Error,
+        );
+    }
+
+    #[test]
+    fn missing_callbacks_are_reported_one_by_one() {
+        let src = VALID
+            .replace("init: function () { return true; },", "")
+            .replace("bind_actions: function () { return true; },", "");
+        let d = run(&src);
+        let missing = only(&d, "script.missing_callback");
+        assert_eq!(missing.len(), 2, "{:?}", codes(&d));
+        assert!(missing[0].message.contains("`init`") || missing[1].message.contains("`init`"));
+        assert!(missing.iter().any(|m| m.message.contains("`bind_actions`")));
+        assert_eq!(missing[0].line, Some(4));
+        assert_eq!(missing[0].column, Some(5));
+        assert_eq!(missing[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn callbacks_in_real_world_shapes() {
+        // self alias, shorthand methods, string keys.
+        let a = "define(['jquery'], function ($) {\n  var W = function () {\n    var self = this;\n    self.callbacks = { render() { return true; }, 'init': () => true, bind_actions: function () { return true; } };\n    return this;\n  };\n  return W;\n});\n";
+        assert_eq!(codes(&run(a)), Vec::<&str>::new());
+        // callbacks assigned from a variable.
+        let b = "define([], function () {\n  var callbacks = { render: function () {}, init: function () {}, bind_actions: function () {} };\n  return function () { this.callbacks = callbacks; return this; };\n});\n";
+        assert_eq!(codes(&run(b)), Vec::<&str>::new());
+        // callbacks filled one by one.
+        let c = "define([], function () {\n  return function () {\n    this.callbacks = {};\n    this.callbacks.render = function () {};\n    this.callbacks.init = function () {};\n    this.callbacks['bind_actions'] = function () {};\n  };\n});\n";
+        assert_eq!(codes(&run(c)), Vec::<&str>::new());
+        // A spread makes the key set unknown: nothing is reported.
+        let d = "define([], function () {\n  return function () { this.callbacks = { ...base }; };\n});\n";
+        assert_eq!(codes(&run(d)), Vec::<&str>::new());
+        // An arrow factory, ES module style class.
+        let e = "define([], () => { class W { constructor() { this.callbacks = { render() {}, init() {}, bind_actions() {} }; } } return W; });";
+        assert_eq!(codes(&run(e)), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn location_callbacks() {
+        // The manifest is parsed by another module; the locations are handed in here.
+        let locations: Vec<String> = [
+            "settings",
+            "advanced_settings",
+            "digital_pipeline-0",
+            "lcard-1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let hits = check_js("script.js", VALID, &locations, Lang::En);
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        let index = LineIndex::new(VALID);
+        for (hit, (location, callback)) in hits.iter().zip([
+            ("advanced_settings", "advancedSettings"),
+            ("digital_pipeline", "dpSettings"),
+        ]) {
+            assert_eq!(hit.rule.code, "script.location_callback");
+            assert_eq!(hit.rule.upload, Severity::Warning);
+            assert_eq!(hit.rule.publication, Severity::Warning);
+            assert_eq!(index.position(VALID, hit.offset), (4, 5));
+            assert!(hit.args.contains(&("location", location.to_string())));
+            assert!(hit.args.contains(&("callback", callback.to_string())));
+        }
+        let with = VALID.replace(
+            "destroy:",
+            "advancedSettings: function () {}, dpSettings() {}, destroy:",
+        );
+        assert!(check_js("script.js", &with, &locations, Lang::En).is_empty());
+        // Nested keys: leads.selected is recorded with a dot.
+        let mut keys = Vec::new();
+        let mut open = false;
+        let alloc = Allocator::default();
+        let p = Parser::new(
+            &alloc,
+            "x = {leads: {selected: function () {}}}",
+            SourceType::script(),
+        )
+        .parse();
+        if let Statement::ExpressionStatement(s) = &p.program.body[0]
+            && let Expression::AssignmentExpression(a) = &s.expression
+            && let Expression::ObjectExpression(o) = &a.right
+        {
+            object_keys(o, "", &mut keys, &mut open);
+        }
+        assert_eq!(keys, ["leads.selected", "leads"]);
+    }
+
+    #[test]
+    fn debugger_statement() {
+        let src = widget("  debugger;");
+        assert_one(
+            &src,
+            "script.debugger",
+            6,
+            Some(3),
+            Severity::Warning,
+            Severity::Error,
+        );
+        let d = run_files(
+            &[("script.js", VALID), ("vendor/lib.js", "debugger;")],
+            Profile::Upload,
+        );
+        assert!(
+            d.is_empty(),
+            "third-party files are not checked for debug code"
+        );
+    }
+
+    #[test]
+    fn console_outside_error_handlers() {
+        let src = widget("  console.log('x');");
+        assert_one(
+            &src,
+            "script.console",
+            6,
+            Some(3),
+            Severity::Warning,
+            Severity::Error,
+        );
+        let d = run(&src);
+        assert!(
+            only(&d, "script.console")[0]
+                .message
+                .contains("console.log")
+        );
+        let d = run(&widget(
+            "  var log = console.warn.bind(console); window.console.info(1);",
+        ));
+        assert_eq!(only(&d, "script.console").len(), 2);
+    }
+
+    #[test]
+    fn console_inside_error_handlers_is_fine() {
+        for body in [
+            "try { x(); } catch (e) { console.error(e); }",
+            "p.catch(e => console.warn(e));",
+            "p.catch(function (e) { console.trace(e); });",
+            "p.then(function () {}, function (e) { console.error(e); });",
+            "$.ajax(url).fail(function (x) { console.log(x); });",
+            "$.ajax({ url: u, error: function (x) { console.error(x); } });",
+            "try { x(); } catch (e) { setTimeout(function () { console.error(e); }); }",
+        ] {
+            let d = run(&widget(body));
+            assert!(
+                only(&d, "script.console").is_empty(),
+                "{body}: {:?}",
+                codes(&d)
+            );
+        }
+        // The success handler of then() is not an error handler.
+        let d = run(&widget("p.then(function (r) { console.log(r); });"));
+        assert_eq!(only(&d, "script.console").len(), 1);
+    }
+
+    #[test]
+    fn alert_calls() {
+        assert_one(
+            &widget("alert('hi');"),
+            "script.alert",
+            6,
+            Some(1),
+            Severity::Warning,
+            Severity::Error,
+        );
+        assert_eq!(
+            only(&run(&widget("window.alert('hi');")), "script.alert").len(),
+            1
+        );
+        assert!(
+            only(
+                &run(&widget("self.alert_box('hi'); confirm('ok?');")),
+                "script.alert"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn eval_and_string_timers() {
+        assert_one(
+            &widget("eval(code);"),
+            "script.eval",
+            6,
+            Some(1),
+            Severity::Warning,
+            Severity::Error,
+        );
+        let d = run(&widget(
+            "window.eval(a); setTimeout('go()', 10); setInterval('x' + y, 5); setTimeout(go, 10);",
+        ));
+        let found = only(&d, "script.eval");
+        assert_eq!(found.len(), 3, "{:?}", codes(&d));
+        assert!(found[1].message.contains("setTimeout"));
+    }
+
+    #[test]
+    fn function_constructor() {
+        assert_one(
+            &widget("var f = new Function('a', 'return a');"),
+            "script.new_function",
+            6,
+            Some(9),
+            Severity::Warning,
+            Severity::Error,
+        );
+        let d = run(&widget(
+            "var g = Function('return 1'); var h = new window.Function('x');",
+        ));
+        assert_eq!(only(&d, "script.new_function").len(), 2);
+    }
+
+    #[test]
+    fn synchronous_requests() {
+        assert_one(
+            &widget("$.ajax({ url: u, async: false });"),
+            "script.sync_xhr",
+            6,
+            Some(18),
+            Severity::Warning,
+            Severity::Error,
+        );
+        let d = run(&widget(
+            "jQuery.ajaxSetup({async: !1}); xhr.open('GET', u, false); xhr.open('GET', u, true); $.ajax({async: true});",
+        ));
+        assert_eq!(only(&d, "script.sync_xhr").len(), 2, "{:?}", codes(&d));
+    }
+
+    #[test]
+    fn script_injection() {
+        assert_one(
+            &widget("var s = document.createElement('SCRIPT');"),
+            "script.script_injection",
+            6,
+            Some(9),
+            Severity::Warning,
+            Severity::Error,
+        );
+        let d = run(&widget(
+            "$('head').append('<script src=\"' + u + '\"></script>'); $('<Script>'); $.getScript(u); el.innerHTML = '<script>x</script>'; document.createElement('div'); $('<div>');",
+        ));
+        assert_eq!(
+            only(&d, "script.script_injection").len(),
+            4,
+            "{:?}",
+            codes(&d)
+        );
+    }
+
+    #[test]
+    fn writes_to_system_globals() {
+        assert_one(
+            &widget("APP.x = 1;"),
+            "script.global_write",
+            6,
+            Some(1),
+            Severity::Warning,
+            Severity::Error,
+        );
+        let d = run(&widget(
+            "AMOCRM.constant = f; window.APP = {}; APP = null; delete APP.data.x; APP.n++; $.extend(APP.data, {}); APP.data.current_card.x = 1; var a = APP.constant('account');",
+        ));
+        let found = only(&d, "script.global_write");
+        assert_eq!(found.len(), 7, "{:?}", codes(&d));
+        assert!(found[0].message.contains("`AMOCRM`"));
+        let d = run(&widget("self.APP = 1; var app = APP; app2.APP.x = 1;"));
+        assert!(
+            only(&d, "script.global_write").is_empty(),
+            "{:?}",
+            codes(&d)
+        );
+    }
+
+    #[test]
+    fn minified_first_party_code() {
+        let line = "var a=1;function b(){return a}".repeat(50);
+        let src = format!("{VALID}{line}\n");
+        let d = run(&src);
+        let found = only(&d, "script.minified");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].line, Some(16));
+        assert!(
+            found[0].message.contains("1500 characters"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(
+            run_files(&[("script.js", &src)], Profile::Publication)[0].severity,
+            Severity::Error
+        );
+        // Third-party files are not judged.
+        let d = run_files(
+            &[
+                ("script.js", VALID),
+                ("lib/x.min.js", &line),
+                ("vendor/y.js", &line),
+            ],
+            Profile::Upload,
+        );
+        assert!(d.is_empty());
+        // Packers and obfuscators.
+        let packed =
+            format!("{VALID}eval(function(p,a,c,k,e,d){{}}('',0,0,''.split('|'),0,{{}}))\n");
+        assert!(
+            only(&run(&packed), "script.minified")[0]
+                .message
+                .contains("packer")
+        );
+        let names: String = (0..30)
+            .map(|i| format!("var _0x{i:04x}a = {i};\n"))
+            .collect();
+        assert!(
+            only(&run(&format!("{VALID}{names}")), "script.minified")[0]
+                .message
+                .contains("30 obfuscator")
+        );
+        // A long string (data URI) is not minified code.
+        let data = format!(
+            "{VALID}var logo = 'data:image/png;base64,{}';\n",
+            "A".repeat(5000)
+        );
+        assert!(only(&run(&data), "script.minified").is_empty());
+        // Minified code wrapped at 300 columns.
+        let wrapped: String = (0..40)
+            .map(|_| format!("{}\n", "x=a(b,c)+d[e]*f;".repeat(20)))
+            .collect();
+        let found = run_files(
+            &[("script.js", VALID), ("app.js", &wrapped)],
+            Profile::Upload,
+        );
+        assert!(found[0].message.contains("median line is 320"), "{found:?}");
+    }
+
+    #[test]
+    fn api_calls_in_loops() {
+        assert_one(
+            &widget("for (var i = 0; i < n; i++) {\n  self.crm_post(url, {}, cb);\n}"),
+            "script.api_call_in_loop",
+            7,
+            Some(3),
+            Severity::Warning,
+            Severity::Warning,
+        );
+        let d = run(&widget(
+            "ids.forEach(function (id) { $.ajax({url: '/api/v4/leads/' + id}); });\n$.each(ids, function () { self.$authorizedAjax({}); });\nwhile (x) { fetch('/api/v4/contacts'); }\ndo { $.get('/api/v4/x'); } while (y);",
+        ));
+        assert_eq!(
+            only(&d, "script.api_call_in_loop").len(),
+            4,
+            "{:?}",
+            codes(&d)
+        );
+        let d = run(&widget(
+            "self.crm_post(url, {}, cb); for (;;) { $.ajax({url: '/other'}); fetch('/x'); } ids.forEach(function () { x(); });",
+        ));
+        assert!(only(&d, "script.api_call_in_loop").is_empty());
+    }
+
+    #[test]
+    fn programmatic_install_clicks() {
+        assert_one(
+            &widget("$('.js-widget-install').click();"),
+            "script.install_click",
+            6,
+            Some(1),
+            Severity::Warning,
+            Severity::Error,
+        );
+        let d = run(&widget(
+            "$modal.find('.js-widget-uninstall').trigger('click');\nvar b = $('button.js-widget-install'); b.click();\n$('.js-widget-install').on('click', f); $('.js-widget-save').click();",
+        ));
+        let found = only(&d, "script.install_click");
+        assert_eq!(found.len(), 2, "{:?}", codes(&d));
+        assert!(found[0].message.contains("js-widget-uninstall"));
+    }
+
+    #[test]
+    fn switcher_classes_in_js_css_and_templates() {
+        assert_one(
+            &widget("$el.addClass('switcher_on');"),
+            "script.switcher_class",
+            6,
+            Some(15),
+            Severity::Warning,
+            Severity::Error,
+        );
+        let d = run_files(
+            &[
+                (
+                    "script.js",
+                    &widget(
+                        "var t = `<div class=\"a switcher_off\">${x}</div>`; var u = 'switcher_onward';",
+                    ),
+                ),
+                ("style.css", ".w .switcher_on { color: red; }\n"),
+                (
+                    "templates/a.twig",
+                    "<div>\n  <span class=\"switcher_off\"></span>\n</div>\n",
+                ),
+            ],
+            Profile::Upload,
+        );
+        let found = only(&d, "script.switcher_class");
+        assert_eq!(found.len(), 3, "{:?}", d);
+        assert_eq!(found[1].file.as_deref(), Some("style.css"));
+        assert_eq!((found[1].line, found[1].column), (Some(1), Some(5)));
+        assert_eq!(found[2].file.as_deref(), Some("templates/a.twig"));
+        assert_eq!((found[2].line, found[2].column), (Some(2), Some(16)));
+    }
+
+    #[test]
+    fn other_js_files_get_the_moderation_rules_but_not_the_module_rules() {
+        let d = run_files(
+            &[
+                ("script.js", VALID),
+                ("lib/helper.js", "var x = 1;\neval(x);\n"),
+            ],
+            Profile::Upload,
+        );
+        assert_eq!(codes(&d), ["script.eval"]);
+        assert_eq!(d[0].file.as_deref(), Some("lib/helper.js"));
+        assert_eq!(d[0].line, Some(2));
+        // Rules about the host apply to vendored code too.
+        let d = run_files(
+            &[
+                ("script.js", VALID),
+                ("vendor/lib.js", "console.log(1); eval(x);"),
+            ],
+            Profile::Upload,
+        );
+        assert_eq!(codes(&d), ["script.eval"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("{}a{}", "(".repeat(10_000), ")".repeat(10_000));
+        let d = run(&deep);
+        let found = only(&d, "script.too_deep");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].line, Some(1));
+        assert_eq!(found[0].severity, Severity::Warning);
+        for src in [
+            format!("x = {}a", "!".repeat(100_000)),
+            format!("{}a", "a=".repeat(100_000)),
+            format!("{}a", "a\n=".repeat(100_000)),
+            format!("{}a", "a?a:".repeat(100_000)),
+            format!("{}a;", "if(a)\n".repeat(100_000)),
+            format!("if(a){{}}{}", "\nelse if(a){}".repeat(100_000)),
+            format!("if(a)x;{}", "else if(a)x;".repeat(100_000)),
+            format!("{}a", "a=>".repeat(100_000)),
+            format!("x = `{}`", "${`".repeat(20_000)),
+            format!("x = {}", "{a:".repeat(20_000)),
+            "function f(){".repeat(20_000),
+        ] {
+            let d = run(&src);
+            assert!(codes(&d).contains(&"script.too_deep"), "{}", &src[..20]);
+        }
+        // Ordinary deep-ish code passes the estimate.
+        let nested = format!(
+            "define([], function () {{ var x = {}1{}; }});",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
+        assert_eq!(nesting_overflow(&nested), None);
+        let chain: String = (0..2000)
+            .map(|i| format!("var a{i} = b ? c : d\nif (x) {{ y() }} else {{ z() }}\n"))
+            .collect();
+        assert_eq!(nesting_overflow(&chain), None);
+        assert_eq!(nesting_overflow(VALID), None);
+    }
+
+    #[test]
+    fn the_largest_accepted_nesting_parses_within_a_small_stack() {
+        type Make = fn(usize) -> String;
+        let makers: &[Make] = &[
+            |n| format!("{}a{}", "(".repeat(n), ")".repeat(n)),
+            |n| format!("x={}{}", "[".repeat(n), "]".repeat(n)),
+            |n| format!("x={}1{}", "{a:".repeat(n), "}".repeat(n)),
+            |n| format!("{}{}", "function f(){".repeat(n), "}".repeat(n)),
+            |n| format!("{}{}", "{".repeat(n), "}".repeat(n)),
+            |n| format!("x={}a", "!".repeat(n)),
+            |n| format!("x={}a", "-".repeat(n)),
+            |n| format!("{}a", "a=".repeat(n)),
+            |n| format!("{}a", "a?a:".repeat(n)),
+            |n| format!("{}a;", "if(a)".repeat(n)),
+            |n| format!("if(a){{}}{}", "else if(a){}".repeat(n)),
+            |n| format!("{}a", "a=>".repeat(n)),
+            |n| format!("x=`{}`", "${`".repeat(n)),
+            |n| {
+                format!(
+                    "x={}1{}",
+                    "f(function(){return [".repeat(n),
+                    "]})".repeat(n)
+                )
+            },
+            |n| "new ".repeat(n) + "a",
+            |n| format!("{}a", "typeof ".repeat(n)),
+        ];
+        for make in makers {
+            let mut n = 1;
+            while nesting_overflow(&make(n * 2)).is_none() && n < 1 << 16 {
+                n *= 2;
+            }
+            let (mut lo, mut hi) = (n, n * 2);
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2;
+                if nesting_overflow(&make(mid)).is_none() {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            let src = make(lo);
+            // Parsed and walked on this test thread (2 MiB of stack by default).
+            let d = run_files(
+                &[("script.js", VALID), ("lib/deep.js", &src)],
+                Profile::Upload,
+            );
+            assert!(
+                !codes(&d).contains(&"script.too_deep"),
+                "{}",
+                &src[..30.min(src.len())]
+            );
+            assert!(nesting_overflow(&make(lo + 1)).is_some());
+        }
+    }
+
+    #[test]
+    fn long_flat_chains_do_not_overflow() {
+        // 2 MB of a+a+...: parsed without recursion trouble, walked without recursion.
+        let src = format!("x = a{}", "+a".repeat(1_000_000));
+        let d = run(&src);
+        assert!(!codes(&d).contains(&"script.syntax_error"));
+        for src in [
+            format!("x = a{}", ".a".repeat(300_000)),
+            format!("x = a{}", "()".repeat(300_000)),
+            format!("x = a{}", "&&a".repeat(300_000)),
+            format!("x = a{}", ",a".repeat(300_000)),
+        ] {
+            let _ = run(&src);
+        }
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        // A deterministic generator; bytes biased towards JavaScript punctuation.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let alphabet = b"(){}[]`'\"/\\*+-=!?:;,.<>$ \n\tabcif0x1eelsefunctionreturn=>${}";
+        for n in 0..400 {
+            let len = (n * 7) % 300 + 1;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    if n % 4 == 0 {
+                        (state >> 24) as u8
+                    } else {
+                        alphabet[(state >> 24) as usize % alphabet.len()]
+                    }
+                })
+                .collect();
+            let files = vec![
+                ("script.js".to_string(), bytes.clone()),
+                ("lib/x.js".to_string(), bytes.clone()),
+                ("style.css".to_string(), bytes.clone()),
+                ("t.twig".to_string(), bytes),
+            ];
+            let _ = crate::check(crate::Input::Files(files), &Options::default());
+        }
+    }
+
+    #[test]
+    fn findings_survive_in_a_deep_but_acceptable_file() {
+        // 200 nested arrays, then a debugger statement: still found.
+        let src = format!("x = {}1{};\ndebugger;\n", "[".repeat(200), "]".repeat(200));
+        let d = run_files(&[("script.js", VALID), ("lib/a.js", &src)], Profile::Upload);
+        assert_eq!(codes(&d), ["script.debugger"]);
+        assert_eq!(d[0].line, Some(2));
+    }
+}

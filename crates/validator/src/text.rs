@@ -12,12 +12,14 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Whether a path is a third-party file, exempt from the content rules.
 pub fn is_third_party(path: &str) -> bool {
-    path.starts_with("vendor/")
-        || path.contains("/vendor/")
-        || path.starts_with("node_modules/")
-        || path.contains("/node_modules/")
-        || path.ends_with(".min.js")
+    path.ends_with(".min.js")
         || path.ends_with(".min.css")
+        || path.split('/').any(|s| {
+            matches!(
+                s,
+                "vendor" | "vendors" | "node_modules" | "bower_components"
+            )
+        })
 }
 
 /// Runs the encoding rules on every text file.

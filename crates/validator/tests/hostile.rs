@@ -4,6 +4,8 @@
 //! must not be, and that the validator kept inside its limits (what it holds in memory after
 //! reading never exceeds the configured budget).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use proptest::prelude::*;

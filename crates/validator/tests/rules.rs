@@ -1314,3 +1314,52 @@ fn unused_files_are_noted() {
         );
     absent(&w.publication(), "package.unused_file");
 }
+
+#[test]
+fn russian_reports_carry_no_english_fragments() {
+    let w = Widget::valid()
+        .edit(
+            "manifest.json",
+            "\"installation\": true",
+            "\"installation\": \"true\"",
+        )
+        .edit(
+            "manifest.json",
+            "\"init_once\": false,",
+            "\"init_onse\": false,",
+        )
+        .edit("manifest.json", "\"llist-0\"", "\"lcrad-5\"")
+        .edit(
+            "manifest.json",
+            "\"settings.secret\"",
+            "\"settings.secrte\"",
+        )
+        .edit("manifest.json", "tour_1_en.png", "tour_1_em.png");
+    let files = w
+        .files
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let r = validate(
+        Input::Files(files),
+        &Options {
+            lang: widgetry_validator::Lang::Ru,
+            ..Options::default()
+        },
+    );
+    assert!(r.diagnostics.len() >= 5, "{:#?}", r.diagnostics);
+    for d in &r.diagnostics {
+        for text in [&d.message, &d.hint] {
+            for english in [
+                "there is",
+                "similar name",
+                "a string",
+                "the string",
+                "true or false",
+                " with `-0`",
+            ] {
+                assert!(!text.contains(english), "{}: {text}", d.code);
+            }
+        }
+    }
+}

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use widgetry_validator::{Input, Lang, Options, Profile};
+use widgetry_validator::{Input, Lang, Limits, Options, Profile};
 
 /// Arguments of `widgetry lint`.
 #[derive(Debug, clap::Args)]
@@ -27,6 +27,26 @@ pub struct Args {
     /// Language of messages and hints [default: from LC_ALL, LC_MESSAGES or LANG, else en].
     #[arg(long, value_enum, env = "WIDGETRY_LANG")]
     pub lang: Option<LangArg>,
+    /// The languages a widget may declare, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        env = "WIDGETRY_ALLOWED_LOCALES",
+        default_value = "ru,en,es,pt,tr,id"
+    )]
+    pub allowed_locales: Vec<String>,
+    /// Largest accepted archive, in bytes.
+    #[arg(long, env = "WIDGETRY_MAX_ARCHIVE_BYTES", default_value_t = Limits::default().max_archive_bytes)]
+    pub max_archive_bytes: u64,
+    /// Most entries in the archive.
+    #[arg(long, env = "WIDGETRY_MAX_ENTRIES", default_value_t = Limits::default().max_entries)]
+    pub max_entries: usize,
+    /// Largest total of uncompressed bytes.
+    #[arg(long, env = "WIDGETRY_MAX_TOTAL_UNCOMPRESSED", default_value_t = Limits::default().max_total_uncompressed)]
+    pub max_total_uncompressed: u64,
+    /// Largest uncompressed entry, in bytes.
+    #[arg(long, env = "WIDGETRY_MAX_ENTRY_UNCOMPRESSED", default_value_t = Limits::default().max_entry_uncompressed)]
+    pub max_entry_uncompressed: u64,
 }
 
 /// `--profile`.
@@ -101,7 +121,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let options = Options {
         profile: args.profile.into(),
         lang,
-        ..Options::default()
+        allowed_locales: args
+            .allowed_locales
+            .iter()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect(),
+        limits: Limits {
+            max_archive_bytes: args.max_archive_bytes,
+            max_entries: args.max_entries,
+            max_total_uncompressed: args.max_total_uncompressed,
+            max_entry_uncompressed: args.max_entry_uncompressed,
+            ..Limits::default()
+        },
+        integration: None,
     };
     let (checked, root) = check(&args.path, &options)?;
     let report = &checked.report;

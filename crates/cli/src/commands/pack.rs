@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use widgetry_validator::{Input, Options, Profile, Report, validate};
+use widgetry_validator::{Input, Options, Profile, check};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
@@ -52,12 +52,22 @@ pub fn run(args: Args) -> Result<ExitCode> {
     );
     let files = selection.read_all()?;
     if !args.no_lint {
+        let lang = crate::commands::lint::resolve_lang(None);
         let options = Options {
             profile: Profile::Upload,
+            lang,
             ..Options::default()
         };
-        let report = validate(Input::Files(files.clone()), &options);
-        print_findings(&report);
+        let checked = check(Input::Files(files.clone()), &options);
+        let report = &checked.report;
+        if !report.diagnostics.is_empty() {
+            let style = crate::render::text::Style { lang, color: false };
+            let name = args.folder.display().to_string();
+            eprint!(
+                "{}",
+                crate::render::text::render(report, &checked.package, &name, style)
+            );
+        }
         if !report.valid {
             eprintln!(
                 "error: refusing to pack `{}`: {} error{} (use `--no-lint` to pack anyway)",
@@ -134,34 +144,6 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Prints the findings, one per line. (The lint command's renderer may replace this.)
-fn print_findings(report: &Report) {
-    for d in &report.diagnostics {
-        let mut place = d.file.clone().unwrap_or_else(|| "<package>".to_string());
-        if let Some(line) = d.line {
-            place.push_str(&format!(":{line}"));
-            if let Some(col) = d.column {
-                place.push_str(&format!(":{col}"));
-            }
-        }
-        eprintln!(
-            "{place}: {}[{}]: {}",
-            d.severity.as_str(),
-            d.code,
-            d.message
-        );
-        if !d.hint.is_empty() {
-            eprintln!("  = help: {}", d.hint);
-        }
-    }
-    if report.warnings > 0 && report.valid {
-        eprintln!(
-            "warning: {} warning{} (not blocking)",
-            report.warnings,
-            plural(report.warnings)
-        );
-    }
-}
-
 fn print_list(sel: &Selection) {
     println!("included ({}):", sel.included.len());
     for f in &sel.included {

@@ -186,6 +186,35 @@ pub fn fill(template: &str, args: &[(&'static str, String)]) -> String {
     out
 }
 
+/// What a "similar name" hint names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Similar {
+    /// A JSON or i18n key.
+    Key,
+    /// A file of the package.
+    File,
+    /// A location.
+    Location,
+}
+
+/// The tail of a hint that points at a near miss (`; there is a key with a similar name:
+/// `x``), in the report's language; empty when there is no near miss.
+pub fn similar(lang: Lang, what: Similar, name: Option<&str>) -> String {
+    let Some(name) = name else {
+        return String::new();
+    };
+    match (lang, what) {
+        (Lang::En, Similar::Key) => format!("; there is a key with a similar name: `{name}`"),
+        (Lang::En, Similar::File) => format!("; there is a file with a similar name: `{name}`"),
+        (Lang::En, Similar::Location) => {
+            format!("; there is a location with a similar name: `{name}`")
+        }
+        (Lang::Ru, Similar::Key) => format!("; есть ключ с похожим именем: `{name}`"),
+        (Lang::Ru, Similar::File) => format!("; есть файл с похожим именем: `{name}`"),
+        (Lang::Ru, Similar::Location) => format!("; есть область с похожим именем: `{name}`"),
+    }
+}
+
 /// The placeholder names a template uses.
 pub fn placeholders(template: &str) -> Vec<&str> {
     let mut names = Vec::new();

@@ -2,10 +2,15 @@
 //! A with real-looking contacts) that each rule test breaks in one place, and (in `raw`) a
 //! ZIP writer that can forge every header field for the hostile-archive tests.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    unused_imports,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 mod raw;
-#[allow(unused_imports)]
 pub use raw::*;
 
 use std::collections::BTreeMap;
