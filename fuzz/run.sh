@@ -35,6 +35,8 @@ for t in "${TARGETS[@]}"; do
   rm -f "$blog"
   mkdir -p "corpus/$t" "artifacts/$t"
   cp -n seeds/"$t"/* "corpus/$t/" 2>/dev/null || true
+  # Inputs that once crashed or hung stay in the corpus, so every run re-checks them.
+  cp -n regressions/"$t"/* "corpus/$t/" 2>/dev/null || true
   before=$(ls "artifacts/$t" | wc -l)
   log=$(mktemp)
   echo "== fuzzing $t for ${per_target}s"
