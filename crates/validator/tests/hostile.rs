@@ -60,9 +60,8 @@ fn assert_within_limits(c: &Checked, limits: &Limits) {
     }
 }
 
-/// The codes of the archive and JSON families, in report order (other families, such as the
-/// manifest rules a hostile archive without a manifest also breaks, are left out).
 /// The first archive or JSON finding (package-level manifest findings sort before it).
+#[allow(clippy::expect_used)] // a test helper: a missing finding is a failed test
 fn first(report: &Report) -> &widgetry_validator::Diagnostic {
     report
         .diagnostics
@@ -71,6 +70,8 @@ fn first(report: &Report) -> &widgetry_validator::Diagnostic {
         .expect("an archive or JSON finding")
 }
 
+/// The codes of the archive and JSON families, in report order (other families, such as the
+/// manifest rules a hostile archive without a manifest also breaks, are left out).
 fn codes(report: &Report) -> Vec<&str> {
     report
         .codes()

@@ -4,6 +4,8 @@
 //! The raw writer lays out local headers, data, a central directory and an EOCD record by
 //! hand, so a test can produce structures no well-behaved ZIP library would write.
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::{Cursor, Write};
 
 /// Compression method numbers (APPNOTE 4.4.5).
