@@ -6,12 +6,13 @@
 #
 #   fuzz/run.sh 600            # ten minutes, split between the targets
 #   JOBS=2 fuzz/run.sh 600     # two libFuzzer workers per target
+#   TARGETS=validate_files fuzz/run.sh 300
 set -euo pipefail
 
 SECONDS_TOTAL=${1:-60}
 JOBS=${JOBS:-1}
 cd "$(dirname "$0")"
-TARGETS=(validate validate_files)
+read -r -a TARGETS <<<"${TARGETS:-validate validate_files}"
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   echo "== installing cargo-fuzz"
@@ -34,6 +35,8 @@ for t in "${TARGETS[@]}"; do
   rm -f "$blog"
   mkdir -p "corpus/$t" "artifacts/$t"
   cp -n seeds/"$t"/* "corpus/$t/" 2>/dev/null || true
+  # Inputs that once crashed or hung stay in the corpus, so every run re-checks them.
+  cp -n regressions/"$t"/* "corpus/$t/" 2>/dev/null || true
   before=$(ls "artifacts/$t" | wc -l)
   log=$(mktemp)
   echo "== fuzzing $t for ${per_target}s"

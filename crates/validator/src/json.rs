@@ -244,6 +244,9 @@ fn scan(text: &str, max_depth: usize) -> Scan {
                 };
                 i = end;
             }
+            // A closer where a value should be (`[1, }`): not JSON; stop, or the loop would
+            // never advance and would record a new pointer on every turn.
+            b'}' | b']' => return out,
             _ => {
                 while i < b.len()
                     && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
@@ -326,6 +329,16 @@ mod tests {
         let (_, f) = doc("{\"имя\": \"значение\" \"x\": 1}");
         assert_eq!(f.items()[0].rule.code, "json.syntax");
         assert_eq!(f.items()[0].loc.column, Some(20));
+    }
+
+    #[test]
+    fn a_closer_in_place_of_a_value_ends_the_scan() {
+        // Found by fuzzing: `}` inside an array used to loop forever, adding a pointer per turn.
+        for text in ["{\"a\": [\"x\",, 2}", "[1, }", "{\"a\": ]}", "[}"] {
+            let (d, f) = doc(text);
+            assert!(d.is_none(), "{text}");
+            assert_eq!(f.items()[0].rule.code, "json.syntax", "{text}");
+        }
     }
 
     #[test]

@@ -666,6 +666,17 @@ fn manifest_with_a_bom() {
     assert!(!c.report.valid);
 }
 
+#[test]
+fn manifest_with_a_closer_in_place_of_a_value() {
+    // Found by fuzzing: the position scanner looped forever on `}` inside an array, adding a
+    // pointer on every turn until memory ran out.
+    let c = run(&widget_with_manifest(
+        br#"{"widget": {"name": "widget.name", "locale": ["en",, "interface_version": 2}}"#,
+    ));
+    assert_eq!(codes(&c.report), ["json.syntax"], "{:?}", c.report.codes());
+    assert!(!c.report.valid);
+}
+
 /// 50 MB of valid JSON: a manifest padded with a long array of numbers.
 fn fifty_mb_manifest() -> Vec<u8> {
     let mut m = Vec::with_capacity(50_000_100);
