@@ -123,7 +123,8 @@ pub(crate) fn read(
         let available = (bytes.len() as u64).saturating_sub(entry.header_start());
         let compressed = entry.compressed_size().min(available);
         let budget = intake.budget();
-        if entry.size() > budget {
+        let declared = entry.size();
+        if declared > budget {
             intake.over_budget(&path, out);
             continue;
         }
@@ -138,7 +139,7 @@ pub(crate) fn read(
                 continue;
             }
         };
-        match inflate(file, budget, compressed, limits) {
+        match inflate(file, budget, compressed, declared, limits) {
             Ok(data) => intake.store(path, data),
             Err(Inflate::OverBudget) => intake.over_budget(&path, out),
             Err(Inflate::Ratio(ratio)) => out.add(
@@ -169,30 +170,27 @@ enum Inflate {
 /// Inflates one entry in chunks, stopping as soon as it is over the budget or, past the ratio
 /// threshold, more than `max_ratio` times its compressed size.
 fn inflate(
-    mut file: impl Read,
+    file: impl Read,
     budget: u64,
     compressed: u64,
+    declared: u64,
     limits: &Limits,
 ) -> Result<Vec<u8>, Inflate> {
     let ratio_cap = limits
         .ratio_threshold
         .max(compressed.max(1).saturating_mul(limits.max_ratio));
-    let mut data = Vec::new();
-    let mut chunk = [0u8; 64 * 1024];
-    loop {
-        let n = match file.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) => return Err(Inflate::Broken(e)),
-        };
-        data.extend_from_slice(&chunk[..n]);
-        let len = data.len() as u64;
-        if len > budget {
-            return Err(Inflate::OverBudget);
-        }
-        if len > ratio_cap {
-            return Err(Inflate::Ratio(len / compressed.max(1)));
-        }
+    // Never read more than one byte past the smaller limit, whatever the stream holds.
+    let cap = budget.min(ratio_cap);
+    let mut data = Vec::with_capacity(usize::try_from(declared.min(cap)).unwrap_or(0));
+    if let Err(e) = file.take(cap.saturating_add(1)).read_to_end(&mut data) {
+        return Err(Inflate::Broken(e));
+    }
+    let len = data.len() as u64;
+    if len > budget {
+        return Err(Inflate::OverBudget);
+    }
+    if len > ratio_cap {
+        return Err(Inflate::Ratio(len / compressed.max(1)));
     }
     Ok(data)
 }

@@ -466,19 +466,15 @@ pub fn is_system_class(class: &str) -> bool {
         "notes-wrapper",
         "aside",
     ];
+    // Only prefixes that amoCRM's own markup owns; generic ones (`card-`, `list-`, `notes-`)
+    // are left out, since widgets name their own classes that way too.
     const PREFIXES: &[&str] = &[
         "js-",
         "control-",
         "button-",
-        "card-",
         "modal-",
-        "list-",
-        "nav-",
-        "content__",
         "pipeline_",
         "widget_settings_block__",
-        "feed-",
-        "notes-",
     ];
     EXACT.contains(&class) || PREFIXES.iter().any(|p| class.starts_with(p))
 }

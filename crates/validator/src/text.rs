@@ -6,7 +6,9 @@ use crate::catalog as rules;
 use crate::context::{Ctx, is_text_file};
 use crate::diag::Loc;
 use crate::lines::LineIndex;
+use aho_corasick::AhoCorasick;
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -103,8 +105,12 @@ pub fn check_content(ctx: &mut Ctx<'_>) {
         .collect();
     for path in paths {
         let Some(text) = ctx.text(path) else { continue };
+        let found = scan(text);
+        if found.domains.is_empty() && found.placeholders.is_empty() {
+            continue;
+        }
         let index = LineIndex::new(text);
-        for (offset, domain) in test_domains(text) {
+        for (offset, domain) in found.domains {
             let (line, column) = index.position(text, offset);
             ctx.out.add(
                 &rules::TEXT_TEST_DOMAIN,
@@ -112,19 +118,124 @@ pub fn check_content(ctx: &mut Ctx<'_>) {
                 &[("file", &path), ("domain", &domain)],
             );
         }
-        let lower = text.to_ascii_lowercase();
-        for marker in PLACEHOLDERS {
-            if let Some(offset) = lower.find(marker) {
-                let shown = text.get(offset..offset + marker.len()).unwrap_or(marker);
-                let (line, column) = index.position(text, offset);
-                ctx.out.add(
-                    &rules::TEXT_PLACEHOLDER_SECRET,
-                    Loc::at(path, line, column),
-                    &[("file", &path), ("text", &shown)],
-                );
+        for (offset, marker) in found.placeholders {
+            let shown = text.get(offset..offset + marker.len()).unwrap_or(marker);
+            let (line, column) = index.position(text, offset);
+            ctx.out.add(
+                &rules::TEXT_PLACEHOLDER_SECRET,
+                Loc::at(path, line, column),
+                &[("file", &path), ("text", &shown)],
+            );
+        }
+    }
+}
+
+/// What the content scan found in one text.
+#[derive(Debug, Default)]
+struct Found {
+    /// Each distinct local or example host once, with the offset of its first occurrence.
+    domains: Vec<(usize, String)>,
+    /// Each placeholder marker once, with the offset of its first occurrence.
+    placeholders: Vec<(usize, &'static str)>,
+}
+
+/// Where hosts can start: after `//` (URLs), after `@` (email addresses), and the bare
+/// loopback names. Pattern ids below `ANCHORS.len()` are anchors, the rest placeholders.
+const ANCHORS: &[&str] = &["//", "@", "localhost", "127.0.0.1"];
+
+/// One automaton for every anchor and placeholder, ASCII case-insensitive, so each text is
+/// read once.
+fn automaton() -> Option<&'static AhoCorasick> {
+    static AUTOMATON: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    AUTOMATON
+        .get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(ANCHORS.iter().chain(PLACEHOLDERS))
+                .ok()
+        })
+        .as_ref()
+}
+
+fn scan(text: &str) -> Found {
+    let mut found = Found::default();
+    let Some(ac) = automaton() else {
+        return found;
+    };
+    let b = text.as_bytes();
+    let mut hosts_seen = BTreeSet::new();
+    let mut markers_seen = vec![false; PLACEHOLDERS.len()];
+    let mut push_host = |found: &mut Found, offset: usize, host: &str| {
+        if is_test_host(host) && hosts_seen.insert(host.to_ascii_lowercase()) {
+            found.domains.push((offset, host.to_string()));
+        }
+    };
+    for m in ac.find_overlapping_iter(text) {
+        let id = m.pattern().as_usize();
+        let i = m.start();
+        match id {
+            // URLs: the host after `//`, without user info and port.
+            0 => {
+                let start = m.end();
+                let mut end = start;
+                while end < b.len()
+                    && (is_host_char(b[end]) || matches!(b[end], b'@' | b':' | b'[' | b']'))
+                {
+                    end += 1;
+                }
+                let authority = &text[start..end];
+                let host_part = authority.rsplit('@').next().unwrap_or(authority);
+                let host = if host_part.starts_with('[') {
+                    host_part
+                        .trim_start_matches('[')
+                        .split(']')
+                        .next()
+                        .unwrap_or("")
+                } else {
+                    host_part.split(':').next().unwrap_or("")
+                };
+                if !host.is_empty() {
+                    push_host(&mut found, end - host_part.len(), host);
+                }
+            }
+            // Email addresses: the domain after `@`.
+            1 => {
+                let local_ok = i > 0 && is_host_char(b[i - 1]);
+                let start = m.end();
+                let mut end = start;
+                while end < b.len() && is_host_char(b[end]) {
+                    end += 1;
+                }
+                let domain = text[start..end].trim_end_matches('.');
+                if local_ok && domain.contains('.') {
+                    push_host(&mut found, start, domain);
+                }
+            }
+            // Bare `localhost` and loopback addresses, as whole words.
+            2 | 3 => {
+                let boundary = |c: Option<u8>| {
+                    c.is_none_or(|c| {
+                        !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+                    })
+                };
+                if boundary(i.checked_sub(1).map(|j| b[j])) && boundary(b.get(m.end()).copied()) {
+                    push_host(&mut found, i, &text[i..m.end()]);
+                }
+            }
+            _ => {
+                let k = id - ANCHORS.len();
+                if let Some(seen) = markers_seen.get_mut(k)
+                    && !*seen
+                {
+                    *seen = true;
+                    found.placeholders.push((i, PLACEHOLDERS[k]));
+                }
             }
         }
     }
+    found.domains.sort();
+    found.placeholders.sort();
+    found
 }
 
 fn is_host_char(c: u8) -> bool {
@@ -146,79 +257,13 @@ pub fn is_test_host(host: &str) -> bool {
             .any(|d| h == *d || h.ends_with(&format!(".{d}")))
 }
 
-/// Local and example hosts in URLs (`scheme://host`), email addresses and bare `localhost`,
-/// each distinct host once, with the offset of its first occurrence.
-pub fn test_domains(text: &str) -> Vec<(usize, String)> {
-    let b = text.as_bytes();
-    let mut found: Vec<(usize, String)> = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut push = |offset: usize, host: &str| {
-        if is_test_host(host) && seen.insert(host.to_ascii_lowercase()) {
-            found.push((offset, host.to_string()));
-        }
-    };
-    // URLs: the host after `//`, without user info and port.
-    for (i, _) in text.match_indices("//") {
-        let start = i + 2;
-        let mut end = start;
-        while end < b.len()
-            && (is_host_char(b[end])
-                || b[end] == b'@'
-                || b[end] == b':'
-                || b[end] == b'['
-                || b[end] == b']')
-        {
-            end += 1;
-        }
-        let authority = &text[start..end];
-        let host = authority.rsplit('@').next().unwrap_or(authority);
-        let host = if host.starts_with('[') {
-            host.trim_start_matches('[').split(']').next().unwrap_or("")
-        } else {
-            host.split(':').next().unwrap_or("")
-        };
-        if !host.is_empty() {
-            push(
-                start + authority.len() - authority.rsplit('@').next().unwrap_or("").len(),
-                host,
-            );
-        }
-    }
-    // Email addresses: the domain after `@`.
-    for (i, _) in text.match_indices('@') {
-        let local_ok = i > 0 && is_host_char(b[i - 1]);
-        let start = i + 1;
-        let mut end = start;
-        while end < b.len() && is_host_char(b[end]) {
-            end += 1;
-        }
-        let domain = text[start..end].trim_end_matches('.');
-        if local_ok && domain.contains('.') {
-            push(start, domain);
-        }
-    }
-    // Bare `localhost` and loopback addresses as whole words.
-    for word in ["localhost", "127.0.0.1"] {
-        for (i, _) in text.match_indices(word) {
-            let before = i.checked_sub(1).map(|j| b[j]);
-            let after = b.get(i + word.len()).copied();
-            let boundary = |c: Option<u8>| {
-                c.is_none_or(|c| {
-                    !(c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-')
-                })
-            };
-            if boundary(before) && boundary(after) {
-                push(i, word);
-            }
-        }
-    }
-    found.sort();
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn test_domains(text: &str) -> Vec<(usize, String)> {
+        scan(text).domains
+    }
 
     #[test]
     fn finds_local_and_example_hosts() {

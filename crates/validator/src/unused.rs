@@ -41,10 +41,8 @@ pub fn check(ctx: &mut Ctx<'_>) {
         .filter_map(|(p, _)| ctx.text(p).map(|t| (p, t)))
         .collect();
     for (file, text) in &texts {
-        for token in
-            text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '/')))
-        {
-            let name = token.rsplit('/').next().unwrap_or(token);
+        // Path segments are words of their own, so `lib/helper.js` yields `helper.js`.
+        for name in text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))) {
             if !name.is_empty() {
                 let entry = words.entry(name).or_insert((file, false));
                 if entry.0 != *file {
