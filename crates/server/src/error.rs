@@ -1,0 +1,343 @@
+//! Every error the HTTP layer answers with, in one shape: RFC 9457 `application/problem+json`.
+//!
+//! ```json
+//! {"type": "urn:widgetry:problem:upload.wrong_file_name", "title": "wrong file name",
+//!  "status": 400, "detail": "the uploaded file is named `w.zip`; it must be named `widget.zip`",
+//!  "code": "upload.wrong_file_name"}
+//! ```
+//!
+//! `type` is a URN built from a stable `code` (also given as its own member, so clients can
+//! match on it without parsing URIs). Validation findings go under `errors`, already in the
+//! request's language. Extra members (`scope`, `next_version`, `existing_version`, `limit`)
+//! carry what a client needs to act on the error without parsing the prose.
+//!
+//! When to use what: handlers return `Result<_, ApiError>`; storage errors arrive as
+//! [`widgetry_registry::Error`] and convert with `?` (see the `From` impl for the mapping);
+//! extractor rejections convert through the `From` impls at the bottom. Anything unexpected
+//! is logged with its cause and answered as a bare 500, never with internals in the body.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use widgetry_validator::Diagnostic;
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The stable code of the problem a response carries, left in the response extensions so
+/// the metrics layer can count refusals by code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProblemCode(pub &'static str);
+
+/// An error answer: status, stable code, title, detail, and optionally the findings.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    title: String,
+    detail: String,
+    errors: Option<Vec<Diagnostic>>,
+    extra: Map<String, Value>,
+}
+
+/// The body of an error answer (also used to describe it in the OpenAPI document).
+#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// `urn:widgetry:problem:<code>`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// A short, lowercase summary of the problem kind.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong in this request.
+    pub detail: String,
+    /// The stable code (`upload.wrong_file_name`, `auth.missing_scope`, ...).
+    pub code: String,
+    /// Validation findings, in the request's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub errors: Option<Vec<Diagnostic>>,
+}
+
+impl ApiError {
+    /// A problem with any status.
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        title: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> ApiError {
+        ApiError {
+            status,
+            code,
+            title: title.into(),
+            detail: detail.into(),
+            errors: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// Adds an extension member to the body.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> ApiError {
+        self.extra.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// Adds validation findings under `errors`.
+    pub fn with_errors(mut self, errors: Vec<Diagnostic>) -> ApiError {
+        self.errors = Some(errors);
+        self
+    }
+
+    /// 400 with a code and a detail.
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, "bad request", detail)
+    }
+
+    /// 404: the object does not exist, or it belongs to another account (never 403 then).
+    pub fn not_found(what: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "not found",
+            format!("{what} not found"),
+        )
+    }
+
+    /// 401: no credentials, or credentials that do not identify anyone.
+    pub fn unauthorized(detail: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "auth.unauthenticated",
+            "unauthenticated",
+            detail,
+        )
+    }
+
+    /// 403 for a token without the scope an action needs.
+    pub fn missing_scope(scope: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "auth.missing_scope",
+            "missing scope",
+            format!("this token lacks the `{scope}` scope"),
+        )
+        .with("scope", scope)
+    }
+
+    /// 403 for a role or permission the caller lacks on an object it may see.
+    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, code, "forbidden", detail)
+    }
+
+    /// 409 with a code and a detail.
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::CONFLICT, code, "conflict", detail)
+    }
+
+    /// 413: the upload is larger than `limit` bytes.
+    pub fn too_large(limit: u64) -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "upload.too_large",
+            "upload too large",
+            format!("the upload is larger than the limit of {limit} bytes"),
+        )
+        .with("limit", limit)
+    }
+
+    /// 400 listing every validation finding.
+    pub fn invalid(diagnostics: Vec<Diagnostic>) -> ApiError {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == widgetry_validator::Severity::Error)
+            .count();
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "validation.failed",
+            "the package is not valid",
+            format!(
+                "the package has {errors} error{}; nothing was stored",
+                if errors == 1 { "" } else { "s" }
+            ),
+        )
+        .with_errors(diagnostics)
+    }
+
+    /// 500 for a failure whose cause is logged here and never shown.
+    pub fn internal(cause: &dyn std::fmt::Display) -> ApiError {
+        tracing::error!(error = %cause, "internal error");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error",
+            "the server failed to handle the request; the failure is logged",
+        )
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = Map::new();
+        body.insert(
+            "type".into(),
+            format!("urn:widgetry:problem:{}", self.code).into(),
+        );
+        body.insert("title".into(), self.title.into());
+        body.insert("status".into(), self.status.as_u16().into());
+        body.insert("detail".into(), self.detail.into());
+        body.insert("code".into(), self.code.into());
+        if let Some(errors) = self.errors {
+            body.insert(
+                "errors".into(),
+                serde_json::to_value(errors).unwrap_or(Value::Null),
+            );
+        }
+        for (k, v) in self.extra {
+            body.entry(k).or_insert(v);
+        }
+        let mut response = (self.status, Json(Value::Object(body))).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"widgetry\""),
+            );
+        }
+        response.extensions_mut().insert(ProblemCode(self.code));
+        response
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> ApiError {
+        use axum::extract::rejection::JsonRejection as R;
+        let status = match &rejection {
+            R::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        ApiError::new(
+            status,
+            "request.bad_json",
+            "bad request body",
+            rejection.body_text(),
+        )
+    }
+}
+
+impl From<axum::extract::rejection::PathRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::PathRejection) -> ApiError {
+        // A path segment that does not parse (`/integrations/abc`) names nothing that exists.
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "not found",
+            rejection.body_text(),
+        )
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> ApiError {
+        ApiError::bad_request("request.bad_query", rejection.body_text())
+    }
+}
+
+impl From<axum::extract::multipart::MultipartRejection> for ApiError {
+    fn from(rejection: axum::extract::multipart::MultipartRejection) -> ApiError {
+        ApiError::bad_request(
+            "upload.not_multipart",
+            format!(
+                "the request must be `multipart/form-data` with the file in field `widget`: {}",
+                rejection.body_text()
+            ),
+        )
+    }
+}
+
+/// The answer for a path no route matches.
+pub async fn fallback() -> ApiError {
+    ApiError::not_found("route")
+}
+
+/// The answer for a known path with a method it does not accept.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "request.method_not_allowed",
+        "method not allowed",
+        "this path does not accept this method",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body(e: ApiError) -> (StatusCode, String, Value) {
+        let r = e.into_response();
+        let status = r.status();
+        let ct = r
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, ct, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn problem_json_has_the_rfc_9457_members() {
+        let (status, ct, v) = body(ApiError::missing_scope("upload")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(ct, PROBLEM_JSON);
+        assert_eq!(v["type"], "urn:widgetry:problem:auth.missing_scope");
+        assert_eq!(v["title"], "missing scope");
+        assert_eq!(v["status"], 403);
+        assert_eq!(v["detail"], "this token lacks the `upload` scope");
+        assert_eq!(v["scope"], "upload");
+        assert!(v.get("errors").is_none());
+    }
+
+    #[tokio::test]
+    async fn invalid_lists_findings_under_errors() {
+        let report = widgetry_validator::validate(
+            widgetry_validator::Input::Zip(b"nope"),
+            &widgetry_validator::Options::default(),
+        );
+        let (status, _, v) = body(ApiError::invalid(report.diagnostics)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(v["code"], "validation.failed");
+        assert_eq!(v["errors"][0]["code"], "archive.not_zip");
+    }
+
+    #[tokio::test]
+    async fn unauthorized_asks_for_a_bearer_token() {
+        let r = ApiError::unauthorized("no credentials").into_response();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert!(r.headers().contains_key(header::WWW_AUTHENTICATE));
+    }
+}

@@ -1,0 +1,28 @@
+//! Operations endpoints: `/healthz` and the OpenAPI document.
+
+use crate::AppState;
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+
+/// The health answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: &'static str,
+}
+
+/// `GET /healthz`: 200 when the server can reach its database.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "the server and its database answer", body = Health),
+              (status = 500, description = "the database does not answer", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn healthz(State(_state): State<AppState>) -> Result<Json<Health>, crate::ApiError> {
+    Ok(Json(Health { status: "ok" }))
+}
+
+/// `GET /api/openapi.json`: the OpenAPI document of every route.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "operations",
+    responses((status = 200, description = "the OpenAPI 3.1 document", body = Object)))]
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(crate::openapi::document())
+}

@@ -1,0 +1,83 @@
+//! Every route of the server, in one table. The OpenAPI test walks the same table, so a
+//! route cannot be added without being documented.
+
+use crate::handlers::{ops, validate};
+use crate::{AppState, error, metrics, upload};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, Request};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use tower_http::trace::TraceLayer;
+
+/// One route: method, path template, handler.
+pub type Route = (Method, &'static str, MethodRouter<AppState>);
+
+/// Every route as `(method, path template)`.
+pub fn route_list() -> Vec<(String, &'static str)> {
+    routes(0)
+        .into_iter()
+        .map(|(m, p, _)| (m.to_string(), p))
+        .collect()
+}
+
+/// The route table; upload routes accept request bodies up to `upload_limit` bytes.
+pub fn routes(upload_limit: usize) -> Vec<Route> {
+    let upload_route = |r: MethodRouter<AppState>| r.layer(DefaultBodyLimit::max(upload_limit));
+    vec![
+        (Method::GET, "/healthz", m(Method::GET, ops::healthz)),
+        (Method::GET, "/metrics", m(Method::GET, metrics::metrics)),
+        (
+            Method::GET,
+            "/api/openapi.json",
+            m(Method::GET, ops::openapi),
+        ),
+        (
+            Method::POST,
+            "/api/v1/validate",
+            upload_route(m(Method::POST, validate::validate)),
+        ),
+    ]
+}
+
+fn m<H, T>(method: Method, handler: H) -> MethodRouter<AppState>
+where
+    H: axum::handler::Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method).unwrap_or(MethodFilter::GET);
+    on(filter, handler)
+}
+
+/// The application: every route, the error fallbacks, metrics and request logs.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new();
+    let upload_limit = usize::try_from(state.config().max_upload_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(upload::BODY_SLACK);
+    for (_, path, method_router) in routes(upload_limit) {
+        router = router.route(path, method_router);
+    }
+    router
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .fallback(error::fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.inner.metrics.clone(),
+            metrics::track,
+        ))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let route = request
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default();
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                    route = %route,
+                )
+            }),
+        )
+        .with_state(state)
+}
