@@ -36,6 +36,12 @@ pub struct ProblemCode(pub &'static str);
 pub struct ApiError {
     status: StatusCode,
     code: &'static str,
+    body: Box<Body>,
+}
+
+/// The text of an error (boxed: errors travel in every `Result` and should stay small).
+#[derive(Debug)]
+struct Body {
     title: String,
     detail: String,
     errors: Option<Vec<Diagnostic>>,
@@ -73,22 +79,24 @@ impl ApiError {
         ApiError {
             status,
             code,
-            title: title.into(),
-            detail: detail.into(),
-            errors: None,
-            extra: Map::new(),
+            body: Box::new(Body {
+                title: title.into(),
+                detail: detail.into(),
+                errors: None,
+                extra: Map::new(),
+            }),
         }
     }
 
     /// Adds an extension member to the body.
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> ApiError {
-        self.extra.insert(key.to_string(), value.into());
+        self.body.extra.insert(key.to_string(), value.into());
         self
     }
 
     /// Adds validation findings under `errors`.
     pub fn with_errors(mut self, errors: Vec<Diagnostic>) -> ApiError {
-        self.errors = Some(errors);
+        self.body.errors = Some(errors);
         self
     }
 
@@ -191,28 +199,40 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.body.detail
+        )
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let Body {
+            title,
+            detail,
+            errors,
+            extra,
+        } = *self.body;
         let mut body = Map::new();
         body.insert(
             "type".into(),
             format!("urn:widgetry:problem:{}", self.code).into(),
         );
-        body.insert("title".into(), self.title.into());
+        body.insert("title".into(), title.into());
         body.insert("status".into(), self.status.as_u16().into());
-        body.insert("detail".into(), self.detail.into());
+        body.insert("detail".into(), detail.into());
         body.insert("code".into(), self.code.into());
-        if let Some(errors) = self.errors {
+        if let Some(errors) = errors {
             body.insert(
                 "errors".into(),
                 serde_json::to_value(errors).unwrap_or(Value::Null),
             );
         }
-        for (k, v) in self.extra {
+        for (k, v) in extra {
             body.entry(k).or_insert(v);
         }
         let mut response = (self.status, Json(Value::Object(body))).into_response();
@@ -226,6 +246,52 @@ impl IntoResponse for ApiError {
         }
         response.extensions_mut().insert(ProblemCode(self.code));
         response
+    }
+}
+
+impl From<widgetry_registry::Error> for ApiError {
+    fn from(e: widgetry_registry::Error) -> ApiError {
+        use widgetry_registry::Error as E;
+        match e {
+            E::NotFound => ApiError::not_found("object"),
+            E::Forbidden(detail) => ApiError::forbidden("auth.forbidden", detail),
+            E::MissingScope(scope) => ApiError::missing_scope(scope.as_str()),
+            E::Invalid(report) => ApiError::invalid(report.diagnostics),
+            ref err @ E::VersionNotIncreasing {
+                ref given,
+                ref latest,
+                ref next,
+            } => ApiError::conflict("version.not_increasing", err.to_string())
+                .with("given_version", given.as_str())
+                .with("latest_version", latest.as_str())
+                .with("next_version", next.as_str()),
+            ref err @ E::DuplicateArchive {
+                number,
+                ref widget_version,
+            } => ApiError::conflict("version.duplicate_archive", err.to_string()).with(
+                "existing_version",
+                serde_json::json!({"number": number, "widget_version": widget_version}),
+            ),
+            E::Conflict(detail) => ApiError::conflict("conflict", detail),
+            E::InvalidSettings(problems) => {
+                let detail = E::InvalidSettings(problems.clone()).to_string();
+                ApiError::bad_request("settings.invalid", detail).with(
+                    "errors",
+                    serde_json::to_value(problems).unwrap_or(Value::Null),
+                )
+            }
+            E::BadInput(detail) => ApiError::bad_request("request.invalid", detail),
+            E::Db(sqlx::Error::PoolTimedOut) => {
+                tracing::warn!("database pool exhausted");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "service unavailable",
+                    "the database is busy; try again shortly",
+                )
+            }
+            other => ApiError::internal(&other),
+        }
     }
 }
 

@@ -28,34 +28,40 @@ pub struct WidgetFile {
     pub public: bool,
 }
 
+fn common_headers(sha256: &str, public: bool) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{sha256}\"")) {
+        headers.insert(header::ETAG, v);
+    }
+    let cache = if public { CACHE_PUBLIC } else { CACHE_PRIVATE };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if !public {
+        // The answer depends on who asks.
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("Authorization, Cookie"),
+        );
+    }
+    headers
+}
+
+/// The 304 answer when `If-None-Match` names the file, so the blob need not be read.
+pub fn not_modified(request: &HeaderMap, sha256: &str, public: bool) -> Option<Response> {
+    none_match(request, sha256)
+        .then(|| (StatusCode::NOT_MODIFIED, common_headers(sha256, public)).into_response())
+}
+
 impl WidgetFile {
     /// The response to a `GET` with the given request headers.
     pub fn respond(self, request: &HeaderMap) -> Response {
-        let etag = format!("\"{}\"", self.sha256);
-        let cache = if self.public {
-            CACHE_PUBLIC
-        } else {
-            CACHE_PRIVATE
-        };
-        let mut headers = HeaderMap::new();
-        if let Ok(v) = HeaderValue::from_str(&etag) {
-            headers.insert(header::ETAG, v);
+        if let Some(r) = not_modified(request, &self.sha256, self.public) {
+            return r;
         }
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-        headers.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
-        if !self.public {
-            // The answer depends on who asks.
-            headers.insert(
-                header::VARY,
-                HeaderValue::from_static("Authorization, Cookie"),
-            );
-        }
-        if none_match(request, &self.sha256) {
-            return (StatusCode::NOT_MODIFIED, headers).into_response();
-        }
+        let mut headers = common_headers(&self.sha256, self.public);
         let content_type = HeaderValue::from_str(&self.content_type)
             .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
         headers.insert(header::CONTENT_TYPE, content_type);

@@ -13,6 +13,7 @@
 
 #![deny(missing_docs)]
 
+pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod files;
@@ -21,6 +22,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod router;
 pub mod upload;
+pub mod views;
 
 pub use error::ApiError;
 pub use router::app;
@@ -65,6 +67,9 @@ impl Default for ServerConfig {
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// The registry (database, migrations, blob store) could not be opened.
+    #[error("opening the registry: {0}")]
+    Registry(#[from] widgetry_registry::Error),
     /// Binding, accepting or preparing folders failed.
     #[error("{context}: {source}")]
     Io {
@@ -86,6 +91,7 @@ pub(crate) struct Inner {
     pub(crate) metrics: Arc<metrics::Metrics>,
     pub(crate) checks: tokio::sync::Semaphore,
     pub(crate) upload_dir: PathBuf,
+    pub(crate) registry: widgetry_registry::Registry,
 }
 
 impl AppState {
@@ -103,14 +109,34 @@ impl AppState {
                 context: format!("preparing `{}`", upload_dir.display()),
                 source,
             })?;
-        Ok(AppState {
+        let url = config
+            .database_url
+            .clone()
+            .unwrap_or_else(|| widgetry_registry::Registry::default_database_url(&config.data_dir));
+        let registry = widgetry_registry::Registry::open(&url, &config.data_dir).await?;
+        Ok(AppState::with_registry(config, registry, upload_dir))
+    }
+
+    /// Builds the state around an open registry (the upload folder must exist).
+    pub fn with_registry(
+        config: ServerConfig,
+        registry: widgetry_registry::Registry,
+        upload_dir: PathBuf,
+    ) -> AppState {
+        AppState {
             inner: Arc::new(Inner {
+                registry,
                 checks: tokio::sync::Semaphore::new(config.max_concurrent_checks.max(1)),
                 metrics: Arc::new(metrics::Metrics::default()),
                 upload_dir,
                 config,
             }),
-        })
+        }
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> &widgetry_registry::Registry {
+        &self.inner.registry
     }
 
     /// The configuration.

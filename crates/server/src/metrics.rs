@@ -10,7 +10,6 @@
 //! `route` is the matched route template (`/api/v1/integrations/{id}`), never the raw path,
 //! so label sets stay bounded; unmatched requests share `route="unmatched"`.
 
-use crate::error::ProblemCode;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
@@ -187,26 +186,6 @@ pub async fn track(
         response.status().as_u16(),
         start.elapsed().as_secs_f64(),
     );
-    response
-}
-
-/// Middleware for the upload route: counts accepted and refused uploads by code.
-pub async fn track_uploads(
-    State(metrics): State<std::sync::Arc<Metrics>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let response = next.run(request).await;
-    if response.status().is_success() {
-        metrics.upload_accepted();
-    } else {
-        let code = response
-            .extensions()
-            .get::<ProblemCode>()
-            .map(|c| c.0)
-            .unwrap_or("unknown");
-        metrics.upload_refused(code);
-    }
     response
 }
 

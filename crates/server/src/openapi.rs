@@ -1,7 +1,9 @@
 //! The OpenAPI document at `GET /api/openapi.json`, built from the `#[utoipa::path]`
 //! annotations on the handlers.
 
-use crate::handlers::{ops, validate};
+use crate::handlers::{
+    catalog, files, integrations, ops, session, tokens, validate, versions, widgets_v4,
+};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -16,12 +18,37 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         ops::openapi,
         crate::metrics::metrics,
         validate::validate,
+        session::login,
+        session::logout,
+        session::me,
+        tokens::create,
+        tokens::list,
+        tokens::revoke,
+        integrations::create,
+        integrations::list,
+        integrations::get,
+        integrations::update,
+        integrations::convert,
+        versions::upload,
+        versions::list,
+        versions::get,
+        catalog::catalog,
+        files::file,
+        widgets_v4::list,
+        widgets_v4::get,
+        widgets_v4::install,
+        widgets_v4::uninstall,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&Security),
     tags(
         (name = "operations", description = "health, metrics, this document"),
+        (name = "auth", description = "sessions, the caller, API tokens"),
+        (name = "integrations", description = "integrations of the caller's account"),
         (name = "uploads", description = "widget packages: validation and versions"),
+        (name = "catalogue", description = "what an account may install"),
+        (name = "widget files", description = "files of stored versions, for the CRM front end"),
+        (name = "amocrm widgets API", description = "the documented amoCRM `/api/v4/widgets` API"),
     )
 )]
 struct ApiDoc;

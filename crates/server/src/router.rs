@@ -1,7 +1,9 @@
 //! Every route of the server, in one table. The OpenAPI test walks the same table, so a
 //! route cannot be added without being documented.
 
-use crate::handlers::{ops, validate};
+use crate::handlers::{
+    catalog, files, integrations, ops, session, tokens, validate, versions, widgets_v4,
+};
 use crate::{AppState, error, metrics, upload};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -35,6 +37,98 @@ pub fn routes(upload_limit: usize) -> Vec<Route> {
             Method::POST,
             "/api/v1/validate",
             upload_route(m(Method::POST, validate::validate)),
+        ),
+        (
+            Method::POST,
+            "/api/v1/session",
+            m(Method::POST, session::login),
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/session",
+            m(Method::DELETE, session::logout),
+        ),
+        (Method::GET, "/api/v1/me", m(Method::GET, session::me)),
+        (
+            Method::POST,
+            "/api/v1/tokens",
+            m(Method::POST, tokens::create),
+        ),
+        (Method::GET, "/api/v1/tokens", m(Method::GET, tokens::list)),
+        (
+            Method::DELETE,
+            "/api/v1/tokens/{id}",
+            m(Method::DELETE, tokens::revoke),
+        ),
+        (
+            Method::POST,
+            "/api/v1/integrations",
+            m(Method::POST, integrations::create),
+        ),
+        (
+            Method::GET,
+            "/api/v1/integrations",
+            m(Method::GET, integrations::list),
+        ),
+        (
+            Method::GET,
+            "/api/v1/integrations/{id}",
+            m(Method::GET, integrations::get),
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/integrations/{id}",
+            m(Method::PATCH, integrations::update),
+        ),
+        (
+            Method::POST,
+            "/api/v1/integrations/{id}/convert",
+            m(Method::POST, integrations::convert),
+        ),
+        (
+            Method::POST,
+            "/api/v1/integrations/{id}/versions",
+            upload_route(m(Method::POST, versions::upload)),
+        ),
+        (
+            Method::GET,
+            "/api/v1/integrations/{id}/versions",
+            m(Method::GET, versions::list),
+        ),
+        (
+            Method::GET,
+            "/api/v1/integrations/{id}/versions/{number}",
+            m(Method::GET, versions::get),
+        ),
+        (
+            Method::GET,
+            "/api/v1/catalog",
+            m(Method::GET, catalog::catalog),
+        ),
+        (
+            Method::GET,
+            "/widgets/{code}/{version}/{*path}",
+            m(Method::GET, files::file),
+        ),
+        (
+            Method::GET,
+            "/api/v4/widgets",
+            m(Method::GET, widgets_v4::list),
+        ),
+        (
+            Method::GET,
+            "/api/v4/widgets/{code}",
+            m(Method::GET, widgets_v4::get),
+        ),
+        (
+            Method::POST,
+            "/api/v4/widgets/{code}",
+            m(Method::POST, widgets_v4::install),
+        ),
+        (
+            Method::DELETE,
+            "/api/v4/widgets/{code}",
+            m(Method::DELETE, widgets_v4::uninstall),
         ),
     ]
 }

@@ -1,8 +1,11 @@
 //! End-to-end tests over HTTP against a real server.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use support::*;
+use widgetry_registry::{Role, Scope};
 
 #[tokio::test]
 async fn healthz_answers_ok() {
@@ -28,8 +31,12 @@ async fn unknown_route_is_problem_json_404() {
 #[tokio::test]
 async fn validate_returns_the_report_and_stores_nothing() {
     let s = TestServer::start().await;
+    let t = s
+        .token("a@example.org", "alpha", Role::Member, &[Scope::Upload])
+        .await;
     let r = s
         .post("/api/v1/validate")
+        .bearer_auth(&t)
         .multipart(form(widget_zip("Hello", "1.0.0"), "widget.zip"))
         .send()
         .await
@@ -42,6 +49,7 @@ async fn validate_returns_the_report_and_stores_nothing() {
     // The publication profile flags the scaffold's placeholder contacts.
     let r = s
         .post("/api/v1/validate?profile=publication")
+        .bearer_auth(&t)
         .multipart(form(widget_zip("Hello", "1.0.0"), "widget.zip"))
         .send()
         .await
@@ -55,10 +63,14 @@ async fn validate_returns_the_report_and_stores_nothing() {
 #[tokio::test]
 async fn validate_speaks_the_requested_language() {
     let s = TestServer::start().await;
+    let t = s
+        .token("a@example.org", "alpha", Role::Member, &[Scope::Upload])
+        .await;
     let mut messages = Vec::new();
     for lang in ["en", "ru-RU,ru;q=0.9"] {
         let r = s
             .post("/api/v1/validate")
+            .bearer_auth(&t)
             .header("accept-language", lang)
             .multipart(form(broken_zip(), "widget.zip"))
             .send()
@@ -80,8 +92,12 @@ async fn validate_speaks_the_requested_language() {
 #[tokio::test]
 async fn upload_intake_refuses_wrong_name_missing_field_and_bad_requests() {
     let s = TestServer::start().await;
+    let t = s
+        .token("a@example.org", "alpha", Role::Member, &[Scope::Upload])
+        .await;
     let r = s
         .post("/api/v1/validate")
+        .bearer_auth(&t)
         .multipart(form(widget_zip("Hello", "1.0.0"), "my-widget.zip"))
         .send()
         .await
@@ -95,6 +111,7 @@ async fn upload_intake_refuses_wrong_name_missing_field_and_bad_requests() {
     let part = reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("widget.zip");
     let r = s
         .post("/api/v1/validate")
+        .bearer_auth(&t)
         .multipart(reqwest::multipart::Form::new().part("file", part))
         .send()
         .await
@@ -104,6 +121,7 @@ async fn upload_intake_refuses_wrong_name_missing_field_and_bad_requests() {
 
     let r = s
         .post("/api/v1/validate")
+        .bearer_auth(&t)
         .body("not multipart")
         .send()
         .await
@@ -113,6 +131,7 @@ async fn upload_intake_refuses_wrong_name_missing_field_and_bad_requests() {
 
     let r = s
         .post("/api/v1/validate?profile=strict")
+        .bearer_auth(&t)
         .multipart(form(widget_zip("Hello", "1.0.0"), "widget.zip"))
         .send()
         .await
@@ -125,9 +144,13 @@ async fn upload_intake_refuses_wrong_name_missing_field_and_bad_requests() {
 #[tokio::test]
 async fn upload_past_the_cap_is_413_while_streaming() {
     let s = TestServer::start_with(|c| c.max_upload_bytes = 64 * 1024).await;
+    let t = s
+        .token("a@example.org", "alpha", Role::Member, &[Scope::Upload])
+        .await;
     // Just over the cap: refused by the streaming count.
     let r = s
         .post("/api/v1/validate")
+        .bearer_auth(&t)
         .multipart(form(vec![0u8; 64 * 1024 + 1], "widget.zip"))
         .send()
         .await
@@ -144,6 +167,7 @@ async fn upload_past_the_cap_is_413_while_streaming() {
     let part = reqwest::multipart::Part::stream(body).file_name("widget.zip");
     let r = s
         .post("/api/v1/validate")
+        .bearer_auth(&t)
         .multipart(reqwest::multipart::Form::new().part("widget", part))
         .send()
         .await
@@ -154,6 +178,7 @@ async fn upload_past_the_cap_is_413_while_streaming() {
     // Exactly the cap is fine (and not a zip).
     let r = s
         .post("/api/v1/validate")
+        .bearer_auth(&t)
         .multipart(form(vec![0u8; 64 * 1024], "widget.zip"))
         .send()
         .await
@@ -208,4 +233,660 @@ async fn openapi_document_describes_every_route() {
         widgetry_server::router::route_list().len(),
         "the document describes routes the router does not have"
     );
+}
+
+#[tokio::test]
+async fn session_login_csrf_me_and_logout() {
+    let s = TestServer::start().await;
+    s.user("a@example.org", "alpha", Role::Admin).await;
+    let r = s
+        .post("/api/v1/session")
+        .json(&serde_json::json!({"email": "a@example.org", "password": "wrong password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(problem(r).await["code"], "auth.bad_credentials");
+
+    let session = s.login("A@Example.org").await;
+    let me: serde_json::Value = s
+        .get("/api/v1/me")
+        .header("cookie", &session.cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["email"], "a@example.org");
+    assert_eq!(me["account"]["subdomain"], "alpha");
+    assert_eq!(me["role"], "admin");
+    assert_eq!(me["auth"], "session");
+    assert_eq!(me["csrf_token"], session.csrf.as_str());
+
+    // A cookie request that changes state needs the CSRF token.
+    let body = serde_json::json!({"name": {"en": "X"}, "redirect_uri": "https://example.org/cb"});
+    let r = s
+        .post("/api/v1/integrations")
+        .header("cookie", &session.cookie)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(problem(r).await["code"], "auth.csrf");
+    let r = s
+        .post("/api/v1/integrations")
+        .header("cookie", &session.cookie)
+        .header("x-csrf-token", "not-the-token")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = s
+        .post("/api/v1/integrations")
+        .header("cookie", &session.cookie)
+        .header("x-csrf-token", &session.csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    let r = s
+        .client
+        .delete(s.url("/api/v1/session"))
+        .header("cookie", &session.cookie)
+        .header("x-csrf-token", &session.csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert!(
+        r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let r = s
+        .get("/api/v1/me")
+        .header("cookie", &session.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = s.get("/api/v1/me").send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(r.headers().contains_key("www-authenticate"));
+    problem(r).await;
+}
+
+#[tokio::test]
+async fn tokens_are_listed_revoked_and_scoped() {
+    let s = TestServer::start().await;
+    let upload_only = s
+        .token("a@example.org", "alpha", Role::Admin, &[Scope::Upload])
+        .await;
+    let install_only = s.token_for("a@example.org", &[Scope::Install]).await;
+    let admin = s.token_for("a@example.org", &[Scope::Admin]).await;
+
+    // 403 naming the missing scope.
+    let r = s
+        .post("/api/v1/integrations")
+        .bearer_auth(&install_only)
+        .json(&serde_json::json!({"name": {"en": "X"}, "redirect_uri": "https://example.org/cb"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let p = problem(r).await;
+    assert_eq!(p["title"], "missing scope");
+    assert_eq!(p["detail"], "this token lacks the `upload` scope");
+    assert_eq!(p["scope"], "upload");
+
+    let id = s.integration(&upload_only).await;
+    let zip = widget_zip("Hello", "1.0.0");
+    let r = s.upload(&install_only, id, zip).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(problem(r).await["scope"], "upload");
+
+    // Tokens: listing needs a session or `admin`.
+    let r = s
+        .get("/api/v1/tokens")
+        .bearer_auth(&upload_only)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(problem(r).await["scope"], "admin");
+    let list: serde_json::Value = s
+        .get("/api/v1/tokens")
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let tokens = list["tokens"].as_array().unwrap();
+    assert_eq!(tokens.len(), 3);
+    assert!(tokens.iter().all(|t| t.get("token").is_none()));
+    let victim = tokens
+        .iter()
+        .find(|t| t["scopes"] == serde_json::json!(["install"]))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = s
+        .client
+        .delete(s.url(&format!("/api/v1/tokens/{victim}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let r = s
+        .get("/api/v1/me")
+        .bearer_auth(&install_only)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+
+    // Bad requests are problem+json too.
+    let r = s
+        .post("/api/v1/tokens")
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"name": "x", "scopes": ["everything"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    problem(r).await;
+}
+
+#[tokio::test]
+async fn upload_accepts_refuses_and_detects_conflicts() {
+    let s = TestServer::start().await;
+    let t = s
+        .token("a@example.org", "alpha", Role::Member, &[Scope::Upload])
+        .await;
+    let id = s.integration(&t).await;
+
+    // Refused: every finding listed, nothing stored.
+    let r = s.upload(&t, id, broken_zip()).await;
+    assert_eq!(r.status(), 400);
+    let p = problem(r).await;
+    assert_eq!(p["code"], "validation.failed");
+    assert!(!p["errors"].as_array().unwrap().is_empty());
+    assert!(p["errors"][0]["code"].is_string());
+    let versions: serde_json::Value = s
+        .get(&format!("/api/v1/integrations/{id}/versions"))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(versions["versions"], serde_json::json!([]));
+
+    // Wrong file name.
+    let r = s
+        .post(&format!("/api/v1/integrations/{id}/versions"))
+        .bearer_auth(&t)
+        .multipart(form(widget_zip("Hello", "1.0.0"), "hello.zip"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(problem(r).await["code"], "upload.wrong_file_name");
+
+    // Accepted.
+    let first = widget_zip("Hello", "1.0.0");
+    let r = s.upload(&t, id, first.clone()).await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/api/v1/integrations/{id}/versions/1").as_str()
+    );
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["version"]["number"], 1);
+    assert_eq!(v["version"]["widget_version"], "1.0.0");
+    let code = v["version"]["code"].as_str().unwrap().to_string();
+    assert!(code.starts_with("hello_"), "{code}");
+    assert_eq!(v["version"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(v["version"]["size"], first.len());
+    assert!(v["warnings"].is_array());
+
+    // The same bytes again: 409 naming the version.
+    let r = s.upload(&t, id, first.clone()).await;
+    assert_eq!(r.status(), 409);
+    let p = problem(r).await;
+    assert_eq!(p["code"], "version.duplicate_archive");
+    assert_eq!(p["existing_version"]["number"], 1);
+    assert_eq!(p["existing_version"]["widget_version"], "1.0.0");
+
+    // A version that does not increase: 409 naming the next acceptable one.
+    let r = s.upload(&t, id, widget_zip("Hello v2", "1.0.0")).await;
+    assert_eq!(r.status(), 409);
+    let p = problem(r).await;
+    assert_eq!(p["code"], "version.not_increasing");
+    assert_eq!(p["next_version"], "1.0.1");
+    assert!(p["detail"].as_str().unwrap().contains("1.0.1"));
+
+    let r = s.upload(&t, id, widget_zip("Hello", "1.0.1")).await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["version"]["number"], 2);
+    assert_eq!(v["version"]["code"], code.as_str());
+
+    let list: serde_json::Value = s
+        .get(&format!("/api/v1/integrations/{id}/versions"))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let numbers: Vec<i64> = list["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, [2, 1]);
+    let detail: serde_json::Value = s
+        .get(&format!("/api/v1/integrations/{id}/versions/1"))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["widget_version"], "1.0.0");
+    assert_eq!(detail["manifest"]["widget"]["version"], "1.0.0");
+    assert!(
+        detail["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "script.js")
+    );
+    let r = s
+        .get(&format!("/api/v1/integrations/{id}/versions/9"))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+
+    // 413 past the cap on the upload route too.
+    let s2 = TestServer::start_with(|c| c.max_upload_bytes = 1024).await;
+    let t2 = s2
+        .token("a@example.org", "alpha", Role::Member, &[Scope::Upload])
+        .await;
+    let id2 = s2.integration(&t2).await;
+    let r = s2.upload(&t2, id2, widget_zip("Hello", "1.0.0")).await;
+    assert_eq!(r.status(), 413);
+    assert_eq!(problem(r).await["code"], "upload.too_large");
+    assert_eq!(s2.upload_leftovers(), 0);
+
+    let metrics = s
+        .get("/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("widgetry_uploads_total{outcome=\"accepted\",code=\"\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics
+            .contains("widgetry_uploads_total{outcome=\"refused\",code=\"validation.failed\"} 1")
+    );
+    assert!(
+        metrics.contains(
+            "widgetry_uploads_total{outcome=\"refused\",code=\"version.not_increasing\"} 1"
+        )
+    );
+    assert!(
+        metrics.contains(
+            "widgetry_uploads_total{outcome=\"refused\",code=\"upload.wrong_file_name\"} 1"
+        )
+    );
+}
+
+/// Uploads a valid widget into a new integration; returns (integration id, code).
+async fn published_privately(s: &TestServer, token: &str) -> (i64, String) {
+    let id = s.integration(token).await;
+    let r = s.upload(token, id, widget_zip("Hello", "1.0.0")).await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    (id, v["version"]["code"].as_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn another_accounts_private_objects_answer_404_everywhere() {
+    let s = TestServer::start().await;
+    let all = [Scope::Upload, Scope::Install, Scope::Admin, Scope::Submit];
+    let a = s.token("a@example.org", "alpha", Role::Admin, &all).await;
+    let b = s.token("b@example.org", "beta", Role::Admin, &all).await;
+    let (id, code) = published_privately(&s, &a).await;
+    let a_tokens: serde_json::Value = s
+        .get("/api/v1/tokens")
+        .bearer_auth(&a)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let a_token_id = a_tokens["tokens"][0]["id"].as_i64().unwrap();
+
+    let client = &s.client;
+    let requests = vec![
+        client.get(s.url(&format!("/api/v1/integrations/{id}"))),
+        client
+            .patch(s.url(&format!("/api/v1/integrations/{id}")))
+            .json(&serde_json::json!({"redirect_uri": "https://evil.example.org/"})),
+        client.post(s.url(&format!("/api/v1/integrations/{id}/convert"))),
+        client.get(s.url(&format!("/api/v1/integrations/{id}/versions"))),
+        client.get(s.url(&format!("/api/v1/integrations/{id}/versions/1"))),
+        client
+            .post(s.url(&format!("/api/v1/integrations/{id}/versions")))
+            .multipart(form(widget_zip("Hello", "2.0.0"), "widget.zip")),
+        client.delete(s.url(&format!("/api/v1/tokens/{a_token_id}"))),
+        client.get(s.url(&format!("/widgets/{code}/1.0.0/script.js"))),
+        client.get(s.url(&format!("/api/v4/widgets/{code}"))),
+        client
+            .post(s.url(&format!("/api/v4/widgets/{code}")))
+            .json(&serde_json::json!({"settings": {"api_key": "k"}})),
+        client.delete(s.url(&format!("/api/v4/widgets/{code}"))),
+    ];
+    for request in requests {
+        let request = request.bearer_auth(&b).build().unwrap();
+        let what = format!("{} {}", request.method(), request.url().path());
+        let r = client.execute(request).await.unwrap();
+        assert_eq!(r.status(), 404, "{what}");
+        problem(r).await;
+    }
+    // Nor is it listed anywhere for B.
+    let list: serde_json::Value = s
+        .get("/api/v1/integrations")
+        .bearer_auth(&b)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["integrations"], serde_json::json!([]));
+    let catalog: serde_json::Value = s
+        .get("/api/v1/catalog")
+        .bearer_auth(&b)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(catalog["integrations"], serde_json::json!([]));
+    let r = s
+        .get("/api/v4/widgets")
+        .bearer_auth(&b)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+
+    // A still sees everything.
+    let catalog: serde_json::Value = s
+        .get("/api/v1/catalog")
+        .bearer_auth(&a)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(catalog["integrations"][0]["id"], id);
+    assert_eq!(
+        catalog["integrations"][0]["live_version"]["widget_version"],
+        "1.0.0"
+    );
+    assert_eq!(catalog["integrations"][0]["installed"], false);
+}
+
+#[tokio::test]
+async fn widget_files_have_types_etags_and_owner_only_caching() {
+    let s = TestServer::start().await;
+    let a = s
+        .token("a@example.org", "alpha", Role::Member, &[Scope::Upload])
+        .await;
+    let (_, code) = published_privately(&s, &a).await;
+    let path = format!("/widgets/{code}/1.0.0/script.js");
+    let r = s.get(&path).bearer_auth(&a).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(ct.contains("javascript"), "{ct}");
+    assert_eq!(r.headers()["cache-control"], "private, no-cache");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    assert!(etag.starts_with('"') && etag.len() == 66, "{etag}");
+    let body = r.bytes().await.unwrap();
+    assert!(std::str::from_utf8(&body).unwrap().contains("define"));
+
+    let r = s
+        .get(&path)
+        .bearer_auth(&a)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 304);
+    assert_eq!(r.headers()["etag"], etag.as_str());
+    assert!(r.bytes().await.unwrap().is_empty());
+
+    let r = s
+        .get(&format!("/widgets/{code}/1.0.0/images/logo_main.png"))
+        .bearer_auth(&a)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+
+    // Not to anyone else.
+    assert_eq!(s.get(&path).send().await.unwrap().status(), 404);
+    let r = s
+        .get(&path)
+        .header("cookie", "widgetry_session=forged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = s
+        .get(&format!("/widgets/{code}/1.0.0/nope.js"))
+        .bearer_auth(&a)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    problem(r).await;
+}
+
+#[tokio::test]
+async fn widgets_api_v4_lists_installs_and_uninstalls() {
+    let s = TestServer::start().await;
+    let admin = s
+        .token(
+            "a@example.org",
+            "alpha",
+            Role::Admin,
+            &[Scope::Upload, Scope::Install],
+        )
+        .await;
+    s.user("m@example.org", "alpha", Role::Member).await;
+    let member = s.token_for("m@example.org", &[Scope::Upload]).await;
+    let (id, code) = published_privately(&s, &admin).await;
+
+    let r = s
+        .get("/api/v4/widgets?limit=251")
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    problem(r).await;
+    let r = s
+        .get("/api/v4/widgets?page=1&limit=250")
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/hal+json");
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["_page"], 1);
+    let w = &v["_embedded"]["widgets"][0];
+    assert_eq!(w["id"], id);
+    assert_eq!(w["code"], code.as_str());
+    assert_eq!(w["version"], "1.0.0");
+    assert!(w["rating"].is_string());
+    assert_eq!(w["is_active_in_account"], false);
+    assert_eq!(w["is_crm_template"], false);
+    assert!(w["client_uuid"].is_string());
+    let field = &w["settings_template"][0];
+    assert_eq!(field["key"], "api_key");
+    assert_eq!(field["type"], "text");
+    assert_eq!(field["is_required"], true);
+    for key in [
+        "name",
+        "is_lead_source",
+        "is_work_with_dp",
+        "pipeline_id",
+        "_links",
+    ] {
+        assert!(w.get(key).is_some() || key == "name", "{key}");
+    }
+
+    let widget = format!("/api/v4/widgets/{code}");
+    // A required field missing.
+    let r = s
+        .post(&widget)
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"settings": {}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let p = problem(r).await;
+    assert_eq!(p["code"], "settings.invalid");
+    assert_eq!(p["errors"][0]["key"], "api_key");
+
+    // A member may not install; a token without `install` is told which scope it lacks.
+    let r = s
+        .post(&widget)
+        .bearer_auth(&member)
+        .json(&serde_json::json!({"settings": {"api_key": "k"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(problem(r).await["scope"], "install");
+
+    let r = s
+        .post(&widget)
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"settings": {"api_key": "k"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/hal+json");
+    let w: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(w["is_active_in_account"], true);
+    assert_eq!(w["settings"]["api_key"], "k");
+
+    let w: serde_json::Value = s
+        .get(&widget)
+        .bearer_auth(&member)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(w["is_active_in_account"], true);
+
+    let r = s
+        .client
+        .delete(s.url(&widget))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let w: serde_json::Value = s
+        .get(&widget)
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(w["is_active_in_account"], false);
+}
+
+#[tokio::test]
+async fn member_cannot_convert_and_market_integrations_do_not_convert() {
+    let s = TestServer::start().await;
+    let admin = s
+        .token(
+            "a@example.org",
+            "alpha",
+            Role::Admin,
+            &[Scope::Upload, Scope::Admin],
+        )
+        .await;
+    s.user("m@example.org", "alpha", Role::Member).await;
+    let member = s.login("m@example.org").await;
+    let id = s.integration(&admin).await;
+    let r = s
+        .post(&format!("/api/v1/integrations/{id}/convert"))
+        .header("cookie", &member.cookie)
+        .header("x-csrf-token", &member.csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    problem(r).await;
+    let r = s
+        .post(&format!("/api/v1/integrations/{id}/convert"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    problem(r).await;
+
+    let r = s
+        .client
+        .patch(s.url(&format!("/api/v1/integrations/{id}")))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"name": {"en": "Renamed"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["name"]["en"], "Renamed");
 }

@@ -16,7 +16,8 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "the server and its database answer", body = Health),
               (status = 500, description = "the database does not answer", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn healthz(State(_state): State<AppState>) -> Result<Json<Health>, crate::ApiError> {
+pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, crate::ApiError> {
+    state.inner.registry.ping().await?;
     Ok(Json(Health { status: "ok" }))
 }
 

@@ -60,6 +60,7 @@ pub async fn check(
 
 /// Validates a package and returns the report; stores nothing.
 #[utoipa::path(post, path = "/api/v1/validate", tag = "uploads",
+    security(("token" = []), ("session" = [])),
     params(ValidateQuery),
     request_body(content = WidgetUpload, content_type = "multipart/form-data"),
     responses(
@@ -69,6 +70,7 @@ pub async fn check(
     ))]
 pub async fn validate(
     State(state): State<AppState>,
+    _auth: crate::auth::Auth,
     ReqLang(lang): ReqLang,
     Query(query): Query<ValidateQuery>,
     multipart: Result<Multipart, MultipartRejection>,

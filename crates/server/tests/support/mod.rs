@@ -5,6 +5,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
+use widgetry_registry::{NewUser, Registry, Role, Scope};
 use widgetry_server::{AppState, ServerConfig};
 
 /// A running server. Dropping it stops the server and removes the data folder.
@@ -12,6 +13,7 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub data: tempfile::TempDir,
+    pub registry: Registry,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -26,11 +28,12 @@ impl TestServer {
         let mut config = ServerConfig {
             bind: "127.0.0.1:0".parse().unwrap(),
             data_dir: data.path().to_path_buf(),
-            database_url: std::env::var("WIDGETRY_TEST_POSTGRES_URL").ok(),
+            database_url: fresh_postgres().await,
             ..ServerConfig::default()
         };
         configure(&mut config);
         let state = AppState::open(config).await.unwrap();
+        let registry = state.registry().clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -45,6 +48,7 @@ impl TestServer {
             addr,
             client: reqwest::Client::new(),
             data,
+            registry,
             stop: Some(stop),
             task: Some(task),
         }
@@ -150,4 +154,126 @@ pub async fn problem(r: reqwest::Response) -> serde_json::Value {
         r.status()
     );
     r.json().await.unwrap()
+}
+
+/// With `WIDGETRY_TEST_POSTGRES_URL` set, a fresh database on that server for one test.
+async fn fresh_postgres() -> Option<String> {
+    use sqlx::{Connection, Executor};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let base = std::env::var("WIDGETRY_TEST_POSTGRES_URL").ok()?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let name = format!(
+        "wgt_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst),
+        nanos
+    );
+    let mut conn = sqlx::postgres::PgConnection::connect(&base).await.unwrap();
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .unwrap();
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    Some(format!("{prefix}/{name}"))
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A signed-in user: session cookie and CSRF token.
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl TestServer {
+    /// Creates a user in an account (created when new).
+    pub async fn user(&self, email: &str, account: &str, role: Role) {
+        self.registry
+            .create_user(NewUser {
+                email: email.to_string(),
+                password: PASSWORD.to_string(),
+                account_subdomain: account.to_string(),
+                account_name: None,
+                role,
+                moderator: false,
+                operator: false,
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Signs in over HTTP.
+    pub async fn login(&self, email: &str) -> Session {
+        let r = self
+            .post("/api/v1/session")
+            .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let set_cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+        assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+        let cookie = set_cookie.split(';').next().unwrap().to_string();
+        let v: serde_json::Value = r.json().await.unwrap();
+        Session {
+            cookie,
+            csrf: v["csrf_token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// A user with a token of the given scopes: creates the user, signs in, makes the token.
+    pub async fn token(&self, email: &str, account: &str, role: Role, scopes: &[Scope]) -> String {
+        self.user(email, account, role).await;
+        self.token_for(email, scopes).await
+    }
+
+    /// A token for an existing user.
+    pub async fn token_for(&self, email: &str, scopes: &[Scope]) -> String {
+        let s = self.login(email).await;
+        let names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+        let r = self
+            .post("/api/v1/tokens")
+            .header("cookie", &s.cookie)
+            .header("x-csrf-token", &s.csrf)
+            .json(&serde_json::json!({"name": "test", "scopes": names}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["token"].as_str().unwrap().to_string()
+    }
+
+    /// Creates an integration and returns its id.
+    pub async fn integration(&self, token: &str) -> i64 {
+        let r = self
+            .post("/api/v1/integrations")
+            .bearer_auth(token)
+            .json(&serde_json::json!({
+                "name": {"en": "Hello", "ru": "Привет"},
+                "description": {"en": "Says hello"},
+                "redirect_uri": "https://example.org/oauth"
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["secret_key"].as_str().unwrap().len(), 64);
+        v["id"].as_i64().unwrap()
+    }
+
+    /// Uploads a package.
+    pub async fn upload(&self, token: &str, id: i64, bytes: Vec<u8>) -> reqwest::Response {
+        self.post(&format!("/api/v1/integrations/{id}/versions"))
+            .bearer_auth(token)
+            .multipart(form(bytes, "widget.zip"))
+            .send()
+            .await
+            .unwrap()
+    }
 }

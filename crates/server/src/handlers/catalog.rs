@@ -1,0 +1,48 @@
+//! `GET /api/v1/catalog`: what the caller's account may install.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::views::{IntegrationView, VersionView};
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+
+/// One installable integration.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CatalogItem {
+    /// The integration.
+    #[serde(flatten)]
+    pub integration: IntegrationView,
+    /// The version live for the caller's account (latest for the owner, published for others).
+    pub live_version: VersionView,
+    /// Installed and active in the caller's account.
+    pub installed: bool,
+}
+
+/// The catalogue.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Catalog {
+    /// The account's own integrations with a version, and public ones, by id.
+    pub integrations: Vec<CatalogItem>,
+}
+
+/// The account's own private integrations plus public ones.
+#[utoipa::path(get, path = "/api/v1/catalog", tag = "catalogue",
+    security(("token" = []), ("session" = [])),
+    responses((status = 200, description = "the catalogue", body = Catalog)))]
+pub async fn catalog(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+) -> Result<axum::Json<Catalog>, ApiError> {
+    let entries = state.inner.registry.catalog(p.account.id).await?;
+    Ok(axum::Json(Catalog {
+        integrations: entries
+            .iter()
+            .map(|e| CatalogItem {
+                integration: (&e.integration).into(),
+                live_version: (&e.live_version).into(),
+                installed: e.installation.as_ref().is_some_and(|i| i.active),
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,137 @@
+//! Password login and logout (`/api/v1/session`) and the caller (`/api/v1/me`).
+
+use crate::AppState;
+use crate::auth::{Auth, session_cookie};
+use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use crate::views::{AccountView, MeView, UserView};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use widgetry_registry::{SESSION_COOKIE, SESSION_TTL_MS};
+
+/// `POST /api/v1/session` body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    /// E-mail.
+    pub email: String,
+    /// Password.
+    pub password: String,
+    /// The account to act in, by subdomain (default: the user's first account).
+    #[serde(default)]
+    pub account: Option<String>,
+}
+
+/// `POST /api/v1/session` answer.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    /// The user.
+    pub user: UserView,
+    /// The account the session acts in.
+    pub account: AccountView,
+    /// Send this in `X-CSRF-Token` with every cookie request that changes state.
+    pub csrf_token: String,
+    /// Session expiry, unix ms.
+    pub expires_at: i64,
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "auth.bad_credentials",
+        "wrong e-mail or password",
+        "the e-mail and password do not match a user",
+    )
+}
+
+fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> Result<HeaderValue, ApiError> {
+    let secure = if state.config().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_secs}{secure}"
+    ))
+    .map_err(|e| ApiError::internal(&e))
+}
+
+/// Signs in with e-mail and password; sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/session", tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "signed in; `Set-Cookie: widgetry_session=...`", body = LoginResponse),
+        (status = 401, description = "wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    Json(req): Json<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let registry = &state.inner.registry;
+    let login = registry
+        .verify_password(&req.email, &req.password)
+        .await?
+        .ok_or_else(bad_credentials)?;
+    let membership = match &req.account {
+        Some(sub) => login
+            .memberships
+            .iter()
+            .find(|m| &m.account.subdomain == sub)
+            .ok_or_else(|| ApiError::not_found("account"))?,
+        None => login.memberships.first().ok_or_else(|| {
+            ApiError::forbidden("auth.no_account", "the user belongs to no account")
+        })?,
+    };
+    let session = registry
+        .create_session(login.user.id, membership.account.id)
+        .await?;
+    let body = LoginResponse {
+        user: (&login.user).into(),
+        account: (&membership.account).into(),
+        csrf_token: session.csrf_token,
+        expires_at: session.expires_at,
+    };
+    let mut response = axum::Json(body).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie(&state, &session.cookie_value, SESSION_TTL_MS / 1000)?,
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Signs out: ends the session and clears the cookie.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "auth",
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "signed out"),
+        (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn logout(
+    State(state): State<AppState>,
+    Auth(_): Auth,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(value) = session_cookie(&headers) {
+        state.inner.registry.delete_session(value).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(&state, "", 0)?);
+    Ok(response)
+}
+
+/// The caller: user, account, role, scopes (and the CSRF token for sessions).
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    security(("token" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the caller", body = MeView),
+        (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn me(Auth(p): Auth) -> axum::Json<MeView> {
+    axum::Json((&p).into())
+}

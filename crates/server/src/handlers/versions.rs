@@ -1,0 +1,208 @@
+//! Versions: upload a `widget.zip` into an integration, list, show.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Path, ReqLang};
+use crate::handlers::validate::WidgetUpload;
+use crate::upload;
+use crate::views::VersionView;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use widgetry_registry::{Diagnostic, Scope};
+
+/// The answer to an accepted upload.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UploadResponse {
+    /// The new version.
+    pub version: VersionView,
+    /// Findings that did not block the upload, in the request's language.
+    #[schema(value_type = Vec<Object>)]
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// `GET .../versions` answer.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct VersionList {
+    /// Newest first.
+    pub versions: Vec<VersionView>,
+}
+
+/// A file of a version.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FileView {
+    /// Path inside the package.
+    pub path: String,
+    /// SHA-256 of the bytes.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Content type served.
+    pub content_type: String,
+}
+
+/// `GET .../versions/{number}` answer.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct VersionDetailView {
+    /// The version.
+    #[serde(flatten)]
+    pub version: VersionView,
+    /// The parsed `manifest.json`.
+    #[schema(value_type = Object)]
+    pub manifest: serde_json::Value,
+    /// The upload's validation report.
+    #[schema(value_type = Object)]
+    pub report: widgetry_registry::Report,
+    /// Every file, by path.
+    pub files: Vec<FileView>,
+}
+
+/// Uploads `widget.zip` as a new version of an integration.
+#[utoipa::path(post, path = "/api/v1/integrations/{id}/versions", tag = "uploads",
+    security(("token" = ["upload"]), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id")),
+    request_body(content = WidgetUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "stored; live at once for the owner account", body = UploadResponse),
+        (status = 400, description = "validation errors (all listed under `errors`; nothing stored), a missing `widget` field, or a file not named `widget.zip`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "the token lacks the `upload` scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such integration, or another account's", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`widget.version` not higher than the latest (`next_version` says which is), or the same bytes as an existing version (`existing_version`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "larger than the upload limit", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn upload(
+    State(state): State<AppState>,
+    auth: Auth,
+    lang: ReqLang,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let result = receive_and_store(&state, auth, lang, id, multipart).await;
+    match &result {
+        Ok(_) => state.inner.metrics.upload_accepted(),
+        Err(e) => state.inner.metrics.upload_refused(e.code()),
+    }
+    result
+}
+
+async fn receive_and_store(
+    state: &AppState,
+    Auth(p): Auth,
+    ReqLang(lang): ReqLang,
+    id: i64,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let registry = &state.inner.registry;
+    // Refuse before reading the body what can be refused without it.
+    p.require_scope(Scope::Upload)?;
+    let integration = registry.get_integration(&p, id).await?;
+    if integration.account_id != p.account.id {
+        return Err(ApiError::forbidden(
+            "auth.forbidden",
+            "only the owner account uploads versions of an integration",
+        ));
+    }
+    let received = upload::receive(
+        multipart?,
+        state.inner.config.max_upload_bytes,
+        &state.inner.upload_dir,
+        lang,
+    )
+    .await?;
+    let outcome = {
+        let _permit = state
+            .inner
+            .checks
+            .acquire()
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+        let bytes = received.read().await?;
+        drop(received);
+        registry.upload_version(&p, id, &bytes, lang).await
+    };
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(widgetry_registry::Error::Invalid(report)) => {
+            state.inner.metrics.findings(&report.diagnostics);
+            return Err(widgetry_registry::Error::Invalid(report).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    state.inner.metrics.findings(&outcome.warnings);
+    tracing::info!(
+        integration = id,
+        number = outcome.version.number,
+        widget_version = %outcome.version.widget_version,
+        code = %outcome.version.code,
+        "version uploaded"
+    );
+    let location = format!(
+        "/api/v1/integrations/{id}/versions/{}",
+        outcome.version.number
+    );
+    let mut response = (
+        StatusCode::CREATED,
+        axum::Json(UploadResponse {
+            version: (&outcome.version).into(),
+            warnings: outcome.warnings,
+        }),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+/// The versions of an integration the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/integrations/{id}/versions", tag = "uploads",
+    security(("token" = []), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id")),
+    responses(
+        (status = 200, description = "the versions", body = VersionList),
+        (status = 404, description = "no such integration, or another account's private one", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<VersionList>, ApiError> {
+    let versions = state.inner.registry.list_versions(&p, id).await?;
+    Ok(axum::Json(VersionList {
+        versions: versions.iter().map(VersionView::from).collect(),
+    }))
+}
+
+/// One version with its manifest, report and files.
+#[utoipa::path(get, path = "/api/v1/integrations/{id}/versions/{number}", tag = "uploads",
+    security(("token" = []), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id"), ("number" = i64, Path, description = "version sequence number")),
+    responses(
+        (status = 200, description = "the version", body = VersionDetailView),
+        (status = 404, description = "no such version the caller may see", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path((id, number)): Path<(i64, i64)>,
+) -> Result<axum::Json<VersionDetailView>, ApiError> {
+    let d = state.inner.registry.get_version(&p, id, number).await?;
+    Ok(axum::Json(VersionDetailView {
+        version: (&d.version).into(),
+        manifest: d.manifest,
+        report: d.report,
+        files: d
+            .files
+            .into_iter()
+            .map(|f| FileView {
+                path: f.path,
+                sha256: f.sha256,
+                size: f.size,
+                content_type: f.content_type,
+            })
+            .collect(),
+    }))
+}
