@@ -3,6 +3,7 @@
 //! `main` parses the command line and hands each subcommand to its module under
 //! `commands/`. Exit codes: 0 success, 1 the package has errors, 2 usage or I/O error.
 
+mod client;
 mod commands;
 mod folder;
 mod render;
@@ -28,6 +29,12 @@ enum Command {
     Init(commands::init::Args),
     /// List every rule the validator checks.
     Rules(commands::rules::Args),
+    /// Sign in to a Widgetry server and save an API token for this machine.
+    Login(commands::login::Args),
+    /// Create and list the integrations of your account.
+    Integrations(commands::integrations::Args),
+    /// Upload a widget folder or widget.zip into an integration.
+    Push(commands::push::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +54,9 @@ fn main() -> ExitCode {
         Command::Pack(args) => commands::pack::run(args),
         Command::Init(args) => commands::init::run(args),
         Command::Rules(args) => commands::rules::run(args),
+        Command::Login(args) => commands::login::run(args),
+        Command::Integrations(args) => commands::integrations::run(args),
+        Command::Push(args) => commands::push::run(args),
     };
     match result {
         Ok(code) => code,

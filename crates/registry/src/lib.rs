@@ -2,4 +2,246 @@
 //!
 //! Widgetry's domain rules and storage: accounts and users, integrations, immutable widget
 //! versions and their files, installations and the audit trail, on SQLite or PostgreSQL, with
-//! blobs in a content-addressed store.
+//! blobs in a content-addressed store. No HTTP: the server maps [`Error`] to answers once.
+//!
+//! ```no_run
+//! # async fn demo() -> widgetry_registry::Result<()> {
+//! use widgetry_registry::{Registry, NewUser, Role};
+//! let data = std::path::Path::new("./widgetry-data");
+//! let registry = Registry::open(&Registry::default_database_url(data), data).await?;
+//! registry.create_user(NewUser {
+//!     email: "dev@example.com".into(),
+//!     password: "correct horse".into(),
+//!     account_subdomain: "example".into(),
+//!     account_name: None,
+//!     role: Role::Admin,
+//!     moderator: false,
+//!     operator: true,
+//! }).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! One code path serves both databases: runtime queries through [`sqlx::AnyPool`], `$N`
+//! placeholders, times as unix milliseconds, JSON as text, booleans as 0/1.
+
+#![deny(missing_docs)]
+
+mod audit;
+mod auth;
+mod blob;
+mod error;
+mod integrations;
+mod util;
+mod versions;
+mod widgets;
+
+pub use audit::AuditEvent;
+pub use auth::{
+    Account, ApiToken, Auth, Login, MIN_PASSWORD_LEN, Membership, NewSession, NewUser, Principal,
+    Role, SESSION_COOKIE, SESSION_TTL_MS, Scope, TOKEN_PREFIX, User, check_subdomain,
+};
+pub use blob::{BlobStore, BoxFuture, LocalBlobStore, content_type};
+pub use error::{Error, Result, SettingsProblem};
+pub use integrations::{Integration, IntegrationUpdate, NewIntegration, Visibility, is_code};
+pub use versions::{
+    FileEntry, FileRef, UploadOutcome, Version, VersionDetail, VersionState, compare_versions,
+    next_version,
+};
+pub use widgetry_validator::{Diagnostic, Report, Scheme};
+pub use widgets::{
+    CatalogEntry, Installation, MAX_WIDGETS_LIMIT, SettingsField, WidgetInfo, WidgetPage,
+};
+
+use sqlx::any::{Any, AnyPoolOptions};
+use sqlx::{AnyPool, Executor, Transaction};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Account id.
+pub type AccountId = i64;
+/// User id.
+pub type UserId = i64;
+/// Integration id.
+pub type IntegrationId = i64;
+/// Version id (internal; the API names versions by their sequence number).
+pub type VersionId = i64;
+
+/// Which database the registry runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite (WAL), the embedded default.
+    Sqlite,
+    /// PostgreSQL, for several server processes.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names.
+    pub fn from_url(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(Error::BadInput(format!(
+                "unsupported database URL `{}`; use `sqlite://PATH` or `postgres://...`",
+                url.split('@').next_back().unwrap_or(url)
+            )))
+        }
+    }
+}
+
+/// How long a SQLite writer waits for the lock before giving up (ms).
+const SQLITE_BUSY_TIMEOUT_MS: u64 = 30_000;
+/// How many times a write transaction is retried after a lock or serialization conflict.
+const MAX_TX_ATTEMPTS: u32 = 8;
+
+/// The registry: a database pool and a blob store. Cheap to clone (shared handles).
+#[derive(Debug, Clone)]
+pub struct Registry {
+    pool: AnyPool,
+    backend: Backend,
+    blobs: Arc<dyn BlobStore>,
+}
+
+impl Registry {
+    /// The default database URL for a data folder: `sqlite://<data_dir>/widgetry.db?mode=rwc`.
+    pub fn default_database_url(data_dir: &Path) -> String {
+        format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("widgetry.db").display()
+        )
+    }
+
+    /// Opens the registry: creates `data_dir`, connects (SQLite in WAL mode with a busy
+    /// timeout and foreign keys on, or PostgreSQL), applies the backend's migrations, opens
+    /// the blob store under `data_dir/blobs` and removes its leftover temporary files.
+    pub async fn open(database_url: &str, data_dir: &Path) -> Result<Registry> {
+        std::fs::create_dir_all(data_dir).map_err(Error::Blob)?;
+        let blobs = LocalBlobStore::open(data_dir.join("blobs")).map_err(Error::Blob)?;
+        Registry::open_with(database_url, Arc::new(blobs)).await
+    }
+
+    /// Opens the registry with a given blob store (see [`open`](Registry::open)).
+    pub async fn open_with(database_url: &str, blobs: Arc<dyn BlobStore>) -> Result<Registry> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(database_url)?;
+        let pool = match backend {
+            Backend::Sqlite => {
+                // WAL is a property of the database file: set it once on a plain connection
+                // (it needs an exclusive lock that a busy timeout cannot wait for).
+                use sqlx::ConnectOptions;
+                use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+                let options = SqliteConnectOptions::from_str(database_url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS));
+                let conn = options.connect().await?;
+                sqlx::Connection::close(conn).await?;
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(60))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(sqlx::AssertSqlSafe(format!(
+                                "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}"
+                            )))
+                            .await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(database_url)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(database_url)
+                    .await?
+            }
+        };
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
+        }
+        Ok(Registry {
+            pool,
+            backend,
+            blobs,
+        })
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The database backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The blob store (the server reads widget files from it).
+    pub fn blobs(&self) -> &Arc<dyn BlobStore> {
+        &self.blobs
+    }
+
+    /// The database pool (health checks, metrics).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Checks that the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout instead of
+    /// failing when a read transaction tries to upgrade.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+}
+
+/// Whether a failed transaction may simply be run again: SQLite busy/locked, PostgreSQL
+/// serialization failure or deadlock.
+pub(crate) fn is_retryable(e: &Error) -> bool {
+    let Error::Db(sqlx::Error::Database(d)) = e else {
+        return false;
+    };
+    match d.code().as_deref() {
+        Some("40001" | "40P01") => true,
+        Some(code) => code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6)),
+        None => false,
+    }
+}
+
+/// Runs a transaction body up to [`MAX_TX_ATTEMPTS`] times while it fails with a retryable
+/// conflict, backing off a little between attempts.
+pub(crate) async fn with_retry<T, F, Fut>(mut f: F) -> Result<T>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match f(attempt).await {
+            Err(e) if attempt < MAX_TX_ATTEMPTS && is_retryable(&e) => {
+                tracing::debug!(attempt, error = %e, "retrying transaction");
+                let jitter = rand::random_range(0..20u64);
+                tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt) + jitter)).await;
+            }
+            other => return other,
+        }
+    }
+}

@@ -1,6 +1,9 @@
 //! One module per subcommand: each has an `Args` (clap derive) and a `run`.
 
 pub mod init;
+pub mod integrations;
 pub mod lint;
+pub mod login;
 pub mod pack;
+pub mod push;
 pub mod rules;

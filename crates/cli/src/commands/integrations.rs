@@ -1,0 +1,112 @@
+//! `widgetry integrations create|list`: the integrations of the logged-in account.
+
+use crate::client::{self, Client};
+use anyhow::Result;
+use serde_json::{Map, Value, json};
+use std::process::ExitCode;
+
+/// Arguments of `widgetry integrations`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+    /// The server (default: the one `widgetry login` saved, or WIDGETRY_SERVER).
+    #[arg(long, global = true)]
+    server: Option<String>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Create an integration; prints its id and, once, its secret key.
+    Create {
+        /// The name, as `text` (English) or `lang=text`; repeat for each language.
+        #[arg(long = "name", required = true)]
+        names: Vec<String>,
+        /// The description, as `text` (English) or `lang=text`; repeat for each language.
+        #[arg(long = "description")]
+        descriptions: Vec<String>,
+        /// Where the CRM redirects after authorisation (an https URL).
+        #[arg(long)]
+        redirect_uri: String,
+        /// Print the created integration as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the account's integrations.
+    List {
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `en=Text` or `Text` pairs into a localized map.
+fn localized(values: &[String]) -> Value {
+    let mut map = Map::new();
+    for v in values {
+        let (lang, text) = match v.split_once('=') {
+            Some((l, t)) if l.len() == 2 && l.chars().all(|c| c.is_ascii_lowercase()) => {
+                (l.to_string(), t.to_string())
+            }
+            _ => ("en".to_string(), v.clone()),
+        };
+        map.insert(lang, Value::String(text));
+    }
+    Value::Object(map)
+}
+
+/// Runs `widgetry integrations`.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let creds = client::resolve(args.server.as_deref())?;
+    let client = Client::new(&creds.server, Some(creds.token))?;
+    client::runtime()?.block_on(async {
+        match args.command {
+            Command::Create { names, descriptions, redirect_uri, json } => {
+                let body = json!({
+                    "name": localized(&names),
+                    "description": localized(&descriptions),
+                    "redirect_uri": redirect_uri,
+                });
+                let created: Value = client.post("/api/v1/integrations", &body).await?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&created)?);
+                } else {
+                    let id = created.pointer("/integration/id").or_else(|| created.get("id")).cloned().unwrap_or(Value::Null);
+                    println!("created integration {id}");
+                    if let Some(uuid) = created.pointer("/integration/client_uuid").or_else(|| created.get("client_uuid")) {
+                        println!("  client uuid: {}", uuid.as_str().unwrap_or_default());
+                    }
+                    if let Some(secret) = created.get("secret_key").and_then(Value::as_str) {
+                        println!("  secret key:  {secret}");
+                        eprintln!("note: the secret key is shown only this once; store it now");
+                    }
+                    println!("next: widgetry push my-widget --integration {id}");
+                }
+            }
+            Command::List { json } => {
+                let list: Value = client.get("/api/v1/integrations").await?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&list)?);
+                } else {
+                    let items = list.get("integrations").and_then(Value::as_array).cloned().unwrap_or_default();
+                    if items.is_empty() {
+                        println!("no integrations yet: widgetry integrations create --name ... --redirect-uri ...");
+                    }
+                    println!("{:>6}  {:<28}  {:<24}  {:<8}  {:<8}", "id", "name", "code", "scheme", "visibility");
+                    for i in items {
+                        let name = i.pointer("/name/en").or_else(|| i.get("name").and_then(|n| n.as_object()).and_then(|m| m.values().next())).and_then(Value::as_str).unwrap_or("");
+                        println!(
+                            "{:>6}  {:<28}  {:<24}  {:<8}  {:<8}",
+                            i.get("id").cloned().unwrap_or(Value::Null),
+                            name,
+                            i.get("code").and_then(Value::as_str).unwrap_or("-"),
+                            i.get("scheme").and_then(Value::as_str).unwrap_or(""),
+                            i.get("visibility").and_then(Value::as_str).unwrap_or(""),
+                        );
+                    }
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,181 @@
+//! `widgetry push [folder|zip] --integration ID`: uploads a widget into an integration. A
+//! folder is linted and packed first (exactly as `pack` would); the upload shows a progress
+//! bar; the answer is the new version (number, `widget.version`, code, SHA-256 and warnings)
+//! or, on refusal, the server's findings rendered like `lint` with the local source lines.
+
+use crate::client::{self, Client, Problem};
+use crate::commands::{lint, pack};
+use crate::folder;
+use crate::render::text;
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use widgetry_validator::{
+    Diagnostic, Input, Options, Profile, Report, Severity, ValidatorInfo, check,
+};
+
+/// Arguments of `widgetry push`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The widget folder or `widget.zip` to upload.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The integration to upload into.
+    #[arg(long, env = "WIDGETRY_INTEGRATION")]
+    pub integration: u64,
+    /// Upload without linting the folder first.
+    #[arg(long)]
+    pub no_lint: bool,
+    /// The server (default: the one `widgetry login` saved, or WIDGETRY_SERVER).
+    #[arg(long)]
+    pub server: Option<String>,
+}
+
+/// Runs `widgetry push`.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let creds = client::resolve(args.server.as_deref())?;
+    let lang = lint::resolve_lang(None);
+    let name = args.path.display().to_string();
+    let (bytes, package) = if args.path.is_dir() {
+        let files = folder::select(&args.path)?.read_all()?;
+        let checked = check(
+            Input::Files(files.clone()),
+            &Options {
+                profile: Profile::Upload,
+                lang,
+                ..Options::default()
+            },
+        );
+        if !args.no_lint && !checked.report.valid {
+            let style = text::Style { lang, color: false };
+            eprint!(
+                "{}",
+                text::render(&checked.report, &checked.package, &name, style)
+            );
+            eprintln!("error: not uploading `{name}`: fix the errors above (or use `--no-lint`)");
+            return Ok(ExitCode::from(1));
+        }
+        let bytes = pack::zip_bytes(&files).context("failed to pack the folder")?;
+        (bytes, checked.package)
+    } else {
+        let bytes = std::fs::read(&args.path)
+            .with_context(|| format!("failed to read `{}`", args.path.display()))?;
+        let package = check(Input::Zip(&bytes), &Options::default()).package;
+        (bytes, package)
+    };
+    let client = Client::new(&creds.server, Some(creds.token))?;
+    let outcome = client::runtime()?.block_on(upload(&client, args.integration, bytes));
+    match outcome {
+        Ok(answer) => {
+            let v = answer.get("version").cloned().unwrap_or(Value::Null);
+            let field = |k: &str| {
+                v.get(k)
+                    .map(|x| {
+                        x.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| x.to_string())
+                    })
+                    .unwrap_or_default()
+            };
+            println!(
+                "uploaded version {} (widget.version {}) into integration {}",
+                field("number"),
+                field("widget_version"),
+                args.integration
+            );
+            println!("  code:   {}", field("code"));
+            println!("  sha256: {}", field("sha256"));
+            println!("  size:   {} bytes", field("size"));
+            let warnings: Vec<Diagnostic> = answer
+                .get("warnings")
+                .and_then(|w| serde_json::from_value(w.clone()).ok())
+                .unwrap_or_default();
+            if !warnings.is_empty() {
+                let style = text::Style { lang, color: false };
+                eprint!(
+                    "{}",
+                    text::render(&report_of(warnings), &package, &name, style)
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => match e.downcast::<Problem>() {
+            Ok(problem) if !problem.errors.is_empty() => {
+                let style = text::Style { lang, color: false };
+                eprint!(
+                    "{}",
+                    text::render(&report_of(problem.errors.clone()), &package, &name, style)
+                );
+                eprintln!("error: the server refused the upload: {problem}");
+                Ok(ExitCode::from(1))
+            }
+            Ok(problem) => {
+                eprintln!("error: the server refused the upload: {problem}");
+                Ok(ExitCode::from(1))
+            }
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// A report around findings the server sent, for the text renderer.
+fn report_of(diagnostics: Vec<Diagnostic>) -> Report {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    Report {
+        validator: ValidatorInfo {
+            version: widgetry_validator::VERSION.to_string(),
+            rules_hash: widgetry_validator::catalog::rules_hash().to_string(),
+        },
+        profile: Profile::Upload,
+        valid: errors == 0,
+        errors,
+        warnings,
+        diagnostics,
+    }
+}
+
+async fn upload(client: &Client, integration: u64, bytes: Vec<u8>) -> Result<Value> {
+    let total = bytes.len() as u64;
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message("uploading");
+    let counter = bar.clone();
+    let chunks: Vec<bytes::Bytes> = bytes
+        .chunks(64 * 1024)
+        .map(bytes::Bytes::copy_from_slice)
+        .collect();
+    let stream = futures_util::stream::iter(chunks.into_iter().map(move |c| {
+        counter.inc(c.len() as u64);
+        Ok::<_, std::io::Error>(c)
+    }));
+    let part =
+        reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), total)
+            .file_name("widget.zip")
+            .mime_str("application/zip")?;
+    let form = reqwest::multipart::Form::new().part("widget", part);
+    let response = client
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/integrations/{integration}/versions"),
+        )
+        .multipart(form)
+        .send()
+        .await
+        .with_context(|| client.unreachable());
+    bar.finish_and_clear();
+    let response = client::check(response?).await?;
+    Ok(response.json().await?)
+}

@@ -1,0 +1,127 @@
+//! The audit trail: every state change, with actor and time. Events are written inside the
+//! transaction that makes the change.
+
+use crate::error::Result;
+use crate::util::now_ms;
+use crate::{AccountId, IntegrationId, Registry, UserId};
+use serde::Serialize;
+use sqlx::any::Any;
+use sqlx::{Row, Transaction};
+
+/// One recorded event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    /// Numeric id (increasing).
+    pub id: i64,
+    /// When, unix ms.
+    pub at: i64,
+    /// Who (none for operator commands).
+    pub actor_user_id: Option<UserId>,
+    /// The account concerned.
+    pub account_id: Option<AccountId>,
+    /// The integration concerned.
+    pub integration_id: Option<IntegrationId>,
+    /// What happened, e.g. `version.uploaded`, `integration.converted`.
+    pub kind: String,
+    /// State before, for state changes.
+    pub from_state: Option<String>,
+    /// State after, for state changes.
+    pub to_state: Option<String>,
+    /// Details.
+    pub detail: serde_json::Value,
+}
+
+/// An event being built.
+#[derive(Debug, Clone)]
+pub(crate) struct Event {
+    kind: &'static str,
+    actor: Option<UserId>,
+    account: Option<AccountId>,
+    integration: Option<IntegrationId>,
+    from: Option<String>,
+    to: Option<String>,
+    detail: serde_json::Value,
+}
+
+impl Event {
+    pub fn new(kind: &'static str) -> Event {
+        Event {
+            kind,
+            actor: None,
+            account: None,
+            integration: None,
+            from: None,
+            to: None,
+            detail: serde_json::Value::Object(Default::default()),
+        }
+    }
+    pub fn actor(mut self, id: UserId) -> Event {
+        self.actor = Some(id);
+        self
+    }
+    pub fn account(mut self, id: AccountId) -> Event {
+        self.account = Some(id);
+        self
+    }
+    pub fn integration(mut self, id: IntegrationId) -> Event {
+        self.integration = Some(id);
+        self
+    }
+    pub fn states(mut self, from: &str, to: &str) -> Event {
+        self.from = Some(from.to_string());
+        self.to = Some(to.to_string());
+        self
+    }
+    pub fn detail(mut self, detail: serde_json::Value) -> Event {
+        self.detail = detail;
+        self
+    }
+}
+
+pub(crate) async fn record(tx: &mut Transaction<'static, Any>, e: Event) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor_user_id, account_id, integration_id, kind, from_state, to_state, detail_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(now_ms())
+    .bind(e.actor)
+    .bind(e.account)
+    .bind(e.integration)
+    .bind(e.kind)
+    .bind(e.from)
+    .bind(e.to)
+    .bind(e.detail.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Registry {
+    /// The audit events of an integration, oldest first (operator and test use; the server
+    /// decides who may read them).
+    pub async fn audit_events(&self, integration_id: IntegrationId) -> Result<Vec<AuditEvent>> {
+        let rows = sqlx::query(
+            "SELECT id, at, actor_user_id, account_id, integration_id, kind, from_state, to_state, detail_json \
+             FROM audit_events WHERE integration_id = $1 ORDER BY id",
+        )
+        .bind(integration_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEvent {
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    actor_user_id: r.try_get("actor_user_id")?,
+                    account_id: r.try_get("account_id")?,
+                    integration_id: r.try_get("integration_id")?,
+                    kind: r.try_get("kind")?,
+                    from_state: r.try_get("from_state")?,
+                    to_state: r.try_get("to_state")?,
+                    detail: serde_json::from_str(&r.try_get::<String, _>("detail_json")?)
+                        .unwrap_or(serde_json::Value::Null),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,957 @@
+//! Accounts, users, password login, sessions, API tokens, and the [`Principal`] that the
+//! server hands to every domain call.
+//!
+//! Who may do what:
+//! - every authenticated principal reads what its account may see;
+//! - [`Scope::Upload`]: create and edit integrations, upload versions (role `member` or `admin`);
+//! - [`Scope::Install`]: install and uninstall widgets (role `admin` only);
+//! - [`Scope::Admin`]: convert legacy integrations (role `admin` only) and manage API tokens
+//!   with a token (a session may always manage its own user's tokens);
+//! - [`Scope::Submit`] and [`Scope::Moderate`]: moderation (issue 4; `moderate` needs the
+//!   user's moderator flag).
+//!
+//! A session (cookie) carries every scope; a token only the scopes it was created with. The
+//! account role still applies on top of the scopes.
+
+use crate::error::{Error, Result};
+use crate::util::{BASE62, constant_time_eq, now_ms, random_chars, random_hex, sha256_hex};
+use crate::{AccountId, Registry, UserId};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::fmt;
+use std::str::FromStr;
+
+/// How long a session cookie lives: 14 days, in milliseconds.
+pub const SESSION_TTL_MS: i64 = 14 * 24 * 60 * 60 * 1000;
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "widgetry_session";
+/// The prefix of every API token.
+pub const TOKEN_PREFIX: &str = "wgt_";
+/// How many characters of a token are kept for display (`wgt_` and 8 more).
+pub const TOKEN_DISPLAY_PREFIX_LEN: usize = 12;
+/// Shortest accepted password.
+pub const MIN_PASSWORD_LEN: usize = 8;
+/// `last_used_at` of a token is refreshed at most this often (ms), to keep reads cheap.
+const LAST_USED_RESOLUTION_MS: i64 = 60_000;
+
+/// An API token scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Create and edit integrations, upload versions.
+    Upload,
+    /// Submit versions to moderation.
+    Submit,
+    /// Install and uninstall widgets.
+    Install,
+    /// Moderate (platform moderators only).
+    Moderate,
+    /// Account administration: tokens, converting legacy integrations.
+    Admin,
+}
+
+impl Scope {
+    /// Every scope, in display order.
+    pub const ALL: [Scope; 5] = [
+        Scope::Upload,
+        Scope::Submit,
+        Scope::Install,
+        Scope::Moderate,
+        Scope::Admin,
+    ];
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Upload => "upload",
+            Scope::Submit => "submit",
+            Scope::Install => "install",
+            Scope::Moderate => "moderate",
+            Scope::Admin => "admin",
+        }
+    }
+
+    /// Parses a space- or comma-separated list (`"upload submit"`), refusing unknown names.
+    pub fn parse_list(s: &str) -> Result<Vec<Scope>> {
+        let mut scopes: Vec<Scope> = s
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            .map(Scope::from_str)
+            .collect::<Result<_>>()?;
+        scopes.sort();
+        scopes.dedup();
+        Ok(scopes)
+    }
+
+    /// Formats a list as stored: space-separated.
+    pub fn join(scopes: &[Scope]) -> String {
+        scopes
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Scope {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Scope> {
+        Scope::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| {
+                Error::BadInput(format!(
+                    "unknown scope `{s}`; known scopes: upload, submit, install, moderate, admin"
+                ))
+            })
+    }
+}
+
+/// A user's role in an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// May install and uninstall widgets, convert legacy integrations, manage all tokens.
+    Admin,
+    /// May create integrations and upload.
+    Member,
+}
+
+impl Role {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Role> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "member" => Ok(Role::Member),
+            _ => Err(Error::BadInput(format!(
+                "unknown role `{s}`; roles: admin, member"
+            ))),
+        }
+    }
+}
+
+/// A CRM account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    /// Numeric id.
+    pub id: AccountId,
+    /// Unique subdomain (`example` for `example.amocrm.ru`).
+    pub subdomain: String,
+    /// Display name.
+    pub name: String,
+    /// Creation time, unix ms.
+    pub created_at: i64,
+}
+
+/// A user (the password hash never leaves the registry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    /// Numeric id.
+    pub id: UserId,
+    /// E-mail, lowercased.
+    pub email: String,
+    /// Platform moderator.
+    pub is_moderator: bool,
+    /// Platform operator.
+    pub is_operator: bool,
+    /// Creation time, unix ms.
+    pub created_at: i64,
+}
+
+/// A user's membership in an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Membership {
+    /// The account.
+    pub account: Account,
+    /// The user's role there.
+    pub role: Role,
+}
+
+/// A user with the accounts they belong to (the result of a password check).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Login {
+    /// The user.
+    pub user: User,
+    /// Their accounts, oldest membership first (the first is the default account).
+    pub memberships: Vec<Membership>,
+}
+
+/// What [`Registry::create_user`] needs.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// E-mail (trimmed and lowercased).
+    pub email: String,
+    /// Password, at least [`MIN_PASSWORD_LEN`] characters.
+    pub password: String,
+    /// The account's subdomain; the account is created when missing.
+    pub account_subdomain: String,
+    /// The account's name when it is created (default: the subdomain).
+    pub account_name: Option<String>,
+    /// The user's role in the account.
+    pub role: Role,
+    /// Platform moderator flag.
+    pub moderator: bool,
+    /// Platform operator flag.
+    pub operator: bool,
+}
+
+/// A freshly created session: the cookie value is shown once and stored hashed.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// The raw cookie value for [`SESSION_COOKIE`].
+    pub cookie_value: String,
+    /// The CSRF token state-changing cookie requests must echo in `X-CSRF-Token`.
+    pub csrf_token: String,
+    /// Expiry, unix ms.
+    pub expires_at: i64,
+}
+
+/// How a principal authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// A session cookie: every scope; state-changing requests must carry the CSRF token.
+    Session {
+        /// Session id.
+        session_id: i64,
+        /// The session's CSRF token.
+        csrf_token: String,
+    },
+    /// An API token with its scopes.
+    Token {
+        /// Token id.
+        token_id: i64,
+        /// Granted scopes.
+        scopes: Vec<Scope>,
+    },
+}
+
+/// The authenticated caller: a user acting in one account, by session or token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The user.
+    pub user: User,
+    /// The account the user acts in.
+    pub account: Account,
+    /// The user's role in that account.
+    pub role: Role,
+    /// Session or token.
+    pub auth: Auth,
+}
+
+impl Principal {
+    /// Whether the caller holds a scope (sessions hold all; moderation needs the flag too).
+    pub fn has_scope(&self, scope: Scope) -> bool {
+        if scope == Scope::Moderate && !self.user.is_moderator {
+            return false;
+        }
+        match &self.auth {
+            Auth::Session { .. } => true,
+            Auth::Token { scopes, .. } => scopes.contains(&scope),
+        }
+    }
+
+    /// `Ok` when the caller holds the scope, else [`Error::MissingScope`].
+    pub fn require_scope(&self, scope: Scope) -> Result<()> {
+        if self.has_scope(scope) {
+            Ok(())
+        } else {
+            Err(Error::MissingScope(scope))
+        }
+    }
+
+    /// `Ok` when the caller is an admin of the account, else [`Error::Forbidden`].
+    pub fn require_admin(&self) -> Result<()> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(
+                "this action needs the `admin` role in the account".to_string(),
+            ))
+        }
+    }
+
+    /// The scopes the caller holds.
+    pub fn scopes(&self) -> Vec<Scope> {
+        Scope::ALL
+            .into_iter()
+            .filter(|s| self.has_scope(*s))
+            .collect()
+    }
+
+    /// The session's CSRF token, for cookie-authenticated callers.
+    pub fn csrf_token(&self) -> Option<&str> {
+        match &self.auth {
+            Auth::Session { csrf_token, .. } => Some(csrf_token),
+            Auth::Token { .. } => None,
+        }
+    }
+
+    /// Whether the caller authenticated with a session cookie.
+    pub fn is_session(&self) -> bool {
+        matches!(self.auth, Auth::Session { .. })
+    }
+}
+
+/// An API token as listed (never the raw value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    /// Numeric id.
+    pub id: i64,
+    /// The owning user.
+    pub user_id: UserId,
+    /// The account it acts in.
+    pub account_id: AccountId,
+    /// Display name.
+    pub name: String,
+    /// The first characters, for recognising it (`wgt_AbCdEfGh`).
+    pub prefix: String,
+    /// Granted scopes.
+    pub scopes: Vec<Scope>,
+    /// Creation time, unix ms.
+    pub created_at: i64,
+    /// Expiry, unix ms.
+    pub expires_at: Option<i64>,
+    /// Revocation time, unix ms.
+    pub revoked_at: Option<i64>,
+    /// Last use, unix ms (refreshed at most once a minute).
+    pub last_used_at: Option<i64>,
+}
+
+pub(crate) fn account_from_row(row: &AnyRow, prefix: &str) -> Result<Account> {
+    Ok(Account {
+        id: row.try_get(format!("{prefix}id").as_str())?,
+        subdomain: row.try_get(format!("{prefix}subdomain").as_str())?,
+        name: row.try_get(format!("{prefix}name").as_str())?,
+        created_at: row.try_get(format!("{prefix}created_at").as_str())?,
+    })
+}
+
+pub(crate) fn user_from_row(row: &AnyRow, prefix: &str) -> Result<User> {
+    Ok(User {
+        id: row.try_get(format!("{prefix}id").as_str())?,
+        email: row.try_get(format!("{prefix}email").as_str())?,
+        is_moderator: row.try_get::<i64, _>(format!("{prefix}is_moderator").as_str())? != 0,
+        is_operator: row.try_get::<i64, _>(format!("{prefix}is_operator").as_str())? != 0,
+        created_at: row.try_get(format!("{prefix}created_at").as_str())?,
+    })
+}
+
+fn token_from_row(row: &AnyRow) -> Result<ApiToken> {
+    Ok(ApiToken {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        account_id: row.try_get("account_id")?,
+        name: row.try_get("name")?,
+        prefix: row.try_get("prefix")?,
+        scopes: Scope::parse_list(&row.try_get::<String, _>("scopes")?)?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+        revoked_at: row.try_get("revoked_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+    })
+}
+
+/// Columns of a user, account and role joined (`u_*`, `a_*`, `role`).
+const PRINCIPAL_SELECT: &str = "SELECT u.id AS u_id, u.email AS u_email, u.is_moderator AS u_is_moderator, \
+    u.is_operator AS u_is_operator, u.created_at AS u_created_at, a.id AS a_id, a.subdomain AS a_subdomain, \
+    a.name AS a_name, a.created_at AS a_created_at, m.role AS role \
+    FROM memberships m JOIN users u ON u.id = m.user_id JOIN accounts a ON a.id = m.account_id";
+
+fn principal_parts(row: &AnyRow) -> Result<(User, Account, Role)> {
+    Ok((
+        user_from_row(row, "u_")?,
+        account_from_row(row, "a_")?,
+        row.try_get::<String, _>("role")?.parse()?,
+    ))
+}
+
+fn normalize_email(email: &str) -> Result<String> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'))
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(email)
+    } else {
+        Err(Error::BadInput(format!(
+            "`{email}` is not an e-mail address"
+        )))
+    }
+}
+
+/// Checks an account subdomain: lowercase letters, digits and `-`, 1 to 63 characters.
+pub fn check_subdomain(s: &str) -> Result<()> {
+    let ok = !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+        && !s.starts_with('-')
+        && !s.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::BadInput(format!(
+            "`{s}` is not an account subdomain (lowercase letters, digits and `-`, at most 63)"
+        )))
+    }
+}
+
+async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(Error::internal)
+    })
+    .await
+    .map_err(Error::internal)?
+}
+
+async fn check_password(password: String, phc: String) -> Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&phc).map_err(Error::internal)?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(Error::internal)?
+}
+
+/// A valid argon2id hash of a random password: verifying against it when the e-mail is
+/// unknown keeps the answer time the same as for a wrong password.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$BvXC5D4u4G5XPplyYxH0TNuaqRQ4G9XgJ2TI+8AdTfs";
+
+impl Registry {
+    /// Creates a user, and the account when no account has that subdomain, with the user's
+    /// role there. Refuses a taken e-mail with [`Error::Conflict`].
+    pub async fn create_user(&self, new: NewUser) -> Result<(User, Account)> {
+        let email = normalize_email(&new.email)?;
+        let subdomain = new.account_subdomain.trim().to_lowercase();
+        check_subdomain(&subdomain)?;
+        if new.password.chars().count() < MIN_PASSWORD_LEN {
+            return Err(Error::BadInput(format!(
+                "the password is shorter than {MIN_PASSWORD_LEN} characters"
+            )));
+        }
+        let hash = hash_password(new.password).await?;
+        let now = now_ms();
+        let account_name = new
+            .account_name
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| subdomain.clone());
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO accounts (subdomain, name, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (subdomain) DO NOTHING",
+        )
+        .bind(&subdomain)
+        .bind(&account_name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(
+            "SELECT id, subdomain, name, created_at FROM accounts WHERE subdomain = $1",
+        )
+        .bind(&subdomain)
+        .fetch_one(&mut *tx)
+        .await?;
+        let account = account_from_row(&row, "")?;
+        let taken = sqlx::query("SELECT id FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(Error::Conflict(format!(
+                "a user with e-mail `{email}` exists"
+            )));
+        }
+        let row = sqlx::query(
+            "INSERT INTO users (email, password_hash, is_moderator, is_operator, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id, email, is_moderator, is_operator, created_at",
+        )
+        .bind(&email)
+        .bind(&hash)
+        .bind(i64::from(new.moderator))
+        .bind(i64::from(new.operator))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let user = user_from_row(&row, "")?;
+        sqlx::query(
+            "INSERT INTO memberships (user_id, account_id, role, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(user.id)
+        .bind(account.id)
+        .bind(new.role.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        crate::audit::record(
+            &mut tx,
+            crate::audit::Event::new("user.created")
+                .account(account.id)
+                .detail(serde_json::json!({"user_id": user.id, "email": email, "role": new.role})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((user, account))
+    }
+
+    /// Adds a user to an account (or changes their role there).
+    pub async fn set_membership(
+        &self,
+        user_id: UserId,
+        account_id: AccountId,
+        role: Role,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO memberships (user_id, account_id, role, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, account_id) DO UPDATE SET role = $3",
+        )
+        .bind(user_id)
+        .bind(account_id)
+        .bind(role.as_str())
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Looks up an account by subdomain.
+    pub async fn account_by_subdomain(&self, subdomain: &str) -> Result<Option<Account>> {
+        let row = sqlx::query(
+            "SELECT id, subdomain, name, created_at FROM accounts WHERE subdomain = $1",
+        )
+        .bind(subdomain.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| account_from_row(&r, "")).transpose()
+    }
+
+    /// Checks an e-mail and password. `None` when either is wrong (the time taken does not
+    /// tell which).
+    pub async fn verify_password(&self, email: &str, password: &str) -> Result<Option<Login>> {
+        let email = email.trim().to_lowercase();
+        let row = sqlx::query(
+            "SELECT id, email, is_moderator, is_operator, created_at, password_hash FROM users WHERE email = $1",
+        )
+        .bind(&email)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (user, phc) = match &row {
+            Some(r) => (
+                Some(user_from_row(r, "")?),
+                r.try_get::<String, _>("password_hash")?,
+            ),
+            None => (None, DUMMY_HASH.to_string()),
+        };
+        let ok = check_password(password.to_string(), phc).await?;
+        let Some(user) = user.filter(|_| ok) else {
+            return Ok(None);
+        };
+        let memberships = self.memberships(user.id).await?;
+        Ok(Some(Login { user, memberships }))
+    }
+
+    /// A user's memberships, oldest first.
+    pub async fn memberships(&self, user_id: UserId) -> Result<Vec<Membership>> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.subdomain, a.name, a.created_at, m.role FROM memberships m \
+             JOIN accounts a ON a.id = m.account_id WHERE m.user_id = $1 ORDER BY m.created_at, a.id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Membership {
+                    account: account_from_row(r, "")?,
+                    role: r.try_get::<String, _>("role")?.parse()?,
+                })
+            })
+            .collect()
+    }
+
+    /// The principal of a user acting in an account, `None` when they are not a member.
+    async fn principal(
+        &self,
+        user_id: UserId,
+        account_id: AccountId,
+        auth: Auth,
+    ) -> Result<Option<Principal>> {
+        let sql = format!("{PRINCIPAL_SELECT} WHERE m.user_id = $1 AND m.account_id = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let (user, account, role) = principal_parts(&row)?;
+        Ok(Some(Principal {
+            user,
+            account,
+            role,
+            auth,
+        }))
+    }
+
+    /// Starts a session for a member of an account. The cookie value and CSRF token are
+    /// returned once; only the cookie's SHA-256 is stored.
+    pub async fn create_session(
+        &self,
+        user_id: UserId,
+        account_id: AccountId,
+    ) -> Result<NewSession> {
+        let member =
+            sqlx::query("SELECT role FROM memberships WHERE user_id = $1 AND account_id = $2")
+                .bind(user_id)
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        if member.is_none() {
+            return Err(Error::NotFound);
+        }
+        let cookie_value = random_hex(32);
+        let csrf_token = random_hex(32);
+        let now = now_ms();
+        let expires_at = now + SESSION_TTL_MS;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, account_id, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(sha256_hex(cookie_value.as_bytes()))
+        .bind(user_id)
+        .bind(account_id)
+        .bind(&csrf_token)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(NewSession {
+            cookie_value,
+            csrf_token,
+            expires_at,
+        })
+    }
+
+    /// The principal behind a session cookie; `None` when unknown or expired.
+    pub async fn session(&self, cookie_value: &str) -> Result<Option<Principal>> {
+        let row = sqlx::query(
+            "SELECT id, user_id, account_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(sha256_hex(cookie_value.as_bytes()))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        if row.try_get::<i64, _>("expires_at")? <= now_ms() {
+            return Ok(None);
+        }
+        let auth = Auth::Session {
+            session_id: row.try_get("id")?,
+            csrf_token: row.try_get("csrf_token")?,
+        };
+        self.principal(row.try_get("user_id")?, row.try_get("account_id")?, auth)
+            .await
+    }
+
+    /// Ends a session (logout). Unknown cookies are ignored. Expired sessions are purged too.
+    pub async fn delete_session(&self, cookie_value: &str) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at <= $2")
+            .bind(sha256_hex(cookie_value.as_bytes()))
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates an API token for the caller's user in the caller's account. Needs a session
+    /// or a token with [`Scope::Admin`]; a token cannot grant scopes it lacks, a member
+    /// cannot grant `install` or `admin`, and `moderate` needs the moderator flag.
+    pub async fn create_token(
+        &self,
+        actor: &Principal,
+        name: &str,
+        scopes: &[Scope],
+        expires_at: Option<i64>,
+    ) -> Result<(ApiToken, String)> {
+        if !actor.is_session() {
+            actor.require_scope(Scope::Admin)?;
+        }
+        if let Some(s) = scopes.iter().find(|s| !actor.has_scope(**s)) {
+            return Err(Error::MissingScope(*s));
+        }
+        self.create_token_for(actor.user.id, actor.account.id, name, scopes, expires_at)
+            .await
+    }
+
+    /// Creates an API token for a member of an account (operator and internal use; the
+    /// role rules of [`create_token`](Registry::create_token) apply). Returns the token and
+    /// its raw value `wgt_...`, shown once; only its SHA-256 is stored.
+    pub async fn create_token_for(
+        &self,
+        user_id: UserId,
+        account_id: AccountId,
+        name: &str,
+        scopes: &[Scope],
+        expires_at: Option<i64>,
+    ) -> Result<(ApiToken, String)> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Error::BadInput(
+                "a token name has 1 to 100 characters".to_string(),
+            ));
+        }
+        if scopes.is_empty() {
+            return Err(Error::BadInput(
+                "a token needs at least one scope".to_string(),
+            ));
+        }
+        let now = now_ms();
+        if expires_at.is_some_and(|e| e <= now) {
+            return Err(Error::BadInput(
+                "the token's expiry is in the past".to_string(),
+            ));
+        }
+        let Some(p) = self
+            .principal(
+                user_id,
+                account_id,
+                Auth::Token {
+                    token_id: 0,
+                    scopes: Scope::ALL.to_vec(),
+                },
+            )
+            .await?
+        else {
+            return Err(Error::NotFound);
+        };
+        for s in scopes {
+            match s {
+                Scope::Install | Scope::Admin if p.role != Role::Admin => {
+                    return Err(Error::Forbidden(format!(
+                        "the `{s}` scope needs the `admin` role in the account"
+                    )));
+                }
+                Scope::Moderate if !p.user.is_moderator => {
+                    return Err(Error::Forbidden(
+                        "the `moderate` scope is for moderators".to_string(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let mut scopes = scopes.to_vec();
+        scopes.sort();
+        scopes.dedup();
+        let raw = format!("{TOKEN_PREFIX}{}", random_chars(40, BASE62));
+        let prefix = raw[..TOKEN_DISPLAY_PREFIX_LEN].to_string();
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO api_tokens (user_id, account_id, name, token_hash, prefix, scopes, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(account_id)
+        .bind(name)
+        .bind(sha256_hex(raw.as_bytes()))
+        .bind(&prefix)
+        .bind(Scope::join(&scopes))
+        .bind(now)
+        .bind(expires_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        crate::audit::record(
+            &mut tx,
+            crate::audit::Event::new("token.created")
+                .actor(user_id)
+                .account(account_id)
+                .detail(serde_json::json!({"token_id": id, "name": name, "scopes": scopes})),
+        )
+        .await?;
+        tx.commit().await?;
+        let token = ApiToken {
+            id,
+            user_id,
+            account_id,
+            name: name.to_string(),
+            prefix,
+            scopes,
+            created_at: now,
+            expires_at,
+            revoked_at: None,
+            last_used_at: None,
+        };
+        Ok((token, raw))
+    }
+
+    /// The principal behind a raw API token; `None` when unknown, malformed, expired,
+    /// revoked, or its user left the account. Refreshes `last_used_at`.
+    pub async fn authenticate_token(&self, raw: &str) -> Result<Option<Principal>> {
+        if !raw.starts_with(TOKEN_PREFIX) || raw.len() > 200 {
+            return Ok(None);
+        }
+        let hash = sha256_hex(raw.as_bytes());
+        let row = sqlx::query(
+            "SELECT id, user_id, account_id, name, prefix, token_hash, scopes, created_at, expires_at, revoked_at, last_used_at \
+             FROM api_tokens WHERE token_hash = $1",
+        )
+        .bind(&hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        // The lookup is by hash; compare once more in constant time for good measure.
+        if !constant_time_eq(
+            row.try_get::<String, _>("token_hash")?.as_bytes(),
+            hash.as_bytes(),
+        ) {
+            return Ok(None);
+        }
+        let token = token_from_row(&row)?;
+        let now = now_ms();
+        if token.revoked_at.is_some() || token.expires_at.is_some_and(|e| e <= now) {
+            return Ok(None);
+        }
+        if token
+            .last_used_at
+            .is_none_or(|t| now - t >= LAST_USED_RESOLUTION_MS)
+        {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(token.id)
+                .execute(&self.pool)
+                .await?;
+        }
+        let auth = Auth::Token {
+            token_id: token.id,
+            scopes: token.scopes,
+        };
+        self.principal(token.user_id, token.account_id, auth).await
+    }
+
+    /// Tokens the caller may manage: their own in the account, or every token of the
+    /// account for an admin. Newest first. Needs a session or [`Scope::Admin`].
+    pub async fn list_tokens(&self, actor: &Principal) -> Result<Vec<ApiToken>> {
+        if !actor.is_session() {
+            actor.require_scope(Scope::Admin)?;
+        }
+        let rows = sqlx::query(
+            "SELECT id, user_id, account_id, name, prefix, scopes, created_at, expires_at, revoked_at, last_used_at \
+             FROM api_tokens WHERE account_id = $1 AND (user_id = $2 OR $3 = 1) ORDER BY id DESC",
+        )
+        .bind(actor.account.id)
+        .bind(actor.user.id)
+        .bind(i64::from(actor.role == Role::Admin))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    /// Revokes a token the caller may manage (see [`list_tokens`](Registry::list_tokens));
+    /// others answer [`Error::NotFound`]. Revoking twice is fine.
+    pub async fn revoke_token(&self, actor: &Principal, token_id: i64) -> Result<()> {
+        if !actor.is_session() {
+            actor.require_scope(Scope::Admin)?;
+        }
+        let mut tx = self.begin_write().await?;
+        let row =
+            sqlx::query("SELECT user_id, account_id, revoked_at FROM api_tokens WHERE id = $1")
+                .bind(token_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(row) = row else {
+            return Err(Error::NotFound);
+        };
+        let owner: i64 = row.try_get("user_id")?;
+        let account: i64 = row.try_get("account_id")?;
+        if account != actor.account.id || (owner != actor.user.id && actor.role != Role::Admin) {
+            return Err(Error::NotFound);
+        }
+        if row.try_get::<Option<i64>, _>("revoked_at")?.is_none() {
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
+                .bind(now_ms())
+                .bind(token_id)
+                .execute(&mut *tx)
+                .await?;
+            crate::audit::record(
+                &mut tx,
+                crate::audit::Event::new("token.revoked")
+                    .actor(actor.user.id)
+                    .account(account)
+                    .detail(serde_json::json!({"token_id": token_id})),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_parse_and_print() {
+        assert_eq!(
+            Scope::parse_list("upload, admin upload").unwrap(),
+            vec![Scope::Upload, Scope::Admin]
+        );
+        assert!(Scope::parse_list("upload nope").is_err());
+        assert_eq!(
+            Scope::join(&[Scope::Upload, Scope::Install]),
+            "upload install"
+        );
+        assert_eq!(Scope::Moderate.to_string(), "moderate");
+        assert_eq!("member".parse::<Role>().unwrap(), Role::Member);
+    }
+
+    #[test]
+    fn dummy_hash_parses() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn emails_and_subdomains() {
+        assert_eq!(normalize_email(" A@B.io ").unwrap(), "a@b.io");
+        assert!(normalize_email("nope").is_err());
+        assert!(check_subdomain("my-acc1").is_ok());
+        assert!(check_subdomain("-x").is_err());
+        assert!(check_subdomain("A").is_err());
+    }
+}

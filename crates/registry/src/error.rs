@@ -1,0 +1,87 @@
+//! The one error type of the registry. Each variant maps to one HTTP answer in the server.
+
+use crate::auth::Scope;
+use std::io;
+use widgetry_validator::Report;
+
+/// Shorthand for results of registry calls.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One problem with an installation's settings value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SettingsProblem {
+    /// The settings field key (empty for the settings object as a whole).
+    pub key: String,
+    /// What is wrong, a lowercase phrase.
+    pub message: String,
+}
+
+/// Everything a registry call can refuse or fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The object does not exist, or the caller's account may not see it (HTTP 404; another
+    /// account's private objects never answer 403).
+    #[error("not found")]
+    NotFound,
+    /// The caller sees the object but may not do this (HTTP 403), e.g. a member installing.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The API token lacks a scope (HTTP 403 `missing scope`).
+    #[error("this token lacks the `{0}` scope")]
+    MissingScope(Scope),
+    /// The package failed validation (HTTP 400 with every finding). Nothing was stored.
+    #[error("the package has {} error(s)", .0.errors)]
+    Invalid(Box<Report>),
+    /// `widget.version` is not higher than every earlier version (HTTP 409). Nothing was stored.
+    #[error(
+        "version `{given}` is not higher than the latest version `{latest}`; the next acceptable version is `{next}`"
+    )]
+    VersionNotIncreasing {
+        /// The manifest's `widget.version`.
+        given: String,
+        /// The highest version uploaded so far.
+        latest: String,
+        /// The next acceptable version (the last numeric part of `latest` bumped).
+        next: String,
+    },
+    /// The same bytes were uploaded before (HTTP 409). Nothing was stored.
+    #[error("this archive was already uploaded as version {number} (`{widget_version}`)")]
+    DuplicateArchive {
+        /// Sequence number of the existing version.
+        number: i64,
+        /// Its `widget.version`.
+        widget_version: String,
+    },
+    /// The request contradicts existing state (HTTP 409), e.g. a taken e-mail or code.
+    #[error("{0}")]
+    Conflict(String),
+    /// Installation settings do not match the manifest's `settings` (HTTP 400/422).
+    #[error("invalid settings: {}", .0.iter().map(|p| if p.key.is_empty() { p.message.clone() } else { format!("`{}`: {}", p.key, p.message) }).collect::<Vec<_>>().join("; "))]
+    InvalidSettings(Vec<SettingsProblem>),
+    /// A malformed argument (HTTP 400), with a lowercase phrase saying what is wrong.
+    #[error("{0}")]
+    BadInput(String),
+    /// The database failed (HTTP 500, or 503 when the pool is exhausted).
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    /// Migrations could not be applied (start-up only).
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The blob store failed (HTTP 500).
+    #[error("blob store error: {0}")]
+    Blob(#[source] io::Error),
+    /// A broken invariant, e.g. an unreadable stored row (HTTP 500).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub(crate) fn internal(what: impl std::fmt::Display) -> Error {
+        Error::Internal(what.to_string())
+    }
+
+    /// Whether the error is a unique-constraint violation in the database.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Error::Db(sqlx::Error::Database(d)) if d.is_unique_violation())
+    }
+}
