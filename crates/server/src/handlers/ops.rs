@@ -15,9 +15,17 @@ pub struct Health {
 /// `GET /healthz`: 200 when the server can reach its database.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "the server and its database answer", body = Health),
-              (status = 500, description = "the database does not answer", body = crate::error::Problem, content_type = "application/problem+json")))]
+              (status = 503, description = "the database does not answer", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, crate::ApiError> {
-    state.inner.registry.ping().await?;
+    if let Err(e) = state.inner.registry.ping().await {
+        tracing::error!(error = %e, "health check: the database does not answer");
+        return Err(crate::ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "service unavailable",
+            "the database does not answer",
+        ));
+    }
     Ok(Json(Health { status: "ok" }))
 }
 
