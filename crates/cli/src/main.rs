@@ -35,6 +35,10 @@ enum Command {
     Integrations(commands::integrations::Args),
     /// Upload a widget folder or widget.zip into an integration.
     Push(commands::push::Args),
+    /// Run the marketplace server.
+    Serve(commands::serve::Args),
+    /// Operator commands: create users, import legacy integrations.
+    Admin(commands::admin::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +61,8 @@ fn main() -> ExitCode {
         Command::Login(args) => commands::login::run(args),
         Command::Integrations(args) => commands::integrations::run(args),
         Command::Push(args) => commands::push::run(args),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::Admin(args) => commands::admin::run(args),
     };
     match result {
         Ok(code) => code,

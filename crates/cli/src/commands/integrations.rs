@@ -97,7 +97,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                         let name = i.pointer("/name/en").or_else(|| i.get("name").and_then(|n| n.as_object()).and_then(|m| m.values().next())).and_then(Value::as_str).unwrap_or("");
                         println!(
                             "{:>6}  {:<28}  {:<24}  {:<8}  {:<8}",
-                            i.get("id").cloned().unwrap_or(Value::Null),
+                            i.get("id").map(Value::to_string).unwrap_or_default(),
                             name,
                             i.get("code").and_then(Value::as_str).unwrap_or("-"),
                             i.get("scheme").and_then(Value::as_str).unwrap_or(""),

@@ -1,5 +1,6 @@
 //! One module per subcommand: each has an `Args` (clap derive) and a `run`.
 
+pub mod admin;
 pub mod init;
 pub mod integrations;
 pub mod lint;
@@ -7,3 +8,4 @@ pub mod login;
 pub mod pack;
 pub mod push;
 pub mod rules;
+pub mod serve;

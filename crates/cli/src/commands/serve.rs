@@ -1,0 +1,100 @@
+//! `widgetry serve`: runs the marketplace server. With no flags it keeps everything under
+//! `./widgetry-data` (SQLite in WAL mode and the blob folder) and listens on 127.0.0.1:8080;
+//! `--database-url postgres://...` runs the same server on PostgreSQL.
+
+use anyhow::{Context, Result};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use widgetry_server::ServerConfig;
+
+/// Where the server keeps its data (shared with `widgetry admin`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Storage {
+    /// Database URL: `sqlite://PATH` or `postgres://USER@HOST:PORT/DB` [default: SQLite under the data folder].
+    #[arg(long, global = true, env = "WIDGETRY_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Folder for the SQLite database, the blobs and temporary uploads.
+    #[arg(
+        long,
+        global = true,
+        env = "WIDGETRY_DATA_DIR",
+        default_value = "widgetry-data"
+    )]
+    pub data_dir: PathBuf,
+}
+
+impl Storage {
+    /// The database URL to use.
+    pub fn url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| widgetry_registry::Registry::default_database_url(&self.data_dir))
+    }
+}
+
+/// Arguments of `widgetry serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address and port to listen on.
+    #[arg(long, env = "WIDGETRY_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    #[command(flatten)]
+    pub storage: Storage,
+    /// Largest accepted widget.zip, in bytes.
+    #[arg(long, env = "WIDGETRY_MAX_UPLOAD_BYTES", default_value_t = ServerConfig::default().max_upload_bytes)]
+    pub max_upload_bytes: u64,
+    /// Most packages validated at once [default: the number of CPUs].
+    #[arg(long, env = "WIDGETRY_MAX_CONCURRENT_CHECKS")]
+    pub max_concurrent_checks: Option<usize>,
+    /// Mark the session cookie `Secure` (set this when the server is reached over HTTPS).
+    #[arg(long, env = "WIDGETRY_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Log format.
+    #[arg(long, value_enum, env = "WIDGETRY_LOG_FORMAT", default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per event.
+    Json,
+}
+
+/// Runs `widgetry serve`.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WIDGETRY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+    let defaults = ServerConfig::default();
+    let config = ServerConfig {
+        bind: args.bind,
+        database_url: Some(args.storage.url()),
+        data_dir: args.storage.data_dir.clone(),
+        max_upload_bytes: args.max_upload_bytes,
+        max_concurrent_checks: args
+            .max_concurrent_checks
+            .unwrap_or(defaults.max_concurrent_checks)
+            .max(1),
+        secure_cookies: args.secure_cookies,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("failed to start the async runtime")?;
+    runtime
+        .block_on(widgetry_server::serve(config))
+        .context("the server stopped with an error")?;
+    Ok(ExitCode::SUCCESS)
+}
