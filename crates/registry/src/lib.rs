@@ -47,7 +47,7 @@ pub use versions::{
     FileEntry, FileRef, UploadOutcome, Version, VersionDetail, VersionState, compare_versions,
     next_version,
 };
-pub use widgetry_validator::{Diagnostic, Report, Scheme};
+pub use widgetry_validator::{Diagnostic, Lang, Report, Scheme, Severity};
 pub use widgets::{
     CatalogEntry, Installation, MAX_WIDGETS_LIMIT, SettingsField, WidgetInfo, WidgetPage,
 };
