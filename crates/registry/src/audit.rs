@@ -67,6 +67,10 @@ impl Event {
         self.integration = Some(id);
         self
     }
+    pub fn entering(mut self, to: &str) -> Event {
+        self.to = Some(to.to_string());
+        self
+    }
     pub fn states(mut self, from: &str, to: &str) -> Event {
         self.from = Some(from.to_string());
         self.to = Some(to.to_string());

@@ -711,9 +711,9 @@ impl Registry {
     ) -> Result<(ApiToken, String)> {
         if !actor.is_session() {
             actor.require_scope(Scope::Admin)?;
-        }
-        if let Some(s) = scopes.iter().find(|s| !actor.has_scope(**s)) {
-            return Err(Error::MissingScope(*s));
+            if let Some(s) = scopes.iter().find(|s| !actor.has_scope(**s)) {
+                return Err(Error::MissingScope(*s));
+            }
         }
         self.create_token_for(actor.user.id, actor.account.id, name, scopes, expires_at)
             .await

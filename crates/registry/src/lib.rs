@@ -23,6 +23,10 @@
 //!
 //! One code path serves both databases: runtime queries through [`sqlx::AnyPool`], `$N`
 //! placeholders, times as unix milliseconds, JSON as text, booleans as 0/1.
+//!
+//! Tests (`tests/flows.rs`) run every flow on SQLite, and on PostgreSQL when
+//! `WIDGETRY_TEST_POSTGRES_URL` names a server (each test creates a fresh database there):
+//! `WIDGETRY_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:54330/widgetry_test cargo test -p widgetry-registry`.
 
 #![deny(missing_docs)]
 
@@ -47,7 +51,7 @@ pub use versions::{
     FileEntry, FileRef, UploadOutcome, Version, VersionDetail, VersionState, compare_versions,
     next_version,
 };
-pub use widgetry_validator::{Diagnostic, Report, Scheme};
+pub use widgetry_validator::{Diagnostic, Lang, Report, Scheme, Severity};
 pub use widgets::{
     CatalogEntry, Installation, MAX_WIDGETS_LIMIT, SettingsField, WidgetInfo, WidgetPage,
 };
@@ -213,11 +217,15 @@ impl Registry {
 }
 
 /// Whether a failed transaction may simply be run again: SQLite busy/locked, PostgreSQL
-/// serialization failure or deadlock.
+/// serialization failure or deadlock, and unique violations (a generated widget code taken
+/// by a concurrent upload into another integration; the retry re-checks everything).
 pub(crate) fn is_retryable(e: &Error) -> bool {
     let Error::Db(sqlx::Error::Database(d)) = e else {
         return false;
     };
+    if d.is_unique_violation() {
+        return true;
+    }
     match d.code().as_deref() {
         Some("40001" | "40P01") => true,
         Some(code) => code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6)),

@@ -601,7 +601,7 @@ impl Registry {
                 .actor(actor.user.id)
                 .account(actor.account.id)
                 .integration(integration_id)
-                .states("", VersionState::Uploaded.as_str())
+                .entering(VersionState::Uploaded.as_str())
                 .detail(serde_json::json!({
                     "number": seq,
                     "widget_version": p.widget_version,
