@@ -233,6 +233,52 @@ async fn openapi_document_describes_every_route() {
         widgetry_server::router::route_list().len(),
         "the document describes routes the router does not have"
     );
+    let mut ids: Vec<&str> = paths
+        .values()
+        .flat_map(|p| p.as_object().unwrap().values())
+        .map(|op| {
+            op["operationId"]
+                .as_str()
+                .expect("every operation has an id")
+        })
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operation ids are unique");
+    // The document is valid OpenAPI for the reference validator too (Python's
+    // openapi-spec-validator; required in CI, skipped with a note where it is missing).
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))"])
+        .arg(file.path())
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {}
+        Ok(o) if String::from_utf8_lossy(&o.stderr).contains("No module named") => {
+            assert!(
+                std::env::var_os("WIDGETRY_REQUIRE_OPENAPI_VALIDATOR").is_none(),
+                "openapi-spec-validator is required but missing"
+            );
+            eprintln!(
+                "note: openapi-spec-validator is not installed; the document was not checked by it"
+            );
+        }
+        Ok(o) => panic!(
+            "the OpenAPI document is invalid: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(e) => {
+            assert!(
+                std::env::var_os("WIDGETRY_REQUIRE_OPENAPI_VALIDATOR").is_none(),
+                "python3: {e}"
+            );
+            eprintln!(
+                "note: python3 is not available; the document was not checked by openapi-spec-validator"
+            );
+        }
+    }
 }
 
 #[tokio::test]

@@ -27,7 +27,7 @@ pub struct Catalog {
 }
 
 /// The account's own private integrations plus public ones.
-#[utoipa::path(get, path = "/api/v1/catalog", tag = "catalogue",
+#[utoipa::path(get, operation_id = "catalog_catalog", path = "/api/v1/catalog", tag = "catalogue",
     security(("token" = []), ("session" = [])),
     responses((status = 200, description = "the catalogue", body = Catalog)))]
 pub async fn catalog(

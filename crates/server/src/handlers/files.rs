@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 
 /// A widget file: public published versions to anyone, others to the owner account only.
-#[utoipa::path(get, path = "/widgets/{code}/{version}/{path}", tag = "widget files",
+#[utoipa::path(get, operation_id = "files_file", path = "/widgets/{code}/{version}/{path}", tag = "widget files",
     params(
         ("code" = String, Path, description = "widget code"),
         ("version" = String, Path, description = "the version's `widget.version`"),

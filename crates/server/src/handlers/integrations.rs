@@ -56,7 +56,7 @@ pub struct IntegrationList {
 }
 
 /// Creates an integration in the caller's account.
-#[utoipa::path(post, path = "/api/v1/integrations", tag = "integrations",
+#[utoipa::path(post, operation_id = "integrations_create", path = "/api/v1/integrations", tag = "integrations",
     security(("token" = ["upload"]), ("session" = [])),
     request_body = NewIntegrationRequest,
     responses(
@@ -85,7 +85,7 @@ pub async fn create(
 }
 
 /// The caller's account's integrations.
-#[utoipa::path(get, path = "/api/v1/integrations", tag = "integrations",
+#[utoipa::path(get, operation_id = "integrations_list", path = "/api/v1/integrations", tag = "integrations",
     security(("token" = []), ("session" = [])),
     responses((status = 200, description = "the account's integrations", body = IntegrationList)))]
 pub async fn list(
@@ -99,7 +99,7 @@ pub async fn list(
 }
 
 /// One integration the caller's account may see.
-#[utoipa::path(get, path = "/api/v1/integrations/{id}", tag = "integrations",
+#[utoipa::path(get, operation_id = "integrations_get", path = "/api/v1/integrations/{id}", tag = "integrations",
     security(("token" = []), ("session" = [])),
     params(("id" = i64, Path, description = "integration id")),
     responses(
@@ -116,7 +116,7 @@ pub async fn get(
 }
 
 /// Updates an integration's texts.
-#[utoipa::path(patch, path = "/api/v1/integrations/{id}", tag = "integrations",
+#[utoipa::path(patch, operation_id = "integrations_update", path = "/api/v1/integrations/{id}", tag = "integrations",
     security(("token" = ["upload"]), ("session" = [])),
     params(("id" = i64, Path, description = "integration id")),
     request_body = IntegrationPatch,
@@ -145,7 +145,7 @@ pub async fn update(
 }
 
 /// Converts a legacy integration to the market scheme (account admins; audited).
-#[utoipa::path(post, path = "/api/v1/integrations/{id}/convert", tag = "integrations",
+#[utoipa::path(post, operation_id = "integrations_convert", path = "/api/v1/integrations/{id}/convert", tag = "integrations",
     security(("token" = ["admin"]), ("session" = [])),
     params(("id" = i64, Path, description = "integration id")),
     responses(

@@ -13,7 +13,7 @@ pub struct Health {
 }
 
 /// `GET /healthz`: 200 when the server can reach its database.
-#[utoipa::path(get, path = "/healthz", tag = "operations",
+#[utoipa::path(get, operation_id = "ops_healthz", path = "/healthz", tag = "operations",
     responses((status = 200, description = "the server and its database answer", body = Health),
               (status = 503, description = "the database does not answer", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, crate::ApiError> {
@@ -30,7 +30,7 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, crat
 }
 
 /// `GET /api/openapi.json`: the OpenAPI document of every route.
-#[utoipa::path(get, path = "/api/openapi.json", tag = "operations",
+#[utoipa::path(get, operation_id = "ops_openapi", path = "/api/openapi.json", tag = "operations",
     responses((status = 200, description = "the OpenAPI 3.1 document", body = Object)))]
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(crate::openapi::document())

@@ -58,7 +58,7 @@ fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> Result<HeaderValu
 }
 
 /// Signs in with e-mail and password; sets the session cookie.
-#[utoipa::path(post, path = "/api/v1/session", tag = "auth",
+#[utoipa::path(post, operation_id = "session_login", path = "/api/v1/session", tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "signed in; `Set-Cookie: widgetry_session=...`", body = LoginResponse),
@@ -104,7 +104,7 @@ pub async fn login(
 }
 
 /// Signs out: ends the session and clears the cookie.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "auth",
+#[utoipa::path(delete, operation_id = "session_logout", path = "/api/v1/session", tag = "auth",
     security(("session" = [])),
     responses(
         (status = 204, description = "signed out"),
@@ -126,7 +126,7 @@ pub async fn logout(
 }
 
 /// The caller: user, account, role, scopes (and the CSRF token for sessions).
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+#[utoipa::path(get, operation_id = "session_me", path = "/api/v1/me", tag = "auth",
     security(("token" = []), ("session" = [])),
     responses(
         (status = 200, description = "the caller", body = MeView),

@@ -49,7 +49,7 @@ pub struct TokenList {
 const MAX_DAYS: u32 = 3650;
 
 /// Creates a token for the caller in the caller's account.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "auth",
+#[utoipa::path(post, operation_id = "tokens_create", path = "/api/v1/tokens", tag = "auth",
     security(("session" = []), ("token" = ["admin"])),
     request_body = NewTokenRequest,
     responses(
@@ -96,7 +96,7 @@ pub async fn create(
 }
 
 /// Lists the tokens the caller may manage (their own; every token of the account for an admin).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "auth",
+#[utoipa::path(get, operation_id = "tokens_list", path = "/api/v1/tokens", tag = "auth",
     security(("session" = []), ("token" = ["admin"])),
     responses((status = 200, description = "the tokens", body = TokenList)))]
 pub async fn list(
@@ -110,7 +110,7 @@ pub async fn list(
 }
 
 /// Revokes a token.
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth",
+#[utoipa::path(delete, operation_id = "tokens_revoke", path = "/api/v1/tokens/{id}", tag = "auth",
     security(("session" = []), ("token" = ["admin"])),
     params(("id" = i64, Path, description = "token id")),
     responses(

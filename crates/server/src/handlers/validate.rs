@@ -59,7 +59,7 @@ pub async fn check(
 }
 
 /// Validates a package and returns the report; stores nothing.
-#[utoipa::path(post, path = "/api/v1/validate", tag = "uploads",
+#[utoipa::path(post, operation_id = "validate_validate", path = "/api/v1/validate", tag = "uploads",
     security(("token" = []), ("session" = [])),
     params(ValidateQuery),
     request_body(content = WidgetUpload, content_type = "multipart/form-data"),

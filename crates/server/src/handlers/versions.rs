@@ -61,7 +61,7 @@ pub struct VersionDetailView {
 }
 
 /// Uploads `widget.zip` as a new version of an integration.
-#[utoipa::path(post, path = "/api/v1/integrations/{id}/versions", tag = "uploads",
+#[utoipa::path(post, operation_id = "versions_upload", path = "/api/v1/integrations/{id}/versions", tag = "uploads",
     security(("token" = ["upload"]), ("session" = [])),
     params(("id" = i64, Path, description = "integration id")),
     request_body(content = WidgetUpload, content_type = "multipart/form-data"),
@@ -158,7 +158,7 @@ async fn receive_and_store(
 }
 
 /// The versions of an integration the caller may see, newest first.
-#[utoipa::path(get, path = "/api/v1/integrations/{id}/versions", tag = "uploads",
+#[utoipa::path(get, operation_id = "versions_list", path = "/api/v1/integrations/{id}/versions", tag = "uploads",
     security(("token" = []), ("session" = [])),
     params(("id" = i64, Path, description = "integration id")),
     responses(
@@ -177,7 +177,7 @@ pub async fn list(
 }
 
 /// One version with its manifest, report and files.
-#[utoipa::path(get, path = "/api/v1/integrations/{id}/versions/{number}", tag = "uploads",
+#[utoipa::path(get, operation_id = "versions_get", path = "/api/v1/integrations/{id}/versions/{number}", tag = "uploads",
     security(("token" = []), ("session" = [])),
     params(("id" = i64, Path, description = "integration id"), ("number" = i64, Path, description = "version sequence number")),
     responses(

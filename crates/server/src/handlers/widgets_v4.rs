@@ -130,7 +130,7 @@ fn hal(status: StatusCode, body: &impl Serialize) -> Response {
 }
 
 /// A page of the widgets the account may see.
-#[utoipa::path(get, path = "/api/v4/widgets", tag = "amocrm widgets API",
+#[utoipa::path(get, operation_id = "widgets_v4_list", path = "/api/v4/widgets", tag = "amocrm widgets API",
     security(("token" = []), ("session" = [])),
     params(ListQuery),
     responses(
@@ -180,7 +180,7 @@ pub async fn list(
 }
 
 /// One widget by code.
-#[utoipa::path(get, path = "/api/v4/widgets/{code}", tag = "amocrm widgets API",
+#[utoipa::path(get, operation_id = "widgets_v4_get", path = "/api/v4/widgets/{code}", tag = "amocrm widgets API",
     security(("token" = []), ("session" = [])),
     params(("code" = String, Path, description = "widget code")),
     responses(
@@ -197,7 +197,7 @@ pub async fn get(
 }
 
 /// Installs the widget in the account with settings, or changes its settings.
-#[utoipa::path(post, path = "/api/v4/widgets/{code}", tag = "amocrm widgets API",
+#[utoipa::path(post, operation_id = "widgets_v4_install", path = "/api/v4/widgets/{code}", tag = "amocrm widgets API",
     security(("token" = ["install"]), ("session" = [])),
     params(("code" = String, Path, description = "widget code")),
     request_body = InstallRequest,
@@ -222,7 +222,7 @@ pub async fn install(
 }
 
 /// Uninstalls the widget from the account.
-#[utoipa::path(delete, path = "/api/v4/widgets/{code}", tag = "amocrm widgets API",
+#[utoipa::path(delete, operation_id = "widgets_v4_uninstall", path = "/api/v4/widgets/{code}", tag = "amocrm widgets API",
     security(("token" = ["install"]), ("session" = [])),
     params(("code" = String, Path, description = "widget code")),
     responses(
