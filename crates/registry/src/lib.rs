@@ -51,7 +51,7 @@ pub use versions::{
     FileEntry, FileRef, UploadOutcome, Version, VersionDetail, VersionState, compare_versions,
     next_version,
 };
-pub use widgetry_validator::{Diagnostic, Lang, Report, Scheme, Severity};
+pub use widgetry_validator::{Diagnostic, Lang, Limits, Report, Scheme, Severity};
 pub use widgets::{
     CatalogEntry, Installation, MAX_WIDGETS_LIMIT, SettingsField, WidgetInfo, WidgetPage,
 };
@@ -108,6 +108,7 @@ pub struct Registry {
     pool: AnyPool,
     backend: Backend,
     blobs: Arc<dyn BlobStore>,
+    limits: Limits,
 }
 
 impl Registry {
@@ -176,7 +177,20 @@ impl Registry {
             pool,
             backend,
             blobs,
+            limits: Limits::default(),
         })
+    }
+
+    /// The same registry validating uploads under other archive limits (an operator who
+    /// raises the upload size raises the archive limit with it).
+    pub fn with_limits(mut self, limits: Limits) -> Registry {
+        self.limits = limits;
+        self
+    }
+
+    /// The archive limits uploads are validated under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// Closes the pool, waiting for connections to be returned.

@@ -446,7 +446,8 @@ impl Registry {
     ) -> Result<UploadOutcome> {
         actor.require_scope(Scope::Upload)?;
         let integration = self.owned_integration(actor, integration_id).await?;
-        let (report, package) = validate(archive.to_vec(), &integration, lang).await?;
+        let (report, package) =
+            validate(archive.to_vec(), &integration, lang, self.limits().clone()).await?;
         if !report.valid {
             return Err(Error::Invalid(Box::new(report)));
         }
@@ -752,6 +753,7 @@ async fn validate(
     bytes: Vec<u8>,
     integration: &Integration,
     lang: Lang,
+    limits: widgetry_validator::Limits,
 ) -> Result<(Report, Package)> {
     let scheme: Scheme = integration.scheme;
     let code = integration.code.clone();
@@ -767,6 +769,7 @@ async fn validate(
             profile: Profile::Upload,
             lang,
             integration: Some(&ctx),
+            limits,
             ..Options::default()
         };
         let checked = widgetry_validator::check(Input::Zip(&bytes), &options);

@@ -113,7 +113,13 @@ impl AppState {
             .database_url
             .clone()
             .unwrap_or_else(|| widgetry_registry::Registry::default_database_url(&config.data_dir));
-        let registry = widgetry_registry::Registry::open(&url, &config.data_dir).await?;
+        let limits = widgetry_registry::Limits {
+            max_archive_bytes: config.max_upload_bytes,
+            ..widgetry_registry::Limits::default()
+        };
+        let registry = widgetry_registry::Registry::open(&url, &config.data_dir)
+            .await?
+            .with_limits(limits);
         Ok(AppState::with_registry(config, registry, upload_dir))
     }
 

@@ -936,3 +936,31 @@ async fn member_cannot_convert_and_market_integrations_do_not_convert() {
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["name"]["en"], "Renamed");
 }
+
+#[tokio::test]
+async fn a_raised_upload_cap_raises_the_archive_limit_too() {
+    // 22 MiB of incompressible files: over the default 20 MiB archive limit, under a 30 MiB cap.
+    let s = TestServer::start_with(|c| c.max_upload_bytes = 30 * 1024 * 1024).await;
+    let t = s
+        .token("a@example.org", "alpha", Role::Member, &[Scope::Upload])
+        .await;
+    let id = s.integration(&t).await;
+    let mut files = widget_files("Big Widget", "1.0.0");
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for i in 0..2 {
+        let noise: Vec<u8> = (0..11 * 1024 * 1024)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect();
+        files.push((format!("media/clip{i}.bin"), noise));
+    }
+    let bytes = zip(&files);
+    assert!(bytes.len() > 20 * 1024 * 1024 && bytes.len() < 30 * 1024 * 1024);
+    let r = s.upload(&t, id, bytes).await;
+    let status = r.status();
+    assert_eq!(status, 201, "{}", r.text().await.unwrap());
+}
