@@ -88,31 +88,6 @@ fn none_match(request: &HeaderMap, sha256: &str) -> bool {
     })
 }
 
-/// The media type of a file by its extension, for file indexes that do not carry one.
-pub fn content_type_for(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "css" => "text/css; charset=utf-8",
-        "html" | "htm" => "text/html; charset=utf-8",
-        "twig" | "txt" | "md" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        _ => "application/octet-stream",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,15 +132,5 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"other\""));
         assert_eq!(file(true).respond(&h).status(), StatusCode::OK);
-    }
-
-    #[test]
-    fn content_types_by_extension() {
-        assert_eq!(
-            content_type_for("script.js"),
-            "text/javascript; charset=utf-8"
-        );
-        assert_eq!(content_type_for("images/logo.PNG"), "image/png");
-        assert_eq!(content_type_for("README"), "application/octet-stream");
     }
 }

@@ -177,7 +177,9 @@ pub struct Report {
 }
 
 impl Report {
-    fn new(profile: Profile, diagnostics: Vec<Diagnostic>) -> Report {
+    /// A report of this validator around findings (counts and `valid` derived from them),
+    /// such as the findings a server sent back.
+    pub fn new(profile: Profile, diagnostics: Vec<Diagnostic>) -> Report {
         let errors = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)

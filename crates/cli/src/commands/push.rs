@@ -12,9 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use widgetry_validator::{
-    Diagnostic, Input, Options, Profile, Report, Severity, ValidatorInfo, check,
-};
+use widgetry_validator::{Diagnostic, Input, Options, Profile, Report, check};
 
 /// Arguments of `widgetry push`.
 #[derive(Debug, clap::Args)]
@@ -122,25 +120,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// A report around findings the server sent, for the text renderer.
 fn report_of(diagnostics: Vec<Diagnostic>) -> Report {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    Report {
-        validator: ValidatorInfo {
-            version: widgetry_validator::VERSION.to_string(),
-            rules_hash: widgetry_validator::catalog::rules_hash().to_string(),
-        },
-        profile: Profile::Upload,
-        valid: errors == 0,
-        errors,
-        warnings,
-        diagnostics,
-    }
+    Report::new(Profile::Upload, diagnostics)
 }
 
 async fn upload(client: &Client, integration: u64, bytes: Vec<u8>) -> Result<Value> {
