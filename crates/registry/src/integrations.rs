@@ -433,6 +433,37 @@ impl Registry {
         self.integration_by_id(id).await?.ok_or(Error::NotFound)
     }
 
+    /// Replaces an integration's secret key with a new random one (64 lowercase hex), shown
+    /// this once; the old key stops matching at once (legacy uploads must carry the new one).
+    /// Needs [`Scope::Upload`] in the owner account; audited.
+    pub async fn rotate_secret(
+        &self,
+        actor: &Principal,
+        id: IntegrationId,
+    ) -> Result<(Integration, String)> {
+        actor.require_scope(Scope::Upload)?;
+        self.owned_integration(actor, id).await?;
+        let secret = random_hex(32);
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE integrations SET secret_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(sha256_hex(secret.as_bytes()))
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            Event::new("integration.secret_rotated")
+                .actor(actor.user.id)
+                .account(actor.account.id)
+                .integration(id),
+        )
+        .await?;
+        tx.commit().await?;
+        let integration = self.integration_by_id(id).await?.ok_or(Error::NotFound)?;
+        Ok((integration, secret))
+    }
+
     /// Converts a legacy integration to the market scheme: one explicit, audited action by an
     /// admin of the owner account ([`Scope::Admin`]). Uploads then no longer need the code
     /// and secret key in the manifest. A market integration answers [`Error::Conflict`].

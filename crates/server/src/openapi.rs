@@ -29,6 +29,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         integrations::get,
         integrations::update,
         integrations::convert,
+        integrations::rotate_secret,
         versions::upload,
         versions::list,
         versions::get,

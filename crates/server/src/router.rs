@@ -87,6 +87,11 @@ pub fn routes(upload_limit: usize) -> Vec<Route> {
         ),
         (
             Method::POST,
+            "/api/v1/integrations/{id}/secret",
+            m(Method::POST, integrations::rotate_secret),
+        ),
+        (
+            Method::POST,
             "/api/v1/integrations/{id}/versions",
             upload_route(m(Method::POST, versions::upload)),
         ),

@@ -964,3 +964,94 @@ async fn a_raised_upload_cap_raises_the_archive_limit_too() {
     let status = r.status();
     assert_eq!(status, 201, "{}", r.text().await.unwrap());
 }
+
+#[tokio::test]
+async fn legacy_uploads_need_code_and_key_and_a_rotated_key_replaces_the_old_one() {
+    let s = TestServer::start().await;
+    let t = s
+        .token(
+            "a@example.org",
+            "alpha",
+            Role::Admin,
+            &[Scope::Upload, Scope::Admin],
+        )
+        .await;
+    let old_key = "3c9a1e7b5d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c2e4b6d8f1a3c5e7b9d0f2a4c";
+    let legacy = s
+        .registry
+        .import_legacy("alpha", "acme_reports", old_key, Some("Acme Reports"))
+        .await
+        .unwrap();
+    let with_key = |version: &str, key: &str| {
+        let mut files = widget_files("Acme Reports", version);
+        for (path, bytes) in &mut files {
+            if path == "manifest.json" {
+                let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+                v["widget"]["code"] = "acme_reports".into();
+                v["widget"]["secret_key"] = key.into();
+                *bytes = serde_json::to_vec_pretty(&v).unwrap();
+            }
+        }
+        zip(&files)
+    };
+    // Without code and key: refused, naming both rules.
+    let r = s
+        .upload(&t, legacy.id, widget_zip("Acme Reports", "1.0.0"))
+        .await;
+    assert_eq!(r.status(), 400);
+    let codes: Vec<String> = problem(r).await["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        codes.contains(&"manifest.legacy_code_missing".to_string()),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&"manifest.legacy_secret_missing".to_string()),
+        "{codes:?}"
+    );
+    // With them: accepted.
+    let r = s.upload(&t, legacy.id, with_key("1.0.0", old_key)).await;
+    assert_eq!(r.status(), 201);
+
+    // Rotation: a new key, shown once; the old one no longer matches.
+    let r = s
+        .post(&format!("/api/v1/integrations/{}/secret", legacy.id))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let new_key = body["secret_key"].as_str().unwrap().to_string();
+    assert_eq!(new_key.len(), 64);
+    assert_ne!(new_key, old_key);
+    let r = s.upload(&t, legacy.id, with_key("1.0.1", old_key)).await;
+    assert_eq!(r.status(), 400);
+    let errors = problem(r).await["errors"].clone();
+    assert!(
+        errors
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "manifest.secret_mismatch"),
+        "{errors}"
+    );
+    let r = s.upload(&t, legacy.id, with_key("1.0.1", &new_key)).await;
+    assert_eq!(r.status(), 201);
+
+    // Another account cannot rotate it (404, not 403).
+    let other = s
+        .token("b@example.org", "beta", Role::Admin, &[Scope::Upload])
+        .await;
+    let r = s
+        .post(&format!("/api/v1/integrations/{}/secret", legacy.id))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}

@@ -162,3 +162,25 @@ pub async fn convert(
     let i = state.inner.registry.convert(&p, id).await?;
     Ok(axum::Json((&i).into()))
 }
+
+/// Replaces the integration's secret key; the new key is shown only in this answer and the
+/// old one stops matching at once (audited).
+#[utoipa::path(post, operation_id = "integrations_rotate_secret", path = "/api/v1/integrations/{id}/secret", tag = "integrations",
+    security(("token" = ["upload"]), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id")),
+    responses(
+        (status = 200, description = "rotated; `secret_key` is shown only now", body = NewIntegrationResponse),
+        (status = 403, description = "the token lacks the `upload` scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such integration, or another account's", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn rotate_secret(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<NewIntegrationResponse>, ApiError> {
+    let (integration, secret_key) = state.inner.registry.rotate_secret(&p, id).await?;
+    Ok(axum::Json(NewIntegrationResponse {
+        integration: (&integration).into(),
+        secret_key,
+    }))
+}
