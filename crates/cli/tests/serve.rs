@@ -170,6 +170,11 @@ fn first_upload_from_the_command_line() {
     let out = run(dir, &["integrations", "list", "--json"], None);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let id = list["integrations"][0]["id"].as_i64().unwrap().to_string();
+    let out = run(dir, &["integrations", "rotate-secret", &id], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let line = String::from_utf8_lossy(&out.stdout).to_string();
+    let key = line.trim().rsplit(' ').next().unwrap();
+    assert!(key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()), "{line}");
 
     let out = run(dir, &["init", "w", "--name", "Deal Notes"], None);
     assert!(out.status.success(), "{}", text(&out));

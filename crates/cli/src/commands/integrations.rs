@@ -32,6 +32,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Replace an integration's secret key; prints the new key, once.
+    RotateSecret {
+        /// The integration's id.
+        id: i64,
+    },
     /// List the account's integrations.
     List {
         /// Print the list as JSON.
@@ -82,6 +87,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     }
                     println!("next: widgetry push my-widget --integration {id}");
                 }
+            }
+            Command::RotateSecret { id } => {
+                let answer: Value = client
+                    .post(&format!("/api/v1/integrations/{id}/secret"), &json!({}))
+                    .await?;
+                let secret = answer.get("secret_key").and_then(Value::as_str).unwrap_or_default();
+                println!("new secret key of integration {id}: {secret}");
+                eprintln!("note: the key is shown only this once; the old key no longer works");
             }
             Command::List { json } => {
                 let list: Value = client.get("/api/v1/integrations").await?;
