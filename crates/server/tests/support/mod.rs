@@ -14,6 +14,10 @@ pub struct TestServer {
     pub client: reqwest::Client,
     pub data: tempfile::TempDir,
     pub registry: Registry,
+    /// The configuration it runs with (database URL included), reused by [`restart`].
+    ///
+    /// [`restart`]: TestServer::restart
+    pub config: ServerConfig,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -24,15 +28,28 @@ impl TestServer {
     }
 
     pub async fn start_with(configure: impl FnOnce(&mut ServerConfig)) -> TestServer {
+        let database_url = fresh_postgres().await;
+        TestServer::start_on(database_url, configure).await
+    }
+
+    /// A server on SQLite (`None`) or on the given database URL (see [`fresh_postgres`]).
+    pub async fn start_on(
+        database_url: Option<String>,
+        configure: impl FnOnce(&mut ServerConfig),
+    ) -> TestServer {
         let data = tempfile::tempdir().unwrap();
         let mut config = ServerConfig {
             bind: "127.0.0.1:0".parse().unwrap(),
             data_dir: data.path().to_path_buf(),
-            database_url: fresh_postgres().await,
+            database_url,
             ..ServerConfig::default()
         };
         configure(&mut config);
-        let state = AppState::open(config).await.unwrap();
+        TestServer::run(data, config).await
+    }
+
+    async fn run(data: tempfile::TempDir, config: ServerConfig) -> TestServer {
+        let state = AppState::open(config.clone()).await.unwrap();
         let registry = state.registry().clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -49,6 +66,7 @@ impl TestServer {
             client: reqwest::Client::new(),
             data,
             registry,
+            config,
             stop: Some(stop),
             task: Some(task),
         }
@@ -74,6 +92,21 @@ impl TestServer {
         if let Some(t) = self.task.take() {
             t.await.unwrap();
         }
+    }
+
+    /// Stops the server gracefully (requests in flight finish), closes its database pool, and
+    /// starts a new one on the same data folder and database (on a new port).
+    pub async fn restart(mut self) -> TestServer {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            t.await.unwrap();
+        }
+        self.registry.close().await;
+        let data = tempfile::TempDir::new().unwrap();
+        let data = std::mem::replace(&mut self.data, data);
+        TestServer::run(data, self.config.clone()).await
     }
 
     /// Files left in the temporary upload folder.
@@ -157,7 +190,7 @@ pub async fn problem(r: reqwest::Response) -> serde_json::Value {
 }
 
 /// With `WIDGETRY_TEST_POSTGRES_URL` set, a fresh database on that server for one test.
-async fn fresh_postgres() -> Option<String> {
+pub async fn fresh_postgres() -> Option<String> {
     use sqlx::{Connection, Executor};
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
