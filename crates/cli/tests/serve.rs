@@ -174,7 +174,10 @@ fn first_upload_from_the_command_line() {
     assert!(out.status.success(), "{}", text(&out));
     let line = String::from_utf8_lossy(&out.stdout).to_string();
     let key = line.trim().rsplit(' ').next().unwrap();
-    assert!(key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()), "{line}");
+    assert!(
+        key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{line}"
+    );
 
     let out = run(dir, &["init", "w", "--name", "Deal Notes"], None);
     assert!(out.status.success(), "{}", text(&out));

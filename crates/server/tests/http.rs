@@ -1055,3 +1055,91 @@ async fn legacy_uploads_need_code_and_key_and_a_rotated_key_replaces_the_old_one
         .unwrap();
     assert_eq!(r.status(), 404);
 }
+
+#[tokio::test]
+async fn a_published_version_is_public_to_everyone_and_cached_for_good() {
+    // Publication is moderation's job (issue 4); until that exists the test seeds it the way
+    // an approval will leave the row: public, with the published version set.
+    let s = TestServer::start().await;
+    let owner = s
+        .token("a@example.org", "alpha", Role::Admin, &[Scope::Upload])
+        .await;
+    let other = s
+        .token("b@example.org", "beta", Role::Admin, &[Scope::Install])
+        .await;
+    let id = s.integration(&owner).await;
+    let r = s
+        .upload(&owner, id, widget_zip("Public Widget", "1.0.0"))
+        .await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let code = v["version"]["code"].as_str().unwrap().to_string();
+    let path = format!("/widgets/{code}/1.0.0/script.js");
+    // Private: the other account and anonymous callers get 404.
+    assert_eq!(
+        s.get(&path)
+            .bearer_auth(&other)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(s.get(&path).send().await.unwrap().status(), 404);
+
+    sqlx::query(
+        "UPDATE integrations SET visibility = 'public', published_version_id = latest_version_id WHERE id = $1",
+    )
+    .bind(id)
+    .execute(s.registry.pool())
+    .await
+    .unwrap();
+    sqlx::query("UPDATE versions SET state = 'published' WHERE integration_id = $1")
+        .bind(id)
+        .execute(s.registry.pool())
+        .await
+        .unwrap();
+
+    let r = s.get(&path).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let r = s
+        .get(&path)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 304);
+    // Every account sees it in its catalogue and in the widgets API.
+    let catalog: serde_json::Value = s
+        .get("/api/v1/catalog")
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        catalog["integrations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["code"] == code.as_str()),
+        "{catalog}"
+    );
+    let r = s
+        .get(&format!("/api/v4/widgets/{code}"))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let w: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(w["code"], code.as_str());
+    assert_eq!(w["is_active_in_account"], false);
+}
