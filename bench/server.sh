@@ -12,6 +12,7 @@
 #   DB=postgres bench/server.sh          # the same on a throwaway PostgreSQL (run as root)
 #   ONLY="upload files" bench/server.sh  # a subset of: upload files list memory
 #   ROUNDS=3 WRK_SECONDS=10 bench/server.sh
+#   PERF=1 ONLY=files bench/server.sh   # adds a perf profile of the server serving the file
 #
 # Uses CARGO_TARGET_DIR when set (default: target/ of the workspace). Installs nothing: it
 # says what to apt-get install when a tool is missing. Every process it starts is stopped on
@@ -254,6 +255,21 @@ EOF
   fi
   kill "$NPID" 2>/dev/null || true
   wait "$NPID" 2>/dev/null || true
+  if [[ ${PERF:-0} == 1 ]]; then
+    command -v perf >/dev/null || { echo "perf is missing (apt-get install -y linux-perf)"; exit 2; }
+    echo "   perf: the server's profile while wrk fetches the public file"
+    wrk -t2 -c64 -d"$((WRK_SECONDS + 2))s" "$URL$PUB_PATH" >/dev/null 2>&1 &
+    WPID=$!
+    PIDS+=("$WPID")
+    sleep 1
+    perf record -q -F 1999 -g -p "$SPID" -o "$OUT/perf.data" -- sleep "$WRK_SECONDS" >/dev/null 2>&1 || true
+    wait "$WPID" 2>/dev/null || true
+    perf report -i "$OUT/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null \
+      | grep -E '^ +[0-9.]+%' | head -40 | tee "$OUT/perf-self.txt" | sed 's/^/   /'
+    echo "   by shared object:"
+    perf report -i "$OUT/perf.data" --no-children --sort dso --stdio 2>/dev/null \
+      | grep -E '^ +[0-9.]+%' | head -8 | sed 's/^/   /'
+  fi
 fi
 
 if wants list; then
