@@ -444,10 +444,26 @@ impl Registry {
         archive: &[u8],
         lang: Lang,
     ) -> Result<UploadOutcome> {
+        self.upload_version_owned(actor, integration_id, archive.to_vec(), lang)
+            .await
+    }
+
+    /// [`upload_version`](Registry::upload_version) for an archive the caller no longer
+    /// needs: it is handed to the validation thread and back, never copied (the server's
+    /// uploads of up to 20 MB take this path).
+    pub async fn upload_version_owned(
+        &self,
+        actor: &Principal,
+        integration_id: IntegrationId,
+        archive: Vec<u8>,
+        lang: Lang,
+    ) -> Result<UploadOutcome> {
         actor.require_scope(Scope::Upload)?;
         let integration = self.owned_integration(actor, integration_id).await?;
-        let (report, package) =
-            validate(archive.to_vec(), &integration, lang, self.limits().clone()).await?;
+        // Handed to the validation thread and back: the archive is never copied.
+        let (archive, report, package) =
+            validate(archive, &integration, lang, self.limits().clone()).await?;
+        let archive = archive.as_slice();
         if !report.valid {
             return Err(Error::Invalid(Box::new(report)));
         }
@@ -754,7 +770,7 @@ async fn validate(
     integration: &Integration,
     lang: Lang,
     limits: widgetry_validator::Limits,
-) -> Result<(Report, Package)> {
+) -> Result<(Vec<u8>, Report, Package)> {
     let scheme: Scheme = integration.scheme;
     let code = integration.code.clone();
     let secret_hash = integration.secret_hash.clone();
@@ -773,7 +789,7 @@ async fn validate(
             ..Options::default()
         };
         let checked = widgetry_validator::check(Input::Zip(&bytes), &options);
-        (checked.report, checked.package)
+        (bytes, checked.report, checked.package)
     })
     .await
     .map_err(Error::internal)

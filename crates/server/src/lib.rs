@@ -16,6 +16,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+mod file_cache;
 pub mod files;
 mod handlers;
 pub mod metrics;
@@ -92,6 +93,7 @@ pub(crate) struct Inner {
     pub(crate) checks: tokio::sync::Semaphore,
     pub(crate) upload_dir: PathBuf,
     pub(crate) registry: widgetry_registry::Registry,
+    pub(crate) files: file_cache::FileCache,
 }
 
 impl AppState {
@@ -136,6 +138,7 @@ impl AppState {
                 metrics: Arc::new(metrics::Metrics::default()),
                 upload_dir,
                 config,
+                files: file_cache::FileCache::default(),
             }),
         }
     }

@@ -64,8 +64,36 @@ pub enum LogFormat {
     Json,
 }
 
+/// glibc raises its mmap threshold after the first large buffer is freed (up to 32 MiB), so
+/// the 20 MB buffers of past uploads stay in the heap and the server's resident memory only
+/// grows. A fixed threshold keeps large buffers in their own mappings, returned on free:
+/// the server re-executes itself once with `MALLOC_MMAP_THRESHOLD_` set (same process id),
+/// unless the operator set it (or `WIDGETRY_KEEP_MALLOC=1`). See BENCHMARKS.md.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn fix_malloc_threshold() {
+    use std::os::unix::process::CommandExt;
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_some()
+        || std::env::var_os("WIDGETRY_KEEP_MALLOC").is_some()
+    {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    // `exec` returns only when it failed; the server then simply runs as it is.
+    let error = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env("MALLOC_MMAP_THRESHOLD_", "131072")
+        .exec();
+    eprintln!("warning: could not fix the allocator's mmap threshold ({error}); running as is");
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn fix_malloc_threshold() {}
+
 /// Runs `widgetry serve`.
 pub fn run(args: Args) -> Result<ExitCode> {
+    fix_malloc_threshold();
     let filter = tracing_subscriber::EnvFilter::try_from_env("WIDGETRY_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     use std::io::IsTerminal;

@@ -27,22 +27,42 @@ pub async fn file(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let registry = &state.inner.registry;
-    let viewer = p.as_ref().map(|p| p.account.id);
-    let file = registry
-        .resolve_file(viewer, &code, &version, &path)
-        .await?
-        .ok_or_else(|| ApiError::not_found("file"))?;
+    let cache = &state.inner.files;
+    let file = match cache.public_ref(&code, &version, &path) {
+        Some(file) => file,
+        None => {
+            let viewer = p.as_ref().map(|p| p.account.id);
+            let file = registry
+                .resolve_file(viewer, &code, &version, &path)
+                .await?
+                .ok_or_else(|| ApiError::not_found("file"))?;
+            cache.remember_ref(&code, &version, &path, &file);
+            file
+        }
+    };
     if let Some(not_modified) = crate::files::not_modified(&headers, &file.sha256, file.public) {
         return Ok(not_modified);
     }
-    let bytes = registry
-        .blobs()
-        .get(&file.sha256)
-        .await
-        .map_err(|e| ApiError::internal(&format_args!("reading blob {}: {e}", file.sha256)))?
-        .ok_or_else(|| ApiError::internal(&format_args!("blob {} is missing", file.sha256)))?;
+    let bytes = match cache.blob(&file.sha256) {
+        Some(bytes) => bytes,
+        None => {
+            let bytes: bytes::Bytes = registry
+                .blobs()
+                .get(&file.sha256)
+                .await
+                .map_err(|e| {
+                    ApiError::internal(&format_args!("reading blob {}: {e}", file.sha256))
+                })?
+                .ok_or_else(|| {
+                    ApiError::internal(&format_args!("blob {} is missing", file.sha256))
+                })?
+                .into();
+            cache.remember_blob(&file.sha256, &bytes);
+            bytes
+        }
+    };
     Ok(WidgetFile {
-        bytes: bytes.into(),
+        bytes,
         content_type: file.content_type,
         sha256: file.sha256,
         public: file.public,

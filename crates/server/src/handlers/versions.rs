@@ -121,7 +121,7 @@ async fn receive_and_store(
             .map_err(|e| ApiError::internal(&e))?;
         let bytes = received.read().await?;
         drop(received);
-        registry.upload_version(&p, id, &bytes, lang).await
+        registry.upload_version_owned(&p, id, bytes, lang).await
     };
     let outcome = match outcome {
         Ok(o) => o,
