@@ -55,6 +55,13 @@ impl Event {
             detail: serde_json::Value::Object(Default::default()),
         }
     }
+    /// An event by a signed-in user on one of their account's integrations.
+    pub fn by(kind: &'static str, actor: &crate::Principal, integration: IntegrationId) -> Event {
+        Event::new(kind)
+            .actor(actor.user.id)
+            .account(actor.account.id)
+            .integration(integration)
+    }
     pub fn actor(mut self, id: UserId) -> Event {
         self.actor = Some(id);
         self

@@ -261,14 +261,7 @@ impl Registry {
             Scheme::Market,
         )
         .await?;
-        audit::record(
-            &mut tx,
-            Event::new("integration.created")
-                .actor(actor.user.id)
-                .account(actor.account.id)
-                .integration(id),
-        )
-        .await?;
+        audit::record(&mut tx, Event::by("integration.created", actor, id)).await?;
         tx.commit().await?;
         let integration = self.integration_by_id(id).await?.ok_or(Error::NotFound)?;
         Ok((integration, secret))
@@ -421,14 +414,7 @@ impl Registry {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            Event::new("integration.updated")
-                .actor(actor.user.id)
-                .account(actor.account.id)
-                .integration(id),
-        )
-        .await?;
+        audit::record(&mut tx, Event::by("integration.updated", actor, id)).await?;
         tx.commit().await?;
         self.integration_by_id(id).await?.ok_or(Error::NotFound)
     }
@@ -451,14 +437,7 @@ impl Registry {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit::record(
-            &mut tx,
-            Event::new("integration.secret_rotated")
-                .actor(actor.user.id)
-                .account(actor.account.id)
-                .integration(id),
-        )
-        .await?;
+        audit::record(&mut tx, Event::by("integration.secret_rotated", actor, id)).await?;
         tx.commit().await?;
         let integration = self.integration_by_id(id).await?.ok_or(Error::NotFound)?;
         Ok((integration, secret))

@@ -614,10 +614,7 @@ impl Registry {
             .await?;
         audit::record(
             &mut tx,
-            Event::new("version.uploaded")
-                .actor(actor.user.id)
-                .account(actor.account.id)
-                .integration(integration_id)
+            Event::by("version.uploaded", actor, integration_id)
                 .entering(VersionState::Uploaded.as_str())
                 .detail(serde_json::json!({
                     "number": seq,

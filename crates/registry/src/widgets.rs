@@ -450,10 +450,7 @@ impl Registry {
         };
         audit::record(
             &mut tx,
-            Event::new(kind)
-                .actor(actor.user.id)
-                .account(actor.account.id)
-                .integration(integration_id)
+            Event::by(kind, actor, integration_id)
                 .states(from, "installed")
                 .detail(serde_json::json!({
                     "code": code,
@@ -494,10 +491,7 @@ impl Registry {
         }
         audit::record(
             &mut tx,
-            Event::new("widget.uninstalled")
-                .actor(actor.user.id)
-                .account(actor.account.id)
-                .integration(integration_id)
+            Event::by("widget.uninstalled", actor, integration_id)
                 .states("installed", "not_installed")
                 .detail(serde_json::json!({"code": code})),
         )
