@@ -3,25 +3,11 @@
 // Test helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use support::{stderr, stdout, widgetry_in as widgetry};
 use widgetry_validator::{Input, Options, Profile, Report, validate};
-
-fn widgetry(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_widgetry"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Every file under `dir` by relative path (the folder as written, `.widgetignore` aside).
 fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {

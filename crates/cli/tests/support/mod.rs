@@ -48,6 +48,21 @@ pub fn widgetry() -> Command {
     cmd
 }
 
+/// Runs `widgetry` with arguments in a working folder and returns the raw output.
+pub fn widgetry_in(cwd: &Path, args: &[&str]) -> Output {
+    widgetry().args(args).current_dir(cwd).output().unwrap()
+}
+
+/// Standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// Runs `widgetry` with arguments.
 pub fn run<I, S>(args: I) -> Run
 where
