@@ -94,12 +94,31 @@ pub fn resolve(server: Option<&str>) -> Result<Credentials> {
     Ok(Credentials { server, token })
 }
 
+/// `--server`, for the commands that act as the logged-in user.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ServerArg {
+    /// The server (default: the one `widgetry login` saved, or WIDGETRY_SERVER).
+    #[arg(long, global = true)]
+    pub server: Option<String>,
+}
+
+impl ServerArg {
+    /// A client for this server, signed in with the saved (or `WIDGETRY_TOKEN`) token.
+    pub fn client(&self) -> Result<Client> {
+        let creds = resolve(self.server.as_deref())?;
+        Client::new(&creds.server, Some(creds.token))
+    }
+}
+
 /// An RFC 9457 problem the server answered with.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Problem {
     /// HTTP status.
     #[serde(default)]
     pub status: u16,
+    /// The stable code, such as `submission.blocked`.
+    #[serde(default)]
+    pub code: Option<String>,
     /// Short summary.
     #[serde(default)]
     pub title: String,
@@ -113,9 +132,13 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}", self.title, self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
         match &self.detail {
-            Some(d) if !d.is_empty() => write!(f, "{} ({}): {d}", self.title, self.status),
-            _ => write!(f, "{} ({})", self.title, self.status),
+            Some(d) if !d.is_empty() => write!(f, "): {d}"),
+            _ => write!(f, ")"),
         }
     }
 }
@@ -131,12 +154,21 @@ pub async fn check(response: reqwest::Response) -> Result<reqwest::Response> {
     let text = response.text().await.unwrap_or_default();
     let mut problem: Problem = serde_json::from_str(&text).unwrap_or(Problem {
         status,
+        code: None,
         title: format!("HTTP {status}"),
         detail: Some(text.chars().take(500).collect()),
         errors: Vec::new(),
     });
     problem.status = status;
     Err(problem.into())
+}
+
+/// For a command that the server may refuse: prints the refusal and gives exit status 1;
+/// any other error (no answer, a broken one) is passed on, for exit status 2.
+pub fn refused(error: anyhow::Error, what: &str) -> Result<std::process::ExitCode> {
+    let problem = error.downcast::<Problem>()?;
+    eprintln!("error: the server refused {what}: {problem}");
+    Ok(std::process::ExitCode::from(1))
 }
 
 /// A client for one server with one token.
@@ -187,8 +219,37 @@ impl Client {
         path: &str,
         body: &B,
     ) -> Result<T> {
+        self.send_json(reqwest::Method::POST, path, body).await
+    }
+
+    /// PUT a JSON body, read a JSON answer.
+    pub async fn put<B: Serialize, T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T> {
+        self.send_json(reqwest::Method::PUT, path, body).await
+    }
+
+    /// DELETE a resource; the answer's body is ignored.
+    pub async fn delete(&self, path: &str) -> Result<()> {
         let response = self
-            .request(reqwest::Method::POST, path)
+            .request(reqwest::Method::DELETE, path)
+            .send()
+            .await
+            .with_context(|| self.unreachable())?;
+        check(response).await?;
+        Ok(())
+    }
+
+    async fn send_json<B: Serialize, T: for<'de> Deserialize<'de>>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &B,
+    ) -> Result<T> {
+        let response = self
+            .request(method, path)
             .json(body)
             .send()
             .await

@@ -1,12 +1,16 @@
 //! `widgetry`: the integrator's command-line tool (and, later, the server).
 //!
 //! `main` parses the command line and hands each subcommand to its module under
-//! `commands/`. Exit codes: 0 success, 1 the package has errors, 2 usage or I/O error.
+//! `commands/`. Exit codes: 0 success, 1 the package has errors or the server refused (or, for
+//! `status --wait`, rejected), 2 usage, I/O or connection error.
 
+mod api;
 mod client;
 mod commands;
 mod folder;
+mod pairs;
 mod render;
+mod sse;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -35,6 +39,18 @@ enum Command {
     Integrations(commands::integrations::Args),
     /// Upload a widget folder or widget.zip into an integration.
     Push(commands::push::Args),
+    /// Submit a version to moderation, for publication in every account's catalogue.
+    Submit(commands::submit::Args),
+    /// Show an integration's versions and submissions; `--wait` for the moderators' decision.
+    Status(commands::status::Args),
+    /// Withdraw a submission that is still in review.
+    Withdraw(commands::withdraw::Args),
+    /// Publish an earlier approved version again, without a new review.
+    Rollback(commands::rollback::Args),
+    /// Set, show or delete the webhook that receives an integration's status changes.
+    Webhook(commands::webhook::Args),
+    /// Moderators: the queue, a submission's report and diff, approve, reject.
+    Moderate(commands::moderate::Args),
     /// Run the marketplace server.
     Serve(commands::serve::Args),
     /// Operator commands: create users, import legacy integrations.
@@ -61,6 +77,12 @@ fn main() -> ExitCode {
         Command::Login(args) => commands::login::run(args),
         Command::Integrations(args) => commands::integrations::run(args),
         Command::Push(args) => commands::push::run(args),
+        Command::Submit(args) => commands::submit::run(args),
+        Command::Status(args) => commands::status::run(args),
+        Command::Withdraw(args) => commands::withdraw::run(args),
+        Command::Rollback(args) => commands::rollback::run(args),
+        Command::Webhook(args) => commands::webhook::run(args),
+        Command::Moderate(args) => commands::moderate::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Admin(args) => commands::admin::run(args),
     };

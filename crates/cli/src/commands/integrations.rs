@@ -1,8 +1,9 @@
 //! `widgetry integrations create|list`: the integrations of the logged-in account.
 
-use crate::client::{self, Client};
+use crate::client;
+use crate::pairs;
 use anyhow::Result;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::process::ExitCode;
 
 /// Arguments of `widgetry integrations`.
@@ -10,9 +11,8 @@ use std::process::ExitCode;
 pub struct Args {
     #[command(subcommand)]
     command: Command,
-    /// The server (default: the one `widgetry login` saved, or WIDGETRY_SERVER).
-    #[arg(long, global = true)]
-    server: Option<String>,
+    #[command(flatten)]
+    server: client::ServerArg,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -47,23 +47,12 @@ enum Command {
 
 /// `en=Text` or `Text` pairs into a localized map.
 fn localized(values: &[String]) -> Value {
-    let mut map = Map::new();
-    for v in values {
-        let (lang, text) = match v.split_once('=') {
-            Some((l, t)) if l.len() == 2 && l.chars().all(|c| c.is_ascii_lowercase()) => {
-                (l.to_string(), t.to_string())
-            }
-            _ => ("en".to_string(), v.clone()),
-        };
-        map.insert(lang, Value::String(text));
-    }
-    Value::Object(map)
+    Value::Object(pairs::localized_map(values))
 }
 
 /// Runs `widgetry integrations`.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let creds = client::resolve(args.server.as_deref())?;
-    let client = Client::new(&creds.server, Some(creds.token))?;
+    let client = args.server.client()?;
     client::runtime()?.block_on(async {
         match args.command {
             Command::Create { names, descriptions, redirect_uri, json } => {

@@ -1,6 +1,7 @@
 //! `widgetry login --server URL`: signs in with email and password (or takes an existing token),
 //! creates an API token for this machine, and saves it with the server address in the
-//! credentials file (mode 0600). The password is never stored.
+//! credentials file (mode 0600). The token may upload and submit, and moderate when the user is
+//! a moderator. The password is never stored.
 
 use crate::client::{self, Client, Credentials};
 use anyhow::{Context, Result, bail};
@@ -106,6 +107,11 @@ async fn sign_in_and_create_token(args: &Args) -> Result<String> {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
+    // Moderators get the `moderate` scope too, for `widgetry moderate`.
+    let mut scopes = vec!["upload", "submit"];
+    if session.pointer("/user/is_moderator") == Some(&Value::Bool(true)) {
+        scopes.push("moderate");
+    }
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "this machine".to_string());
     let response = client
         .request(reqwest::Method::POST, "/api/v1/tokens")
@@ -113,7 +119,7 @@ async fn sign_in_and_create_token(args: &Args) -> Result<String> {
         .header("X-CSRF-Token", csrf.clone())
         .json(&json!({
             "name": format!("widgetry CLI on {host}"),
-            "scopes": ["upload", "submit"],
+            "scopes": scopes,
             "expires_in_days": args.expires_in_days,
         }))
         .send()

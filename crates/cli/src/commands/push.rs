@@ -26,14 +26,13 @@ pub struct Args {
     /// Upload without linting the folder first.
     #[arg(long)]
     pub no_lint: bool,
-    /// The server (default: the one `widgetry login` saved, or WIDGETRY_SERVER).
-    #[arg(long)]
-    pub server: Option<String>,
+    #[command(flatten)]
+    pub server: client::ServerArg,
 }
 
 /// Runs `widgetry push`.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let creds = client::resolve(args.server.as_deref())?;
+    let client = args.server.client()?;
     let lang = lint::resolve_lang(None);
     let name = args.path.display().to_string();
     let (bytes, package) = if args.path.is_dir() {
@@ -63,7 +62,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let package = check(Input::Zip(&bytes), &Options::default()).package;
         (bytes, package)
     };
-    let client = Client::new(&creds.server, Some(creds.token))?;
     let outcome = client::runtime()?.block_on(upload(&client, args.integration, bytes));
     match outcome {
         Ok(answer) => {
