@@ -9,6 +9,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -17,9 +19,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
+use support::{PASSWORD, free_port};
 
 const BIN: &str = env!("CARGO_BIN_EXE_widgetry");
-const PASSWORD: &str = "correct horse battery";
 const MIB: usize = 1024 * 1024;
 
 /// Uploads held half-sent until after the kill.
@@ -115,19 +117,7 @@ fn create_user(data: &Path, database_url: Option<&str>) {
         "--password-stdin",
     ]);
     storage_args(&mut cmd, data, database_url);
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = support::output_with_stdin(cmd, &format!("{PASSWORD}\n"));
     assert!(
         out.status.success(),
         "{}",
@@ -146,14 +136,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Starts `widgetry serve` and waits (bounded) until `/healthz` answers 200.

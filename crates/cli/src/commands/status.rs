@@ -270,11 +270,11 @@ fn progress(event: &sse::Event) {
         _ => String::new(),
     };
     let when = if audit.at > 0 {
-        api::utc(audit.at)
+        format!("{}  ", api::utc(audit.at))
     } else {
         String::new()
     };
-    eprintln!("  {when}  {}{states}", event.kind);
+    eprintln!("  {when}{}{states}", event.kind);
 }
 
 #[cfg(test)]

@@ -159,3 +159,204 @@ pub fn widget_dir(manifest: &str) -> (tempfile::TempDir, PathBuf) {
 /// A manifest with a syntax error: the comma after `description` is missing, so the parser
 /// stops at line 5, column 5 (the `"` of `"version"`).
 pub const BROKEN_MANIFEST: &str = "{\n  \"widget\": {\n    \"name\": \"widget.name\",\n    \"description\": \"widget.description\"\n    \"version\": \"1.0.0\"\n  }\n}\n";
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running `widgetry serve` on a loopback port; dropping it kills it.
+pub struct Server {
+    child: std::process::Child,
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+    /// Where its standard error goes.
+    pub log: PathBuf,
+}
+
+impl Server {
+    /// What the server has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback port nobody listens on.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `widgetry serve` on the SQLite data folder `data` at `port` and waits (at most
+/// 30 s) until it accepts connections; its standard error goes to `<data>.log`.
+pub fn serve_on(data: &Path, port: u16) -> Server {
+    let log = data.with_extension("log");
+    let log_file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .unwrap();
+    let mut child = widgetry()
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(data)
+        .env_remove("WIDGETRY_DATABASE_URL")
+        .env_remove("WIDGETRY_DATA_DIR")
+        .stdout(std::process::Stdio::null())
+        .stderr(log_file)
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!(
+                "the server exited ({status}):\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Server {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        log,
+    }
+}
+
+/// Starts `widgetry serve` on `data` at a free port.
+pub fn serve(data: &Path) -> Server {
+    serve_on(data, free_port())
+}
+
+/// Someone at the command line: a working folder with their own credentials file.
+pub struct User {
+    /// The working folder; `credentials.json` in it is the `WIDGETRY_CONFIG`.
+    pub dir: PathBuf,
+}
+
+impl User {
+    /// A user working in `dir` (created).
+    pub fn new(dir: &Path) -> User {
+        std::fs::create_dir_all(dir).unwrap();
+        User {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// `widgetry` in the user's folder, with their credentials, in English, and with no
+    /// server, token or integration from the environment.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = widgetry();
+        cmd.args(args)
+            .current_dir(&self.dir)
+            .env("WIDGETRY_CONFIG", self.dir.join("credentials.json"))
+            .env("WIDGETRY_LANG", "en")
+            .env_remove("WIDGETRY_SERVER")
+            .env_remove("WIDGETRY_TOKEN")
+            .env_remove("WIDGETRY_INTEGRATION");
+        cmd
+    }
+
+    /// Runs `widgetry args`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// Runs `widgetry args` with `input` on standard input.
+    pub fn run_stdin(&self, args: &[&str], input: &str) -> Output {
+        output_with_stdin(self.command(args), input)
+    }
+
+    /// `widgetry integrations create` with an English `name`: what it printed, and the new
+    /// integration's id.
+    pub fn create_integration(&self, name: &str) -> (String, String) {
+        let out = self.run(&[
+            "integrations",
+            "create",
+            "--name",
+            name,
+            "--redirect-uri",
+            "https://dealnotes.io/oauth",
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+        let list = self.run(&["integrations", "list", "--json"]);
+        let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+        let items = list["integrations"].as_array().unwrap();
+        let created = items.iter().find(|i| i["name"]["en"] == name).unwrap();
+        (text(&out), created["id"].as_i64().unwrap().to_string())
+    }
+
+    /// `widgetry admin create-user` on the data folder `data` with [`PASSWORD`]; `extra`
+    /// adds flags such as `--moderator`.
+    pub fn create_user(&self, data: &Path, email: &str, account: &str, extra: &[&str]) {
+        let data = data.to_str().unwrap();
+        let mut args = vec![
+            "admin",
+            "create-user",
+            "--email",
+            email,
+            "--account",
+            account,
+            "--password-stdin",
+            "--data-dir",
+            data,
+        ];
+        args.extend_from_slice(extra);
+        let out = self.run_stdin(&args, &format!("{PASSWORD}\n"));
+        assert!(out.status.success(), "{}", text(&out));
+    }
+
+    /// `widgetry login` as `email` with [`PASSWORD`].
+    pub fn login(&self, server: &Server, email: &str) {
+        let out = self.run_stdin(
+            &[
+                "login",
+                "--server",
+                &server.url,
+                "--email",
+                email,
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+        );
+        assert!(out.status.success(), "{}", text(&out));
+    }
+}
+
+/// Runs `cmd` with `input` on standard input, capturing its output.
+pub fn output_with_stdin(mut cmd: Command, input: &str) -> Output {
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Standard output and standard error, one after the other.
+pub fn text(o: &Output) -> String {
+    format!("{}{}", stdout(o), stderr(o))
+}
