@@ -40,7 +40,7 @@ mod submission;
 mod text;
 mod unused;
 
-pub use context::Ctx;
+pub use context::{Ctx, is_text_file};
 pub use diag::{Diagnostic, Finding, Findings, Loc, Report, Severity, ValidatorInfo};
 pub use options::{IntegrationContext, Lang, Limits, Options, Profile, Scheme};
 pub use package::Package;
