@@ -33,6 +33,7 @@
 mod audit;
 mod auth;
 mod blob;
+mod diff;
 mod error;
 mod integrations;
 mod util;
@@ -45,6 +46,7 @@ pub use auth::{
     Role, SESSION_COOKIE, SESSION_TTL_MS, Scope, TOKEN_PREFIX, User, check_subdomain,
 };
 pub use blob::{BlobStore, BoxFuture, LocalBlobStore, content_type};
+pub use diff::{ChangeKind, FileChange, MAX_DIFF_LINES, file_changes, is_text_path, text_diff};
 pub use error::{Error, Result, SettingsProblem};
 pub use integrations::{Integration, IntegrationUpdate, NewIntegration, Visibility, is_code};
 pub use versions::{

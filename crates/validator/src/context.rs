@@ -21,6 +21,10 @@ pub struct Ctx<'a> {
     /// Every manifest text shown to users: (JSON pointer in the manifest, value). Values
     /// of the form `a.b` are i18n keys.
     pub i18n_refs: Vec<(String, String)>,
+    /// The publication languages of a submission (allowed, each once; empty outside
+    /// submissions). The i18n check reads their files too, declared or not, so the
+    /// structure, empty-text and key rules cover every language that will be published.
+    pub languages: Vec<String>,
     /// Findings so far.
     pub out: Findings,
 }
@@ -34,6 +38,7 @@ impl<'a> Ctx<'a> {
             manifest: None,
             i18n: BTreeMap::new(),
             i18n_refs: Vec::new(),
+            languages: Vec::new(),
             out,
         }
     }

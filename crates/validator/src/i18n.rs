@@ -1,6 +1,7 @@
-//! Checks the language files: `i18n/<locale>.json` for every declared locale, parsed with
-//! positions; the same key structure in all of them; no empty texts; and every i18n key
-//! the manifest uses (collected in `ctx.i18n_refs`) resolving in every language.
+//! Checks the language files: `i18n/<locale>.json` for every declared locale (and every
+//! publication language of a submission that has a file), parsed with positions; the same
+//! key structure in all of them; no empty texts; and every i18n key the manifest uses
+//! (collected in `ctx.i18n_refs`) resolving in every language.
 
 use crate::catalog as rules;
 use crate::context::Ctx;
@@ -30,8 +31,16 @@ pub fn check(ctx: &mut Ctx<'_>) {
             );
         }
     }
+    // Publication languages the manifest does not declare are read when their file exists
+    // (the submission check reports the language itself, `i18n.undeclared_file` the file).
+    let extra: Vec<String> = ctx
+        .languages
+        .iter()
+        .filter(|l| !locales.contains(l) && ctx.package.contains(&format!("i18n/{l}.json")))
+        .cloned()
+        .collect();
     let mut seen = Vec::new();
-    for locale in &locales {
+    for locale in locales.iter().chain(&extra) {
         if seen.contains(locale) {
             continue;
         }

@@ -14,6 +14,9 @@
 //! Every finding carries a stable code from [`catalog`], a severity decided by the
 //! [`Profile`], a message and hint in the chosen [`Lang`], and its place: file, JSON pointer,
 //! line and column. All findings are collected in one pass.
+//!
+//! [`check_submission`] judges a package submitted to moderation: the publication profile
+//! plus the rules about what is submitted with it ([`SubmissionFields`]), in one report.
 
 #![deny(missing_docs)]
 
@@ -33,13 +36,15 @@ pub mod options;
 pub mod package;
 pub mod paths;
 mod script;
+mod submission;
 mod text;
 mod unused;
 
-pub use context::Ctx;
+pub use context::{Ctx, is_text_file};
 pub use diag::{Diagnostic, Finding, Findings, Loc, Report, Severity, ValidatorInfo};
 pub use options::{IntegrationContext, Lang, Limits, Options, Profile, Scheme};
 pub use package::Package;
+pub use submission::SubmissionFields;
 
 /// The validator's version, carried in every report.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -69,7 +74,33 @@ pub fn validate(input: Input<'_>, options: &Options<'_>) -> Report {
 
 /// Validates a package and returns the report together with the files it read.
 pub fn check(input: Input<'_>, options: &Options<'_>) -> Checked {
+    run(input, options, None)
+}
+
+/// Checks a package for publication: the publication profile plus the submission rules, one
+/// report, every finding. The profile in `options` is ignored.
+///
+/// Findings about the submitted fields have no file and a JSON pointer into the request
+/// body (`/description/ru`, `/support_email`, `/languages/1`); findings about the package
+/// point into it as usual.
+pub fn check_submission(
+    input: Input<'_>,
+    options: &Options<'_>,
+    fields: &SubmissionFields<'_>,
+) -> Checked {
+    let options = Options {
+        profile: Profile::Publication,
+        ..options.clone()
+    };
+    run(input, &options, Some(fields))
+}
+
+/// One validation pass; with submission fields, their rules too.
+fn run(input: Input<'_>, options: &Options<'_>, fields: Option<&SubmissionFields<'_>>) -> Checked {
     let mut out = Findings::default();
+    if let Some(fields) = fields {
+        submission::check_fields(fields, options, &mut out);
+    }
     let package = match input {
         Input::Zip(bytes) => archive::read(bytes, &options.limits, options.lang, &mut out),
         Input::Files(files) => Some(package::from_files(files, &options.limits, &mut out)),
@@ -89,6 +120,9 @@ pub fn check(input: Input<'_>, options: &Options<'_>) -> Checked {
         package = package.strip_folder(&folder);
     }
     let mut ctx = Ctx::new(&package, options, out);
+    if let Some(fields) = fields {
+        ctx.languages = submission::languages(fields, options);
+    }
     text::check_encoding(&mut ctx);
     manifest::check(&mut ctx);
     i18n::check(&mut ctx);
@@ -98,6 +132,9 @@ pub fn check(input: Input<'_>, options: &Options<'_>) -> Checked {
     text::check_content(&mut ctx);
     listing::check(&mut ctx);
     unused::check(&mut ctx);
+    if let Some(fields) = fields {
+        submission::check_package(&mut ctx, fields);
+    }
     let report = ctx.out.into_report(options.profile, options.lang);
     Checked { report, package }
 }

@@ -4,7 +4,7 @@
 
 use crate::catalog as rules;
 use crate::context::Ctx;
-use crate::diag::Loc;
+use crate::diag::{Findings, Loc};
 use crate::json::escape;
 use crate::manifest::MANIFEST;
 use serde_json::Value;
@@ -49,12 +49,28 @@ pub fn check(ctx: &mut Ctx<'_>) {
             findings.extend(judge(field, value, manifest.loc(field), MANIFEST));
         }
     }
+    emit(&mut ctx.out, findings);
+}
+
+/// Holds a new listing name given outside the package (a submission's name change) to the
+/// name rules; `label` names where it came from in messages.
+pub fn check_name(out: &mut Findings, text: &str, loc: Loc, label: &str) {
+    emit(out, judge("/widget/name", text, loc, label));
+}
+
+/// Holds a new install-screen description given outside the package (a submission's
+/// description change) to the description rules; `label` names where it came from.
+pub fn check_description(out: &mut Findings, text: &str, loc: Loc, label: &str) {
+    emit(out, judge("/widget/description", text, loc, label));
+}
+
+fn emit(out: &mut Findings, findings: Vec<Pending>) {
     for (rule, loc, args) in findings {
         let args: Vec<(&'static str, &dyn std::fmt::Display)> = args
             .iter()
             .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
             .collect();
-        ctx.out.add(rule, loc, &args);
+        out.add(rule, loc, &args);
     }
 }
 

@@ -176,26 +176,8 @@ fn scan(text: &str) -> Found {
         match id {
             // URLs: the host after `//`, without user info and port.
             0 => {
-                let start = m.end();
-                let mut end = start;
-                while end < b.len()
-                    && (is_host_char(b[end]) || matches!(b[end], b'@' | b':' | b'[' | b']'))
-                {
-                    end += 1;
-                }
-                let authority = &text[start..end];
-                let host_part = authority.rsplit('@').next().unwrap_or(authority);
-                let host = if host_part.starts_with('[') {
-                    host_part
-                        .trim_start_matches('[')
-                        .split(']')
-                        .next()
-                        .unwrap_or("")
-                } else {
-                    host_part.split(':').next().unwrap_or("")
-                };
-                if !host.is_empty() {
-                    push_host(&mut found, end - host_part.len(), host);
+                if let Some((offset, host)) = url_host(text, m.end()) {
+                    push_host(&mut found, offset, host);
                 }
             }
             // Email addresses: the domain after `@`.
@@ -238,6 +220,50 @@ fn scan(text: &str) -> Found {
     found
 }
 
+/// The host of the URL authority starting at `start` (just after `//`), without user info
+/// and port, with its offset; `None` when there is no host there.
+fn url_host(text: &str, start: usize) -> Option<(usize, &str)> {
+    let b = text.as_bytes();
+    let mut end = start;
+    while end < b.len() && (is_host_char(b[end]) || matches!(b[end], b'@' | b':' | b'[' | b']')) {
+        end += 1;
+    }
+    let authority = text.get(start..end)?;
+    let host_part = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if host_part.starts_with('[') {
+        host_part
+            .trim_start_matches('[')
+            .split(']')
+            .next()
+            .unwrap_or("")
+    } else {
+        host_part.split(':').next().unwrap_or("")
+    };
+    (!host.is_empty()).then_some((end - host_part.len(), host))
+}
+
+/// Every distinct host (lowercase) a text names in a URL, with the offset of its first
+/// occurrence: `scheme://host`, or `//host` right after a quote (a protocol-relative URL in
+/// a string). A `//` comment is not a URL, so commented-out code names no host.
+pub fn url_hosts(text: &str) -> Vec<(usize, String)> {
+    let b = text.as_bytes();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices("//") {
+        let url = i > 0 && matches!(b[i - 1], b':' | b'\'' | b'"' | b'`');
+        if !url {
+            continue;
+        }
+        if let Some((offset, host)) = url_host(text, i + 2) {
+            let host = host.trim_end_matches('.').to_ascii_lowercase();
+            if !host.is_empty() && seen.insert(host.clone()) {
+                out.push((offset, host));
+            }
+        }
+    }
+    out
+}
+
 fn is_host_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'.' || c == b'-' || c == b'_'
 }
@@ -273,6 +299,17 @@ mod tests {
             hosts,
             ["localhost", "api.acme.example", "example.com", "127.0.0.1"]
         );
+    }
+
+    #[test]
+    fn url_hosts_are_found_once_and_comments_are_not_urls() {
+        let text = "// see the docs\n//self.render();\nvar a = 'https://user@API.Acme.io:8443/v1';\nvar b = \"//cdn.jsdelivr.net/x.js\"; var c = 'https://api.acme.io/v2';\nvar d = `wss://[::1]:9000`;";
+        let hosts: Vec<String> = url_hosts(text).into_iter().map(|(_, h)| h).collect();
+        assert_eq!(hosts, ["api.acme.io", "cdn.jsdelivr.net", "::1"]);
+        let (offset, _) = url_hosts(text)[0];
+        assert!(text[offset..].starts_with("API.Acme.io"));
+        assert!(url_hosts("a // b").is_empty());
+        assert!(url_hosts("x = 'https://'").is_empty());
     }
 
     #[test]

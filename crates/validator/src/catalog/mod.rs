@@ -33,6 +33,7 @@ mod listing;
 mod manifest;
 mod package;
 mod script;
+mod submission;
 mod text;
 
 pub use archive::*;
@@ -44,6 +45,7 @@ pub use listing::*;
 pub use manifest::*;
 pub use package::*;
 pub use script::*;
+pub use submission::*;
 pub use text::*;
 
 use crate::diag::Severity;
@@ -117,6 +119,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         text::RULES,
         listing::RULES,
         package::RULES,
+        submission::RULES,
     ]
     .into_iter()
     .flatten()
