@@ -255,6 +255,19 @@ impl Registry {
             drop(tx);
             return Err(self.published_changed(&submission, published).await);
         }
+        if let Some(current) = published {
+            let (number, widget_version) = seq_of(&mut tx, current).await?;
+            if number > submission.version.number {
+                return Err(Error::state(
+                    "submission.outdated",
+                    format!(
+                        "version {number} (`{widget_version}`) is published and newer than version {} of submission {id}; \
+                         reject this submission, or ask the integrator to withdraw it",
+                        submission.version.number
+                    ),
+                ));
+            }
+        }
         let event = |kind| {
             Event::new(kind)
                 .actor(actor.user.id)
