@@ -89,50 +89,117 @@ impl Event {
     }
 }
 
+/// Records an event inside the caller's transaction; a status change is also queued for the
+/// integration's webhook (same transaction, so it is delivered if and only if it happened).
 pub(crate) async fn record(tx: &mut Transaction<'static, Any>, e: Event) -> Result<()> {
-    sqlx::query(
+    let at = now_ms();
+    let row = sqlx::query(
         "INSERT INTO audit_events (at, actor_user_id, account_id, integration_id, kind, from_state, to_state, detail_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
-    .bind(now_ms())
+    .bind(at)
     .bind(e.actor)
     .bind(e.account)
     .bind(e.integration)
     .bind(e.kind)
-    .bind(e.from)
-    .bind(e.to)
+    .bind(e.from.as_deref())
+    .bind(e.to.as_deref())
     .bind(e.detail.to_string())
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
+    if crate::webhooks::is_status_kind(e.kind) {
+        let event = AuditEvent {
+            id: row.try_get("id")?,
+            at,
+            actor_user_id: e.actor,
+            account_id: e.account,
+            integration_id: e.integration,
+            kind: e.kind.to_string(),
+            from_state: e.from,
+            to_state: e.to,
+            detail: e.detail,
+        };
+        crate::webhooks::enqueue(tx, &event).await?;
+    }
     Ok(())
+}
+
+const EVENT_COLUMNS: &str =
+    "id, at, actor_user_id, account_id, integration_id, kind, from_state, to_state, detail_json";
+
+fn event_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEvent> {
+    Ok(AuditEvent {
+        id: r.try_get("id")?,
+        at: r.try_get("at")?,
+        actor_user_id: r.try_get("actor_user_id")?,
+        account_id: r.try_get("account_id")?,
+        integration_id: r.try_get("integration_id")?,
+        kind: r.try_get("kind")?,
+        from_state: r.try_get("from_state")?,
+        to_state: r.try_get("to_state")?,
+        detail: serde_json::from_str(&r.try_get::<String, _>("detail_json")?)
+            .unwrap_or(serde_json::Value::Null),
+    })
 }
 
 impl Registry {
     /// The audit events of an integration, oldest first (operator and test use; the server
     /// decides who may read them).
     pub async fn audit_events(&self, integration_id: IntegrationId) -> Result<Vec<AuditEvent>> {
-        let rows = sqlx::query(
-            "SELECT id, at, actor_user_id, account_id, integration_id, kind, from_state, to_state, detail_json \
-             FROM audit_events WHERE integration_id = $1 ORDER BY id",
-        )
-        .bind(integration_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEvent {
-                    id: r.try_get("id")?,
-                    at: r.try_get("at")?,
-                    actor_user_id: r.try_get("actor_user_id")?,
-                    account_id: r.try_get("account_id")?,
-                    integration_id: r.try_get("integration_id")?,
-                    kind: r.try_get("kind")?,
-                    from_state: r.try_get("from_state")?,
-                    to_state: r.try_get("to_state")?,
-                    detail: serde_json::from_str(&r.try_get::<String, _>("detail_json")?)
-                        .unwrap_or(serde_json::Value::Null),
-                })
-            })
-            .collect()
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM audit_events WHERE integration_id = $1 ORDER BY id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(integration_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    /// The history of one of the caller's integrations, oldest first: every event recorded by
+    /// or about the owner account (other accounts' installations are their own business).
+    /// `after` skips events up to that id; `status_only` keeps the status changes alone.
+    pub async fn integration_history(
+        &self,
+        actor: &crate::Principal,
+        integration_id: IntegrationId,
+        after: i64,
+        status_only: bool,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>> {
+        let integration = self.own_integration(actor, integration_id).await?;
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM audit_events WHERE integration_id = $1 AND account_id = $2 AND id > $3 \
+             ORDER BY id LIMIT $4"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(integration_id)
+            .bind(integration.account_id)
+            .bind(after)
+            .bind(limit.clamp(1, 10_000))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(event_from_row)
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|e| !status_only || crate::webhooks::is_status_kind(&e.kind))
+            .collect())
+    }
+
+    /// The id of the newest event of one of the caller's integrations (0 if none): where a
+    /// client that wants only new events starts.
+    pub async fn last_event_id(
+        &self,
+        actor: &crate::Principal,
+        integration_id: IntegrationId,
+    ) -> Result<i64> {
+        self.own_integration(actor, integration_id).await?;
+        let row = sqlx::query("SELECT MAX(id) AS last FROM audit_events WHERE integration_id = $1")
+            .bind(integration_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<Option<i64>, _>("last")?.unwrap_or(0))
     }
 }

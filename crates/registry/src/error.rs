@@ -52,6 +52,19 @@ pub enum Error {
         /// Its `widget.version`.
         widget_version: String,
     },
+    /// The submission failed the publication checks (HTTP 400 with every finding). Nothing
+    /// was queued.
+    #[error("the submission is blocked by {} error(s)", .0.errors)]
+    SubmissionBlocked(Box<Report>),
+    /// A state change that the object's current state does not allow (HTTP 409 with a stable
+    /// code such as `submission.decided`), with a sentence saying why and what to do.
+    #[error("{message}")]
+    StateConflict {
+        /// Stable code of the refusal.
+        code: &'static str,
+        /// What happened and what to do.
+        message: String,
+    },
     /// The request contradicts existing state (HTTP 409), e.g. a taken e-mail or code.
     #[error("{0}")]
     Conflict(String),
@@ -76,6 +89,13 @@ pub enum Error {
 }
 
 impl Error {
+    pub(crate) fn state(code: &'static str, message: impl Into<String>) -> Error {
+        Error::StateConflict {
+            code,
+            message: message.into(),
+        }
+    }
+
     pub(crate) fn internal(what: impl std::fmt::Display) -> Error {
         Error::Internal(what.to_string())
     }

@@ -472,7 +472,7 @@ impl Registry {
                 .states("legacy", "market"),
         )
         .await?;
-        tx.commit().await?;
+        self.commit_events(tx).await?;
         self.integration_by_id(id).await?.ok_or(Error::NotFound)
     }
 

@@ -36,8 +36,11 @@ mod blob;
 mod diff;
 mod error;
 mod integrations;
+mod review;
+mod submissions;
 mod util;
 mod versions;
+mod webhooks;
 mod widgets;
 
 pub use audit::AuditEvent;
@@ -49,9 +52,18 @@ pub use blob::{BlobStore, BoxFuture, LocalBlobStore, content_type};
 pub use diff::{ChangeKind, FileChange, MAX_DIFF_LINES, file_changes, is_text_path, text_diff};
 pub use error::{Error, Result, SettingsProblem};
 pub use integrations::{Integration, IntegrationUpdate, NewIntegration, Visibility, is_code};
+pub use review::{MODERATION_REASONS, ModerationReason, ReviewDetail, is_reason_code};
+pub use submissions::{
+    Decision, ListingChanges, NewSubmission, Reason, Submission, SubmissionId, SubmissionState,
+    TestCredentials, VersionRef,
+};
 pub use versions::{
     FileEntry, FileRef, UploadOutcome, Version, VersionDetail, VersionState, compare_versions,
     next_version,
+};
+pub use webhooks::{
+    Attempt, AttemptOutcome, Delivery, DueDelivery, RetryPolicy, STATUS_KINDS, Webhook,
+    is_status_kind,
 };
 pub use widgetry_validator::{Diagnostic, Lang, Limits, Report, Scheme, Severity};
 pub use widgets::{
@@ -111,6 +123,9 @@ pub struct Registry {
     backend: Backend,
     blobs: Arc<dyn BlobStore>,
     limits: Limits,
+    /// Bumped after every commit that records a status event (server-sent events and the
+    /// webhook worker wake on it; other processes' events are found by polling).
+    events: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Registry {
@@ -180,6 +195,7 @@ impl Registry {
             backend,
             blobs,
             limits: Limits::default(),
+            events: Arc::new(tokio::sync::watch::Sender::new(0)),
         })
     }
 
@@ -218,6 +234,18 @@ impl Registry {
     /// Checks that the database answers (for `/healthz`).
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A receiver that changes whenever this process commits a status event.
+    pub fn subscribe_events(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.events.subscribe()
+    }
+
+    /// Commits a transaction that recorded status events and wakes the event listeners.
+    pub(crate) async fn commit_events(&self, tx: Transaction<'static, Any>) -> Result<()> {
+        tx.commit().await?;
+        self.events.send_modify(|n| *n = n.wrapping_add(1));
         Ok(())
     }
 

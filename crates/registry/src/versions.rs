@@ -624,7 +624,7 @@ impl Registry {
                 })),
         )
         .await?;
-        tx.commit().await?;
+        self.commit_events(tx).await?;
         Ok(Version {
             id: version_id,
             integration_id,
@@ -674,20 +674,42 @@ impl Registry {
         number: i64,
     ) -> Result<VersionDetail> {
         let integration = self.get_integration(actor, integration_id).await?;
+        let detail = self
+            .version_detail_where(
+                "v.integration_id = $1 AND v.seq = $2",
+                &[integration_id, number],
+            )
+            .await?;
+        if integration.account_id != actor.account.id && !detail.version.state.is_approved() {
+            return Err(Error::NotFound);
+        }
+        Ok(detail)
+    }
+
+    /// A version by id with manifest, report and files, whoever may see it (moderators' and
+    /// internal use).
+    pub(crate) async fn version_detail_by_id(&self, id: VersionId) -> Result<VersionDetail> {
+        self.version_detail_where("v.id = $1", &[id]).await
+    }
+
+    async fn version_detail_where(
+        &self,
+        condition: &'static str,
+        binds: &[i64],
+    ) -> Result<VersionDetail> {
         let sql = format!(
             "SELECT {VERSION_COLUMNS}, v.manifest_json, v.report_json FROM versions v \
-             JOIN integrations i ON i.id = v.integration_id WHERE v.integration_id = $1 AND v.seq = $2"
+             JOIN integrations i ON i.id = v.integration_id WHERE {condition}"
         );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(integration_id)
-            .bind(number)
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in binds {
+            query = query.bind(*value);
+        }
+        let row = query
             .fetch_optional(&self.pool)
             .await?
             .ok_or(Error::NotFound)?;
         let version = version_from_row(&row)?;
-        if integration.account_id != actor.account.id && !version.state.is_approved() {
-            return Err(Error::NotFound);
-        }
         let manifest = serde_json::from_str(&row.try_get::<String, _>("manifest_json")?)
             .map_err(Error::internal)?;
         let report = serde_json::from_str(&row.try_get::<String, _>("report_json")?)
@@ -768,6 +790,22 @@ async fn validate(
     lang: Lang,
     limits: widgetry_validator::Limits,
 ) -> Result<(Vec<u8>, Report, Package)> {
+    with_integration_options(integration, Profile::Upload, lang, limits, move |options| {
+        let checked = widgetry_validator::check(Input::Zip(&bytes), options);
+        (bytes, checked.report, checked.package)
+    })
+    .await
+}
+
+/// Runs `check` off the async threads with validator options for `integration`: its scheme,
+/// code and a constant-time match against its secret key hash.
+pub(crate) async fn with_integration_options<T: Send + 'static>(
+    integration: &Integration,
+    profile: Profile,
+    lang: Lang,
+    limits: widgetry_validator::Limits,
+    check: impl FnOnce(&Options<'_>) -> T + Send + 'static,
+) -> Result<T> {
     let scheme: Scheme = integration.scheme;
     let code = integration.code.clone();
     let secret_hash = integration.secret_hash.clone();
@@ -778,15 +816,13 @@ async fn validate(
             code: code.as_deref(),
             secret_matches: &matches,
         };
-        let options = Options {
-            profile: Profile::Upload,
+        check(&Options {
+            profile,
             lang,
             integration: Some(&ctx),
             limits,
             ..Options::default()
-        };
-        let checked = widgetry_validator::check(Input::Zip(&bytes), &options);
-        (bytes, checked.report, checked.package)
+        })
     })
     .await
     .map_err(Error::internal)

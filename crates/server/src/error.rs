@@ -273,6 +273,20 @@ impl From<widgetry_registry::Error> for ApiError {
                 serde_json::json!({"number": number, "widget_version": widget_version}),
             ),
             E::Conflict(detail) => ApiError::conflict("conflict", detail),
+            E::SubmissionBlocked(report) => {
+                let errors = report.errors;
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "submission.blocked",
+                    "the submission is blocked",
+                    format!(
+                        "the version cannot be submitted: {errors} error{} (all listed under `errors`); nothing was queued",
+                        if errors == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_errors(report.diagnostics)
+            }
+            E::StateConflict { code, message } => ApiError::conflict(code, message),
             E::InvalidSettings(problems) => {
                 let detail = E::InvalidSettings(problems.clone()).to_string();
                 ApiError::bad_request("settings.invalid", detail).with(

@@ -24,6 +24,7 @@ pub mod openapi;
 pub mod router;
 pub mod upload;
 pub mod views;
+pub mod webhook_worker;
 
 pub use error::ApiError;
 pub use router::app;
@@ -48,6 +49,8 @@ pub struct ServerConfig {
     pub max_concurrent_checks: usize,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// How webhooks are delivered.
+    pub webhooks: webhook_worker::WebhookConfig,
 }
 
 impl Default for ServerConfig {
@@ -61,6 +64,7 @@ impl Default for ServerConfig {
                 .map(|n| n.get())
                 .unwrap_or(2),
             secure_cookies: false,
+            webhooks: webhook_worker::WebhookConfig::default(),
         }
     }
 }
@@ -180,13 +184,19 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    axum::serve(listener, app(state))
+    // Deliveries are an outbox with leases: stopping the worker mid-attempt loses nothing.
+    let worker = tokio::spawn(webhook_worker::run(
+        state.inner.registry.clone(),
+        state.inner.config.webhooks.clone(),
+    ));
+    let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|source| ServeError::Io {
-            context: "serving".into(),
-            source,
-        })?;
+        .await;
+    worker.abort();
+    served.map_err(|source| ServeError::Io {
+        context: "serving".into(),
+        source,
+    })?;
     tracing::info!("stopped");
     Ok(())
 }

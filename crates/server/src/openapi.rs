@@ -2,7 +2,8 @@
 //! annotations on the handlers.
 
 use crate::handlers::{
-    catalog, files, integrations, ops, session, tokens, validate, versions, widgets_v4,
+    catalog, files, integrations, moderation, ops, session, submissions, tokens, validate,
+    versions, webhooks, widgets_v4,
 };
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -33,6 +34,22 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         versions::upload,
         versions::list,
         versions::get,
+        submissions::submit,
+        submissions::list,
+        submissions::get,
+        submissions::withdraw,
+        submissions::rollback,
+        submissions::history,
+        submissions::events,
+        webhooks::set,
+        webhooks::get,
+        webhooks::delete,
+        moderation::queue,
+        moderation::reasons,
+        moderation::submission,
+        moderation::file,
+        moderation::approve,
+        moderation::reject,
         catalog::catalog,
         files::file,
         widgets_v4::list,
@@ -47,6 +64,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         (name = "auth", description = "sessions, the caller, API tokens"),
         (name = "integrations", description = "integrations of the caller's account"),
         (name = "uploads", description = "widget packages: validation and versions"),
+        (name = "moderation", description = "submissions, the moderators' queue and decisions, rollback, history, status events and webhooks"),
         (name = "catalogue", description = "what an account may install"),
         (name = "widget files", description = "files of stored versions, for the CRM front end"),
         (name = "amocrm widgets API", description = "the documented amoCRM `/api/v4/widgets` API"),

@@ -2,7 +2,8 @@
 //! route cannot be added without being documented.
 
 use crate::handlers::{
-    catalog, files, integrations, ops, session, tokens, validate, versions, widgets_v4,
+    catalog, files, integrations, moderation, ops, session, submissions, tokens, validate,
+    versions, webhooks, widgets_v4,
 };
 use crate::{AppState, error, metrics, upload};
 use axum::Router;
@@ -104,6 +105,86 @@ pub fn routes(upload_limit: usize) -> Vec<Route> {
             Method::GET,
             "/api/v1/integrations/{id}/versions/{number}",
             m(Method::GET, versions::get),
+        ),
+        (
+            Method::POST,
+            "/api/v1/integrations/{id}/submissions",
+            m(Method::POST, submissions::submit),
+        ),
+        (
+            Method::GET,
+            "/api/v1/integrations/{id}/submissions",
+            m(Method::GET, submissions::list),
+        ),
+        (
+            Method::GET,
+            "/api/v1/integrations/{id}/submissions/{sid}",
+            m(Method::GET, submissions::get),
+        ),
+        (
+            Method::POST,
+            "/api/v1/integrations/{id}/submissions/{sid}/withdraw",
+            m(Method::POST, submissions::withdraw),
+        ),
+        (
+            Method::POST,
+            "/api/v1/integrations/{id}/rollback",
+            m(Method::POST, submissions::rollback),
+        ),
+        (
+            Method::GET,
+            "/api/v1/integrations/{id}/audit",
+            m(Method::GET, submissions::history),
+        ),
+        (
+            Method::GET,
+            "/api/v1/integrations/{id}/events",
+            m(Method::GET, submissions::events),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/integrations/{id}/webhook",
+            m(Method::PUT, webhooks::set),
+        ),
+        (
+            Method::GET,
+            "/api/v1/integrations/{id}/webhook",
+            m(Method::GET, webhooks::get),
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/integrations/{id}/webhook",
+            m(Method::DELETE, webhooks::delete),
+        ),
+        (
+            Method::GET,
+            "/api/v1/moderation/queue",
+            m(Method::GET, moderation::queue),
+        ),
+        (
+            Method::GET,
+            "/api/v1/moderation/reasons",
+            m(Method::GET, moderation::reasons),
+        ),
+        (
+            Method::GET,
+            "/api/v1/moderation/submissions/{sid}",
+            m(Method::GET, moderation::submission),
+        ),
+        (
+            Method::GET,
+            "/api/v1/moderation/submissions/{sid}/files/{*path}",
+            m(Method::GET, moderation::file),
+        ),
+        (
+            Method::POST,
+            "/api/v1/moderation/submissions/{sid}/approve",
+            m(Method::POST, moderation::approve),
+        ),
+        (
+            Method::POST,
+            "/api/v1/moderation/submissions/{sid}/reject",
+            m(Method::POST, moderation::reject),
         ),
         (
             Method::GET,

@@ -202,3 +202,184 @@ impl From<&Version> for VersionView {
         }
     }
 }
+
+/// A version named in a submission.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct VersionRefView {
+    /// Sequence number.
+    pub number: i64,
+    /// `widget.version`.
+    pub widget_version: String,
+}
+
+/// A reason for a moderation decision.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReasonView {
+    /// A validator rule code (`script.debugger`) or a moderation code
+    /// (`moderation.unclear_instructions`, see `GET /api/v1/moderation/reasons`).
+    pub code: String,
+    /// What to fix.
+    pub text: String,
+}
+
+/// A moderator's decision (or the integrator's withdrawal).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DecisionView {
+    /// The user who decided.
+    pub by: i64,
+    /// When.
+    pub at: i64,
+    /// `approved`, `rejected` or `withdrawn`.
+    pub outcome: String,
+    /// The reasons of a rejection.
+    pub reasons: Vec<ReasonView>,
+    /// The moderator's note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Name and description changes applied on approval.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct ListingChangesView {
+    /// New names by language.
+    #[serde(default)]
+    pub name: BTreeMap<String, String>,
+    /// New descriptions by language.
+    #[serde(default)]
+    pub description: BTreeMap<String, String>,
+}
+
+/// A submission (moderation request).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SubmissionView {
+    /// Id.
+    pub id: i64,
+    /// The integration.
+    pub integration_id: i64,
+    /// Its widget code.
+    pub code: String,
+    /// The owner account.
+    pub account_id: i64,
+    /// The submitted version.
+    pub version: VersionRefView,
+    /// `in_review`, `approved`, `rejected` or `withdrawn`.
+    pub state: String,
+    /// Publication languages.
+    pub languages: Vec<String>,
+    /// What the widget does, by language.
+    pub description: BTreeMap<String, String>,
+    /// How to connect and use it, by language.
+    pub instructions: BTreeMap<String, String>,
+    /// Whether test credentials were given (their value is shown to moderators only).
+    pub has_test_credentials: bool,
+    /// The test credentials: only in the moderators' routes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_credentials: Option<String>,
+    /// Support phone.
+    pub support_phone: String,
+    /// Support e-mail.
+    pub support_email: String,
+    /// Changes applied on approval.
+    pub changes: ListingChangesView,
+    /// The automated publication report.
+    #[schema(value_type = Object)]
+    pub report: widgetry_registry::Report,
+    /// The published version when submitted (sequence number).
+    pub base_version: Option<i64>,
+    /// The decision, once made.
+    pub decision: Option<DecisionView>,
+    /// Who submitted it.
+    pub submitted_by: i64,
+    /// Submission time.
+    pub created_at: i64,
+    /// Last change.
+    pub updated_at: i64,
+}
+
+impl From<widgetry_registry::Submission> for SubmissionView {
+    fn from(s: widgetry_registry::Submission) -> Self {
+        SubmissionView {
+            id: s.id,
+            integration_id: s.integration_id,
+            code: s.code,
+            account_id: s.account_id,
+            version: VersionRefView {
+                number: s.version.number,
+                widget_version: s.version.widget_version,
+            },
+            state: s.state.as_str().to_string(),
+            languages: s.languages,
+            description: s.description,
+            instructions: s.instructions,
+            has_test_credentials: s.has_test_credentials,
+            test_credentials: s.test_credentials.map(|c| c.0),
+            support_phone: s.support_phone,
+            support_email: s.support_email,
+            changes: ListingChangesView {
+                name: s.changes.name,
+                description: s.changes.description,
+            },
+            report: s.report,
+            base_version: s.base_version,
+            decision: s.decision.map(|d| DecisionView {
+                by: d.by,
+                at: d.at,
+                outcome: d.outcome.as_str().to_string(),
+                reasons: d
+                    .reasons
+                    .into_iter()
+                    .map(|r| ReasonView {
+                        code: r.code,
+                        text: r.text,
+                    })
+                    .collect(),
+                note: d.note,
+            }),
+            submitted_by: s.submitted_by,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// One recorded event: who, when, from which state to which, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EventView {
+    /// Increasing id (the server-sent event id).
+    pub id: i64,
+    /// When.
+    pub at: i64,
+    /// Who (none for operator commands).
+    pub actor_user_id: Option<i64>,
+    /// The account concerned.
+    pub account_id: Option<i64>,
+    /// The integration.
+    pub integration_id: Option<i64>,
+    /// What happened: `version.uploaded`, `submission.created`, `submission.approved`,
+    /// `submission.rejected`, `submission.withdrawn`, `version.published`,
+    /// `version.superseded`, `integration.rolled_back`, ...
+    pub kind: String,
+    /// State before.
+    pub from_state: Option<String>,
+    /// State after.
+    pub to_state: Option<String>,
+    /// Details: numbers, reasons, notes.
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+}
+
+impl From<widgetry_registry::AuditEvent> for EventView {
+    fn from(e: widgetry_registry::AuditEvent) -> Self {
+        EventView {
+            id: e.id,
+            at: e.at,
+            actor_user_id: e.actor_user_id,
+            account_id: e.account_id,
+            integration_id: e.integration_id,
+            kind: e.kind,
+            from_state: e.from_state,
+            to_state: e.to_state,
+            detail: e.detail,
+        }
+    }
+}

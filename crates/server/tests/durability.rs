@@ -12,49 +12,6 @@ use std::collections::BTreeMap;
 use support::*;
 use widgetry_registry::{Role, Scope};
 
-/// The metadata backend a test runs on.
-#[derive(Debug, Clone, Copy)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
-
-impl Db {
-    /// The database URL: `None` (SQLite under the data folder) or a fresh PostgreSQL database.
-    async fn url(self) -> Option<String> {
-        match self {
-            Db::Sqlite => None,
-            Db::Postgres => Some(
-                fresh_postgres()
-                    .await
-                    .expect("WIDGETRY_TEST_POSTGRES_URL is set"),
-            ),
-        }
-    }
-}
-
-/// One test per backend: `name::sqlite` always, `name::postgres` when
-/// `WIDGETRY_TEST_POSTGRES_URL` is set (it passes, saying so, otherwise).
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(super::Db::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if std::env::var_os("WIDGETRY_TEST_POSTGRES_URL").is_none() {
-                    eprintln!("skipped: WIDGETRY_TEST_POSTGRES_URL is not set");
-                    return;
-                }
-                super::$name(super::Db::Postgres).await;
-            }
-        }
-    )*};
-}
-
 on_both!(parallel_uploads_are_gap_free, restart_keeps_everything);
 
 fn sha256_hex(bytes: &[u8]) -> String {

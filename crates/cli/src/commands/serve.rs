@@ -50,6 +50,16 @@ pub struct Args {
     /// Mark the session cookie `Secure` (set this when the server is reached over HTTPS).
     #[arg(long, env = "WIDGETRY_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Deliver webhooks to loopback and private-network addresses too (refused by default,
+    /// so integrators cannot make the server reach inside its own network).
+    #[arg(long, env = "WIDGETRY_WEBHOOK_ALLOW_PRIVATE")]
+    pub webhook_allow_private: bool,
+    /// Delay before the first webhook retry, in ms; each later one is four times longer.
+    #[arg(long, env = "WIDGETRY_WEBHOOK_RETRY_BASE_MS", default_value_t = widgetry_registry::RetryPolicy::default().base_delay_ms)]
+    pub webhook_retry_base_ms: i64,
+    /// Attempts before a webhook delivery is given up.
+    #[arg(long, env = "WIDGETRY_WEBHOOK_MAX_ATTEMPTS", default_value_t = widgetry_registry::RetryPolicy::default().max_attempts)]
+    pub webhook_max_attempts: i64,
     /// Log format.
     #[arg(long, value_enum, env = "WIDGETRY_LOG_FORMAT", default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -116,6 +126,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .unwrap_or(defaults.max_concurrent_checks)
             .max(1),
         secure_cookies: args.secure_cookies,
+        webhooks: widgetry_server::webhook_worker::WebhookConfig {
+            retry: widgetry_registry::RetryPolicy {
+                base_delay_ms: args.webhook_retry_base_ms.max(1),
+                max_attempts: args.webhook_max_attempts.max(1),
+            },
+            allow_private: args.webhook_allow_private,
+            ..defaults.webhooks.clone()
+        },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -4,9 +4,12 @@
 pub mod catalog;
 pub mod files;
 pub mod integrations;
+pub mod moderation;
 pub mod ops;
 pub mod session;
+pub mod submissions;
 pub mod tokens;
 pub mod validate;
 pub mod versions;
+pub mod webhooks;
 pub mod widgets_v4;

@@ -190,19 +190,25 @@ pub async fn get(
     Path((id, number)): Path<(i64, i64)>,
 ) -> Result<axum::Json<VersionDetailView>, ApiError> {
     let d = state.inner.registry.get_version(&p, id, number).await?;
-    Ok(axum::Json(VersionDetailView {
-        version: (&d.version).into(),
-        manifest: d.manifest,
-        report: d.report,
-        files: d
-            .files
-            .into_iter()
-            .map(|f| FileView {
-                path: f.path,
-                sha256: f.sha256,
-                size: f.size,
-                content_type: f.content_type,
-            })
-            .collect(),
-    }))
+    Ok(axum::Json(d.into()))
+}
+
+impl From<widgetry_registry::VersionDetail> for VersionDetailView {
+    fn from(d: widgetry_registry::VersionDetail) -> Self {
+        VersionDetailView {
+            version: (&d.version).into(),
+            manifest: d.manifest,
+            report: d.report,
+            files: d
+                .files
+                .into_iter()
+                .map(|f| FileView {
+                    path: f.path,
+                    sha256: f.sha256,
+                    size: f.size,
+                    content_type: f.content_type,
+                })
+                .collect(),
+        }
+    }
 }

@@ -141,6 +141,27 @@ pub fn widget_files(name: &str, version: &str) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The scaffolded widget made ready for publication: the scaffold's placeholder contacts
+/// (`example.com`) replaced by a real-looking vendor domain.
+pub fn publishable_files(name: &str, version: &str) -> Vec<(String, Vec<u8>)> {
+    widget_files(name, version)
+        .into_iter()
+        .map(|(path, bytes)| match String::from_utf8(bytes) {
+            Ok(text) => (
+                path,
+                text.replace("example.com", "vendor-widgets.ru")
+                    .into_bytes(),
+            ),
+            Err(e) => (path, e.into_bytes()),
+        })
+        .collect()
+}
+
+/// A publishable `widget.zip`.
+pub fn publishable_zip(name: &str, version: &str) -> Vec<u8> {
+    zip(&publishable_files(name, version))
+}
+
 /// A zip of files.
 pub fn zip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -189,6 +210,55 @@ pub async fn problem(r: reqwest::Response) -> serde_json::Value {
     r.json().await.unwrap()
 }
 
+/// The metadata backend a test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    /// The database URL: `None` (SQLite under the data folder) or a fresh PostgreSQL database.
+    pub async fn url(self) -> Option<String> {
+        match self {
+            Db::Sqlite => None,
+            Db::Postgres => Some(
+                fresh_postgres()
+                    .await
+                    .expect("WIDGETRY_TEST_POSTGRES_URL is set"),
+            ),
+        }
+    }
+
+    /// A server on this backend.
+    pub async fn server(self, configure: impl FnOnce(&mut ServerConfig)) -> TestServer {
+        TestServer::start_on(self.url().await, configure).await
+    }
+}
+
+/// One test per backend: `name::sqlite` always, `name::postgres` when
+/// `WIDGETRY_TEST_POSTGRES_URL` is set (it passes, saying so, otherwise).
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::support::Db::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if std::env::var_os("WIDGETRY_TEST_POSTGRES_URL").is_none() {
+                    eprintln!("skipped: WIDGETRY_TEST_POSTGRES_URL is not set");
+                    return;
+                }
+                super::$name($crate::support::Db::Postgres).await;
+            }
+        }
+    )*};
+}
+
 /// With `WIDGETRY_TEST_POSTGRES_URL` set, a fresh database on that server for one test.
 pub async fn fresh_postgres() -> Option<String> {
     use sqlx::{Connection, Executor};
@@ -224,6 +294,15 @@ pub struct Session {
 impl TestServer {
     /// Creates a user in an account (created when new).
     pub async fn user(&self, email: &str, account: &str, role: Role) {
+        self.user_with(email, account, role, false).await;
+    }
+
+    /// Creates a platform moderator (an admin of `account`).
+    pub async fn moderator(&self, email: &str, account: &str) {
+        self.user_with(email, account, Role::Admin, true).await;
+    }
+
+    async fn user_with(&self, email: &str, account: &str, role: Role, moderator: bool) {
         self.registry
             .create_user(NewUser {
                 email: email.to_string(),
@@ -231,7 +310,7 @@ impl TestServer {
                 account_subdomain: account.to_string(),
                 account_name: None,
                 role,
-                moderator: false,
+                moderator,
                 operator: false,
             })
             .await

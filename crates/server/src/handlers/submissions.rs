@@ -1,0 +1,325 @@
+//! The integrator's side of moderation: submit a version, list and show submissions, withdraw
+//! one in review, roll a public integration back, read its history, and follow its status
+//! changes as server-sent events.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, Path, Query, ReqLang};
+use crate::views::{EventView, IntegrationView, ListingChangesView, SubmissionView};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::Stream;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+use std::convert::Infallible;
+use std::time::Duration;
+use widgetry_registry::{ListingChanges, NewSubmission, Principal, Registry, TestCredentials};
+
+/// `POST /api/v1/integrations/{id}/submissions` body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SubmissionRequest {
+    /// Sequence number of the version; the latest version when absent.
+    #[serde(default)]
+    pub version: Option<i64>,
+    /// Publication languages, e.g. `["en", "ru"]`.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// What the widget does, by language; must contain a support phone and e-mail.
+    #[serde(default)]
+    pub description: BTreeMap<String, String>,
+    /// How to connect and use it, by language.
+    #[serde(default)]
+    pub instructions: BTreeMap<String, String>,
+    /// Test credentials for any third-party system the widget talks to: readable by
+    /// moderators only, never logged, never shown back.
+    #[serde(default)]
+    pub test_credentials: Option<String>,
+    /// Support phone.
+    #[serde(default)]
+    pub support_phone: String,
+    /// Support e-mail.
+    #[serde(default)]
+    pub support_email: String,
+    /// Name and description changes to apply to the integration on approval.
+    #[serde(default)]
+    pub changes: ListingChangesView,
+}
+
+impl From<SubmissionRequest> for NewSubmission {
+    fn from(r: SubmissionRequest) -> Self {
+        NewSubmission {
+            version: r.version,
+            languages: r.languages,
+            description: r.description,
+            instructions: r.instructions,
+            test_credentials: r.test_credentials.map(TestCredentials),
+            support_phone: r.support_phone,
+            support_email: r.support_email,
+            changes: ListingChanges {
+                name: r.changes.name,
+                description: r.changes.description,
+            },
+        }
+    }
+}
+
+/// A list of submissions.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SubmissionList {
+    /// The submissions.
+    pub submissions: Vec<SubmissionView>,
+}
+
+/// `POST /api/v1/integrations/{id}/rollback` body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RollbackRequest {
+    /// Sequence number of the earlier published version to publish again.
+    pub version: i64,
+}
+
+/// An integration's history.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EventList {
+    /// Oldest first.
+    pub events: Vec<EventView>,
+}
+
+/// `after` for the history and the event stream.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AfterQuery {
+    /// Only events after this id (`0` replays the whole history).
+    pub after: Option<i64>,
+}
+
+/// Submits a version for moderation.
+#[utoipa::path(post, operation_id = "submissions_submit", path = "/api/v1/integrations/{id}/submissions", tag = "moderation",
+    security(("token" = ["submit"]), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id")),
+    request_body = SubmissionRequest,
+    responses(
+        (status = 201, description = "queued for moderation; the version is `in_review`", body = SubmissionView),
+        (status = 400, description = "`submission.blocked`: every publication and submission finding under `errors`; nothing queued", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "the token lacks the `submit` scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such integration in the caller's account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`submission.conflict` (already in review, published, or older than the published version) or `submission.no_version`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn submit(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+    Json(req): Json<SubmissionRequest>,
+) -> Result<Response, ApiError> {
+    let submission = state
+        .inner
+        .registry
+        .submit(&p, id, req.into(), lang)
+        .await?;
+    let location = format!("/api/v1/integrations/{id}/submissions/{}", submission.id);
+    let mut response = (
+        StatusCode::CREATED,
+        axum::Json(SubmissionView::from(submission)),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+/// The submissions of one of the caller's integrations, newest first.
+#[utoipa::path(get, operation_id = "submissions_list", path = "/api/v1/integrations/{id}/submissions", tag = "moderation",
+    security(("token" = []), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id")),
+    responses(
+        (status = 200, description = "the submissions (never the test credentials)", body = SubmissionList),
+        (status = 404, description = "no such integration in the caller's account", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<SubmissionList>, ApiError> {
+    let list = state.inner.registry.list_submissions(&p, id).await?;
+    Ok(axum::Json(SubmissionList {
+        submissions: list.into_iter().map(SubmissionView::from).collect(),
+    }))
+}
+
+/// One submission: state, report and, once decided, the moderator's reasons.
+#[utoipa::path(get, operation_id = "submissions_get", path = "/api/v1/integrations/{id}/submissions/{sid}", tag = "moderation",
+    security(("token" = []), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id"), ("sid" = i64, Path, description = "submission id")),
+    responses(
+        (status = 200, description = "the submission", body = SubmissionView),
+        (status = 404, description = "no such submission in the caller's account", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> Result<axum::Json<SubmissionView>, ApiError> {
+    let s = state.inner.registry.get_submission(&p, id, sid).await?;
+    Ok(axum::Json(s.into()))
+}
+
+/// Withdraws a submission still in review.
+#[utoipa::path(post, operation_id = "submissions_withdraw", path = "/api/v1/integrations/{id}/submissions/{sid}/withdraw", tag = "moderation",
+    security(("token" = ["submit"]), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id"), ("sid" = i64, Path, description = "submission id")),
+    responses(
+        (status = 200, description = "withdrawn; the version is `withdrawn` and may be submitted again", body = SubmissionView),
+        (status = 403, description = "the token lacks the `submit` scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such submission in the caller's account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`submission.decided`: no longer in review", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> Result<axum::Json<SubmissionView>, ApiError> {
+    let s = state.inner.registry.withdraw(&p, id, sid).await?;
+    Ok(axum::Json(s.into()))
+}
+
+/// Publishes an earlier published version again, without a new review.
+#[utoipa::path(post, operation_id = "submissions_rollback", path = "/api/v1/integrations/{id}/rollback", tag = "moderation",
+    security(("token" = ["submit"]), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id")),
+    request_body = RollbackRequest,
+    responses(
+        (status = 200, description = "the integration, now publishing that version", body = IntegrationView),
+        (status = 400, description = "no such version", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "the token lacks the `submit` scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such integration in the caller's account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`rollback.not_public`, `rollback.conflict` (already published) or `rollback.not_approved` (never published)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn rollback(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<i64>,
+    Json(req): Json<RollbackRequest>,
+) -> Result<axum::Json<IntegrationView>, ApiError> {
+    let i = state.inner.registry.rollback(&p, id, req.version).await?;
+    Ok(axum::Json((&i).into()))
+}
+
+/// Every recorded event of one of the caller's integrations, oldest first.
+#[utoipa::path(get, operation_id = "submissions_history", path = "/api/v1/integrations/{id}/audit", tag = "moderation",
+    security(("token" = []), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id"), AfterQuery),
+    responses(
+        (status = 200, description = "the history: who, when, from, to, why", body = EventList),
+        (status = 404, description = "no such integration in the caller's account", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn history(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<AfterQuery>,
+) -> Result<axum::Json<EventList>, ApiError> {
+    let events = state
+        .inner
+        .registry
+        .integration_history(&p, id, q.after.unwrap_or(0), false, 10_000)
+        .await?;
+    Ok(axum::Json(EventList {
+        events: events.into_iter().map(EventView::from).collect(),
+    }))
+}
+
+/// How often a stream looks for events committed by other server processes.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+/// Events read per query.
+const EVENT_BATCH: i64 = 100;
+
+/// Status changes of one of the caller's integrations as server-sent events.
+#[utoipa::path(get, operation_id = "submissions_events", path = "/api/v1/integrations/{id}/events", tag = "moderation",
+    security(("token" = []), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id"), AfterQuery,
+        ("Last-Event-ID" = Option<i64>, Header, description = "resume after this event id")),
+    responses(
+        (status = 200, description = "`text/event-stream`: `id` = event id, `event` = kind, `data` = the event as JSON; without `after` or `Last-Event-ID` only new events", content_type = "text/event-stream", body = String),
+        (status = 404, description = "no such integration in the caller's account", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn events(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<AfterQuery>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let registry = state.inner.registry.clone();
+    let resume = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let after = match resume.or(q.after) {
+        Some(after) => after,
+        // Refuses at once (404) rather than inside the stream.
+        None => registry.last_event_id(&p, id).await?,
+    };
+    if resume.is_some() || q.after.is_some() {
+        registry.integration_history(&p, id, after, true, 1).await?;
+    }
+    Ok(Sse::new(event_stream(registry, p, id, after)).keep_alive(KeepAlive::default()))
+}
+
+struct Follow {
+    registry: Registry,
+    principal: Principal,
+    integration: i64,
+    after: i64,
+    pending: VecDeque<widgetry_registry::AuditEvent>,
+    wake: tokio::sync::watch::Receiver<u64>,
+}
+
+fn event_stream(
+    registry: Registry,
+    principal: Principal,
+    integration: i64,
+    after: i64,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    let wake = registry.subscribe_events();
+    let follow = Follow {
+        registry,
+        principal,
+        integration,
+        after,
+        pending: VecDeque::new(),
+        wake,
+    };
+    futures_util::stream::unfold(follow, |mut f| async move {
+        loop {
+            if let Some(e) = f.pending.pop_front() {
+                f.after = e.id;
+                let event = Event::default()
+                    .id(e.id.to_string())
+                    .event(e.kind.clone())
+                    .json_data(EventView::from(e))
+                    .unwrap_or_else(|_| Event::default().comment("unserializable event"));
+                return Some((Ok(event), f));
+            }
+            f.wake.mark_unchanged();
+            match f
+                .registry
+                .integration_history(&f.principal, f.integration, f.after, true, EVENT_BATCH)
+                .await
+            {
+                Ok(events) if !events.is_empty() => f.pending.extend(events),
+                Ok(_) => {
+                    let _ = tokio::time::timeout(POLL_EVERY, f.wake.changed()).await;
+                }
+                Err(widgetry_registry::Error::NotFound) => return None,
+                Err(e) => {
+                    tracing::warn!(error = %e, integration = f.integration, "event stream query failed");
+                    tokio::time::sleep(POLL_EVERY).await;
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,105 @@
+//! An integration's webhook: set it (the signing secret is shown once), read it with its
+//! recent deliveries and their attempts, remove it.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, Path};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+/// `PUT /api/v1/integrations/{id}/webhook` body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct WebhookRequest {
+    /// Where status changes are POSTed (`https://`, or `http://`).
+    pub url: String,
+}
+
+/// A webhook with its recent deliveries.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct WebhookView {
+    /// The URL.
+    pub url: String,
+    /// The signing secret: only in the answer to `PUT`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Set.
+    pub created_at: i64,
+    /// Last change.
+    pub updated_at: i64,
+    /// The 50 most recent deliveries, newest first, each with `attempt_log`.
+    #[schema(value_type = Vec<Object>)]
+    pub deliveries: Vec<widgetry_registry::Delivery>,
+}
+
+fn view(w: widgetry_registry::Webhook, secret: Option<String>) -> WebhookView {
+    WebhookView {
+        url: w.url,
+        secret,
+        created_at: w.created_at,
+        updated_at: w.updated_at,
+        deliveries: w.deliveries,
+    }
+}
+
+/// Sets the integration's webhook (replacing any earlier one and its secret).
+#[utoipa::path(put, operation_id = "webhooks_set", path = "/api/v1/integrations/{id}/webhook", tag = "moderation",
+    security(("token" = ["submit"]), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id")),
+    request_body = WebhookRequest,
+    responses(
+        (status = 200, description = "set; `secret` signs every delivery (`X-Widgetry-Signature: sha256=HMAC(secret, timestamp + \".\" + body)`) and is shown only now", body = WebhookView),
+        (status = 400, description = "not an http(s) URL", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "the token lacks the `submit` scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such integration in the caller's account", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn set(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<i64>,
+    Json(req): Json<WebhookRequest>,
+) -> Result<axum::Json<WebhookView>, ApiError> {
+    let (w, secret) = state.inner.registry.set_webhook(&p, id, &req.url).await?;
+    Ok(axum::Json(view(w, Some(secret))))
+}
+
+/// The integration's webhook and its recent deliveries.
+#[utoipa::path(get, operation_id = "webhooks_get", path = "/api/v1/integrations/{id}/webhook", tag = "moderation",
+    security(("token" = []), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id")),
+    responses(
+        (status = 200, description = "the webhook", body = WebhookView),
+        (status = 404, description = "no webhook, or no such integration in the caller's account", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<WebhookView>, ApiError> {
+    let w = state
+        .inner
+        .registry
+        .get_webhook(&p, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("webhook"))?;
+    Ok(axum::Json(view(w, None)))
+}
+
+/// Removes the integration's webhook; pending deliveries are given up.
+#[utoipa::path(delete, operation_id = "webhooks_delete", path = "/api/v1/integrations/{id}/webhook", tag = "moderation",
+    security(("token" = ["submit"]), ("session" = [])),
+    params(("id" = i64, Path, description = "integration id")),
+    responses(
+        (status = 204, description = "removed"),
+        (status = 403, description = "the token lacks the `submit` scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no webhook, or no such integration in the caller's account", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    state.inner.registry.delete_webhook(&p, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
