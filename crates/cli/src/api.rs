@@ -1,156 +1,26 @@
-//! The moderation API's answers as the CLI reads them (integration, versions, submissions,
-//! decisions, audit events), and the few ways the commands print them. Every field has a
-//! default, so an answer with a missing or extra field still reads; a value of the wrong
-//! type is an error, never a panic.
+//! The moderation API as the CLI reads it: the server's own JSON views (`widgetry_server::views`,
+//! so a change of shape breaks the build, not the output), the list wrappers around them, and
+//! the few ways the commands print them. An answer that does not read is an error, never a
+//! panic.
 
 use crate::client::Client;
 use anyhow::{Result, bail};
 use serde::Deserialize;
-use serde_json::Value;
-use std::collections::BTreeMap;
+pub use widgetry_server::views::{
+    DecisionView as Decision, EventView as Event, IntegrationView as Integration,
+    SubmissionView as Submission, VersionView as Version,
+};
 
-/// An integration (`GET /api/v1/integrations/{id}`).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct Integration {
-    /// Numeric id.
-    pub id: i64,
-    /// The widget code, after the first upload.
-    pub code: Option<String>,
-    /// Name by language.
-    pub name: BTreeMap<String, String>,
-    /// `private` or `public`.
-    pub visibility: String,
-    /// Sequence number of the latest version.
-    pub latest_version: i64,
-}
-
-impl Integration {
-    /// The English name, else any.
-    pub fn display_name(&self) -> &str {
-        self.name
-            .get("en")
-            .or_else(|| self.name.values().next())
-            .map_or("", String::as_str)
-    }
-}
-
-/// A version as listed.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct Version {
-    /// Sequence number: 1, 2, ...
-    pub number: i64,
-    /// The manifest's `widget.version`.
-    pub widget_version: String,
-    /// `uploaded`, `in_review`, `published`, ...
-    pub state: String,
-    /// Upload time, unix ms.
-    pub created_at: i64,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Deserialize)]
 struct VersionList {
     versions: Vec<Version>,
 }
 
-/// The version a submission is about.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct VersionRef {
-    /// Sequence number.
-    pub number: i64,
-    /// The manifest's `widget.version`.
-    pub widget_version: String,
-}
-
-/// One reason for a rejection.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct Reason {
-    /// A rule code or a moderator reason code.
-    pub code: String,
-    /// The moderator's explanation.
-    pub text: String,
-}
-
-/// A moderator's decision.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct Decision {
-    /// `approved` or `rejected`.
-    pub outcome: String,
-    /// When, unix ms.
-    pub at: i64,
-    /// Why, for a rejection.
-    pub reasons: Vec<Reason>,
-    /// The moderator's note.
-    pub note: Option<String>,
-}
-
-/// A submission (owner or moderator view).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct Submission {
-    /// Numeric id.
-    pub id: i64,
-    /// The integration.
-    pub integration_id: i64,
-    /// The widget code.
-    pub code: Option<String>,
-    /// The submitted version.
-    pub version: VersionRef,
-    /// `in_review`, `approved`, `rejected` or `withdrawn`.
-    pub state: String,
-    /// Publication languages.
-    pub languages: Vec<String>,
-    /// What the widget does, by language.
-    pub description: BTreeMap<String, String>,
-    /// How to connect and use it, by language.
-    pub instructions: BTreeMap<String, String>,
-    /// Whether test credentials were given.
-    pub has_test_credentials: bool,
-    /// The test credentials (moderator view only).
-    pub test_credentials: Option<String>,
-    /// Support phone.
-    pub support_phone: String,
-    /// Support e-mail.
-    pub support_email: String,
-    /// Name and description changes applied on approval.
-    pub changes: Value,
-    /// The publication-profile report.
-    pub report: Value,
-    /// The published version the diff is against.
-    pub base_version: Option<i64>,
-    /// The decision, once decided.
-    pub decision: Option<Decision>,
-    /// Creation time, unix ms.
-    pub created_at: i64,
-    /// Last change, unix ms.
-    pub updated_at: i64,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Items<T> {
-    items: Vec<T>,
-}
-
-/// An audit event (also the data of every server-sent event).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct AuditEvent {
-    /// Numeric id, increasing.
-    pub id: i64,
-    /// When, unix ms.
-    pub at: i64,
-    /// `submission.approved`, `version.published`, ...
-    pub kind: String,
-    /// The state before, if it is a state change.
-    pub from_state: Option<String>,
-    /// The state after, if it is a state change.
-    pub to_state: Option<String>,
+/// `{"submissions": [...]}`: an integration's submissions, the moderators' queue.
+#[derive(Debug, Deserialize)]
+pub struct SubmissionList {
+    /// The submissions.
+    pub submissions: Vec<Submission>,
 }
 
 /// The integration.
@@ -168,10 +38,10 @@ pub async fn versions(client: &Client, id: u64) -> Result<Vec<Version>> {
 
 /// The integration's submissions, newest first.
 pub async fn submissions(client: &Client, id: u64) -> Result<Vec<Submission>> {
-    let list: Items<Submission> = client
+    let list: SubmissionList = client
         .get(&format!("/api/v1/integrations/{id}/submissions"))
         .await?;
-    Ok(list.items)
+    Ok(list.submissions)
 }
 
 /// One submission.
@@ -181,12 +51,13 @@ pub async fn submission(client: &Client, id: u64, sid: i64) -> Result<Submission
         .await
 }
 
-/// The integration's audit events, oldest first.
-pub async fn audit(client: &Client, id: u64) -> Result<Vec<AuditEvent>> {
-    let list: Items<AuditEvent> = client
-        .get(&format!("/api/v1/integrations/{id}/audit"))
-        .await?;
-    Ok(list.items)
+/// The integration's English name, else any.
+pub fn display_name(integration: &Integration) -> &str {
+    integration
+        .name
+        .get("en")
+        .or_else(|| integration.name.values().next())
+        .map_or("", String::as_str)
 }
 
 /// A version named by sequence number (`3`) or by `widget.version` (`1.0.2`).
@@ -273,9 +144,9 @@ pub fn reasons(decision: Option<&Decision>) -> String {
 /// A submission's state and since when: `in_review since 2025-06-01 12:30 UTC`.
 pub fn state_since(s: &Submission) -> String {
     match &s.decision {
-        Some(d) if d.at > 0 => format!("{} at {}", s.state, utc(d.at)),
-        _ if s.state == "in_review" => format!("in_review since {}", utc(s.created_at)),
-        _ => format!("{} at {}", s.state, utc(s.updated_at)),
+        Some(d) => format!("{} at {}", s.state, utc(d.at)),
+        None if s.state == "in_review" => format!("in_review since {}", utc(s.created_at)),
+        None => format!("{} at {}", s.state, utc(s.updated_at)),
     }
 }
 
@@ -290,9 +161,69 @@ pub fn submission_line(s: &Submission) -> String {
     )
 }
 
+/// Test data: the server's views, complete, with some fields replaced.
+#[cfg(test)]
+pub mod sample {
+    use serde_json::{Value, json};
+
+    fn merged(mut base: Value, with: Value) -> Value {
+        if let (Some(base), Value::Object(with)) = (base.as_object_mut(), with) {
+            base.extend(with);
+        }
+        base
+    }
+
+    /// A submission in review; `with` replaces top-level fields.
+    pub fn submission(with: Value) -> super::Submission {
+        let base = json!({
+            "id": 7, "integration_id": 5, "code": "deal_notes_ab12cd", "account_id": 2,
+            "version": {"number": 3, "widget_version": "1.0.2"}, "state": "in_review",
+            "languages": ["en"], "description": {"en": "Notes. +1 555 0100, a@b.io"},
+            "instructions": {"en": "Install it and paste the key"}, "has_test_credentials": false,
+            "support_phone": "+1 555 0100", "support_email": "a@b.io",
+            "changes": {"name": {}, "description": {}},
+            "report": {"validator": {"version": "1", "rules_hash": "x"}, "profile": "publication",
+                       "valid": true, "errors": 0, "warnings": 0, "diagnostics": []},
+            "base_version": null, "decision": null, "submitted_by": 1,
+            "created_at": 0, "updated_at": 0
+        });
+        serde_json::from_value(merged(base, with)).unwrap()
+    }
+
+    /// A rejection decision with one reason per (code, text).
+    pub fn rejection(reasons: &[(&str, &str)]) -> Value {
+        let reasons: Vec<Value> = reasons
+            .iter()
+            .map(|(code, text)| json!({"code": code, "text": text}))
+            .collect();
+        json!({"by": 9, "at": 0, "outcome": "rejected", "reasons": reasons})
+    }
+
+    /// An integration; `with` replaces top-level fields.
+    pub fn integration(with: Value) -> super::Integration {
+        let base = json!({
+            "id": 5, "client_uuid": "u", "account_id": 2, "name": {"en": "Deal Notes"},
+            "description": {}, "redirect_uri": "https://dealnotes.io/oauth",
+            "code": "deal_notes_ab12cd", "scheme": "market", "visibility": "private",
+            "latest_version": 0, "created_at": 0, "updated_at": 0
+        });
+        serde_json::from_value(merged(base, with)).unwrap()
+    }
+
+    /// A version.
+    pub fn version(number: i64, widget_version: &str, state: &str) -> super::Version {
+        serde_json::from_value(json!({
+            "number": number, "widget_version": widget_version, "code": "deal_notes_ab12cd",
+            "sha256": "00", "size": 1, "state": state, "created_at": 0
+        }))
+        .unwrap()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn utc_dates() {
@@ -308,16 +239,8 @@ mod tests {
     #[test]
     fn version_specs() {
         let versions = vec![
-            Version {
-                number: 2,
-                widget_version: "1.0.1".into(),
-                ..Version::default()
-            },
-            Version {
-                number: 1,
-                widget_version: "1.0.0".into(),
-                ..Version::default()
-            },
+            sample::version(2, "1.0.1", "published"),
+            sample::version(1, "1.0.0", "superseded"),
         ];
         let spec = |s: &str| s.parse::<VersionSpec>();
         assert_eq!(spec("3").unwrap().resolve(&versions).unwrap(), 3);
@@ -328,17 +251,24 @@ mod tests {
     }
 
     #[test]
-    fn lenient_submissions() {
-        let s: Submission = serde_json::from_str(
-            r#"{"id": 7, "state": "rejected", "version": {"number": 3}, "unknown": 1,
-                "decision": {"outcome": "rejected", "reasons": [{"code": "script.debugger", "text": "remove it"}]}}"#,
-        )
-        .unwrap();
+    fn submissions_and_reasons() {
+        let s = sample::submission(json!({
+            "state": "rejected",
+            "decision": sample::rejection(&[("script.debugger", "remove it")]),
+        }));
         assert_eq!(
             reasons(s.decision.as_ref()),
             "  - script.debugger: remove it\n"
         );
-        assert!(submission_line(&s).starts_with("submission 7: version 3 (), rejected at"));
-        assert!(serde_json::from_str::<Submission>(r#"{"id": "x"}"#).is_err());
+        assert_eq!(
+            submission_line(&s),
+            "submission 7: version 3 (1.0.2), rejected at 1970-01-01 00:00 UTC"
+        );
+        assert_eq!(
+            state_since(&sample::submission(json!({}))),
+            "in_review since 1970-01-01 00:00 UTC"
+        );
+        // A wrong type is an error, not a panic.
+        assert!(serde_json::from_value::<Submission>(json!({"id": "x"})).is_err());
     }
 }

@@ -1,5 +1,5 @@
 //! `status --wait` against a scripted server (plain HTTP/1.1 on a loopback socket): the event
-//! stream is resumed after the last audit event, a dropped connection is reopened with
+//! stream is followed from the moment of connecting, a dropped connection is reopened with
 //! `Last-Event-ID`, keep-alive comments are skipped, and the exit status follows the
 //! decision (1 with the reasons for a rejection, 2 at the timeout).
 
@@ -40,16 +40,23 @@ fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &str) {
     );
 }
 
+/// Submission 7 (version 2 of integration 5) as the server's view has it.
 fn submission(state: &str) -> String {
     let decision = if state == "rejected" {
-        r#"{"outcome": "rejected", "at": 1700000000000, "reasons": [{"code": "script.debugger", "text": "Remove the debugger statement"}]}"#
+        r#"{"by": 9, "at": 1700000000000, "outcome": "rejected", "reasons": [{"code": "script.debugger", "text": "Remove the debugger statement"}]}"#
     } else {
         "null"
     };
     format!(
-        r#"{{"id": 7, "integration_id": 5, "code": "deal_notes_ab12cd", "state": "{state}",
-             "version": {{"number": 2, "widget_version": "1.1.0"}}, "created_at": 1700000000000,
-             "decision": {decision}}}"#
+        r#"{{"id": 7, "integration_id": 5, "code": "deal_notes_ab12cd", "account_id": 2,
+             "version": {{"number": 2, "widget_version": "1.1.0"}}, "state": "{state}",
+             "languages": ["en"], "description": {{"en": "d"}}, "instructions": {{"en": "i"}},
+             "has_test_credentials": false, "support_phone": "+1 555 0100", "support_email": "a@b.io",
+             "changes": {{"name": {{}}, "description": {{}}}},
+             "report": {{"validator": {{"version": "1", "rules_hash": "x"}}, "profile": "publication",
+                        "valid": true, "errors": 0, "warnings": 0, "diagnostics": []}},
+             "base_version": null, "decision": {decision}, "submitted_by": 1,
+             "created_at": 1700000000000, "updated_at": 1700000000000}}"#
     )
 }
 
@@ -74,29 +81,27 @@ fn handle(mut stream: TcpStream, script: Script, seen: Arc<Mutex<Seen>>) {
     let path = request_line.split(' ').nth(1).unwrap_or("").to_string();
     let json = "application/json";
     match path.as_str() {
-        "/api/v1/integrations/5/audit" => respond(
-            &mut stream,
-            "200 OK",
-            json,
-            r#"{"items": [{"id": 9, "kind": "version.uploaded"}, {"id": 10, "kind": "submission.created"}]}"#,
-        ),
         "/api/v1/integrations/5" => respond(
             &mut stream,
             "200 OK",
             json,
-            r#"{"id": 5, "code": "deal_notes_ab12cd", "name": {"en": "Deal Notes"}, "visibility": "private"}"#,
+            r#"{"id": 5, "client_uuid": "u", "account_id": 2, "name": {"en": "Deal Notes"},
+                "description": {}, "redirect_uri": "https://dealnotes.io/oauth",
+                "code": "deal_notes_ab12cd", "scheme": "market", "visibility": "private",
+                "latest_version": 2, "created_at": 0, "updated_at": 0}"#,
         ),
         "/api/v1/integrations/5/versions" => respond(
             &mut stream,
             "200 OK",
             json,
-            r#"{"versions": [{"number": 2, "widget_version": "1.1.0", "state": "in_review"}]}"#,
+            r#"{"versions": [{"number": 2, "widget_version": "1.1.0", "code": "deal_notes_ab12cd",
+                "sha256": "00", "size": 1, "state": "in_review", "created_at": 0}]}"#,
         ),
         "/api/v1/integrations/5/submissions" => respond(
             &mut stream,
             "200 OK",
             json,
-            &format!(r#"{{"items": [{}]}}"#, submission("in_review")),
+            &format!(r#"{{"submissions": [{}]}}"#, submission("in_review")),
         ),
         "/api/v1/integrations/5/submissions/7" => {
             let state = {
@@ -139,7 +144,7 @@ fn handle(mut stream: TcpStream, script: Script, seen: Arc<Mutex<Seen>>) {
                     seen.lock().unwrap().rejected = true;
                     let _ = write!(
                         stream,
-                        "id: 13\r\nevent: submission.rejected\r\ndata: {{\"id\": 13, \"at\": 1700000000000, \"kind\": \"submission.rejected\", \"from_state\": \"in_review\", \"to_state\": \"rejected\"}}\r\n\r\n"
+                        "id: 13\r\nevent: submission.rejected\r\ndata: {{\"id\": 13, \"at\": 1700000000000, \"actor_user_id\": 9, \"account_id\": 2, \"integration_id\": 5, \"kind\": \"submission.rejected\", \"from_state\": \"in_review\", \"to_state\": \"rejected\", \"detail\": {{}}}}\r\n\r\n"
                     );
                     let _ = stream.flush();
                     std::thread::sleep(Duration::from_secs(5));
@@ -220,9 +225,9 @@ fn a_dropped_stream_is_resumed_with_last_event_id_until_the_rejection() {
         t.contains("  - script.debugger: Remove the debugger statement"),
         "{t}"
     );
-    // After the last audit event (10), then after the last event received (12, whose `id:`
-    // came before the connection dropped).
-    assert_eq!(seen.lock().unwrap().last_event_ids, ["10", "12"]);
+    // From now on, then after the last event received (12, whose `id:` came before the
+    // connection dropped).
+    assert_eq!(seen.lock().unwrap().last_event_ids, ["none", "12"]);
 }
 
 #[test]

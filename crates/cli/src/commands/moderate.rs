@@ -5,7 +5,7 @@
 //! rule or reason code and a text. Needs a token with the `moderate` scope (`widgetry login`
 //! asks for it when the user is a moderator).
 
-use crate::api::{self, Submission, VersionRef};
+use crate::api::{self, Submission};
 use crate::client::{self, Client};
 use crate::commands::lint;
 use crate::pairs;
@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
-use widgetry_validator::{Lang, Report};
+use widgetry_validator::Lang;
 
 /// Arguments of `widgetry moderate`.
 #[derive(Debug, clap::Args)]
@@ -70,36 +70,34 @@ enum Command {
     Reasons,
 }
 
-/// `GET /api/v1/moderation/submissions/{sid}`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Detail {
+/// `GET /api/v1/moderation/submissions/{sid}` (the parts shown).
+#[derive(Debug, Deserialize)]
+struct Review {
     submission: Submission,
     integration: api::Integration,
-    base_version: Option<VersionRef>,
-    diff: Diff,
+    base_version: Option<api::Version>,
+    diff: Vec<FileChange>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Diff {
-    files: Vec<FileChange>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// One file added, removed or changed since the published version.
+#[derive(Debug, Deserialize)]
 struct FileChange {
     path: String,
     change: String,
+    #[serde(default)]
     text_diff: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Deserialize)]
 struct ReasonCode {
     code: String,
     title_en: String,
     title_ru: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReasonList {
+    reasons: Vec<ReasonCode>,
 }
 
 /// Runs `widgetry moderate`.
@@ -115,10 +113,8 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&queue)?);
             } else {
-                let items: Vec<Submission> = serde_json::from_value(
-                    queue.get("items").cloned().unwrap_or(Value::Array(vec![])),
-                )?;
-                print!("{}", render_queue(&items));
+                let list: api::SubmissionList = serde_json::from_value(queue)?;
+                print!("{}", render_queue(&list.submissions));
             }
         }
         Command::Show { sid, diff, json } => {
@@ -131,7 +127,7 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
                 let lang = lint::resolve_lang(None);
                 print!(
                     "{}",
-                    render_detail(&serde_json::from_value(detail)?, diff, lang)
+                    render_review(&serde_json::from_value(detail)?, diff, lang)
                 );
             }
         }
@@ -156,9 +152,7 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
             match answer {
                 Ok(s) => println!(
                     "approved submission {sid}: version {} (widget.version {}) of `{}` is published",
-                    s.version.number,
-                    s.version.widget_version,
-                    s.code.as_deref().unwrap_or("?")
+                    s.version.number, s.version.widget_version, s.code
                 ),
                 Err(e) => return client::refused(e, "the approval"),
             }
@@ -175,8 +169,7 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
                 Ok(s) => {
                     println!(
                         "rejected submission {sid} (version {} of `{}`):",
-                        s.version.number,
-                        s.code.as_deref().unwrap_or("?")
+                        s.version.number, s.code
                     );
                     print!("{}", api::reasons(s.decision.as_ref()));
                 }
@@ -184,14 +177,9 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
             }
         }
         Command::Reasons => {
-            #[derive(Default, Deserialize)]
-            #[serde(default)]
-            struct List {
-                items: Vec<ReasonCode>,
-            }
-            let list: List = client.get("/api/v1/moderation/reasons").await?;
+            let list: ReasonList = client.get("/api/v1/moderation/reasons").await?;
             let lang = lint::resolve_lang(None);
-            for r in list.items {
+            for r in list.reasons {
                 let title = match lang {
                     Lang::Ru if !r.title_ru.is_empty() => &r.title_ru,
                     _ => &r.title_en,
@@ -224,7 +212,7 @@ fn render_queue(items: &[Submission]) -> String {
             "{:>6}  {:>11}  {:<28}  {:<18}  {:<10}  {}\n",
             s.id,
             s.integration_id,
-            s.code.as_deref().unwrap_or("-"),
+            s.code,
             format!("{} ({})", s.version.number, s.version.widget_version),
             s.languages.join(","),
             api::utc(s.created_at)
@@ -241,44 +229,38 @@ fn texts(out: &mut String, title: &str, texts: &BTreeMap<String, String>) {
     }
 }
 
-fn render_detail(detail: &Detail, with_diff: bool, lang: Lang) -> String {
-    let s = &detail.submission;
+fn render_review(review: &Review, with_diff: bool, lang: Lang) -> String {
+    let s = &review.submission;
     let mut out = format!(
         "submission {} of integration {} `{}` ({}): version {} (widget.version {}), {}\n",
         s.id,
         s.integration_id,
-        s.code
-            .as_deref()
-            .or(detail.integration.code.as_deref())
-            .unwrap_or("?"),
-        detail.integration.display_name(),
+        s.code,
+        api::display_name(&review.integration),
         s.version.number,
         s.version.widget_version,
         api::state_since(s),
     );
-    match serde_json::from_value::<Report>(s.report.clone()) {
-        Ok(report) => {
-            out.push_str(&format!(
-                "report: {} errors, {} warnings (profile `{}`)\n",
-                report.errors,
-                report.warnings,
-                report.profile.as_str()
-            ));
-            for d in &report.diagnostics {
-                let at = match (&d.file, d.line) {
-                    (Some(f), Some(l)) => format!(" {f}:{l}"),
-                    (Some(f), None) => format!(" {f}"),
-                    _ => String::new(),
-                };
-                out.push_str(&format!(
-                    "  {}[{}]{at}: {}\n",
-                    severity_word(d.severity, lang),
-                    d.code,
-                    d.message
-                ));
-            }
-        }
-        Err(_) => out.push_str("report: none\n"),
+    let report = &s.report;
+    out.push_str(&format!(
+        "report: {} errors, {} warnings (profile `{}`)\n",
+        report.errors,
+        report.warnings,
+        report.profile.as_str()
+    ));
+    for d in &report.diagnostics {
+        let at = match (&d.file, d.line, &d.pointer) {
+            (Some(f), Some(l), _) => format!(" {f}:{l}"),
+            (Some(f), None, _) => format!(" {f}"),
+            (None, _, Some(pointer)) => format!(" submission {pointer}"),
+            (None, _, None) => String::new(),
+        };
+        out.push_str(&format!(
+            "  {}[{}]{at}: {}\n",
+            severity_word(d.severity, lang),
+            d.code,
+            d.message
+        ));
     }
     out.push_str(&format!("languages: {}\n", s.languages.join(", ")));
     texts(&mut out, "description", &s.description);
@@ -296,48 +278,38 @@ fn render_detail(detail: &Detail, with_diff: bool, lang: Lang) -> String {
         "support: {}, {}\n",
         s.support_phone, s.support_email
     ));
-    for field in ["name", "description"] {
-        if let Some(Value::Object(texts)) = s.changes.get(field) {
-            for (l, text) in texts {
-                let text = text
-                    .as_str()
-                    .map_or_else(|| text.to_string(), str::to_string);
-                out.push_str(&format!("change: {field} [{l}] -> {text}\n"));
-            }
+    for (field, texts) in [
+        ("name", &s.changes.name),
+        ("description", &s.changes.description),
+    ] {
+        for (l, text) in texts {
+            out.push_str(&format!("change: {field} [{l}] -> {text}\n"));
         }
     }
-    let count = |kind: &str| {
-        detail
-            .diff
-            .files
-            .iter()
-            .filter(|f| f.change == kind)
-            .count()
-    };
-    match &detail.base_version {
+    let count = |kind: &str| review.diff.iter().filter(|f| f.change == kind).count();
+    match &review.base_version {
         Some(base) => out.push_str(&format!(
-            "diff against the published version {} (widget.version {}): {} added, {} removed, {} changed, {} unchanged\n",
+            "diff against the published version {} (widget.version {}): {} added, {} removed, {} changed\n",
             base.number,
             base.widget_version,
             count("added"),
             count("removed"),
             count("changed"),
-            count("unchanged")
         )),
         None => out.push_str(&format!(
             "nothing published yet: {} files, all new\n",
-            detail.diff.files.len()
+            review.diff.len()
         )),
     }
-    for f in &detail.diff.files {
-        if detail.base_version.is_some() && f.change != "unchanged" && !f.change.is_empty() {
+    if review.base_version.is_some() {
+        for f in &review.diff {
             out.push_str(&format!("  {:<8} {}\n", f.change, f.path));
         }
     }
     if with_diff {
-        for f in detail.diff.files.iter().filter(|f| f.change == "changed") {
+        for f in &review.diff {
             if let Some(diff) = &f.text_diff {
-                out.push_str(&format!("--- {}\n{diff}", f.path));
+                out.push_str(diff);
                 if !diff.ends_with('\n') {
                     out.push('\n');
                 }
@@ -374,55 +346,52 @@ mod tests {
     }
 
     #[test]
-    fn the_detail() {
-        let detail: Detail = serde_json::from_value(json!({
-            "submission": {
-                "id": 7, "integration_id": 3, "code": "deal_notes_ab12cd", "state": "in_review",
-                "version": {"number": 3, "widget_version": "1.0.2"}, "created_at": 0,
-                "languages": ["en", "ru"],
-                "description": {"en": "Notes. +1 555 0100, a@b.io", "ru": "Заметки.\nВторая строка"},
-                "instructions": {"en": "Install it"},
-                "test_credentials": "login: demo\npassword: pw",
-                "support_phone": "+1 555 0100", "support_email": "a@b.io",
-                "changes": {"name": {"en": "Deal Notes 2"}},
-                "report": {"validator": {"version": "1", "rules_hash": "x"}, "profile": "publication",
-                           "valid": true, "errors": 0, "warnings": 1,
-                           "diagnostics": [{"code": "script.console_log", "severity": "warning",
-                                            "message": "console.log", "file": "script.js", "pointer": null,
-                                            "line": 4, "column": 2, "hint": ""}]}
-            },
-            "integration": {"id": 3, "name": {"en": "Deal Notes"}},
-            "base_version": {"number": 1, "widget_version": "1.0.0"},
-            "diff": {"files": [
-                {"path": "script.js", "change": "changed", "text_diff": "@@ -1 +1 @@\n-a\n+b\n"},
-                {"path": "new.js", "change": "added"},
-                {"path": "i18n/en.json", "change": "unchanged"}
-            ]}
+    fn the_review() {
+        let submission = api::sample::submission(json!({
+            "integration_id": 3, "languages": ["en", "ru"],
+            "description": {"en": "Notes. +1 555 0100, a@b.io", "ru": "Заметки.\nВторая строка"},
+            "test_credentials": "login: demo\npassword: pw", "has_test_credentials": true,
+            "changes": {"name": {"en": "Deal Notes 2"}, "description": {}},
+            "report": {"validator": {"version": "1", "rules_hash": "x"}, "profile": "publication",
+                       "valid": true, "errors": 0, "warnings": 2,
+                       "diagnostics": [
+                           {"code": "script.console_log", "severity": "warning", "message": "console.log",
+                            "file": "script.js", "pointer": null, "line": 4, "column": 2, "hint": ""},
+                           {"code": "submission.no_test_credentials", "severity": "warning", "message": "no test data",
+                            "file": null, "pointer": "/test_credentials", "line": null, "column": null, "hint": ""}]}
+        }));
+        let review: Review = serde_json::from_value(json!({
+            "submission": serde_json::to_value(&submission).unwrap(),
+            "integration": serde_json::to_value(api::sample::integration(json!({"id": 3}))).unwrap(),
+            "version": {"ignored": true},
+            "base_version": serde_json::to_value(api::sample::version(1, "1.0.0", "published")).unwrap(),
+            "diff": [
+                {"path": "script.js", "change": "changed", "text_diff": "--- a/script.js\n+++ b/script.js\n@@ -1 +1 @@\n-a\n+b", "truncated": false},
+                {"path": "new.js", "change": "added", "text_diff": null}
+            ]
         }))
         .unwrap();
-        let out = render_detail(&detail, true, Lang::En);
+        let out = render_review(&review, true, Lang::En);
         for expected in [
             "submission 7 of integration 3 `deal_notes_ab12cd` (Deal Notes): version 3 (widget.version 1.0.2), in_review since 1970-01-01 00:00 UTC\n",
-            "report: 0 errors, 1 warnings (profile `publication`)\n  warning[script.console_log] script.js:4: console.log\n",
+            "report: 0 errors, 2 warnings (profile `publication`)\n  warning[script.console_log] script.js:4: console.log\n  warning[submission.no_test_credentials] submission /test_credentials: no test data\n",
             "  [ru] Заметки.\n       Вторая строка\n",
             "test credentials:\n  login: demo\n  password: pw\n",
             "change: name [en] -> Deal Notes 2\n",
-            "diff against the published version 1 (widget.version 1.0.0): 1 added, 0 removed, 1 changed, 1 unchanged\n  changed  script.js\n  added    new.js\n--- script.js\n@@ -1 +1 @@\n-a\n+b\n",
-            "next: widgetry moderate approve 7",
+            "diff against the published version 1 (widget.version 1.0.0): 1 added, 0 removed, 1 changed\n  changed  script.js\n  added    new.js\n--- a/script.js\n+++ b/script.js\n@@ -1 +1 @@\n-a\n+b\nnext:",
+            "next: widgetry moderate approve 7 | widgetry moderate reject 7 --reason CODE=TEXT\n",
         ] {
             assert!(out.contains(expected), "{expected}\nnot in\n{out}");
         }
-        assert!(!out.contains("i18n/en.json"), "{out}");
     }
 
     #[test]
     fn the_queue() {
         assert_eq!(render_queue(&[]), "the queue is empty\n");
-        let items: Vec<Submission> = serde_json::from_value(json!([
-            {"id": 7, "integration_id": 3, "code": "c", "version": {"number": 2, "widget_version": "1.0.1"},
-             "languages": ["en", "ru"], "created_at": 0}
-        ]))
-        .unwrap();
+        let items = vec![api::sample::submission(json!({
+            "integration_id": 3, "code": "c", "languages": ["en", "ru"],
+            "version": {"number": 2, "widget_version": "1.0.1"}
+        }))];
         let out = render_queue(&items);
         assert!(
             out.lines().nth(1).unwrap().contains("7            3  c"),

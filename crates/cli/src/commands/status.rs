@@ -51,20 +51,13 @@ async fn status(client: &Client, args: &Args) -> Result<ExitCode> {
     let deadline = args
         .timeout
         .map(|secs| Instant::now() + Duration::from_secs(secs));
-    // Read the position in the event stream before the state, so that nothing decided
-    // after the state was read can be missed.
-    let after = if args.wait {
-        Some(api::audit(client, id).await?.last().map_or(0, |e| e.id))
-    } else {
-        None
-    };
     let integration = api::integration(client, id).await?;
     let versions = api::versions(client, id).await?;
     let submissions = api::submissions(client, id).await?;
     print!("{}", render(&integration, &versions, submissions.first()));
-    let Some(after) = after else {
+    if !args.wait {
         return Ok(ExitCode::SUCCESS);
-    };
+    }
     let Some(latest) = submissions.first() else {
         eprintln!("error: nothing to wait for: integration {id} has no submission");
         return Ok(ExitCode::from(2));
@@ -79,7 +72,7 @@ async fn status(client: &Client, args: &Args) -> Result<ExitCode> {
             .map(|s| format!(" (at most {s} s)"))
             .unwrap_or_default()
     );
-    match follow(client, id, latest.id, after, deadline).await? {
+    match follow(client, id, latest.id, deadline).await? {
         Some(decided) => Ok(outcome(&decided, true)),
         None => {
             eprintln!(
@@ -100,7 +93,7 @@ fn render(integration: &Integration, versions: &[Version], latest: Option<&Submi
         "integration {} `{}` ({}): {}, {}\n",
         integration.id,
         integration.code.as_deref().unwrap_or("no code yet"),
-        integration.display_name(),
+        api::display_name(integration),
         integration.visibility,
         match published {
             Some(v) => format!(
@@ -176,27 +169,29 @@ async fn before<F: std::future::Future>(until: Option<Instant>, f: F) -> Option<
     }
 }
 
-/// Follows the event stream from after event `after` until submission `sid` is decided:
-/// the decided submission, or `None` at the deadline.
+/// Follows the event stream until submission `sid` is decided: the decided submission, or
+/// `None` at the deadline. The first connection takes the events from now on (the state is
+/// read once connected, so nothing decided before is missed); a reconnection resumes after
+/// the last event id received.
 async fn follow(
     client: &Client,
     id: u64,
     sid: i64,
-    after: i64,
     deadline: Option<Instant>,
 ) -> Result<Option<Submission>> {
     let mut parser = sse::Parser::default();
-    let after = after.to_string();
     let mut failures = 0u32;
     loop {
-        let last_id = parser.last_id().unwrap_or(&after).to_string();
         let request = client
             .request(
                 reqwest::Method::GET,
                 &format!("/api/v1/integrations/{id}/events"),
             )
-            .header(reqwest::header::ACCEPT, "text/event-stream")
-            .header("Last-Event-ID", last_id.as_str());
+            .header(reqwest::header::ACCEPT, "text/event-stream");
+        let request = match parser.last_id() {
+            Some(last_id) => request.header("Last-Event-ID", last_id),
+            None => request,
+        };
         let Some(sent) = before(deadline, request.send()).await else {
             return Ok(None);
         };
@@ -212,8 +207,8 @@ async fn follow(
             Err(_) => None,
         };
         if let Some(response) = response {
-            // Connected: whatever happened while disconnected is replayed, but look once
-            // anyway in case the server no longer has those events.
+            // Connected: from here on every change arrives as an event; look at the state once
+            // for what happened before.
             let s = api::submission(client, id, sid).await?;
             if s.state != "in_review" {
                 return Ok(Some(s));
@@ -263,16 +258,16 @@ async fn follow(
 
 /// One line on standard error for an event: `  2025-06-01 12:30 UTC  submission.created (uploaded -> in_review)`.
 fn progress(event: &sse::Event) {
-    let audit: api::AuditEvent = serde_json::from_str(&event.data).unwrap_or_default();
-    let states = match (&audit.from_state, &audit.to_state) {
-        (Some(from), Some(to)) => format!(" ({from} -> {to})"),
-        (None, Some(to)) => format!(" (-> {to})"),
-        _ => String::new(),
-    };
-    let when = if audit.at > 0 {
-        format!("{}  ", api::utc(audit.at))
-    } else {
-        String::new()
+    let (when, states) = match serde_json::from_str::<api::Event>(&event.data) {
+        Ok(e) => (
+            format!("{}  ", api::utc(e.at)),
+            match (e.from_state, e.to_state) {
+                (Some(from), Some(to)) => format!(" ({from} -> {to})"),
+                (None, Some(to)) => format!(" (-> {to})"),
+                _ => String::new(),
+            },
+        ),
+        Err(_) => (String::new(), String::new()),
     };
     eprintln!("  {when}{}{states}", event.kind);
 }
@@ -280,29 +275,19 @@ fn progress(event: &sse::Event) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::sample;
     use serde_json::json;
-
-    fn submission(value: serde_json::Value) -> Submission {
-        serde_json::from_value(value).unwrap()
-    }
 
     #[test]
     fn the_report() {
-        let integration: Integration = serde_json::from_value(json!({
-            "id": 5, "code": "deal_notes_ab12cd", "name": {"en": "Deal Notes"},
-            "visibility": "public", "latest_version": 3
-        }))
-        .unwrap();
-        let versions: Vec<Version> = serde_json::from_value(json!([
-            {"number": 3, "widget_version": "1.0.2", "state": "rejected", "created_at": 0},
-            {"number": 2, "widget_version": "1.0.1", "state": "published", "created_at": 0},
-        ]))
-        .unwrap();
-        let latest = submission(json!({
-            "id": 7, "version": {"number": 3, "widget_version": "1.0.2"}, "state": "rejected",
-            "decision": {"outcome": "rejected", "at": 0, "note": "see the reasons",
-                         "reasons": [{"code": "script.debugger", "text": "remove `debugger`"}]}
-        }));
+        let integration = sample::integration(json!({"visibility": "public"}));
+        let versions = vec![
+            sample::version(3, "1.0.2", "rejected"),
+            sample::version(2, "1.0.1", "published"),
+        ];
+        let mut decision = sample::rejection(&[("script.debugger", "remove `debugger`")]);
+        decision["note"] = "see the reasons".into();
+        let latest = sample::submission(json!({"state": "rejected", "decision": decision}));
         let out = render(&integration, &versions, Some(&latest));
         assert!(
             out.starts_with("integration 5 `deal_notes_ab12cd` (Deal Notes): public, published version 2 (widget.version 1.0.1)\nversions:\n     3  1.0.2           rejected     uploaded 1970-01-01 00:00 UTC\n"),
@@ -312,14 +297,14 @@ mod tests {
             out.contains("latest submission 7: version 3 (1.0.2), rejected at 1970-01-01 00:00 UTC\n  - script.debugger: remove `debugger`\n  note: see the reasons\n"),
             "{out}"
         );
-        let out = render(&Integration::default(), &[], None);
+        let out = render(&sample::integration(json!({"code": null})), &[], None);
         assert!(out.contains("`no code yet`") && out.contains("nothing published"));
         assert!(out.contains("no versions yet") && out.contains("no submission yet"));
     }
 
     #[test]
     fn exit_status_by_decision() {
-        let code = |state: &str| outcome(&submission(json!({"state": state})), true);
+        let code = |state: &str| outcome(&sample::submission(json!({ "state": state })), true);
         assert_eq!(code("approved"), ExitCode::SUCCESS);
         assert_eq!(code("rejected"), ExitCode::from(1));
         assert_eq!(code("withdrawn"), ExitCode::from(2));

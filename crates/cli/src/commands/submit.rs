@@ -242,11 +242,8 @@ async fn submit(
             if s.has_test_credentials {
                 println!("  test credentials: given (shown to the moderators only)");
             }
-            let warnings = serde_json::from_value::<Report>(s.report.clone())
-                .map(|r| r.diagnostics)
-                .unwrap_or_default();
-            if !warnings.is_empty() {
-                eprint!("{}", findings(warnings, &name, style));
+            if !s.report.diagnostics.is_empty() {
+                eprint!("{}", findings(s.report.diagnostics, &name, style));
             }
             println!("next: widgetry status --integration {id} --wait");
             Ok(ExitCode::SUCCESS)

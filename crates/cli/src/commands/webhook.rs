@@ -5,8 +5,10 @@
 use crate::api;
 use crate::client::{self, Client};
 use anyhow::Result;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::process::ExitCode;
+use widgetry_registry::Delivery;
 
 /// Arguments of `widgetry webhook`.
 #[derive(Debug, clap::Args)]
@@ -47,23 +49,28 @@ pub fn run(args: Args) -> Result<ExitCode> {
     client::runtime()?.block_on(webhook(&client, id, args.command))
 }
 
+/// `GET|PUT /api/v1/integrations/{id}/webhook` answer.
+#[derive(Debug, Deserialize)]
+struct Webhook {
+    url: String,
+    /// Only in the answer to `PUT`.
+    #[serde(default)]
+    secret: Option<String>,
+    #[serde(default)]
+    deliveries: Vec<Delivery>,
+}
+
 async fn webhook(client: &Client, id: u64, command: Command) -> Result<ExitCode> {
     let path = format!("/api/v1/integrations/{id}/webhook");
     match command {
         Command::Set { url } => {
-            let answer: Result<Value> = client.put(&path, &json!({ "url": url })).await;
+            let answer: Result<Webhook> = client.put(&path, &json!({ "url": url })).await;
             let answer = match answer {
                 Ok(answer) => answer,
                 Err(e) => return client::refused(e, "the webhook"),
             };
-            println!(
-                "webhook of integration {id}: {}",
-                text(answer.get("url")).unwrap_or(url)
-            );
-            println!(
-                "  secret: {}",
-                text(answer.get("secret")).unwrap_or_default()
-            );
+            println!("webhook of integration {id}: {}", answer.url);
+            println!("  secret: {}", answer.secret.unwrap_or_default());
             eprintln!(
                 "note: the secret is shown only this once; check `X-Widgetry-Signature: sha256=HMAC-SHA256(secret, \"<X-Widgetry-Timestamp>.<body>\")` with it"
             );
@@ -73,7 +80,7 @@ async fn webhook(client: &Client, id: u64, command: Command) -> Result<ExitCode>
             if json {
                 println!("{}", serde_json::to_string_pretty(&answer)?);
             } else {
-                print!("{}", render(id, &answer));
+                print!("{}", render(id, &serde_json::from_value(answer)?));
             }
         }
         Command::Delete => {
@@ -86,73 +93,38 @@ async fn webhook(client: &Client, id: u64, command: Command) -> Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-/// A JSON string or number as text.
-fn text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => Some(s.clone()),
-        Value::Null => None,
-        other => Some(other.to_string()),
-    }
-}
-
-/// The first of `keys` that `v` has, as text.
-fn first(v: &Value, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|k| text(v.get(*k)))
-}
-
-fn render(id: u64, answer: &Value) -> String {
-    let mut out = format!(
-        "webhook of integration {id}: {}\n",
-        first(answer, &["url"]).unwrap_or_else(|| "none".to_string())
-    );
-    let deliveries = answer
-        .get("deliveries")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    if deliveries.is_empty() {
+fn render(id: u64, webhook: &Webhook) -> String {
+    let mut out = format!("webhook of integration {id}: {}\n", webhook.url);
+    if webhook.deliveries.is_empty() {
         out.push_str("no deliveries yet\n");
         return out;
     }
     out.push_str("deliveries:\n");
-    for d in deliveries {
-        let kind = first(d, &["kind", "event_kind", "event"])
-            .or_else(|| d.pointer("/payload/kind").and_then(|k| text(Some(k))))
-            .unwrap_or_default();
-        let attempts = d.get("attempts").and_then(Value::as_array);
-        let count = attempts
-            .map(Vec::len)
-            .or_else(|| {
-                d.get("attempts")
-                    .and_then(Value::as_u64)
-                    .map(|n| n as usize)
-            })
-            .unwrap_or(0);
+    for d in &webhook.deliveries {
+        let attempts = match d.attempts {
+            1 => "1 attempt".to_string(),
+            n => format!("{n} attempts"),
+        };
+        let next = match d.next_attempt_at {
+            Some(at) if d.state == "pending" => format!(", next at {}", api::utc(at)),
+            _ => String::new(),
+        };
         out.push_str(&format!(
-            "  {:>5}  {:<28}  {:<9}  {}\n",
-            first(d, &["id"]).unwrap_or_default(),
-            kind,
-            first(d, &["state"]).unwrap_or_default(),
-            match count {
-                1 => "1 attempt".to_string(),
-                n => format!("{n} attempts"),
-            }
+            "  {:>5}  {:<28}  {:<9}  {attempts}{next}\n",
+            d.id, d.kind, d.state
         ));
-        for a in attempts.map(Vec::as_slice).unwrap_or_default() {
-            let at = a.get("at").and_then(Value::as_i64).map(api::utc);
-            let outcome = match (first(a, &["status"]), first(a, &["error"])) {
+        for a in &d.attempt_log {
+            let outcome = match (a.status, &a.error) {
                 (Some(status), Some(error)) => format!("HTTP {status}: {error}"),
                 (Some(status), None) => format!("HTTP {status}"),
-                (None, Some(error)) => error,
+                (None, Some(error)) => error.clone(),
                 (None, None) => "no answer".to_string(),
             };
-            let took = first(a, &["duration_ms"])
-                .map(|ms| format!(" ({ms} ms)"))
-                .unwrap_or_default();
             out.push_str(&format!(
-                "         #{} {}  {outcome}{took}\n",
-                first(a, &["attempt"]).unwrap_or_default(),
-                at.unwrap_or_default()
+                "         #{} {}  {outcome} ({} ms)\n",
+                a.attempt,
+                api::utc(a.at),
+                a.duration_ms
             ));
         }
     }
@@ -165,32 +137,37 @@ mod tests {
 
     #[test]
     fn deliveries_with_attempts() {
-        let answer = json!({
-            "url": "https://hooks.vendor.io/widgetry",
+        let webhook: Webhook = serde_json::from_value(json!({
+            "url": "https://hooks.vendor.io/widgetry", "created_at": 0, "updated_at": 0,
             "deliveries": [
-                {"id": 12, "kind": "submission.approved", "state": "delivered", "attempts": [
+                {"id": 12, "event_id": 40, "kind": "submission.approved", "url": "https://hooks.vendor.io/widgetry",
+                 "state": "delivered", "attempts": 2, "next_attempt_at": null, "last_status": 200,
+                 "last_error": null, "created_at": 0, "delivered_at": 60000, "attempt_log": [
                     {"attempt": 1, "at": 0, "status": 500, "error": null, "duration_ms": 34},
-                    {"attempt": 2, "at": 60000, "status": 200, "duration_ms": 12}
+                    {"attempt": 2, "at": 60000, "status": 200, "error": null, "duration_ms": 12}
                 ]},
-                {"id": 13, "payload": {"kind": "version.published"}, "state": "pending", "attempts": 0},
-                {"id": 14, "state": "failed", "attempts": [{"attempt": 1, "error": "connection refused"}]}
+                {"id": 13, "event_id": 41, "kind": "version.published", "url": "https://hooks.vendor.io/widgetry",
+                 "state": "pending", "attempts": 1, "next_attempt_at": 120000, "last_status": null,
+                 "last_error": "connection refused", "created_at": 0, "delivered_at": null, "attempt_log": [
+                    {"attempt": 1, "at": 0, "status": null, "error": "connection refused", "duration_ms": 3}
+                ]}
             ]
-        });
-        let out = render(5, &answer);
+        }))
+        .unwrap();
         assert_eq!(
-            out,
+            render(5, &webhook),
             "webhook of integration 5: https://hooks.vendor.io/widgetry\n\
              deliveries:\n\
              \x20    12  submission.approved           delivered  2 attempts\n\
              \x20        #1 1970-01-01 00:00 UTC  HTTP 500 (34 ms)\n\
              \x20        #2 1970-01-01 00:01 UTC  HTTP 200 (12 ms)\n\
-             \x20    13  version.published             pending    0 attempts\n\
-             \x20    14                                failed     1 attempt\n\
-             \x20        #1   connection refused\n"
+             \x20    13  version.published             pending    1 attempt, next at 1970-01-01 00:02 UTC\n\
+             \x20        #1 1970-01-01 00:00 UTC  connection refused (3 ms)\n"
         );
+        let none: Webhook = serde_json::from_value(json!({"url": "https://x.io/h"})).unwrap();
         assert_eq!(
-            render(5, &json!({"url": null})),
-            "webhook of integration 5: none\nno deliveries yet\n"
+            render(5, &none),
+            "webhook of integration 5: https://x.io/h\nno deliveries yet\n"
         );
     }
 }

@@ -68,10 +68,12 @@ mod tests {
 
     #[test]
     fn the_open_submission_by_default() {
-        let list: Vec<Submission> = serde_json::from_value(serde_json::json!([
-            {"id": 9, "state": "rejected"}, {"id": 8, "state": "in_review"}, {"id": 7, "state": "approved"}
-        ]))
-        .unwrap();
+        let list: Vec<Submission> = [(9, "rejected"), (8, "in_review"), (7, "approved")]
+            .iter()
+            .map(|(id, state)| {
+                api::sample::submission(serde_json::json!({"id": id, "state": state}))
+            })
+            .collect();
         assert_eq!(open_submission(&list, 5).unwrap(), 8);
         let err = open_submission(&list[..1], 5).unwrap_err();
         assert_eq!(err.to_string(), "integration 5 has no submission in review");
