@@ -104,7 +104,10 @@ fn render(integration: &Integration, versions: &[Version], latest: Option<&Submi
         }
     ));
     if versions.is_empty() {
-        out.push_str("no versions yet: widgetry push my-widget --integration ID\n");
+        out.push_str(&format!(
+            "no versions yet: widgetry push my-widget --integration {}\n",
+            integration.id
+        ));
     } else {
         out.push_str("versions:\n");
         for v in versions {
@@ -299,7 +302,8 @@ mod tests {
         );
         let out = render(&sample::integration(json!({"code": null})), &[], None);
         assert!(out.contains("`no code yet`") && out.contains("nothing published"));
-        assert!(out.contains("no versions yet") && out.contains("no submission yet"));
+        assert!(out.contains("no versions yet: widgetry push my-widget --integration 5"));
+        assert!(out.contains("no submission yet: widgetry submit --integration 5"));
     }
 
     #[test]
