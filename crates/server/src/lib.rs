@@ -18,7 +18,7 @@ pub mod error;
 pub mod extract;
 mod file_cache;
 pub mod files;
-mod handlers;
+pub mod handlers;
 pub mod metrics;
 pub mod openapi;
 pub mod router;

@@ -107,8 +107,12 @@ async fn sign_in_and_create_token(args: &Args) -> Result<String> {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    // Moderators get the `moderate` scope too, for `widgetry moderate`.
+    // Account admins get `install` too (installing widgets through the API), moderators
+    // `moderate` (for `widgetry moderate`).
     let mut scopes = vec!["upload", "submit"];
+    if session.get("role").and_then(Value::as_str) == Some("admin") {
+        scopes.push("install");
+    }
     if session.pointer("/user/is_moderator") == Some(&Value::Bool(true)) {
         scopes.push("moderate");
     }

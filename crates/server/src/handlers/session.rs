@@ -30,6 +30,8 @@ pub struct LoginResponse {
     pub user: UserView,
     /// The account the session acts in.
     pub account: AccountView,
+    /// The user's role in that account: `admin` or `member`.
+    pub role: String,
     /// Send this in `X-CSRF-Token` with every cookie request that changes state.
     pub csrf_token: String,
     /// Session expiry, unix ms.
@@ -89,6 +91,7 @@ pub async fn login(
     let body = LoginResponse {
         user: (&login.user).into(),
         account: (&membership.account).into(),
+        role: membership.role.as_str().to_string(),
         csrf_token: session.csrf_token,
         expires_at: session.expires_at,
     };
