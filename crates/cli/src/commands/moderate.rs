@@ -11,6 +11,7 @@ use crate::commands::lint;
 use crate::pairs;
 use crate::render::severity_word;
 use anyhow::Result;
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -69,7 +70,35 @@ enum Command {
     Reasons,
 }
 
-use widgetry_server::handlers::moderation::{ReasonList, ReviewView as Review};
+/// `GET /api/v1/moderation/submissions/{sid}` (the parts shown).
+#[derive(Debug, Deserialize)]
+struct Review {
+    submission: Submission,
+    integration: api::Integration,
+    base_version: Option<api::Version>,
+    diff: Vec<FileChange>,
+}
+
+/// One file added, removed or changed since the published version.
+#[derive(Debug, Deserialize)]
+struct FileChange {
+    path: String,
+    change: String,
+    #[serde(default)]
+    text_diff: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReasonCode {
+    code: String,
+    title_en: String,
+    title_ru: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReasonList {
+    reasons: Vec<ReasonCode>,
+}
 
 /// Runs `widgetry moderate`.
 pub fn run(args: Args) -> Result<ExitCode> {

@@ -5,8 +5,10 @@
 use crate::api;
 use crate::client::{self, Client};
 use anyhow::Result;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::process::ExitCode;
+use widgetry_registry::Delivery;
 
 /// Arguments of `widgetry webhook`.
 #[derive(Debug, clap::Args)]
@@ -47,7 +49,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
     client::runtime()?.block_on(webhook(&client, id, args.command))
 }
 
-use widgetry_server::handlers::webhooks::WebhookView as Webhook;
+/// `GET|PUT /api/v1/integrations/{id}/webhook` answer.
+#[derive(Debug, Deserialize)]
+struct Webhook {
+    url: String,
+    /// Only in the answer to `PUT`.
+    #[serde(default)]
+    secret: Option<String>,
+    #[serde(default)]
+    deliveries: Vec<Delivery>,
+}
 
 async fn webhook(client: &Client, id: u64, command: Command) -> Result<ExitCode> {
     let path = format!("/api/v1/integrations/{id}/webhook");
