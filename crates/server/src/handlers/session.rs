@@ -47,7 +47,12 @@ fn bad_credentials() -> ApiError {
     )
 }
 
-fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> Result<HeaderValue, ApiError> {
+/// The `Set-Cookie` value of the session cookie (`max_age_secs` 0 clears it).
+pub(crate) fn cookie(
+    state: &AppState,
+    value: &str,
+    max_age_secs: i64,
+) -> Result<HeaderValue, ApiError> {
     let secure = if state.config().secure_cookies {
         "; Secure"
     } else {

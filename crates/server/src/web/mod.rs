@@ -1,0 +1,33 @@
+//! The web pages, served by the same binary: amoMarket for accounts (catalogue, widget pages,
+//! install and settings), the integrator's pages (integrations, uploads with the report file
+//! by file, versions, submissions, rollback, tokens) and the moderators' console. Rendered on
+//! the server from minijinja templates embedded in the binary, in English and Russian, with a
+//! little JavaScript (`/static/app.js`) for upload progress; every form works without it.
+//!
+//! Pages authenticate by the session cookie only; every form post carries the session's CSRF
+//! token in a hidden `csrf` field.
+
+mod catalog;
+mod i18n;
+mod integrator;
+mod moderation;
+mod pages;
+mod render;
+pub(crate) mod report;
+mod session;
+mod static_files;
+mod tokens;
+
+use crate::AppState;
+use axum::Router;
+
+/// Every page route.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(pages::routes())
+        .merge(static_files::routes())
+        .merge(catalog::routes())
+        .merge(integrator::routes())
+        .merge(moderation::routes())
+        .merge(tokens::routes())
+}

@@ -1,0 +1,222 @@
+//! The pages every visitor meets: the start page, sign-in and sign-out, the language switch,
+//! and the texts and templates shared by all pages (the layout, the report of findings).
+
+use super::render::{Template, page, page_with};
+use super::session::{LANG_COOKIE, SignedIn, Viewer, csrf_ok, csrf_refused, safe_next};
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use minijinja::context;
+use serde::Deserialize;
+use widgetry_registry::SESSION_TTL_MS;
+
+pub(crate) const TEMPLATES: &[Template] = &[
+    ("layout.html", include_str!("../../templates/layout.html")),
+    ("login.html", include_str!("../../templates/login.html")),
+    ("message.html", include_str!("../../templates/message.html")),
+    ("report.html", include_str!("../../templates/report.html")),
+];
+
+pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
+    ("layout.skip", "Skip to content", "Перейти к содержимому"),
+    ("layout.nav", "Main", "Главное меню"),
+    ("layout.language", "Language", "Язык"),
+    ("layout.sign_out", "Sign out", "Выйти"),
+    ("nav.catalog", "Catalogue", "Каталог"),
+    ("nav.integrations", "My integrations", "Мои интеграции"),
+    ("nav.tokens", "API tokens", "API-токены"),
+    ("nav.moderation", "Moderation", "Модерация"),
+    ("login.title", "Sign in", "Вход"),
+    ("login.email", "E-mail", "Эл. почта"),
+    ("login.password", "Password", "Пароль"),
+    ("login.account", "Account", "Аккаунт"),
+    (
+        "login.account_hint",
+        "subdomain; leave empty for your first account",
+        "поддомен; оставьте пустым для первого аккаунта",
+    ),
+    ("login.submit", "Sign in", "Войти"),
+    (
+        "login.failed",
+        "Wrong e-mail or password.",
+        "Неверная эл. почта или пароль.",
+    ),
+    (
+        "login.no_account",
+        "You are not a member of that account.",
+        "Вы не участник этого аккаунта.",
+    ),
+    ("message.back", "Back", "Назад"),
+    ("report.request", "The submission form", "Форма заявки"),
+    ("report.errors", "{n} errors", "ошибок: {n}"),
+    ("report.warnings", "{n} warnings", "предупреждений: {n}"),
+    ("report.line", "line {line}", "строка {line}"),
+    ("report.column", "column {column}", "столбец {column}"),
+    ("report.source", "Source lines", "Строки исходного кода"),
+    ("report.hint", "How to fix:", "Как исправить:"),
+    ("severity.error", "error", "ошибка"),
+    ("severity.warning", "warning", "предупреждение"),
+    ("severity.info", "note", "заметка"),
+    ("notfound.title", "Not found", "Не найдено"),
+    (
+        "notfound.text",
+        "There is nothing here, or it belongs to another account.",
+        "Здесь ничего нет, или это принадлежит другому аккаунту.",
+    ),
+];
+
+/// The page routes of this module.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/lang", get(switch_lang))
+}
+
+async fn home(viewer: Viewer) -> Redirect {
+    Redirect::to(if viewer.principal.is_some() {
+        "/catalog"
+    } else {
+        "/login"
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_form(viewer: Viewer, Query(q): Query<NextQuery>) -> Response {
+    if viewer.principal.is_some() {
+        return Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    }
+    page(
+        &viewer,
+        "login.html",
+        context! { next => safe_next(q.next.as_deref()) },
+    )
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let registry = &state.inner.registry;
+    let again = |key: &str| {
+        page_with(
+            StatusCode::UNAUTHORIZED,
+            &viewer,
+            "login.html",
+            context! {
+                next => safe_next(f.next.as_deref()),
+                email => f.email.clone(),
+                account => f.account.clone(),
+                error => super::i18n::text(viewer.lang, key),
+            },
+        )
+    };
+    let login = match registry.verify_password(f.email.trim(), &f.password).await {
+        Ok(Some(login)) => login,
+        Ok(None) => return again("login.failed"),
+        Err(e) => return crate::ApiError::from(e).into_response(),
+    };
+    let account = f.account.trim();
+    let membership = if account.is_empty() {
+        login.memberships.first()
+    } else {
+        login
+            .memberships
+            .iter()
+            .find(|m| m.account.subdomain == account)
+    };
+    let Some(membership) = membership else {
+        return again("login.no_account");
+    };
+    let session = match registry
+        .create_session(login.user.id, membership.account.id)
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return crate::ApiError::from(e).into_response(),
+    };
+    let mut response = Redirect::to(&safe_next(f.next.as_deref())).into_response();
+    match crate::handlers::session::cookie(&state, &session.cookie_value, SESSION_TTL_MS / 1000) {
+        Ok(c) => {
+            response.headers_mut().insert(header::SET_COOKIE, c);
+        }
+        Err(e) => return e.into_response(),
+    }
+    response
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    user: SignedIn,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if !csrf_ok(&user.principal, &f.csrf) {
+        return csrf_refused();
+    }
+    if let Some(value) = crate::auth::session_cookie(&headers)
+        && let Err(e) = state.inner.registry.delete_session(value).await
+    {
+        return crate::ApiError::from(e).into_response();
+    }
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(c) = crate::handlers::session::cookie(&state, "", 0) {
+        response.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    response
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LangQuery {
+    to: String,
+    next: Option<String>,
+}
+
+async fn switch_lang(Query(q): Query<LangQuery>) -> Response {
+    let lang = if q.to == "ru" { "ru" } else { "en" };
+    let mut response = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax"
+    )) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// The page for an object that does not exist or belongs to another account.
+pub(crate) fn not_found(viewer: &Viewer) -> Response {
+    page_with(
+        StatusCode::NOT_FOUND,
+        viewer,
+        "message.html",
+        context! {
+            heading => super::i18n::text(viewer.lang, "notfound.title"),
+            text => super::i18n::text(viewer.lang, "notfound.text"),
+        },
+    )
+}

@@ -1,0 +1,195 @@
+//! Rendering: one minijinja environment holding every page template (embedded in the
+//! binary, HTML auto-escaped), the `t` function for texts in the viewer's language, and the
+//! context every page gets (language, the signed-in user, the CSRF token, the path).
+
+use super::i18n;
+use super::session::Viewer;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::value::Kwargs;
+use minijinja::{AutoEscape, Environment, State, Value, context};
+use std::sync::OnceLock;
+use widgetry_validator::Lang;
+
+/// A template: its name and source.
+pub(crate) type Template = (&'static str, &'static str);
+
+fn templates() -> impl Iterator<Item = &'static Template> {
+    [
+        super::pages::TEMPLATES,
+        super::catalog::TEMPLATES,
+        super::integrator::TEMPLATES,
+        super::moderation::TEMPLATES,
+        super::tokens::TEMPLATES,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+fn lang_of(state: &State<'_, '_>) -> Lang {
+    match state.lookup("lang").as_ref().and_then(Value::as_str) {
+        Some("ru") => Lang::Ru,
+        _ => Lang::En,
+    }
+}
+
+/// `t("key", name=value, ...)`: the text in the page's language with `{name}` filled in.
+fn t(state: &State<'_, '_>, key: &str, args: Kwargs) -> Result<String, minijinja::Error> {
+    let mut text = i18n::text(lang_of(state), key).to_string();
+    for name in args.args() {
+        let value: Value = args.get(name)?;
+        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    Ok(text)
+}
+
+/// `localized(map)`: a `{"en": ..., "ru": ...}` text in the page's language, else English,
+/// else the first one.
+fn localized(state: &State<'_, '_>, map: Value) -> String {
+    let lang = match lang_of(state) {
+        Lang::Ru => "ru",
+        _ => "en",
+    };
+    for key in [lang, "en"] {
+        if let Ok(v) = map.get_attr(key)
+            && let Some(s) = v.as_str()
+            && !s.is_empty()
+        {
+            return s.to_string();
+        }
+    }
+    map.try_iter()
+        .ok()
+        .and_then(|mut keys| keys.next())
+        .and_then(|k| map.get_item(&k).ok())
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// `datetime(ms)`: a unix-millisecond time as `2026-11-25 14:03 UTC`.
+fn datetime(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+pub(crate) fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        for (name, source) in templates() {
+            if let Err(e) = env.add_template(name, source) {
+                tracing::error!(template = name, error = %e, "a page template does not parse");
+            }
+        }
+        env.add_function("t", t);
+        env.add_function("localized", localized);
+        env.add_filter("datetime", datetime);
+        env
+    })
+}
+
+/// Renders a page with the viewer's context merged under `data`.
+pub(crate) fn page(viewer: &Viewer, template: &str, data: Value) -> Response {
+    page_with(StatusCode::OK, viewer, template, data)
+}
+
+/// [`page`] with another status (a form shown again with its errors: 400/422).
+pub(crate) fn page_with(
+    status: StatusCode,
+    viewer: &Viewer,
+    template: &str,
+    data: Value,
+) -> Response {
+    let me = viewer.principal.as_ref().map(|p| {
+        context! {
+            email => p.user.email.clone(),
+            account => p.account.name.clone(),
+            subdomain => p.account.subdomain.clone(),
+            role => p.role.as_str(),
+            is_admin => p.role == widgetry_registry::Role::Admin,
+            is_moderator => p.user.is_moderator,
+        }
+    });
+    let csrf = viewer
+        .principal
+        .as_ref()
+        .and_then(|p| p.csrf_token())
+        .unwrap_or_default()
+        .to_string();
+    let ctx = context! {
+        lang => match viewer.lang { Lang::Ru => "ru", _ => "en" },
+        me => me,
+        csrf => csrf,
+        path => viewer.path.clone(),
+        ..data
+    };
+    let rendered = env().get_template(template).and_then(|t| t.render(ctx));
+    match rendered {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            response.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("private, no-store"),
+            );
+            response
+        }
+        Err(e) => {
+            tracing::error!(template, error = %e, "rendering a page failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!doctype html><title>Error</title><p>The page could not be shown; the failure is logged.</p>"),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_parses_and_every_text_exists() {
+        let env = env();
+        for (name, source) in templates() {
+            assert!(env.get_template(name).is_ok(), "{name} does not parse");
+            // t("key") / t('key') calls name existing texts.
+            for quote in ['"', '\''] {
+                let open = format!("t({quote}");
+                for piece in source.split(open.as_str()).skip(1) {
+                    if let Some(end) = piece.find(quote)
+                        && matches!(piece[end + 1..].chars().next(), Some(')' | ','))
+                    {
+                        let key = &piece[..end];
+                        assert!(i18n::has(key), "{name}: text `{key}` is not defined");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn datetimes() {
+        assert_eq!(datetime(0), "1970-01-01 00:00 UTC");
+        assert_eq!(datetime(1_795_000_000_000), "2026-11-18 11:06 UTC");
+        assert_eq!(datetime(951_782_400_000), "2000-02-29 00:00 UTC");
+    }
+}

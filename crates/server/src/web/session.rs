@@ -1,0 +1,168 @@
+//! Who is looking at a page, in which language: the session cookie (pages never take API
+//! tokens), the `widgetry_lang` cookie or `Accept-Language`, and the CSRF check every form
+//! post goes through (the session's token in a hidden `csrf` field).
+
+use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use widgetry_registry::Principal;
+use widgetry_validator::Lang;
+
+/// The cookie that remembers the language switch.
+pub(crate) const LANG_COOKIE: &str = "widgetry_lang";
+
+/// Anyone looking at a page.
+#[derive(Debug, Clone)]
+pub(crate) struct Viewer {
+    /// The signed-in user, if any.
+    pub principal: Option<Principal>,
+    /// The page language.
+    pub lang: Lang,
+    /// The request path and query (for the language switch and `next`).
+    pub path: String,
+}
+
+/// A signed-in viewer; anyone else is sent to the sign-in page and back.
+#[derive(Debug, Clone)]
+pub(crate) struct SignedIn {
+    pub viewer: Viewer,
+    pub principal: Principal,
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (n, value) = pair.trim().split_once('=')?;
+            (n == name && !value.is_empty()).then_some(value)
+        })
+}
+
+/// The page language: the switch's cookie, else `Accept-Language`, else English.
+pub(crate) fn lang(headers: &HeaderMap) -> Lang {
+    match cookie(headers, LANG_COOKIE) {
+        Some("ru") => Lang::Ru,
+        Some("en") => Lang::En,
+        _ => headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_tag_list)
+            .unwrap_or_default(),
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let principal = match crate::auth::session_cookie(&parts.headers) {
+            Some(value) => match state.inner.registry.session(value).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the session");
+                    None
+                }
+            },
+            None => None,
+        };
+        Ok(Viewer {
+            principal,
+            lang: lang(&parts.headers),
+            path: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Ok(viewer) = Viewer::from_request_parts(parts, state).await;
+        match viewer.principal.clone() {
+            Some(principal) => Ok(SignedIn { viewer, principal }),
+            None => {
+                let next = if parts.method == axum::http::Method::GET {
+                    viewer.path.clone()
+                } else {
+                    "/".to_string()
+                };
+                Err(Redirect::to(&format!("/login?next={}", encode(&next))).into_response())
+            }
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub(crate) fn encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Only a local path may be a redirect target (no `//host`, no scheme).
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/catalog".to_string(),
+    }
+}
+
+/// Whether a form's `csrf` field is the session's token (constant time).
+pub(crate) fn csrf_ok(p: &Principal, given: &str) -> bool {
+    let expected = p.csrf_token().unwrap_or_default();
+    let (a, b) = (given.as_bytes(), expected.as_bytes());
+    !b.is_empty()
+        && a.len() == b.len()
+        && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The answer to a form post without the right CSRF token.
+pub(crate) fn csrf_refused() -> Response {
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        axum::response::Html(
+            "<!doctype html><title>Forbidden</title><p>This form has expired or did not come from this site. Go back, reload the page and try again.</p>",
+        ),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_the_site() {
+        assert_eq!(safe_next(Some("/integrations/3")), "/integrations/3");
+        assert_eq!(safe_next(Some("//evil.example/")), "/catalog");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/catalog");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/catalog");
+        assert_eq!(safe_next(None), "/catalog");
+    }
+
+    #[test]
+    fn language_from_cookie_then_header() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            "ru-RU,ru;q=0.9".parse().unwrap_or_else(|_| unreachable!()),
+        );
+        assert_eq!(lang(&h), Lang::Ru);
+        h.insert(
+            header::COOKIE,
+            "widgetry_lang=en"
+                .parse()
+                .unwrap_or_else(|_| unreachable!()),
+        );
+        assert_eq!(lang(&h), Lang::En);
+    }
+}
