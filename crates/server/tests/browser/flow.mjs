@@ -1,0 +1,415 @@
+// The Widgetry pages driven in headless Chromium, as people use them: an integrator, a
+// platform moderator and the admin of another account, each in their own browser context.
+//
+// Run by `cargo test -p widgetry-server --test browser` (tests/browser.rs starts the server,
+// creates the users and the widget archives, and passes them in):
+//   WIDGETRY_BASE_URL     http://127.0.0.1:<port>
+//   WIDGETRY_USERS        {"integrator": {"email", "password", "account"}, "moderator": ..., "shop": ...}
+//   WIDGETRY_ZIPS         {"broken": path, "good": path, "update": path}
+//   WIDGETRY_SCREENSHOTS  folder for one PNG per key page
+//   WIDGETRY_CHROMIUM     the browser (default /usr/bin/chromium)
+//
+// The flow is a list of steps. A step whose pages are still being built names them in
+// `pending`; it is skipped (said so in the output) and its `fallback`, if any, does the same
+// through the JSON API so that the later steps have their data. When the pages land, write
+// the step's body and drop `pending` (and the fallback).
+//
+// Locators are roles and labels (what a user and a screen reader see); no sleeps: every wait
+// is on a locator, a navigation or a response.
+
+import { chromium } from "playwright-core";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const BASE = need("WIDGETRY_BASE_URL");
+const USERS = JSON.parse(need("WIDGETRY_USERS"));
+const ZIPS = JSON.parse(need("WIDGETRY_ZIPS"));
+const SHOTS = need("WIDGETRY_SCREENSHOTS");
+const CHROMIUM = process.env.WIDGETRY_CHROMIUM || "/usr/bin/chromium";
+/** Longest wait for one locator or navigation. */
+const TIMEOUT_MS = 15_000;
+/** The whole flow must end by then (a hung browser fails the test instead of blocking it). */
+const FLOW_LIMIT_MS = 180_000;
+
+function need(name) {
+  const v = process.env[name];
+  if (!v) {
+    console.error(`${name} is not set; run this through \`cargo test -p widgetry-server --test browser\``);
+    process.exit(2);
+  }
+  return v;
+}
+
+class Failure extends Error {}
+
+function check(condition, what) {
+  if (!condition) throw new Failure(what);
+}
+
+/** Waits until the locator is visible and returns its text. */
+async function see(locator, what) {
+  try {
+    await locator.first().waitFor({ state: "visible" });
+  } catch (e) {
+    throw new Failure(`${what}: not shown (${e.message.split("\n")[0]})`);
+  }
+  return (await locator.first().innerText()).trim();
+}
+
+/** Checks that the locator's text contains every fragment. */
+async function seeText(locator, fragments, what) {
+  const text = await see(locator, what);
+  for (const f of fragments) check(text.includes(f), `${what}: expected "${f}" in "${text}"`);
+  return text;
+}
+
+let shotNumber = 0;
+async function screenshot(page, name) {
+  shotNumber += 1;
+  const file = join(SHOTS, `${String(shotNumber).padStart(2, "0")}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+}
+
+/**
+ * Clicks a form's submit button and waits until the browser shows the answer: a page at a
+ * URL matching `landing` (the refused form shown again at the post's URL, or where a 303
+ * led). Returns the status of the post itself (303 when it succeeded).
+ */
+async function submitForm(page, button, postPath, landing) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === postPath),
+    page.waitForURL(landing, { waitUntil: "domcontentloaded" }),
+    button.click(),
+  ]);
+  return response.status();
+}
+
+// ---------------------------------------------------------------------------------------
+// Steps shared by every role
+
+async function signIn(page, user) {
+  await page.goto(`${BASE}/login`);
+  await see(page.getByRole("heading", { name: "Sign in", level: 1 }), "the sign-in page");
+  await page.getByLabel("E-mail").fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname !== "/login"),
+    page.getByRole("button", { name: "Sign in" }).click(),
+  ]);
+}
+
+/**
+ * The session's CSRF token, from the sign-out form every signed-in page has (the console
+ * answers every signed-in user with such a page, a 403 one for non-moderators).
+ */
+async function csrfOf(page) {
+  if (!(await page.locator("input[name=csrf]").count())) await page.goto(`${BASE}/moderation`);
+  return page.locator("input[name=csrf]").first().inputValue();
+}
+
+/** A JSON API call with the page's session (the fallbacks of pending steps). */
+async function api(page, method, path, options = {}) {
+  const headers = { "x-csrf-token": await csrfOf(page), ...(options.headers || {}) };
+  const r = await page.request.fetch(`${BASE}${path}`, { method, ...options, headers });
+  const body = await r.text();
+  check(r.ok(), `${method} ${path}: ${r.status()} ${body}`);
+  return JSON.parse(body);
+}
+
+const SUBMISSION_FIELDS = {
+  languages: ["en", "ru"],
+  description: {
+    en: "Shows deal notes in lead cards. Support: +7 495 123-45-67, help@vendor-widgets.ru",
+    ru: "Показывает заметки в карточке сделки. Поддержка: +7 495 123-45-67, help@vendor-widgets.ru",
+  },
+  instructions: {
+    en: "Install the widget, enter the API key from your vendor-widgets.ru profile, open a lead.",
+    ru: "Установите виджет, введите API-ключ из профиля vendor-widgets.ru и откройте сделку.",
+  },
+  test_credentials: "demo login: moderator@vendor-widgets.ru / password: Xq7-demo-9931",
+  support_phone: "+7 495 123-45-67",
+  support_email: "help@vendor-widgets.ru",
+};
+
+async function uploadByApi(w, zip) {
+  return api(w.integrator, "POST", `/api/v1/integrations/${w.integrationId}/versions`, {
+    multipart: {
+      widget: { name: "widget.zip", mimeType: "application/zip", buffer: readFileSync(zip) },
+    },
+  });
+}
+
+async function submitByApi(w, version) {
+  const s = await api(w.integrator, "POST", `/api/v1/integrations/${w.integrationId}/submissions`, {
+    data: { ...SUBMISSION_FIELDS, version },
+  });
+  w.submissionId = s.id;
+}
+
+// ---------------------------------------------------------------------------------------
+// The integrator (pages on branch i5-wb)
+
+async function integratorSignsIn(w) {
+  await signIn(w.integrator, USERS.integrator);
+}
+
+async function createIntegrationByApi(w) {
+  const i = await api(w.integrator, "POST", "/api/v1/integrations", {
+    data: {
+      name: { en: "Deal Notes", ru: "Заметки сделки" },
+      description: { en: "Notes in lead cards", ru: "Заметки в карточке сделки" },
+      redirect_uri: "https://vendor-widgets.ru/oauth",
+    },
+  });
+  w.integrationId = i.id;
+}
+
+async function uploadGoodByApi(w) {
+  await uploadByApi(w, ZIPS.good);
+}
+
+async function submitFirstByApi(w) {
+  await submitByApi(w, 1);
+}
+
+async function uploadAndSubmitUpdateByApi(w) {
+  await uploadByApi(w, ZIPS.update);
+  await submitByApi(w, 2);
+}
+
+/** Someone who is not a moderator is told the console is not for them. */
+async function nonModeratorIsRefused(w) {
+  const page = w.integrator;
+  const r = await page.goto(`${BASE}/moderation`);
+  check(r.status() === 403, `a non-moderator's /moderation answered ${r.status()}, not 403`);
+  await see(page.getByRole("heading", { name: "For moderators only" }), "the 403 page");
+  await seeText(page.getByRole("main"), ["platform moderators"], "the 403 page");
+  check(
+    (await page.getByRole("link", { name: "Moderation" }).count()) === 0,
+    "the navigation offers Moderation to a non-moderator",
+  );
+  await screenshot(page, "moderation-forbidden");
+}
+
+// ---------------------------------------------------------------------------------------
+// The moderator
+
+async function moderatorSignsIn(w) {
+  await signIn(w.moderator, USERS.moderator);
+}
+
+/** Opens the queue from the navigation and returns the submission's row. */
+async function openQueue(page) {
+  await page.goto(`${BASE}/moderation`);
+  await see(page.getByRole("heading", { name: "Moderation", level: 1 }), "the moderation queue");
+  const current = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Moderation" });
+  check((await current.getAttribute("aria-current")) === "page", "the navigation marks Moderation as current");
+  return page.getByRole("row").filter({ hasText: "Deal Notes" });
+}
+
+async function moderatorReadsTheQueue(w) {
+  const page = w.moderator;
+  const row = await openQueue(page);
+  await seeText(row, ["deal_notes", "vendor", "version 1 (1.0.0)", "en, ru", "less than a day"], "the queue row");
+  await see(page.getByRole("columnheader", { name: "Waiting" }), "the Waiting column");
+  await screenshot(page, "moderation-queue");
+
+  // The same queue in Russian, through the language switch, and back.
+  await page.getByRole("link", { name: "Русский" }).click();
+  await see(page.getByRole("heading", { name: "Модерация", level: 1 }), "the queue in Russian");
+  await seeText(page.getByRole("row").filter({ hasText: "deal_notes" }), ["Заметки сделки", "версия 1 (1.0.0)", "меньше суток"], "the Russian queue row");
+  await screenshot(page, "moderation-queue-ru");
+  await page.getByRole("link", { name: "English" }).click();
+  await see(page.getByRole("heading", { name: "Moderation", level: 1 }), "the queue in English again");
+}
+
+async function moderatorReadsTheSubmission(w) {
+  const page = w.moderator;
+  await page.getByRole("row").filter({ hasText: "Deal Notes" }).getByRole("link", { name: "Deal Notes" }).click();
+  await see(page.getByRole("heading", { name: `Submission ${w.submissionId}: Deal Notes`, level: 1 }), "the submission page");
+  await see(page.getByRole("heading", { name: "Automated checks", level: 2 }), "the report");
+  const fields = page.getByRole("region", { name: "What the integrator submitted" });
+  await seeText(fields, ["+7 495 123-45-67", "help@vendor-widgets.ru", "Shows deal notes", "Показывает заметки"], "the submitted texts");
+  const secret = page.getByRole("region", { name: "Test data — for moderators only" });
+  await seeText(secret, ["Xq7-demo-9931"], "the test data box");
+  const files = page.getByRole("region", { name: "Files", exact: true });
+  await seeText(files.getByRole("row").filter({ hasText: "script.js" }), ["added"], "script.js in the files");
+  await seeText(page.getByRole("region", { name: "Changes since the published version" }), ["Nothing is published yet"], "the diff section");
+  await screenshot(page, "moderation-submission");
+}
+
+async function moderatorOpensFiles(w) {
+  const page = w.moderator;
+  const files = page.getByRole("region", { name: "Files", exact: true });
+  await files.getByRole("link", { name: "script.js", exact: true }).click();
+  await see(page.getByRole("heading", { name: "File script.js", level: 1 }), "the file viewer");
+  await seeText(page.getByLabel("Contents of script.js"), ["define(["], "the script's lines");
+  await screenshot(page, "moderation-file");
+
+  // The raw bytes never render as a page of the site.
+  const raw = await page.request.get(`${BASE}/moderation/${w.submissionId}/raw/script.js`);
+  check(raw.status() === 200, `raw script.js: ${raw.status()}`);
+  check(raw.headers()["content-type"] === "text/plain; charset=utf-8", `raw script.js type ${raw.headers()["content-type"]}`);
+  check(raw.headers()["content-security-policy"] === "default-src 'none'; sandbox", "raw files carry a sandboxing CSP");
+  check(raw.headers()["x-content-type-options"] === "nosniff", "raw files carry nosniff");
+
+  // An image is shown inline, loaded through the raw route.
+  await page.goto(`${BASE}/moderation/${w.submissionId}/files/images/logo.png`);
+  const img = page.getByRole("img", { name: "The image images/logo.png from the package" });
+  await see(img, "the logo in the viewer");
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+  await page.getByRole("link", { name: `Back to submission ${w.submissionId}` }).click();
+}
+
+async function moderatorApproves(w) {
+  const page = w.moderator;
+  await see(page.getByRole("heading", { name: "Decision", level: 2 }), "the decision section");
+  // A reason without a text is refused beside the field.
+  const reject = page.getByRole("form", { name: "Reject" });
+  const first = reject.getByRole("group", { name: "Reason 1" });
+  await first.getByLabel("Code").selectOption("moderation.unclear_instructions");
+  const status = await submitForm(
+    page,
+    reject.getByRole("button", { name: "Reject" }),
+    `/moderation/${w.submissionId}/reject`,
+    /\/reject#reject-title$/,
+  );
+  check(status === 400, `a reason without a text answered ${status}, not 400`);
+  const text = page.getByRole("form", { name: "Reject" }).getByRole("group", { name: "Reason 1" }).getByLabel("What to fix");
+  check((await text.getAttribute("aria-invalid")) === "true", "the empty text is marked invalid");
+  await seeText(page.getByRole("form", { name: "Reject" }), ["Say what the integrator should fix."], "the missing-text error");
+  await see(page.getByRole("alert"), "the page's problem message");
+  await screenshot(page, "moderation-reject-error");
+
+  const approve = page.getByRole("form", { name: "Approve and publish" });
+  await approve.getByLabel("Note for the integrator (optional)").fill("Clear instructions, thanks.");
+  const approved = await submitForm(
+    page,
+    approve.getByRole("button", { name: "Approve and publish" }),
+    `/moderation/${w.submissionId}/approve`,
+    /notice=approved(#.*)?$/,
+  );
+  check(approved === 303, `approving answered ${approved}, not 303`);
+  await seeText(page.getByRole("status"), ["Approved: the version is published."], "the approval notice");
+  await seeText(page.getByRole("region", { name: "Summary" }), ["approved", "Clear instructions, thanks."], "the decision");
+  check((await page.getByRole("form", { name: "Approve and publish" }).count()) === 0, "a decided submission has no forms");
+  await screenshot(page, "moderation-approved");
+
+  await page.goto(`${BASE}/moderation?view=decided`);
+  await seeText(page.getByRole("row").filter({ hasText: "Deal Notes" }), ["approved"], "the history");
+  await page.goto(`${BASE}/moderation`);
+  await see(page.getByText("No submissions are waiting for review."), "the empty queue");
+}
+
+async function moderatorReadsTheDiffAndRejects(w) {
+  const page = w.moderator;
+  const row = await openQueue(page);
+  await seeText(row, ["version 2 (1.0.1)"], "the update in the queue");
+  await row.getByRole("link", { name: "Deal Notes" }).click();
+  const diff = page.getByRole("region", { name: "Changes since the published version" });
+  await seeText(diff, ["Compared with version 1 (1.0.0)"], "the diff's base");
+  const script = diff.getByRole("region", { name: /script\.js/ });
+  await seeText(script, ["changed", "lines added: 2, removed: 1"], "script.js's diff summary");
+  const added = script.getByRole("insertion").filter({ hasText: "self.notes = [];" });
+  await seeText(added, ["+        self.notes = [];"], "an added line, its + kept");
+  const removed = script.getByRole("deletion").filter({ hasText: "prepare data" });
+  await seeText(removed, ["-      // Called right after render: prepare data"], "a removed line, its - kept");
+  await seeText(page.getByRole("region", { name: "Files", exact: true }).getByRole("row").filter({ hasText: "manifest.json" }), ["changed"], "manifest.json in the files");
+  await screenshot(page, "moderation-diff");
+
+  const reject = page.getByRole("form", { name: "Reject" });
+  await reject.getByRole("group", { name: "Reason 1" }).getByLabel("Code").selectOption("moderation.not_working");
+  await reject.getByRole("group", { name: "Reason 1" }).getByLabel("What to fix").fill("The notes list stays empty in the test account.");
+  await reject.getByLabel("Note for the integrator (optional)").fill("Please check init.");
+  const status = await submitForm(
+    page,
+    reject.getByRole("button", { name: "Reject" }),
+    `/moderation/${w.submissionId}/reject`,
+    /notice=rejected(#.*)?$/,
+  );
+  check(status === 303, `rejecting answered ${status}, not 303`);
+  await seeText(page.getByRole("status"), ["Rejected"], "the rejection notice");
+  await seeText(page.getByRole("region", { name: "Summary" }), ["moderation.not_working", "The notes list stays empty"], "the reasons");
+  await screenshot(page, "moderation-rejected");
+}
+
+// ---------------------------------------------------------------------------------------
+// The flow
+
+const WB = "integrator pages (branch i5-wb)";
+const WA = "catalogue and install pages (branch i5-wa)";
+
+/** One browser context (own cookies) per person. */
+const ROLES = ["integrator", "moderator", "shop"];
+
+const STEPS = [
+  { name: "integrator signs in", run: integratorSignsIn },
+  { name: "a non-moderator is refused the console", run: nonModeratorIsRefused },
+  { name: "integrator creates an integration", pending: WB, fallback: createIntegrationByApi },
+  { name: "integrator uploads a broken widget and reads its findings", pending: WB },
+  { name: "integrator uploads a good widget", pending: WB, fallback: uploadGoodByApi },
+  { name: "the widget is in the own catalogue, not in shop's", pending: WA },
+  { name: "integrator submits it for moderation", pending: WB, fallback: submitFirstByApi },
+  { name: "moderator signs in", run: moderatorSignsIn },
+  { name: "moderator reads the queue", run: moderatorReadsTheQueue },
+  { name: "moderator reads the submission", run: moderatorReadsTheSubmission },
+  { name: "moderator opens its files", run: moderatorOpensFiles },
+  { name: "moderator approves (after a refused rejection)", run: moderatorApproves },
+  { name: "shop installs it with settings, a required field refused first", pending: WA },
+  { name: "integrator uploads and submits an update", pending: WB, fallback: uploadAndSubmitUpdateByApi },
+  { name: "moderator reads the diff and rejects the update", run: moderatorReadsTheDiffAndRejects },
+  { name: "integrator reads the moderator's reasons", pending: WB },
+];
+
+async function main() {
+  mkdirSync(SHOTS, { recursive: true });
+  const watchdog = setTimeout(() => {
+    console.error(`the flow did not end within ${FLOW_LIMIT_MS / 1000} s`);
+    process.exit(1);
+  }, FLOW_LIMIT_MS);
+  const started = Date.now();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox"],
+  });
+  const w = {};
+  let failed = false;
+  try {
+    for (const role of ROLES) {
+      const context = await browser.newContext({ locale: "en-US", viewport: { width: 1200, height: 900 } });
+      context.setDefaultTimeout(TIMEOUT_MS);
+      context.setDefaultNavigationTimeout(TIMEOUT_MS);
+      w[role] = await context.newPage();
+    }
+    for (const step of STEPS) {
+      const t0 = Date.now();
+      if (step.pending) {
+        if (step.fallback) await step.fallback(w);
+        console.log(`skip  ${step.name}: pending ${step.pending}${step.fallback ? " (done through the API)" : ""}`);
+        continue;
+      }
+      try {
+        await step.run(w);
+      } catch (e) {
+        console.log(`FAIL  ${step.name}`);
+        for (const role of ROLES) {
+          const page = w[role];
+          if (page.url().startsWith(BASE)) await screenshot(page, `failure-${role}`).catch(() => {});
+        }
+        throw e;
+      }
+      console.log(`ok    ${step.name} (${Date.now() - t0} ms)`);
+    }
+  } catch (e) {
+    failed = true;
+    console.error(e instanceof Failure ? `failed: ${e.message}` : e);
+  } finally {
+    await browser.close();
+    clearTimeout(watchdog);
+  }
+  console.log(`${failed ? "failed" : "passed"} in ${Date.now() - started} ms; screenshots in ${SHOTS}`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
