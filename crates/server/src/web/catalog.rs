@@ -73,7 +73,6 @@ pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
     ("catalog.installed", "installed", "установлен"),
     ("catalog.not_installed", "not installed", "не установлен"),
     ("catalog.version", "version {v}", "версия {v}"),
-    ("catalog.status", "Status", "Статус"),
     ("catalog.own", "your integration", "ваша интеграция"),
     ("catalog.description", "Description", "Описание"),
     ("catalog.tour", "Tour", "Обзор"),
@@ -679,11 +678,12 @@ fn field_id(key: &str) -> String {
     format!("setting-{slug}")
 }
 
-/// The posted form: name/value pairs.
-struct Posted<'a>(&'a [(String, String)]);
+/// A posted form: name/value pairs (names may repeat).
+pub(super) struct Posted<'a>(pub(super) &'a [(String, String)]);
 
 impl Posted<'_> {
-    fn get(&self, name: &str) -> &str {
+    /// The first value of a field, empty when absent.
+    pub(super) fn get(&self, name: &str) -> &str {
         self.0
             .iter()
             .find(|(n, _)| n == name)
@@ -1070,10 +1070,11 @@ async fn install(
     }
 }
 
+/// A form with only the CSRF token.
 #[derive(Deserialize)]
-struct CsrfForm {
+pub(super) struct CsrfForm {
     #[serde(default)]
-    csrf: String,
+    pub(super) csrf: String,
 }
 
 async fn uninstall(

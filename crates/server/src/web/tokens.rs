@@ -2,7 +2,7 @@
 //! a form to create one with scopes and an expiry (the value shown once, on the answer page
 //! itself), and revoking.
 
-use super::catalog::failure;
+use super::catalog::{CsrfForm, Posted, failure};
 use super::i18n::text;
 use super::render::{Template, page_with};
 use super::session::{SignedIn, csrf_ok, csrf_refused};
@@ -33,8 +33,8 @@ pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
     ("tokens.title", "API tokens", "API-токены"),
     (
         "tokens.intro",
-        "A token lets the command line or a script act for you in this account, with only the scopes you give it. Send it as `Authorization: Bearer <token>`.",
-        "Токен позволяет командной строке или скрипту действовать от вашего имени в этом аккаунте, только в пределах выданных прав. Передавайте его как `Authorization: Bearer <токен>`.",
+        "A token lets the command line or a script act for you in this account, with only the scopes you give it. Programs send it in the Authorization header, after the word Bearer.",
+        "Токен позволяет командной строке или скрипту действовать от вашего имени в этом аккаунте, только в пределах выданных прав. Программы передают его в заголовке Authorization после слова Bearer.",
     ),
     ("tokens.list", "Tokens", "Токены"),
     (
@@ -250,13 +250,9 @@ struct NewToken {
     days: Option<u32>,
 }
 
-fn read_form(posted: &[(String, String)], lang: Lang) -> Result<NewToken, FormView> {
-    let get = |n: &str| {
-        posted
-            .iter()
-            .find(|(k, _)| k == n)
-            .map_or("", |(_, v)| v.as_str())
-    };
+fn read_form(posted: &[(String, String)], lang: Lang) -> Result<NewToken, Box<FormView>> {
+    let form = Posted(posted);
+    let get = |n: &str| form.get(n);
     let mut view = FormView {
         name: get("name").to_string(),
         days: get("expires_in_days").trim().to_string(),
@@ -293,7 +289,7 @@ fn read_form(posted: &[(String, String)], lang: Lang) -> Result<NewToken, FormVi
         }
     };
     if view.name_error.is_some() || view.scopes_error.is_some() || view.days_error.is_some() {
-        return Err(view);
+        return Err(Box::new(view));
     }
     scopes.sort();
     scopes.dedup();
@@ -379,18 +375,14 @@ async fn create(
     user: SignedIn,
     Form(posted): Form<Vec<(String, String)>>,
 ) -> Response {
-    let csrf = posted
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map_or("", |(_, v)| v.as_str());
-    if !csrf_ok(&user.principal, csrf) {
+    if !csrf_ok(&user.principal, Posted(&posted).get("csrf")) {
         return csrf_refused();
     }
     let lang = user.viewer.lang;
     let new = match read_form(&posted, lang) {
         Ok(n) => n,
         Err(form) => {
-            return list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, form, None).await;
+            return list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, *form, None).await;
         }
     };
     let expires_at = new.days.map(|d| now_ms() + i64::from(d) * DAY_MS);
@@ -423,7 +415,7 @@ async fn create(
 /// The posted values, for showing the form again after the registry refused it.
 fn form_again(posted: &[(String, String)], lang: Lang) -> FormView {
     match read_form(posted, lang) {
-        Err(view) => view,
+        Err(view) => *view,
         Ok(n) => FormView {
             name: n.name,
             days: n.days.map(|d| d.to_string()).unwrap_or_default(),
@@ -431,12 +423,6 @@ fn form_again(posted: &[(String, String)], lang: Lang) -> FormView {
             ..FormView::default()
         },
     }
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn revoke(
