@@ -511,3 +511,96 @@ fn html_token_id(html: &str) -> i64 {
         .parse()
         .unwrap()
 }
+
+#[tokio::test]
+async fn a_published_widget_of_another_account_is_listed_and_installable() {
+    let s = TestServer::start().await;
+    let vendor = s
+        .token(
+            "dev@vendor.test",
+            "vendor",
+            Role::Admin,
+            &[Scope::Upload, Scope::Submit],
+        )
+        .await;
+    s.user("admin@shop.test", "shop", Role::Admin).await;
+    s.moderator("mod@platform.test", "platform").await;
+    let moderator = s.token_for("mod@platform.test", &[Scope::Moderate]).await;
+    let id = s.integration(&vendor).await;
+    let r = s
+        .upload(&vendor, id, publishable_zip("Deal Notes", "1.0.0"))
+        .await;
+    assert_eq!(r.status(), 201);
+    let code = r.json::<Value>().await.unwrap()["version"]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let shop = sign_in(&s, "admin@shop.test").await;
+    let (_, html) = shop.get("/catalog").await;
+    assert!(!html.contains(&code), "listed before publication");
+
+    // Submitted and approved: public.
+    let r = s
+        .post(&format!("/api/v1/integrations/{id}/submissions"))
+        .bearer_auth(&vendor)
+        .json(&json!({
+            "version": 1,
+            "languages": ["en", "ru"],
+            "description": {
+                "en": "Shows deal notes in lead cards. Support: +7 495 123-45-67, help@vendor-widgets.ru",
+                "ru": "Показывает заметки в карточке сделки. Поддержка: +7 495 123-45-67, help@vendor-widgets.ru"
+            },
+            "instructions": {
+                "en": "Install the widget, enter the API key from your vendor-widgets.ru profile, open a lead.",
+                "ru": "Установите виджет, введите API-ключ из профиля vendor-widgets.ru и откройте сделку."
+            },
+            "test_credentials": "demo login: moderator@vendor-widgets.ru / password: Xq7-demo-9931",
+            "support_phone": "+7 495 123-45-67",
+            "support_email": "help@vendor-widgets.ru"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let sid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = s
+        .post(&format!("/api/v1/moderation/submissions/{sid}/approve"))
+        .bearer_auth(&moderator)
+        .json(&json!({"note": "fine"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+
+    let (_, html) = shop.get("/catalog").await;
+    assert!(
+        html.contains(&format!("href=\"/catalog/{code}\"")),
+        "{html}"
+    );
+    assert!(html.contains(">public<"));
+    let logo = format!("/widgets/{code}/1.0.0/images/logo_medium.png");
+    assert!(html.contains(&format!("src=\"{logo}\"")));
+    assert_eq!(s.get(&logo).send().await.unwrap().status(), 200);
+    let (_, html) = shop.get(&format!("/catalog/{code}")).await;
+    assert!(!html.contains("your integration"));
+    assert!(html.contains("id=\"install\""));
+
+    // Installed from the form.
+    let (status, html) = shop.get(&format!("/catalog/{code}/install")).await;
+    assert_eq!(status, StatusCode::OK);
+    let r = shop
+        .post(
+            &format!("/catalog/{code}/install"),
+            &[("csrf", &csrf(&html)), ("s.api_key", "shop-key")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let account = s
+        .registry
+        .account_by_subdomain("shop")
+        .await
+        .unwrap()
+        .unwrap();
+    let w = s.registry.get_widget(account.id, &code).await.unwrap();
+    assert_eq!(w.settings, Some(json!({"api_key": "shop-key"})));
+}
