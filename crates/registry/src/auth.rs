@@ -603,6 +603,19 @@ impl Registry {
             .collect()
     }
 
+    /// The users of the caller's account (id and e-mail, with their flags), by e-mail: what
+    /// a settings form needs for one field per user (`users`, `users_lp`).
+    pub async fn account_users(&self, actor: &Principal) -> Result<Vec<User>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, u.is_moderator, u.is_operator, u.created_at FROM memberships m \
+             JOIN users u ON u.id = m.user_id WHERE m.account_id = $1 ORDER BY u.email, u.id",
+        )
+        .bind(actor.account.id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| user_from_row(r, "")).collect()
+    }
+
     /// The principal of a user acting in an account, `None` when they are not a member.
     async fn principal(
         &self,
@@ -944,6 +957,64 @@ mod tests {
     #[test]
     fn dummy_hash_parses() {
         assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[tokio::test]
+    async fn account_users_lists_the_callers_account_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&Registry::default_database_url(dir.path()), dir.path())
+            .await
+            .unwrap();
+        let new = |email: &str, account: &str, role| NewUser {
+            email: email.to_string(),
+            password: "correct horse".to_string(),
+            account_subdomain: account.to_string(),
+            account_name: None,
+            role,
+            moderator: false,
+            operator: false,
+        };
+        let (boss, acme) = registry
+            .create_user(new("boss@acme.io", "acme", Role::Admin))
+            .await
+            .unwrap();
+        let (dev, _) = registry
+            .create_user(new("Dev@acme.io", "acme", Role::Member))
+            .await
+            .unwrap();
+        let (eve, evil) = registry
+            .create_user(new("eve@evil.io", "evil", Role::Admin))
+            .await
+            .unwrap();
+        // A member of two accounts is listed in both.
+        registry
+            .set_membership(eve.id, acme.id, Role::Member)
+            .await
+            .unwrap();
+        let session = registry.create_session(boss.id, acme.id).await.unwrap();
+        let actor = registry
+            .session(&session.cookie_value)
+            .await
+            .unwrap()
+            .unwrap();
+        let users = registry.account_users(&actor).await.unwrap();
+        let listed: Vec<(i64, &str)> = users.iter().map(|u| (u.id, u.email.as_str())).collect();
+        assert_eq!(
+            listed,
+            [
+                (boss.id, "boss@acme.io"),
+                (dev.id, "dev@acme.io"),
+                (eve.id, "eve@evil.io")
+            ]
+        );
+        let session = registry.create_session(eve.id, evil.id).await.unwrap();
+        let eve_in_evil = registry
+            .session(&session.cookie_value)
+            .await
+            .unwrap()
+            .unwrap();
+        let users = registry.account_users(&eve_in_evil).await.unwrap();
+        assert_eq!(users.iter().map(|u| u.id).collect::<Vec<_>>(), [eve.id]);
     }
 
     #[test]

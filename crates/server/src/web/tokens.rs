@@ -1,14 +1,503 @@
-//! (being built) The tokens pages.
+//! API tokens in the browser: the account's tokens (the user's own, every one for an admin),
+//! a form to create one with scopes and an expiry (the value shown once, on the answer page
+//! itself), and revoking.
 
-use super::render::Template;
+use super::catalog::{CsrfForm, Posted, failure};
+use super::i18n::text;
+use super::render::{Template, page_with};
+use super::session::{SignedIn, csrf_ok, csrf_refused};
 use crate::AppState;
-use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use widgetry_registry::{ApiToken, Error, Principal, Role, Scope};
+use widgetry_validator::Lang;
 
-pub(crate) const TEMPLATES: &[Template] = &[];
+pub(crate) const TEMPLATES: &[Template] = &[
+    (
+        "tokens/index.html",
+        include_str!("../../templates/tokens/index.html"),
+    ),
+    (
+        "tokens/created.html",
+        include_str!("../../templates/tokens/created.html"),
+    ),
+];
 
-pub(crate) const MESSAGES: &[super::i18n::Msg] = &[];
+pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
+    ("tokens.title", "API tokens", "API-токены"),
+    (
+        "tokens.intro",
+        "A token lets the command line or a script act for you in this account, with only the scopes you give it. Programs send it in the Authorization header, after the word Bearer.",
+        "Токен позволяет командной строке или скрипту действовать от вашего имени в этом аккаунте, только в пределах выданных прав. Программы передают его в заголовке Authorization после слова Bearer.",
+    ),
+    ("tokens.list", "Tokens", "Токены"),
+    (
+        "tokens.empty",
+        "There are no tokens yet.",
+        "Токенов пока нет.",
+    ),
+    ("tokens.name", "Name", "Название"),
+    ("tokens.prefix", "Starts with", "Начинается с"),
+    ("tokens.scopes", "Scopes", "Права"),
+    ("tokens.owner", "Owner", "Владелец"),
+    ("tokens.created", "Created", "Создан"),
+    ("tokens.expires", "Expires", "Истекает"),
+    ("tokens.last_used", "Last used", "Последнее использование"),
+    ("tokens.state", "State", "Состояние"),
+    ("tokens.actions", "Actions", "Действия"),
+    ("tokens.never", "never", "никогда"),
+    ("tokens.not_used", "not yet", "ещё нет"),
+    ("tokens.active", "active", "действует"),
+    ("tokens.expired", "expired", "истёк"),
+    ("tokens.revoked", "revoked {when}", "отозван {when}"),
+    ("tokens.revoke", "Revoke", "Отозвать"),
+    (
+        "tokens.revoke_named",
+        "Revoke the token {name}",
+        "Отозвать токен {name}",
+    ),
+    (
+        "tokens.revoke_confirm",
+        "Revoke the token {name}? Programs using it stop working at once.",
+        "Отозвать токен {name}? Программы, которые им пользуются, сразу перестанут работать.",
+    ),
+    ("tokens.create", "Create a token", "Создать токен"),
+    (
+        "tokens.name_hint",
+        "What it is for, e.g. “CI upload” (1 to 100 characters).",
+        "Для чего он, например «Загрузка из CI» (от 1 до 100 символов).",
+    ),
+    (
+        "tokens.scopes_hint",
+        "Give only what the program needs. Only the scopes you may grant are listed.",
+        "Выдавайте только то, что нужно программе. Перечислены только права, которые вы можете выдать.",
+    ),
+    ("tokens.days", "Expires in (days)", "Срок действия (дней)"),
+    (
+        "tokens.days_hint",
+        "From 1 to 3650; leave empty for a token that never expires.",
+        "От 1 до 3650; оставьте пустым для бессрочного токена.",
+    ),
+    ("tokens.submit", "Create token", "Создать токен"),
+    (
+        "tokens.form_problems",
+        "The token was not created. Correct the fields marked below.",
+        "Токен не создан. Исправьте отмеченные поля.",
+    ),
+    (
+        "tokens.problem.name",
+        "Give the token a name of 1 to 100 characters.",
+        "Дайте токену название от 1 до 100 символов.",
+    ),
+    (
+        "tokens.problem.scopes",
+        "Choose at least one scope.",
+        "Выберите хотя бы одно право.",
+    ),
+    (
+        "tokens.problem.unknown_scope",
+        "Choose among the listed scopes.",
+        "Выберите из перечисленных прав.",
+    ),
+    (
+        "tokens.problem.days",
+        "Enter a whole number of days from 1 to 3650, or leave it empty.",
+        "Введите целое число дней от 1 до 3650 или оставьте поле пустым.",
+    ),
+    ("tokens.created_title", "Your new token", "Ваш новый токен"),
+    ("tokens.value", "The token “{name}”", "Токен «{name}»"),
+    (
+        "tokens.copy_hint",
+        "Copy it now and keep it somewhere safe: it is shown only this once. Select the field and press Ctrl+C (⌘C on a Mac).",
+        "Скопируйте его сейчас и сохраните в надёжном месте: он показывается только один раз. Выделите поле и нажмите Ctrl+C (⌘C на Mac).",
+    ),
+    ("tokens.back", "Back to the tokens", "Назад к токенам"),
+    (
+        "tokens.notice.revoked",
+        "The token is revoked.",
+        "Токен отозван.",
+    ),
+    (
+        "tokens.scope.upload",
+        "create and edit integrations, upload versions",
+        "создавать и изменять интеграции, загружать версии",
+    ),
+    (
+        "tokens.scope.submit",
+        "submit versions for moderation",
+        "отправлять версии на модерацию",
+    ),
+    (
+        "tokens.scope.install",
+        "install and uninstall widgets",
+        "устанавливать и удалять виджеты",
+    ),
+    (
+        "tokens.scope.moderate",
+        "moderate submissions",
+        "модерировать заявки",
+    ),
+    (
+        "tokens.scope.admin",
+        "manage tokens, convert legacy integrations",
+        "управлять токенами, переводить старые интеграции",
+    ),
+];
 
 /// The page routes of this module.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/tokens", get(index).post(create))
+        .route("/tokens/{id}/revoke", post(revoke))
+}
+
+/// Most days a token may live (as in the API).
+const MAX_DAYS: u32 = 3650;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+const DEFAULT_DAYS: &str = "90";
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The scopes a signed-in user may put on a token: `install` and `admin` for account admins,
+/// `moderate` for moderators.
+fn grantable(p: &Principal) -> Vec<Scope> {
+    Scope::ALL
+        .into_iter()
+        .filter(|s| match s {
+            Scope::Install | Scope::Admin => p.role == Role::Admin,
+            Scope::Moderate => p.user.is_moderator,
+            Scope::Upload | Scope::Submit => true,
+        })
+        .filter(|s| p.has_scope(*s))
+        .collect()
+}
+
+fn scope_text(lang: Lang, s: Scope) -> &'static str {
+    match s {
+        Scope::Upload => text(lang, "tokens.scope.upload"),
+        Scope::Submit => text(lang, "tokens.scope.submit"),
+        Scope::Install => text(lang, "tokens.scope.install"),
+        Scope::Moderate => text(lang, "tokens.scope.moderate"),
+        Scope::Admin => text(lang, "tokens.scope.admin"),
+    }
+}
+
+/// A token row.
+#[derive(Debug, Serialize)]
+struct Row {
+    id: i64,
+    name: String,
+    prefix: String,
+    scopes: Vec<&'static str>,
+    owner: String,
+    created_at: i64,
+    expires_at: Option<i64>,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+    /// `active`, `expired` or `revoked`.
+    state: &'static str,
+}
+
+fn row(t: ApiToken, owners: &HashMap<i64, String>, now: i64) -> Row {
+    let state = if t.revoked_at.is_some() {
+        "revoked"
+    } else if t.expires_at.is_some_and(|e| e <= now) {
+        "expired"
+    } else {
+        "active"
+    };
+    Row {
+        owner: owners.get(&t.user_id).cloned().unwrap_or_default(),
+        id: t.id,
+        name: t.name,
+        prefix: t.prefix,
+        scopes: t.scopes.iter().map(|s| s.as_str()).collect(),
+        created_at: t.created_at,
+        expires_at: t.expires_at,
+        last_used_at: t.last_used_at,
+        revoked_at: t.revoked_at,
+        state,
+    }
+}
+
+/// What the create form shows again after a refusal.
+#[derive(Debug, Default, Serialize)]
+struct FormView {
+    name: String,
+    days: String,
+    scopes: Vec<String>,
+    name_error: Option<String>,
+    scopes_error: Option<String>,
+    days_error: Option<String>,
+    general: Option<String>,
+}
+
+/// A create form, read: name, scopes and lifetime, or what is wrong with each.
+#[derive(Debug, PartialEq, Eq)]
+struct NewToken {
+    name: String,
+    scopes: Vec<Scope>,
+    days: Option<u32>,
+}
+
+fn read_form(posted: &[(String, String)], lang: Lang) -> Result<NewToken, Box<FormView>> {
+    let form = Posted(posted);
+    let get = |n: &str| form.get(n);
+    let mut view = FormView {
+        name: get("name").to_string(),
+        days: get("expires_in_days").trim().to_string(),
+        scopes: posted
+            .iter()
+            .filter(|(k, _)| k == "scope")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        ..FormView::default()
+    };
+    let name = view.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        view.name_error = Some(text(lang, "tokens.problem.name").to_string());
+    }
+    let mut scopes = Vec::new();
+    for s in &view.scopes {
+        match s.parse::<Scope>() {
+            Ok(s) => scopes.push(s),
+            Err(_) => view.scopes_error = Some(text(lang, "tokens.problem.unknown_scope").into()),
+        }
+    }
+    if view.scopes.is_empty() {
+        view.scopes_error = Some(text(lang, "tokens.problem.scopes").to_string());
+    }
+    let days = if view.days.is_empty() {
+        None
+    } else {
+        match view.days.parse::<u32>() {
+            Ok(d) if (1..=MAX_DAYS).contains(&d) => Some(d),
+            _ => {
+                view.days_error = Some(text(lang, "tokens.problem.days").to_string());
+                None
+            }
+        }
+    };
+    if view.name_error.is_some() || view.scopes_error.is_some() || view.days_error.is_some() {
+        return Err(Box::new(view));
+    }
+    scopes.sort();
+    scopes.dedup();
+    Ok(NewToken { name, scopes, days })
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// The tokens page with a create form (fresh, or shown again with its problems).
+async fn list_page(
+    state: &AppState,
+    user: &SignedIn,
+    status: StatusCode,
+    form: FormView,
+    notice: Option<&str>,
+) -> Response {
+    let registry = &state.inner.registry;
+    let p = &user.principal;
+    let lang = user.viewer.lang;
+    let tokens = match registry.list_tokens(p).await {
+        Ok(t) => t,
+        Err(e) => return failure(&user.viewer, e),
+    };
+    let admin = p.role == Role::Admin;
+    let owners: HashMap<i64, String> = if admin {
+        match registry.account_users(p).await {
+            Ok(users) => users.into_iter().map(|u| (u.id, u.email)).collect(),
+            Err(e) => return failure(&user.viewer, e),
+        }
+    } else {
+        HashMap::new()
+    };
+    let now = now_ms();
+    let rows: Vec<Row> = tokens.into_iter().map(|t| row(t, &owners, now)).collect();
+    let scopes: Vec<_> = grantable(p)
+        .into_iter()
+        .map(|s| {
+            context! {
+                name => s.as_str(),
+                text => scope_text(lang, s),
+                checked => form.scopes.iter().any(|x| x == s.as_str()),
+            }
+        })
+        .collect();
+    let failed = form.name_error.is_some()
+        || form.scopes_error.is_some()
+        || form.days_error.is_some()
+        || form.general.is_some();
+    page_with(
+        status,
+        &user.viewer,
+        "tokens/index.html",
+        context! {
+            tokens => rows,
+            show_owner => admin,
+            scopes => scopes,
+            form => form,
+            failed => failed,
+            notice => notice,
+        },
+    )
+}
+
+async fn index(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(q): Query<NoticeQuery>,
+) -> Response {
+    let notice = (q.notice.as_deref() == Some("revoked"))
+        .then(|| text(user.viewer.lang, "tokens.notice.revoked"));
+    let form = FormView {
+        days: DEFAULT_DAYS.to_string(),
+        ..FormView::default()
+    };
+    list_page(&state, &user, StatusCode::OK, form, notice).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Form(posted): Form<Vec<(String, String)>>,
+) -> Response {
+    if !csrf_ok(&user.principal, Posted(&posted).get("csrf")) {
+        return csrf_refused();
+    }
+    let lang = user.viewer.lang;
+    let new = match read_form(&posted, lang) {
+        Ok(n) => n,
+        Err(form) => {
+            return list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, *form, None).await;
+        }
+    };
+    let expires_at = new.days.map(|d| now_ms() + i64::from(d) * DAY_MS);
+    let created = state
+        .inner
+        .registry
+        .create_token(&user.principal, &new.name, &new.scopes, expires_at)
+        .await;
+    match created {
+        Ok((token, raw)) => page_with(
+            StatusCode::CREATED,
+            &user.viewer,
+            "tokens/created.html",
+            context! {
+                token => row(token, &HashMap::new(), now_ms()),
+                value => raw,
+            },
+        ),
+        Err(e @ (Error::BadInput(_) | Error::Forbidden(_) | Error::MissingScope(_))) => {
+            let form = FormView {
+                general: Some(e.to_string()),
+                ..form_again(&posted, lang)
+            };
+            list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, form, None).await
+        }
+        Err(e) => failure(&user.viewer, e),
+    }
+}
+
+/// The posted values, for showing the form again after the registry refused it.
+fn form_again(posted: &[(String, String)], lang: Lang) -> FormView {
+    match read_form(posted, lang) {
+        Err(view) => *view,
+        Ok(n) => FormView {
+            name: n.name,
+            days: n.days.map(|d| d.to_string()).unwrap_or_default(),
+            scopes: n.scopes.iter().map(|s| s.as_str().to_string()).collect(),
+            ..FormView::default()
+        },
+    }
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if !csrf_ok(&user.principal, &f.csrf) {
+        return csrf_refused();
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return super::pages::not_found(&user.viewer);
+    };
+    match state.inner.registry.revoke_token(&user.principal, id).await {
+        Ok(()) => Redirect::to("/tokens?notice=revoked").into_response(),
+        Err(e) => failure(&user.viewer, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_create_form_is_read_or_refused_field_by_field() {
+        let ok = read_form(
+            &pairs(&[
+                ("csrf", "x"),
+                ("name", " CI "),
+                ("scope", "submit"),
+                ("scope", "upload"),
+                ("scope", "upload"),
+                ("expires_in_days", "30"),
+            ]),
+            Lang::En,
+        )
+        .unwrap();
+        assert_eq!(
+            ok,
+            NewToken {
+                name: "CI".into(),
+                scopes: vec![Scope::Upload, Scope::Submit],
+                days: Some(30)
+            }
+        );
+        let no_expiry = read_form(
+            &pairs(&[("name", "x"), ("scope", "upload"), ("expires_in_days", "")]),
+            Lang::En,
+        )
+        .unwrap();
+        assert_eq!(no_expiry.days, None);
+        let bad = read_form(
+            &pairs(&[("name", "  "), ("expires_in_days", "0")]),
+            Lang::Ru,
+        )
+        .unwrap_err();
+        assert!(bad.name_error.is_some() && bad.scopes_error.is_some() && bad.days_error.is_some());
+        let bad = read_form(
+            &pairs(&[
+                ("name", "x"),
+                ("scope", "root"),
+                ("expires_in_days", "3651"),
+            ]),
+            Lang::En,
+        )
+        .unwrap_err();
+        assert_eq!(bad.name_error, None);
+        assert_eq!(bad.scopes, ["root"]);
+        assert!(bad.scopes_error.is_some() && bad.days_error.is_some());
+    }
 }
