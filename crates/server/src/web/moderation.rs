@@ -419,8 +419,8 @@ const MAX_VIEW_LINES: usize = 5_000;
 const MAX_VIEW_BYTES: usize = 2 * 1024 * 1024;
 /// Files larger than this are not read for the report's source lines.
 const MAX_SOURCE_BYTES: i64 = 1024 * 1024;
-/// Diffs up to this many lines are shown open; longer ones (a first publication's scripts)
-/// start folded.
+/// Diffs of an update up to this many lines are shown open; longer ones, and a first
+/// publication's files (all new, readable in the viewer), start folded.
 const OPEN_DIFF_LINES: usize = 200;
 /// Reason rows the reject form offers at least.
 const MIN_REASON_ROWS: usize = 3;

@@ -9,10 +9,16 @@
 //   WIDGETRY_SCREENSHOTS  folder for one PNG per key page
 //   WIDGETRY_CHROMIUM     the browser (default /usr/bin/chromium)
 //
-// The flow is a list of steps. A step whose pages are still being built names them in
-// `pending`; it is skipped (said so in the output) and its `fallback`, if any, does the same
-// through the JSON API so that the later steps have their data. When the pages land, write
-// the step's body and drop `pending` (and the fallback).
+// The flow is a list of steps, in the order people meet the pages: the integrator signs in,
+// creates an integration, uploads a broken widget (reads its findings) and a good one (sees it
+// in the own catalogue, not in another account's), submits it; the moderator reads the queue,
+// the submission, its files, and approves; the other account installs it with its settings
+// (a required field refused first); an update is submitted, its diff read and rejected.
+//
+// A step whose pages are still being built names them in `pending`; it is skipped (said so in
+// the output) and its `fallback`, if any, does the same through the JSON API so that the
+// later steps have their data. When the pages land, give the step a `run` function driving
+// them and drop `pending` and the fallback.
 //
 // Locators are roles and labels (what a user and a screen reader see); no sleeps: every wait
 // is on a locator, a navigation or a response.
@@ -165,7 +171,8 @@ async function createIntegrationByApi(w) {
 }
 
 async function uploadGoodByApi(w) {
-  await uploadByApi(w, ZIPS.good);
+  const outcome = await uploadByApi(w, ZIPS.good);
+  w.code = outcome.version.code;
 }
 
 async function submitFirstByApi(w) {
@@ -189,6 +196,69 @@ async function nonModeratorIsRefused(w) {
     "the navigation offers Moderation to a non-moderator",
   );
   await screenshot(page, "moderation-forbidden");
+}
+
+// ---------------------------------------------------------------------------------------
+// The account's catalogue and installation (pages from branch i5-wa)
+
+/** The catalogue's tile of the widget (its heading link). */
+function tile(page) {
+  return page.getByRole("listitem").filter({ has: page.getByRole("link", { name: "Deal Notes" }) });
+}
+
+async function ownCatalogueOnly(w) {
+  const page = w.integrator;
+  await page.goto(`${BASE}/catalog`);
+  await see(page.getByRole("heading", { name: "Catalogue", level: 1 }), "the integrator's catalogue");
+  await seeText(tile(page), ["private", "version 1.0.0"], "the own widget in the catalogue");
+  await screenshot(page, "catalogue-own");
+
+  const shop = w.shop;
+  await signIn(shop, USERS.shop);
+  await shop.goto(`${BASE}/catalog`);
+  await see(shop.getByRole("heading", { name: "Catalogue", level: 1 }), "shop's catalogue");
+  check((await shop.getByRole("link", { name: "Deal Notes" }).count()) === 0, "shop sees vendor's private widget");
+  const r = await shop.goto(`${BASE}/catalog/${w.code}`);
+  check(r.status() === 404, `shop opening vendor's private widget: ${r.status()}, not 404`);
+  await screenshot(shop, "catalogue-other-account");
+}
+
+async function shopInstalls(w) {
+  const page = w.shop;
+  await page.goto(`${BASE}/catalog`);
+  await seeText(tile(page), ["public", "not installed"], "the published widget in shop's catalogue");
+  await page.getByRole("link", { name: "Deal Notes" }).click();
+  await see(page.getByRole("heading", { name: "Deal Notes", level: 1 }), "the widget page");
+  await page.getByRole("button", { name: "Install" }).click();
+  await see(page.getByRole("heading", { name: "Install Deal Notes", level: 1 }), "the settings form");
+  const form = page.locator("#settings-form");
+  await seeText(form, ["Fields marked * are required."], "the required-fields note");
+  const apiKey = form.getByLabel("API key");
+  check((await apiKey.getAttribute("required")) !== null, "the API key is marked required");
+
+  // Sent empty: refused, the error beside the field.
+  const path = `/catalog/${w.code}/install`;
+  const refused = await submitForm(page, form.getByRole("button", { name: "Install" }), path, new RegExp(`${path}$`));
+  check(refused === 422, `installing without the API key answered ${refused}, not 422`);
+  await seeText(page.getByRole("alert"), ["The settings were not saved"], "the form's problem");
+  const field = page.locator("#settings-form").getByLabel("API key");
+  check((await field.getAttribute("aria-invalid")) === "true", "the API key is marked invalid");
+  const describedBy = (await field.getAttribute("aria-describedby")) || "";
+  const error = page.locator(`#${describedBy.split(" ").find((id) => id.endsWith("-error"))}`);
+  await seeText(error, ["A value is required."], "the error beside the API key");
+  await screenshot(page, "install-required-error");
+
+  await field.fill("shop-key-123");
+  const installed = await submitForm(
+    page,
+    page.locator("#settings-form").getByRole("button", { name: "Install" }),
+    path,
+    /notice=installed/,
+  );
+  check(installed === 303, `installing answered ${installed}, not 303`);
+  await seeText(page.getByRole("status"), ["The widget is installed."], "the installed notice");
+  await see(page.getByRole("button", { name: "Settings" }), "the reconfigure button");
+  await screenshot(page, "installed");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -337,7 +407,6 @@ async function moderatorReadsTheDiffAndRejects(w) {
 // The flow
 
 const WB = "integrator pages (branch i5-wb)";
-const WA = "catalogue and install pages (branch i5-wa)";
 
 /** One browser context (own cookies) per person. */
 const ROLES = ["integrator", "moderator", "shop"];
@@ -348,14 +417,14 @@ const STEPS = [
   { name: "integrator creates an integration", pending: WB, fallback: createIntegrationByApi },
   { name: "integrator uploads a broken widget and reads its findings", pending: WB },
   { name: "integrator uploads a good widget", pending: WB, fallback: uploadGoodByApi },
-  { name: "the widget is in the own catalogue, not in shop's", pending: WA },
+  { name: "the widget is in the own catalogue, not in shop's", run: ownCatalogueOnly },
   { name: "integrator submits it for moderation", pending: WB, fallback: submitFirstByApi },
   { name: "moderator signs in", run: moderatorSignsIn },
   { name: "moderator reads the queue", run: moderatorReadsTheQueue },
   { name: "moderator reads the submission", run: moderatorReadsTheSubmission },
   { name: "moderator opens its files", run: moderatorOpensFiles },
   { name: "moderator approves (after a refused rejection)", run: moderatorApproves },
-  { name: "shop installs it with settings, a required field refused first", pending: WA },
+  { name: "shop installs it with settings, a required field refused first", run: shopInstalls },
   { name: "integrator uploads and submits an update", pending: WB, fallback: uploadAndSubmitUpdateByApi },
   { name: "moderator reads the diff and rejects the update", run: moderatorReadsTheDiffAndRejects },
   { name: "integrator reads the moderator's reasons", pending: WB },
