@@ -369,6 +369,20 @@ async fn decisions_refused_on_the_page(db: Db) {
     assert!(page.contains("Compared with version 2 (1.0.1)"), "{page}");
     assert!(page.contains("name=\"base_version\" value=\"2\""), "{page}");
 
+    // Approved against the version published now, the older version is still refused.
+    let (status, _, page) = c
+        .post(
+            m,
+            &format!("/moderation/{first}/approve"),
+            &[("csrf", &m.csrf), ("base_version", "2")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        page.contains("A newer version of this integration is published already"),
+        "{page}"
+    );
+
     // Deciding a decided submission again.
     let (status, _, page) = c
         .post(

@@ -347,6 +347,11 @@ pub(crate) const MESSAGES: &[Msg] = &[
         "Another version of this integration was published while you were reviewing, so nothing was approved. Reload the page to see the diff against the version published now, then decide again.",
         "Пока вы проверяли, была опубликована другая версия этой интеграции, поэтому ничего не одобрено. Обновите страницу, чтобы увидеть изменения относительно опубликованной сейчас версии, и решите снова.",
     ),
+    (
+        "moderation.err_outdated",
+        "A newer version of this integration is published already, so this one cannot be approved. Reject it, or ask the integrator to withdraw it.",
+        "У этой интеграции уже опубликована более новая версия, поэтому эту одобрить нельзя. Отклоните её или попросите интегратора отозвать заявку.",
+    ),
     ("moderation.reload", "Reload the page", "Обновить страницу"),
     (
         "moderation.decided_approved",
@@ -982,6 +987,9 @@ async fn refused(
             "moderation.err_published_changed",
             true,
         ),
+        Error::StateConflict { code, .. } if *code == "submission.outdated" => {
+            (StatusCode::CONFLICT, "moderation.err_outdated", false)
+        }
         Error::StateConflict { .. } => (StatusCode::CONFLICT, "moderation.err_decided", false),
         Error::BadInput(detail) => {
             tracing::info!(sid, detail, "a decision was refused");
@@ -1405,6 +1413,7 @@ mod tests {
             "moderation.err_bad_form",
             "moderation.err_decided",
             "moderation.err_published_changed",
+            "moderation.err_outdated",
             "moderation.notice_approved",
             "moderation.notice_rejected",
         ] {
