@@ -463,7 +463,7 @@ async fn uploads_show_the_report_by_file_and_list_versions() {
         Some(format!("/integrations/{id}?notice=uploaded&version=1").as_str())
     );
     let p = b.follow(&p).await;
-    p.assert_has("Version 1 (1.0.0) uploaded with");
+    p.assert_has("Version 1 (1.0.0) uploaded. Warnings: ");
     let row = p.between(r#"<tr id="version-1">"#, "</tr>");
     assert!(
         row.contains("1.0.0") && row.contains(r#"data-state="uploaded""#),
@@ -814,7 +814,7 @@ async fn warnings_after_upload_and_package_findings_of_a_submission_show_their_l
         .upload(id, Some(&page.csrf()), zip(&files), "widget.zip")
         .await;
     let p = b.follow(&p).await;
-    p.assert_has("Version 1 (1.0.0) uploaded with");
+    p.assert_has("Version 1 (1.0.0) uploaded. Warnings: ");
     let warnings = p.between(
         r#"<section id="upload-warnings""#,
         r#"<h2 id="versions-heading">"#,

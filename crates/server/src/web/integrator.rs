@@ -305,8 +305,8 @@ pub(crate) const MESSAGES: &[Msg] = &[
     ),
     (
         "integrator.upload.warnings_title",
-        "Warnings of version {number}",
-        "Предупреждения версии {number}",
+        "Warnings and notes of version {number}",
+        "Предупреждения и заметки к версии {number}",
     ),
     ("integrator.versions.title", "Versions", "Версии"),
     (
@@ -377,7 +377,7 @@ pub(crate) const MESSAGES: &[Msg] = &[
     // Notices.
     (
         "integrator.notice.uploaded",
-        "Version {number} ({widget_version}) uploaded with {n} warnings.",
+        "Version {number} ({widget_version}) uploaded. Warnings: {n}.",
         "Версия {number} ({widget_version}) загружена; предупреждений: {n}.",
     ),
     (
