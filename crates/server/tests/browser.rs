@@ -104,16 +104,19 @@ async fn pages_in_a_browser() {
         "shop": user("admin@shop.test", "shop"),
     });
 
+    // Each archive in its own folder: the upload form wants files named widget.zip.
     let zips = tempfile::tempdir().unwrap();
-    let write = |name: &str, bytes: Vec<u8>| {
-        let path = zips.path().join(name);
+    let write = |folder: &str, bytes: Vec<u8>| {
+        let dir = zips.path().join(folder);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("widget.zip");
         std::fs::write(&path, bytes).unwrap();
         path.to_string_lossy().into_owned()
     };
     let zip_paths = json!({
-        "broken": write("broken.zip", broken_zip()),
-        "good": write("widget.zip", publishable_zip("Deal Notes", "1.0.0")),
-        "update": write("widget-1.0.1.zip", update_zip()),
+        "broken": write("broken", broken_zip()),
+        "good": write("good", publishable_zip("Deal Notes", "1.0.0")),
+        "update": write("update", update_zip()),
     });
 
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");

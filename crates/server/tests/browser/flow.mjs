@@ -15,10 +15,9 @@
 // the submission, its files, and approves; the other account installs it with its settings
 // (a required field refused first); an update is submitted, its diff read and rejected.
 //
-// A step whose pages are still being built names them in `pending`; it is skipped (said so in
-// the output) and its `fallback`, if any, does the same through the JSON API so that the
-// later steps have their data. When the pages land, give the step a `run` function driving
-// them and drop `pending` and the fallback.
+// A step whose pages are still being built can name them in `pending` instead of a `run`:
+// it is skipped (said so in the output) and its `fallback(w)`, if any, does the same work
+// another way (the JSON API through `w.<role>.request`) so that later steps have their data.
 //
 // Locators are roles and labels (what a user and a screen reader see); no sleeps: every wait
 // is on a locator, a navigation or a response.
@@ -104,24 +103,6 @@ async function signIn(page, user) {
   ]);
 }
 
-/**
- * The session's CSRF token, from the sign-out form every signed-in page has (the console
- * answers every signed-in user with such a page, a 403 one for non-moderators).
- */
-async function csrfOf(page) {
-  if (!(await page.locator("input[name=csrf]").count())) await page.goto(`${BASE}/moderation`);
-  return page.locator("input[name=csrf]").first().inputValue();
-}
-
-/** A JSON API call with the page's session (the fallbacks of pending steps). */
-async function api(page, method, path, options = {}) {
-  const headers = { "x-csrf-token": await csrfOf(page), ...(options.headers || {}) };
-  const r = await page.request.fetch(`${BASE}${path}`, { method, ...options, headers });
-  const body = await r.text();
-  check(r.ok(), `${method} ${path}: ${r.status()} ${body}`);
-  return JSON.parse(body);
-}
-
 const SUBMISSION_FIELDS = {
   languages: ["en", "ru"],
   description: {
@@ -137,51 +118,132 @@ const SUBMISSION_FIELDS = {
   support_email: "help@vendor-widgets.ru",
 };
 
-async function uploadByApi(w, zip) {
-  return api(w.integrator, "POST", `/api/v1/integrations/${w.integrationId}/versions`, {
-    multipart: {
-      widget: { name: "widget.zip", mimeType: "application/zip", buffer: readFileSync(zip) },
-    },
-  });
-}
-
-async function submitByApi(w, version) {
-  const s = await api(w.integrator, "POST", `/api/v1/integrations/${w.integrationId}/submissions`, {
-    data: { ...SUBMISSION_FIELDS, version },
-  });
-  w.submissionId = s.id;
-}
-
 // ---------------------------------------------------------------------------------------
-// The integrator (pages on branch i5-wb)
+// The integrator
 
 async function integratorSignsIn(w) {
   await signIn(w.integrator, USERS.integrator);
 }
 
-async function createIntegrationByApi(w) {
-  const i = await api(w.integrator, "POST", "/api/v1/integrations", {
-    data: {
-      name: { en: "Deal Notes", ru: "Заметки сделки" },
-      description: { en: "Notes in lead cards", ru: "Заметки в карточке сделки" },
-      redirect_uri: "https://vendor-widgets.ru/oauth",
-    },
-  });
-  w.integrationId = i.id;
+async function createIntegration(w) {
+  const page = w.integrator;
+  await page.goto(`${BASE}/integrations`);
+  await see(page.getByRole("heading", { name: "Integrations", level: 1 }), "the integrations list");
+  await page.getByRole("link", { name: "Create an integration" }).click();
+  await see(page.getByRole("heading", { name: "New integration", level: 1 }), "the new integration form");
+  await page.getByLabel("Name (English)").fill("Deal Notes");
+  await page.getByLabel("Name (Russian)").fill("Заметки сделки");
+  await page.getByLabel("Description (English)").fill("Notes in lead cards");
+  await page.getByLabel("Redirect URI").fill("https://vendor-widgets.ru/oauth");
+  // The answer is the integration's page with the secret key, shown this once.
+  await page.getByRole("button", { name: "Create integration" }).click();
+  await see(page.getByRole("heading", { name: "Deal Notes", level: 1 }), "the integration page");
+  const secret = await seeText(page.getByRole("region", { name: "Secret key: shown only now" }), [], "the secret key");
+  check(/[0-9a-f]{64}/.test(secret), `no secret key shown: ${secret}`);
+  const edit = await page.getByRole("link", { name: "Edit texts" }).getAttribute("href");
+  w.integrationId = Number(edit.split("/")[2]);
+  await screenshot(page, "integration-created");
 }
 
-async function uploadGoodByApi(w) {
-  const outcome = await uploadByApi(w, ZIPS.good);
-  w.code = outcome.version.code;
+/** Uploads an archive from the integration page's form (progress by script); returns the
+ * status of the upload's answer. */
+async function upload(w, zip) {
+  const page = w.integrator;
+  if (new URL(page.url()).pathname !== `/integrations/${w.integrationId}`) {
+    await page.goto(`${BASE}/integrations/${w.integrationId}`);
+  }
+  await page.getByLabel("Package (widget.zip)").setInputFiles(zip);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith(`/integrations/${w.integrationId}/upload`)),
+    page.getByRole("button", { name: "Upload", exact: true }).click(),
+  ]);
+  return response.status();
 }
 
-async function submitFirstByApi(w) {
-  await submitByApi(w, 1);
+async function uploadBroken(w) {
+  const page = w.integrator;
+  const status = await upload(w, ZIPS.broken);
+  check(status === 400 || status === 422, `a broken widget answered ${status}`);
+  const report = page.getByRole("region", { name: "The upload was refused" });
+  await seeText(report, ["manifest.missing", "How to fix:"], "the refusal report");
+  await see(report.getByRole("heading", { level: 4 }), "the report's file groups");
+  await see(report.getByLabel("Source lines"), "a finding's source lines");
+  await seeText(page.getByRole("main"), ["nothing was stored"], "the refusal's summary");
+  await screenshot(page, "upload-refused");
 }
 
-async function uploadAndSubmitUpdateByApi(w) {
-  await uploadByApi(w, ZIPS.update);
-  await submitByApi(w, 2);
+async function uploadGood(w) {
+  const page = w.integrator;
+  await upload(w, ZIPS.good);
+  await seeText(page.getByRole("status"), ["Version 1 (1.0.0) uploaded."], "the upload notice");
+  await seeText(page.getByRole("row").filter({ hasText: "1.0.0" }), ["uploaded"], "version 1 in the versions");
+  w.code = (await page.locator("#integration-code").innerText()).trim();
+  check(w.code.startsWith("deal_notes"), `the widget code is ${w.code}`);
+  await screenshot(page, "upload-accepted");
+}
+
+/** Fills and sends the submission form for a version; the Russian description is left out
+ * first for a refusal shown beside the field. */
+async function submitVersion(w, number, refuseFirst) {
+  const page = w.integrator;
+  await page.goto(`${BASE}/integrations/${w.integrationId}`);
+  await page.getByRole("group", { name: "Actions" }).getByRole("link", { name: "Submit for moderation" }).click();
+  await see(page.getByRole("heading", { name: "Submit Deal Notes for moderation", level: 1 }), "the submission form");
+  const form = page.locator("#submit-form");
+  const fill = async (skipRussian) => {
+    await form.getByLabel("Version").selectOption(String(number));
+    await form.getByLabel("English (en)", { exact: true }).check();
+    await form.getByLabel("Russian (ru)", { exact: true }).check();
+    await form.getByLabel("Description (English (en))").fill(SUBMISSION_FIELDS.description.en);
+    await form.getByLabel("Description (Russian (ru))").fill(skipRussian ? "" : SUBMISSION_FIELDS.description.ru);
+    await form.getByLabel("Instructions (English (en))").fill(SUBMISSION_FIELDS.instructions.en);
+    await form.getByLabel("Instructions (Russian (ru))").fill(SUBMISSION_FIELDS.instructions.ru);
+    await form.getByLabel("Test credentials").fill(SUBMISSION_FIELDS.test_credentials);
+    await form.getByLabel("Support phone").fill(SUBMISSION_FIELDS.support_phone);
+    await form.getByLabel("Support e-mail").fill(SUBMISSION_FIELDS.support_email);
+  };
+  const path = `/integrations/${w.integrationId}/submit`;
+  if (refuseFirst) {
+    await fill(true);
+    const status = await submitForm(page, form.getByRole("button", { name: "Submit for moderation" }), path, new RegExp(`${path}$`));
+    check(status === 400 || status === 422, `a submission without the Russian description answered ${status}`);
+    const ru = page.locator("#submit-form").getByLabel("Description (Russian (ru))");
+    check((await ru.getAttribute("aria-invalid")) === "true", "the empty Russian description is marked invalid");
+    await see(page.getByRole("region", { name: "Findings" }), "the submission's findings");
+    await screenshot(page, "submission-refused");
+  }
+  await fill(false);
+  const status = await submitForm(
+    page,
+    page.locator("#submit-form").getByRole("button", { name: "Submit for moderation" }),
+    path,
+    new RegExp(`/integrations/${w.integrationId}(\\?.*)?$`),
+  );
+  check(status === 303, `submitting answered ${status}, not 303`);
+  await seeText(page.getByRole("status"), ["Submitted for moderation."], "the submission notice");
+  const row = page.locator("#submissions").getByRole("row").filter({ hasText: `${number}: ` });
+  await seeText(row, ["in review"], "the submission in the list");
+  w.submissionId = Number((await row.getByRole("rowheader").innerText()).replace("#", ""));
+}
+
+async function submitFirst(w) {
+  await submitVersion(w, 1, true);
+  await screenshot(w.integrator, "submitted");
+}
+
+async function uploadAndSubmitUpdate(w) {
+  await upload(w, ZIPS.update);
+  await seeText(w.integrator.getByRole("status"), ["Version 2 (1.0.1) uploaded."], "the update's upload notice");
+  await submitVersion(w, 2, false);
+}
+
+async function integratorReadsReasons(w) {
+  const page = w.integrator;
+  await page.goto(`${BASE}/integrations/${w.integrationId}`);
+  const row = page.locator("#submissions").getByRole("row").filter({ hasText: "2: 1.0.1" });
+  await seeText(row, ["rejected", "moderation.not_working", "The notes list stays empty in the test account.", "Please check init."], "the moderator's reasons");
+  await seeText(page.locator("#versions").getByRole("row").filter({ hasText: "1.0.0" }), ["published"], "version 1 published");
+  await screenshot(page, "reasons");
 }
 
 /** Someone who is not a moderator is told the console is not for them. */
@@ -406,28 +468,26 @@ async function moderatorReadsTheDiffAndRejects(w) {
 // ---------------------------------------------------------------------------------------
 // The flow
 
-const WB = "integrator pages (branch i5-wb)";
-
 /** One browser context (own cookies) per person. */
 const ROLES = ["integrator", "moderator", "shop"];
 
 const STEPS = [
   { name: "integrator signs in", run: integratorSignsIn },
   { name: "a non-moderator is refused the console", run: nonModeratorIsRefused },
-  { name: "integrator creates an integration", pending: WB, fallback: createIntegrationByApi },
-  { name: "integrator uploads a broken widget and reads its findings", pending: WB },
-  { name: "integrator uploads a good widget", pending: WB, fallback: uploadGoodByApi },
+  { name: "integrator creates an integration and sees its secret key once", run: createIntegration },
+  { name: "integrator uploads a broken widget and reads its findings", run: uploadBroken },
+  { name: "integrator uploads a good widget", run: uploadGood },
   { name: "the widget is in the own catalogue, not in shop's", run: ownCatalogueOnly },
-  { name: "integrator submits it for moderation", pending: WB, fallback: submitFirstByApi },
+  { name: "integrator submits it (a missing text refused first)", run: submitFirst },
   { name: "moderator signs in", run: moderatorSignsIn },
   { name: "moderator reads the queue", run: moderatorReadsTheQueue },
   { name: "moderator reads the submission", run: moderatorReadsTheSubmission },
   { name: "moderator opens its files", run: moderatorOpensFiles },
   { name: "moderator approves (after a refused rejection)", run: moderatorApproves },
   { name: "shop installs it with settings, a required field refused first", run: shopInstalls },
-  { name: "integrator uploads and submits an update", pending: WB, fallback: uploadAndSubmitUpdateByApi },
+  { name: "integrator uploads and submits an update", run: uploadAndSubmitUpdate },
   { name: "moderator reads the diff and rejects the update", run: moderatorReadsTheDiffAndRejects },
-  { name: "integrator reads the moderator's reasons", pending: WB },
+  { name: "integrator reads the moderator's reasons", run: integratorReadsReasons },
 ];
 
 async function main() {
