@@ -24,7 +24,6 @@ pub mod openapi;
 pub mod router;
 pub mod upload;
 pub mod views;
-#[allow(dead_code)] // the page modules are being built (issue 5); removed when they are
 mod web;
 pub mod webhook_worker;
 

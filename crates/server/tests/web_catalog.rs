@@ -164,9 +164,8 @@ async fn installation(s: &TestServer, code: &str) -> (bool, Option<Value>) {
     (w.is_active_in_account, w.settings)
 }
 
-#[tokio::test]
-async fn catalogue_shows_the_accounts_widgets_only_and_searches() {
-    let s = TestServer::start().await;
+async fn catalogue_shows_the_accounts_widgets_only_and_searches(db: Db) {
+    let s = db.server(|_| {}).await;
     let (acme, evil) = two_accounts(&s).await;
     let boss = sign_in(&s, "boss@acme.io").await;
 
@@ -253,9 +252,8 @@ async fn catalogue_shows_the_accounts_widgets_only_and_searches() {
     );
 }
 
-#[tokio::test]
-async fn install_reconfigure_and_uninstall_through_the_settings_form() {
-    let s = TestServer::start().await;
+async fn install_reconfigure_and_uninstall_through_the_settings_form(db: Db) {
+    let s = db.server(|_| {}).await;
     let (acme, _) = two_accounts(&s).await;
     let boss = sign_in(&s, "boss@acme.io").await;
     let users: Vec<(i64, String)> = {
@@ -407,9 +405,8 @@ async fn install_reconfigure_and_uninstall_through_the_settings_form() {
     assert!(html.contains("id=\"install\""));
 }
 
-#[tokio::test]
-async fn tokens_are_created_shown_once_and_revoked() {
-    let s = TestServer::start().await;
+async fn tokens_are_created_shown_once_and_revoked(db: Db) {
+    let s = db.server(|_| {}).await;
     s.user("boss@acme.io", "acme", Role::Admin).await;
     s.user("dev@acme.io", "acme", Role::Member).await;
     let boss = sign_in(&s, "boss@acme.io").await;
@@ -512,9 +509,8 @@ fn html_token_id(html: &str) -> i64 {
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_published_widget_of_another_account_is_listed_and_installable() {
-    let s = TestServer::start().await;
+async fn a_published_widget_of_another_account_is_listed_and_installable(db: Db) {
+    let s = db.server(|_| {}).await;
     let vendor = s
         .token(
             "dev@vendor.test",
@@ -604,3 +600,10 @@ async fn a_published_widget_of_another_account_is_listed_and_installable() {
     let w = s.registry.get_widget(account.id, &code).await.unwrap();
     assert_eq!(w.settings, Some(json!({"api_key": "shop-key"})));
 }
+
+on_both!(
+    catalogue_shows_the_accounts_widgets_only_and_searches,
+    install_reconfigure_and_uninstall_through_the_settings_form,
+    tokens_are_created_shown_once_and_revoked,
+    a_published_widget_of_another_account_is_listed_and_installable,
+);

@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::{PASSWORD, TestServer, broken_zip, publishable_zip, widget_files, zip};
+use support::{Db, PASSWORD, TestServer, broken_zip, publishable_zip, widget_files, zip};
 use widgetry_registry::{Principal, Reason, Role};
 
 /// A form body, `application/x-www-form-urlencoded`.
@@ -247,16 +247,15 @@ const GOOD: &[(&str, &str)] = &[
     ("support_email", "help@vendor-widgets.ru"),
 ];
 
-async fn world() -> (TestServer, Browser) {
-    let s = TestServer::start().await;
+async fn world(db: Db) -> (TestServer, Browser) {
+    let s = db.server(|_| {}).await;
     s.user("dev@vendor.test", "vendor", Role::Admin).await;
     let b = Browser::sign_in(&s, "dev@vendor.test").await;
     (s, b)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn create_shows_the_secret_once_and_errors_beside_fields() {
-    let (s, b) = world().await;
+async fn create_shows_the_secret_once_and_errors_beside_fields(db: Db) {
+    let (s, b) = world(db).await;
 
     // The list before: empty, with a link to create one.
     let list = b.get("/integrations").await;
@@ -385,9 +384,8 @@ async fn create_shows_the_secret_once_and_errors_beside_fields() {
     assert_eq!(p.status, 404);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn uploads_show_the_report_by_file_and_list_versions() {
-    let (s, b) = world().await;
+async fn uploads_show_the_report_by_file_and_list_versions(db: Db) {
+    let (s, b) = world(db).await;
     let (id, page) = b.create("Deal Notes").await;
     let csrf = page.csrf();
     page.assert_has(r#"enctype="multipart/form-data" data-progress"#);
@@ -500,9 +498,8 @@ async fn uploads_show_the_report_by_file_and_list_versions() {
     assert_eq!(s.upload_leftovers(), 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_upload_past_the_limit_is_413_on_the_page() {
-    let s = TestServer::start_with(|c| c.max_upload_bytes = 64 * 1024).await;
+async fn an_upload_past_the_limit_is_413_on_the_page(db: Db) {
+    let s = db.server(|c| c.max_upload_bytes = 64 * 1024).await;
     s.user("dev@vendor.test", "vendor", Role::Admin).await;
     let b = Browser::sign_in(&s, "dev@vendor.test").await;
     let (id, page) = b.create("Deal Notes").await;
@@ -516,9 +513,8 @@ async fn an_upload_past_the_limit_is_413_on_the_page() {
     assert_eq!(s.upload_leftovers(), 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn submit_blocked_then_in_review_then_withdrawn() {
-    let (s, b) = world().await;
+async fn submit_blocked_then_in_review_then_withdrawn(db: Db) {
+    let (s, b) = world(db).await;
     s.moderator("mod@platform.test", "platform").await;
     let moderator = Browser::sign_in(&s, "mod@platform.test")
         .await
@@ -709,9 +705,8 @@ async fn submit_blocked_then_in_review_then_withdrawn() {
     h.assert_has("submission rejected");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn posts_without_csrf_change_nothing_and_legacy_converts() {
-    let (s, b) = world().await;
+async fn posts_without_csrf_change_nothing_and_legacy_converts(db: Db) {
+    let (s, b) = world(db).await;
     let me = b.principal(&s).await;
     let (id, page) = b.create("Deal Notes").await;
     let before = s.registry.integration_by_id(id).await.unwrap().unwrap();
@@ -789,9 +784,8 @@ async fn posts_without_csrf_change_nothing_and_legacy_converts() {
     p.assert_has(r#"<dd id="integration-scheme">market</dd>"#);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn warnings_after_upload_and_package_findings_of_a_submission_show_their_lines() {
-    let (_s, b) = world().await;
+async fn warnings_after_upload_and_package_findings_of_a_submission_show_their_lines(db: Db) {
+    let (_s, b) = world(db).await;
     let (id, page) = b.create("Deal Notes").await;
     // Debug code: a warning on upload, an error for publication.
     let mut files = support::publishable_files("Deal Notes", "1.0.0");
@@ -834,3 +828,12 @@ async fn warnings_after_upload_and_package_findings_of_a_submission_show_their_l
     assert!(report.contains(&format!("line {line}")), "{report}");
     assert!(report.contains("<mark>      debugger;</mark>"), "{report}");
 }
+
+on_both!(
+    create_shows_the_secret_once_and_errors_beside_fields,
+    uploads_show_the_report_by_file_and_list_versions,
+    an_upload_past_the_limit_is_413_on_the_page,
+    submit_blocked_then_in_review_then_withdrawn,
+    posts_without_csrf_change_nothing_and_legacy_converts,
+    warnings_after_upload_and_package_findings_of_a_submission_show_their_lines,
+);

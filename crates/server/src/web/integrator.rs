@@ -270,7 +270,7 @@ pub(crate) const MESSAGES: &[Msg] = &[
     ),
     (
         "integrator.upload.invalid",
-        "widget.zip has {n} errors; nothing was stored. Each finding is listed below under its file.",
+        "widget.zip was refused (errors: {n}); nothing was stored. Each finding is listed below under its file.",
         "В widget.zip ошибок: {n}; ничего не сохранено. Все замечания перечислены ниже по файлам.",
     ),
     (
@@ -541,7 +541,7 @@ pub(crate) const MESSAGES: &[Msg] = &[
     ),
     (
         "integrator.submit.blocked",
-        "The submission is blocked by {n} errors; nothing was queued. Each finding is listed below; those about the form are also shown beside their fields.",
+        "The submission is blocked (errors: {n}); nothing was queued. Each finding is listed below; those about the form are also shown beside their fields.",
         "Заявка не принята: ошибок {n}; на модерацию ничего не отправлено. Все замечания перечислены ниже; замечания о полях формы показаны и рядом с полями.",
     ),
     ("integrator.submit.report", "Findings", "Замечания"),

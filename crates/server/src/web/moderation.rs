@@ -134,7 +134,7 @@ pub(crate) const MESSAGES: &[Msg] = &[
     ),
     (
         "moderation.report_counts",
-        "Checked with the publication rules when it was submitted: {errors} errors, {warnings} warnings.",
+        "Checked with the publication rules when it was submitted (errors: {errors}, warnings: {warnings}).",
         "Проверено по правилам публикации при отправке: ошибок — {errors}, предупреждений — {warnings}.",
     ),
     (
