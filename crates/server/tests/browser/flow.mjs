@@ -20,11 +20,17 @@
 // another way (the JSON API through `w.<role>.request`) so that later steps have their data.
 //
 // Locators are roles and labels (what a user and a screen reader see); no sleeps: every wait
-// is on a locator, a navigation or a response.
+// is on a locator, a navigation or a response. Every key page is screenshotted and checked
+// with axe-core (WCAG 2.1 A and AA; a serious or critical violation fails the flow), and one
+// user signs in with the keyboard alone.
 
 import { chromium } from "playwright-core";
 import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+
+/** axe-core, injected into each key page to check it for accessibility (WCAG 2.1 A and AA). */
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const BASE = need("WIDGETRY_BASE_URL");
 const USERS = JSON.parse(need("WIDGETRY_USERS"));
@@ -61,18 +67,41 @@ async function see(locator, what) {
   return (await locator.first().innerText()).trim();
 }
 
-/** Checks that the locator's text contains every fragment. */
+/**
+ * Checks that the locator's text contains every fragment; waits until an element with the
+ * first fragment shows (a page replaced by script shows its old text for a moment).
+ */
 async function seeText(locator, fragments, what) {
-  const text = await see(locator, what);
+  const text = await see(fragments.length ? locator.filter({ hasText: fragments[0] }) : locator, what);
   for (const f of fragments) check(text.includes(f), `${what}: expected "${f}" in "${text}"`);
   return text;
 }
 
 let shotNumber = 0;
+/** Saves a screenshot of a key page and checks the page with axe-core. */
 async function screenshot(page, name) {
   shotNumber += 1;
   const file = join(SHOTS, `${String(shotNumber).padStart(2, "0")}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  if (!name.startsWith("failure-")) await accessible(page, name);
+}
+
+/**
+ * Runs axe-core on the page: any serious or critical WCAG 2.1 A/AA violation (a control
+ * without a name, a missing label, too little contrast, ...) fails the flow, naming the rule
+ * and the elements.
+ */
+async function accessible(page, name) {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  check(violations.length === 0, `${name}: accessibility violations:\n  ${violations.join("\n  ")}`);
 }
 
 /**
@@ -123,6 +152,34 @@ const SUBMISSION_FIELDS = {
 
 async function integratorSignsIn(w) {
   await signIn(w.integrator, USERS.integrator);
+}
+
+/**
+ * The keyboard alone is enough: the first Tab stop is the skip link, which moves focus to the
+ * content; the sign-in form is filled and sent with Tab and Enter. (The shop's admin signs in
+ * this way; the next step reuses the session.)
+ */
+async function shopSignsInByKeyboard(w) {
+  const page = w.shop;
+  await page.goto(`${BASE}/login`);
+  await see(page.getByRole("heading", { name: "Sign in", level: 1 }), "the sign-in page");
+  // The e-mail field has the focus at once; Tab leads through the form, Enter sends it.
+  check(await page.evaluate(() => document.activeElement?.id === "email"), "the e-mail field has the focus");
+  await page.keyboard.type(USERS.shop.email);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(USERS.shop.password);
+  if (USERS.shop.account) {
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(USERS.shop.account);
+  }
+  await Promise.all([page.waitForURL((url) => url.pathname !== "/login"), page.keyboard.press("Enter")]);
+  await see(page.getByRole("button", { name: "Sign out" }), "signed in by keyboard");
+  // On the next page the first Tab stop is the skip link, which moves to the content.
+  await page.keyboard.press("Tab");
+  const first = await page.evaluate(() => document.activeElement?.textContent?.trim());
+  check(first === "Skip to content", `the first Tab stop is the skip link, not "${first}"`);
+  await page.keyboard.press("Enter");
+  check(await page.evaluate(() => document.activeElement?.id === "main"), "the skip link moves the focus to the content");
 }
 
 async function createIntegration(w) {
@@ -275,8 +332,7 @@ async function ownCatalogueOnly(w) {
   await seeText(tile(page), ["private", "version 1.0.0"], "the own widget in the catalogue");
   await screenshot(page, "catalogue-own");
 
-  const shop = w.shop;
-  await signIn(shop, USERS.shop);
+  const shop = w.shop; // signed in with the keyboard earlier
   await shop.goto(`${BASE}/catalog`);
   await see(shop.getByRole("heading", { name: "Catalogue", level: 1 }), "shop's catalogue");
   check((await shop.getByRole("link", { name: "Deal Notes" }).count()) === 0, "shop sees vendor's private widget");
@@ -473,6 +529,7 @@ const ROLES = ["integrator", "moderator", "shop"];
 
 const STEPS = [
   { name: "integrator signs in", run: integratorSignsIn },
+  { name: "shop's admin signs in with the keyboard alone", run: shopSignsInByKeyboard },
   { name: "a non-moderator is refused the console", run: nonModeratorIsRefused },
   { name: "integrator creates an integration and sees its secret key once", run: createIntegration },
   { name: "integrator uploads a broken widget and reads its findings", run: uploadBroken },
