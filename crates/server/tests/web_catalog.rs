@@ -601,7 +601,35 @@ async fn a_published_widget_of_another_account_is_listed_and_installable(db: Db)
     assert_eq!(w.settings, Some(json!({"api_key": "shop-key"})));
 }
 
+/// A catalogue larger than a page is paged (48 a page), searching across every page.
+async fn a_large_catalogue_is_paged(db: Db) {
+    let s = db.server(|_| {}).await;
+    let token = s
+        .token("dev@acme.test", "acme", Role::Admin, &[Scope::Upload])
+        .await;
+    for i in 0..49 {
+        uploaded(&s, &token, widget_zip(&format!("Widget {i}"), "1.0.0")).await;
+    }
+    let b = sign_in(&s, "dev@acme.test").await;
+    let tiles = |html: &str| html.matches("class=\"tile\"").count();
+    let (status, first) = b.get("/catalog").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tiles(&first), 48);
+    assert!(
+        first.contains("Widgets found: 49") && first.contains("page 1 of 2"),
+        "{first}"
+    );
+    assert!(first.contains("rel=\"next\""));
+    let (_, second) = b.get("/catalog?page=2").await;
+    assert_eq!(tiles(&second), 1);
+    assert!(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""));
+    // Past the end: the last page.
+    let (_, past) = b.get("/catalog?page=9").await;
+    assert_eq!(tiles(&past), 1);
+}
+
 on_both!(
+    a_large_catalogue_is_paged,
     catalogue_shows_the_accounts_widgets_only_and_searches,
     install_reconfigure_and_uninstall_through_the_settings_form,
     tokens_are_created_shown_once_and_revoked,

@@ -50,9 +50,17 @@ pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
     ("catalog.search_clear", "Show all", "Показать все"),
     (
         "catalog.count",
-        "Widgets shown: {n}",
-        "Показано виджетов: {n}",
+        "Widgets found: {n}",
+        "Найдено виджетов: {n}",
     ),
+    ("catalog.pages", "Pages", "Страницы"),
+    (
+        "catalog.page_of",
+        "page {page} of {pages}",
+        "страница {page} из {pages}",
+    ),
+    ("catalog.prev", "Previous page", "Предыдущая страница"),
+    ("catalog.next", "Next page", "Следующая страница"),
     (
         "catalog.empty",
         "There are no widgets to install yet. Widgets appear here when your account uploads one, or when a widget is published for everyone.",
@@ -363,9 +371,6 @@ struct Tile {
     own: bool,
     installed: bool,
     version: String,
-    /// What a search looks in, lowercased: names in every language and the code.
-    #[serde(skip)]
-    haystack: String,
 }
 
 fn tile(entry: &CatalogEntry, texts: &Texts, account_id: i64, lang: Lang) -> Tile {
@@ -385,10 +390,6 @@ fn tile(entry: &CatalogEntry, texts: &Texts, account_id: i64, lang: Lang) -> Til
         .into_iter()
         .find(|p| texts.has(p))
         .map(|p| file_url(&code, &version.widget_version, p));
-    let mut haystack: Vec<String> = integration.name.values().cloned().collect();
-    haystack.extend(widget_name);
-    haystack.push(name.clone());
-    haystack.push(code.clone());
     Tile {
         name,
         short,
@@ -397,15 +398,14 @@ fn tile(entry: &CatalogEntry, texts: &Texts, account_id: i64, lang: Lang) -> Til
         own: integration.account_id == account_id,
         installed: entry.installation.as_ref().is_some_and(|n| n.active),
         version: version.widget_version.clone(),
-        haystack: haystack.join("\n").to_lowercase(),
         code,
     }
 }
 
-/// Whether a tile matches a search (case-insensitive, in any name or the code).
-fn matches(query: &str, tile: &Tile) -> bool {
+/// Whether a search matches (case-insensitive, in any name or the code).
+fn matches(query: &str, haystack: &str) -> bool {
     let q = query.trim().to_lowercase();
-    q.is_empty() || tile.haystack.contains(&q)
+    q.is_empty() || haystack.contains(&q)
 }
 
 /// A tour image of the widget page.
@@ -446,6 +446,7 @@ fn tour(texts: &Texts, tile: &Tile, lang: Lang) -> Vec<TourImage> {
 struct PageQuery {
     q: Option<String>,
     notice: Option<String>,
+    page: Option<usize>,
 }
 
 /// The notice named by `?notice=`, among this module's.
@@ -513,7 +514,19 @@ async fn index(
         Ok(e) => e,
         Err(e) => return failure(&user.viewer, e),
     };
-    let tiles = futures_util::future::join_all(entries.iter().map(|entry| async move {
+    // Search and page on what the catalogue rows carry (names in every language and the
+    // code), then read the version texts of the shown page only: the page costs the same
+    // with ten widgets or ten thousand.
+    let query = q.q.as_deref().unwrap_or_default().trim().to_string();
+    let needle = query.to_lowercase();
+    let found: Vec<&CatalogEntry> = entries
+        .iter()
+        .filter(|e| matches(&needle, &entry_haystack(e)))
+        .collect();
+    let pages = found.len().div_ceil(PAGE_SIZE).max(1);
+    let current = q.page.unwrap_or(1).clamp(1, pages);
+    let shown_entries = found.iter().skip((current - 1) * PAGE_SIZE).take(PAGE_SIZE);
+    let shown: Vec<Tile> = futures_util::future::join_all(shown_entries.map(|entry| async move {
         let texts = match Texts::load(registry, p, entry, lang).await {
             Ok(t) => t,
             Err(e) => {
@@ -524,13 +537,36 @@ async fn index(
         tile(entry, &texts, p.account.id, lang)
     }))
     .await;
-    let query = q.q.as_deref().unwrap_or_default().trim().to_string();
-    let shown: Vec<Tile> = tiles.into_iter().filter(|t| matches(&query, t)).collect();
     page(
         &user.viewer,
         "catalog/index.html",
-        context! { q => query, tiles => shown, total => entries.len() },
+        context! {
+            q => query,
+            tiles => shown,
+            total => entries.len(),
+            found => found.len(),
+            page => current,
+            pages => pages,
+        },
     )
+}
+
+/// Widgets on one catalogue page.
+const PAGE_SIZE: usize = 48;
+
+/// What a catalogue search looks in, lowercased: the integration's names in every language
+/// and the widget code.
+fn entry_haystack(entry: &CatalogEntry) -> String {
+    haystack(
+        entry.integration.name.values().map(String::as_str),
+        &entry.live_version.code,
+    )
+}
+
+fn haystack<'a>(names: impl IntoIterator<Item = &'a str>, code: &str) -> String {
+    let mut parts: Vec<&str> = names.into_iter().collect();
+    parts.push(code);
+    parts.join("\n").to_lowercase()
 }
 
 /// A widget of the catalogue with its version's texts.
@@ -1264,48 +1300,17 @@ mod tests {
         assert_eq!(out, json!({}));
     }
 
-    fn tile_named(names: &[(&str, &str)], code: &str, widget_name: &str) -> Tile {
-        let mut t = Texts {
-            manifest: json!({"widget": {"name": "widget.name"}}),
-            ..Texts::default()
-        };
-        t.i18n.push(json!({"widget": {"name": widget_name}}));
-        let integration_names: BTreeMap<String, String> = names
-            .iter()
-            .map(|(l, n)| (l.to_string(), n.to_string()))
-            .collect();
-        let mut haystack: Vec<String> = integration_names.values().cloned().collect();
-        haystack.extend(t.manifest_text("/widget/name"));
-        haystack.push(code.to_string());
-        Tile {
-            code: code.to_string(),
-            name: localized(&integration_names, Lang::En).unwrap_or_default(),
-            short: String::new(),
-            logo: None,
-            public: false,
-            own: true,
-            installed: false,
-            version: "1.0.0".into(),
-            haystack: haystack.join("\n").to_lowercase(),
-        }
-    }
-
     #[test]
     fn search_matches_names_and_code_ignoring_case() {
-        let t = tile_named(
-            &[("en", "Call Tracker"), ("ru", "Трекер звонков")],
-            "call_tracker_x1y2z3",
-            "Calls Widget",
-        );
-        assert!(matches("", &t));
-        assert!(matches("  ", &t));
-        assert!(matches("call", &t));
-        assert!(matches("TRACKER", &t));
-        assert!(matches("трекер", &t));
-        assert!(matches("ТРЕКЕР", &t));
-        assert!(matches("x1y2", &t));
-        assert!(matches("calls widget", &t));
-        assert!(!matches("hello", &t));
+        let h = haystack(["Call Tracker", "Трекер звонков"], "call_tracker_x1y2z3");
+        assert!(matches("", &h));
+        assert!(matches("  ", &h));
+        assert!(matches("call", &h));
+        assert!(matches("TRACKER", &h));
+        assert!(matches("трекер", &h));
+        assert!(matches("ТРЕКЕР", &h));
+        assert!(matches("x1y2", &h));
+        assert!(!matches("hello", &h));
     }
 
     #[test]
