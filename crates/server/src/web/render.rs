@@ -106,6 +106,10 @@ pub(crate) fn env() -> &'static Environment<'static> {
     })
 }
 
+/// The pages' content security policy.
+const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /// Renders a page with the viewer's context merged under `data`.
 pub(crate) fn page(viewer: &Viewer, template: &str, data: Value) -> Response {
     page_with(StatusCode::OK, viewer, template, data)
@@ -145,9 +149,24 @@ pub(crate) fn page_with(
     match rendered {
         Ok(html) => {
             let mut response = (status, Html(html)).into_response();
-            response.headers_mut().insert(
+            let headers = response.headers_mut();
+            headers.insert(
                 axum::http::header::CACHE_CONTROL,
                 axum::http::HeaderValue::from_static("private, no-store"),
+            );
+            // Pages load only their own stylesheet, script and images, post only to this
+            // site, and are never framed.
+            headers.insert(
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                axum::http::HeaderValue::from_static(PAGE_CSP),
+            );
+            headers.insert(
+                axum::http::header::X_FRAME_OPTIONS,
+                axum::http::HeaderValue::from_static("DENY"),
+            );
+            headers.insert(
+                axum::http::header::REFERRER_POLICY,
+                axum::http::HeaderValue::from_static("same-origin"),
             );
             response
         }

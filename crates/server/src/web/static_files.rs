@@ -1,4 +1,4 @@
-//! The pages' stylesheet and script, embedded in the binary.
+//! The pages' stylesheet, script and icon, embedded in the binary.
 
 use crate::AppState;
 use axum::Router;
@@ -8,6 +8,7 @@ use axum::routing::get;
 
 const CSS: &str = include_str!("../../static/app.css");
 const JS: &str = include_str!("../../static/app.js");
+const ICON: &str = include_str!("../../static/favicon.svg");
 
 /// `/static/app.css` and `/static/app.js`.
 pub(crate) fn routes() -> Router<AppState> {
@@ -19,6 +20,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/static/app.js",
             get(|| async { asset("text/javascript; charset=utf-8", JS) }),
+        )
+        .route(
+            "/favicon.ico",
+            get(|| async { asset("image/svg+xml", ICON) }),
         )
 }
 

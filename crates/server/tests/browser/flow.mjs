@@ -78,6 +78,8 @@ async function seeText(locator, fragments, what) {
 }
 
 let shotNumber = 0;
+/** Script errors and console errors (such as refused resources) seen on any page. */
+const pageErrors = [];
 /** Saves a screenshot of a key page and checks the page with axe-core. */
 async function screenshot(page, name) {
   shotNumber += 1;
@@ -92,7 +94,9 @@ async function screenshot(page, name) {
  * and the elements.
  */
 async function accessible(page, name) {
-  await page.addScriptTag({ content: AXE });
+  check(pageErrors.length === 0, `${name}: errors in the browser:\n  ${pageErrors.join("\n  ")}`);
+  // Evaluated through the DevTools protocol: the page's CSP rightly refuses inline scripts.
+  await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
     const result = await window.axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
@@ -567,6 +571,15 @@ async function main() {
       context.setDefaultTimeout(TIMEOUT_MS);
       context.setDefaultNavigationTimeout(TIMEOUT_MS);
       w[role] = await context.newPage();
+      // A script error or a refused resource (content security policy) on any page fails
+      // the flow at the next key page.
+      w[role].on("pageerror", (e) => pageErrors.push(`${role}: ${e.message}`));
+      w[role].on("console", (m) => {
+        // Pages answered with an error status on purpose (403, 404, 422) are logged too.
+        if (m.type() === "error" && !m.text().startsWith("Failed to load resource: the server responded with a status of")) {
+          pageErrors.push(`${role}: ${m.text()}`);
+        }
+      });
     }
     for (const step of STEPS) {
       const t0 = Date.now();
