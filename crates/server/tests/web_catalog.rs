@@ -39,18 +39,7 @@ async fn sign_in(s: &TestServer, email: &str) -> Browser {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let r = client
-        .post(s.url("/login"))
-        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(form_body(&[
-            ("email", email),
-            ("password", PASSWORD),
-            ("account", ""),
-            ("next", "/catalog"),
-        ]))
-        .send()
-        .await
-        .unwrap();
+    let r = s.page_login(&client, email, "/catalog").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "signing in {email}");
     assert_eq!(r.headers()[LOCATION], "/catalog");
     let cookie = r.headers()[SET_COOKIE]
@@ -628,7 +617,48 @@ async fn a_large_catalogue_is_paged(db: Db) {
     assert_eq!(tiles(&past), 1);
 }
 
+/// A sign-in form posted without the token its page set (from another site) signs no one in.
+async fn sign_in_needs_the_forms_own_token(db: Db) {
+    let s = db.server(|_| {}).await;
+    s.user("dev@acme.test", "acme", Role::Admin).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (cookie, token) in [("", ""), ("widgetry_login=aaaa", "bbbb"), ("", "aaaa")] {
+        let r = client
+            .post(s.url("/login"))
+            .header(COOKIE, cookie)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form_body(&[
+                ("email", "dev@acme.test"),
+                ("password", PASSWORD),
+                ("login_csrf", token),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "cookie {cookie:?}, token {token:?}"
+        );
+        assert!(
+            !r.headers()
+                .get_all(SET_COOKIE)
+                .iter()
+                .any(|v| v.to_str().unwrap().starts_with("widgetry_session=")),
+            "no session"
+        );
+        assert!(r.text().await.unwrap().contains("The sign-in form expired"));
+    }
+    // The form loaded by the same browser signs in.
+    let r = s.page_login(&client, "dev@acme.test", "/catalog").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
 on_both!(
+    sign_in_needs_the_forms_own_token,
     a_large_catalogue_is_paged,
     catalogue_shows_the_accounts_widgets_only_and_searches,
     install_reconfigure_and_uninstall_through_the_settings_form,

@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::{Db, PASSWORD, TestServer, broken_zip, publishable_zip, widget_files, zip};
+use support::{Db, TestServer, broken_zip, publishable_zip, widget_files, zip};
 use widgetry_registry::{Principal, Reason, Role};
 
 /// A form body, `application/x-www-form-urlencoded`.
@@ -79,17 +79,7 @@ impl Browser {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let r = client
-            .post(s.url("/login"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encode(&[
-                ("email", email),
-                ("password", PASSWORD),
-                ("next", "/integrations"),
-            ]))
-            .send()
-            .await
-            .unwrap();
+        let r = s.page_login(&client, email, "/integrations").await;
         assert_eq!(r.status(), 303, "signing in");
         let cookie = r.headers()["set-cookie"]
             .to_str()

@@ -1,7 +1,7 @@
 //! The pages every visitor meets: the start page, sign-in and sign-out, the language switch,
 //! and the texts and templates shared by all pages (the layout, the report of findings).
 
-use super::render::{Template, page, page_with};
+use super::render::{Template, page_with};
 use super::session::{LANG_COOKIE, SignedIn, Viewer, csrf_ok, csrf_refused, safe_next};
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -48,6 +48,11 @@ pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
         "login.no_account",
         "You are not a member of that account.",
         "Вы не участник этого аккаунта.",
+    ),
+    (
+        "login.expired",
+        "The sign-in form expired or did not come from this site; enter your password again.",
+        "Форма входа устарела или пришла не с этого сайта; введите пароль ещё раз.",
     ),
     ("message.back", "Back", "Назад"),
     (
@@ -99,11 +104,55 @@ async fn login_form(viewer: Viewer, Query(q): Query<NextQuery>) -> Response {
     if viewer.principal.is_some() {
         return Redirect::to(&safe_next(q.next.as_deref())).into_response();
     }
-    page(
+    login_page(
+        StatusCode::OK,
         &viewer,
-        "login.html",
         context! { next => safe_next(q.next.as_deref()) },
     )
+}
+
+/// The cookie that pairs a sign-in form with the browser that loaded it (double submit):
+/// another site cannot post the form and sign a visitor in to an account of its choosing.
+const LOGIN_COOKIE: &str = "widgetry_login";
+
+/// The sign-in page with a fresh pairing token in its form and cookie.
+fn login_page(status: StatusCode, viewer: &Viewer, data: minijinja::Value) -> Response {
+    let token: String = rand::random::<[u8; 16]>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut response = page_with(
+        status,
+        viewer,
+        "login.html",
+        context! { login_csrf => token.clone(), ..data },
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=7200"
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// Whether the form's pairing token is the one in the browser's cookie (constant time).
+fn paired(headers: &axum::http::HeaderMap, given: &str) -> bool {
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (n, value) = pair.trim().split_once('=')?;
+            (n == LOGIN_COOKIE && !value.is_empty()).then_some(value)
+        });
+    cookie.is_some_and(|c| {
+        c.len() == given.len()
+            && c.bytes()
+                .zip(given.bytes())
+                .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+                == 0
+    })
 }
 
 #[derive(Deserialize)]
@@ -114,19 +163,21 @@ pub(crate) struct LoginForm {
     account: String,
     #[serde(default)]
     next: Option<String>,
+    #[serde(default)]
+    login_csrf: String,
 }
 
 async fn login(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: axum::http::HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let registry = &state.inner.registry;
-    let again = |key: &str| {
-        page_with(
-            StatusCode::UNAUTHORIZED,
+    let again_with = |status: StatusCode, key: &str| {
+        login_page(
+            status,
             &viewer,
-            "login.html",
             context! {
                 next => safe_next(f.next.as_deref()),
                 email => f.email.clone(),
@@ -135,6 +186,10 @@ async fn login(
             },
         )
     };
+    if !paired(&headers, &f.login_csrf) {
+        return again_with(StatusCode::FORBIDDEN, "login.expired");
+    }
+    let again = |key: &str| again_with(StatusCode::UNAUTHORIZED, key);
     let login = match registry.verify_password(f.email.trim(), &f.password).await {
         Ok(Some(login)) => login,
         Ok(None) => return again("login.failed"),

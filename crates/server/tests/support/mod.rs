@@ -337,6 +337,45 @@ impl TestServer {
         }
     }
 
+    /// Signs in through the sign-in page as a browser does: loads the form (its pairing
+    /// cookie and hidden token), then posts it. Returns the answer to the post (303 on
+    /// success); `client` must not follow redirects.
+    pub async fn page_login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        next: &str,
+    ) -> reqwest::Response {
+        let form = client.get(self.url("/login")).send().await.unwrap();
+        let pairing = form
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("widgetry_login="))
+            .and_then(|v| v.split(';').next())
+            .expect("the sign-in page sets its pairing cookie")
+            .to_string();
+        let html = form.text().await.unwrap();
+        let marker = "name=\"login_csrf\" value=\"";
+        let at = html.find(marker).expect("the sign-in form has its token") + marker.len();
+        let token = &html[at..at + html[at..].find('"').unwrap()];
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("email", email)
+            .append_pair("password", PASSWORD)
+            .append_pair("next", next)
+            .append_pair("login_csrf", token)
+            .finish();
+        client
+            .post(self.url("/login"))
+            .header("cookie", pairing)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A user with a token of the given scopes: creates the user, signs in, makes the token.
     pub async fn token(&self, email: &str, account: &str, role: Role, scopes: &[Scope]) -> String {
         self.user(email, account, role).await;
