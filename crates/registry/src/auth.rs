@@ -559,6 +559,15 @@ impl Registry {
         row.map(|r| account_from_row(&r, "")).transpose()
     }
 
+    /// An account by id (moderators' and operators' views).
+    pub async fn account_by_id(&self, id: AccountId) -> Result<Option<Account>> {
+        let row = sqlx::query("SELECT id, subdomain, name, created_at FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| account_from_row(&r, "")).transpose()
+    }
+
     /// Checks an e-mail and password. `None` when either is wrong (the time taken does not
     /// tell which).
     pub async fn verify_password(&self, email: &str, password: &str) -> Result<Option<Login>> {

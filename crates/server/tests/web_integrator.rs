@@ -693,6 +693,10 @@ async fn submit_blocked_then_in_review_then_withdrawn(db: Db) {
     let h = b.get(&format!("/integrations/{id}/history")).await;
     h.assert_has("rolled back");
     h.assert_has("submission rejected");
+    // The moderator's decisions are attributed to "a platform moderator", the integrator's
+    // own actions to "you".
+    h.assert_has("a platform moderator");
+    h.assert_has("you (");
 }
 
 async fn posts_without_csrf_change_nothing_and_legacy_converts(db: Db) {

@@ -563,6 +563,11 @@ pub(crate) const MESSAGES: &[Msg] = &[
     ("integrator.history.details", "Details", "Подробности"),
     ("integrator.history.you", "you", "вы"),
     (
+        "integrator.history.moderator",
+        "a platform moderator",
+        "модератор платформы",
+    ),
+    (
         "integrator.history.user",
         "user #{id}",
         "пользователь №{id}",
@@ -2184,7 +2189,14 @@ struct EventRow {
     details: String,
 }
 
-fn event_row(lang: Lang, me: &Principal, e: &AuditEvent) -> EventRow {
+/// Who did it: "you", a colleague of the account by e-mail, a platform moderator for a
+/// decision taken outside the account, else the user's number.
+fn event_row(
+    lang: Lang,
+    me: &Principal,
+    colleagues: &std::collections::HashMap<i64, String>,
+    e: &AuditEvent,
+) -> EventRow {
     let who = match e.actor_user_id {
         Some(id) if id == me.user.id => {
             format!(
@@ -2193,7 +2205,16 @@ fn event_row(lang: Lang, me: &Principal, e: &AuditEvent) -> EventRow {
                 me.user.email
             )
         }
-        Some(id) => fill(lang, "integrator.history.user", &[("id", &id)]),
+        Some(id) => match colleagues.get(&id) {
+            Some(email) => email.clone(),
+            None if e.kind.starts_with("submission.")
+                || e.kind.starts_with("version.")
+                || e.kind == "integration.published" =>
+            {
+                text(lang, "integrator.history.moderator").to_string()
+            }
+            None => fill(lang, "integrator.history.user", &[("id", &id)]),
+        },
         None => text(lang, "integrator.history.system").to_string(),
     };
     let state = |s: &Option<String>| s.as_deref().map(|s| state_label(lang, s));
@@ -2223,9 +2244,13 @@ async fn history(
         Ok(e) => e,
         Err(e) => return failure(&user.viewer, e),
     };
+    let colleagues = match state.inner.registry.account_users(&user.principal).await {
+        Ok(users) => users.into_iter().map(|u| (u.id, u.email)).collect(),
+        Err(e) => return failure(&user.viewer, e),
+    };
     let rows: Vec<EventRow> = events
         .iter()
-        .map(|e| event_row(user.viewer.lang, &user.principal, e))
+        .map(|e| event_row(user.viewer.lang, &user.principal, &colleagues, e))
         .collect();
     page(
         &user.viewer,

@@ -484,14 +484,8 @@ fn days_between(from_ms: i64, to_ms: i64) -> i64 {
 
 /// The account's subdomain, for the moderator's eyes (`#id` when it cannot be read).
 async fn account_label(registry: &Registry, id: i64) -> String {
-    let row = sqlx::query("SELECT subdomain FROM accounts WHERE id = $1")
-        .bind(id)
-        .fetch_optional(registry.pool())
-        .await;
-    match row {
-        Ok(Some(row)) => {
-            sqlx::Row::try_get::<String, _>(&row, "subdomain").unwrap_or_else(|_| format!("#{id}"))
-        }
+    match registry.account_by_id(id).await {
+        Ok(Some(account)) => account.subdomain,
         Ok(None) => format!("#{id}"),
         Err(e) => {
             tracing::warn!(account_id = id, error = %e, "cannot read the account");
