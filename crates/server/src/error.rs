@@ -195,6 +195,16 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         self.code
     }
+
+    /// The detail sentence.
+    pub fn detail(&self) -> &str {
+        &self.body.detail
+    }
+
+    /// An extra member of the problem (`file_name`, `limit`, ...), if set.
+    pub fn extra(&self, name: &str) -> Option<&Value> {
+        self.body.extra.get(name)
+    }
 }
 
 impl std::fmt::Display for ApiError {

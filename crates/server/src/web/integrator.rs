@@ -1446,23 +1446,18 @@ async fn limited_multipart(state: &AppState, req: Request) -> Result<Multipart, 
     }
 }
 
-/// The page text for an intake refusal of `upload::receive` (its problem body read back).
-async fn intake_refusal(lang: Lang, e: ApiError, cap: u64) -> (StatusCode, String) {
+/// The page text for an intake refusal of `upload::receive`.
+fn intake_refusal(lang: Lang, e: &ApiError, cap: u64) -> (StatusCode, String) {
     let status = e.status();
     let code = e.code();
-    let body = axum::body::to_bytes(e.into_response().into_body(), 64 * 1024)
-        .await
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Json>(&b).ok())
-        .unwrap_or(Json::Null);
-    let detail = body["detail"].as_str().unwrap_or_default().to_string();
+    let detail = e.detail();
     let text = match code {
         "upload.too_large" => fill(
             lang,
             "integrator.upload.too_large",
             &[("limit", &size_text(cap))],
         ),
-        "upload.wrong_file_name" => match body["file_name"].as_str() {
+        "upload.wrong_file_name" => match e.extra("file_name").and_then(Json::as_str) {
             Some(name) if !name.is_empty() => {
                 fill(lang, "integrator.upload.wrong_name", &[("name", &name)])
             }
@@ -1503,7 +1498,7 @@ async fn receive_and_store(
         Ok(r) => r,
         Err(e) => {
             state.inner.metrics.upload_refused(e.code());
-            let (status, text) = intake_refusal(lang, e, cap).await;
+            let (status, text) = intake_refusal(lang, &e, cap);
             return Ok(Err((status, text, Vec::new())));
         }
     };
