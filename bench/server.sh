@@ -13,6 +13,7 @@
 #   ONLY="upload files" bench/server.sh  # a subset of: upload files list memory
 #   ROUNDS=3 WRK_SECONDS=10 bench/server.sh
 #   PERF=1 ONLY=files bench/server.sh   # adds a perf profile of the server serving the file
+#   WIDGETRY_BIN=/path/to/old/widgetry ONLY=list bench/server.sh   # measure another build
 #
 # Uses CARGO_TARGET_DIR when set (default: target/ of the workspace). Installs nothing: it
 # says what to apt-get install when a tool is missing. Every process it starts is stopped on
@@ -72,10 +73,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 echo "== building widgetry, the widget generator and the load client (release)"
-(cd "$ROOT" && cargo build --release -q -p widgetry --bin widgetry \
+(cd "$ROOT" && { [[ -n ${WIDGETRY_BIN:-} ]] || cargo build --release -q -p widgetry --bin widgetry; } \
   && cargo build --release -q -p widgetry-validator --example bench_widgets \
   && cargo build --release -q -p widgetry-server --example load)
-WIDGETRY="$TARGET/release/widgetry"
+WIDGETRY="${WIDGETRY_BIN:-$TARGET/release/widgetry}"
 LOAD="$TARGET/release/examples/load"
 "$TARGET/release/examples/bench_widgets" "$OUT/widgets" >/dev/null
 TYPICAL="$OUT/widgets/typical.zip"
