@@ -22,6 +22,7 @@ pub mod handlers;
 pub mod metrics;
 pub mod openapi;
 pub mod router;
+pub mod throttle;
 pub mod upload;
 pub mod views;
 mod web;
@@ -99,6 +100,7 @@ pub(crate) struct Inner {
     pub(crate) upload_dir: PathBuf,
     pub(crate) registry: widgetry_registry::Registry,
     pub(crate) files: file_cache::FileCache,
+    pub(crate) logins: throttle::LoginThrottle,
 }
 
 impl AppState {
@@ -144,6 +146,7 @@ impl AppState {
                 upload_dir,
                 config,
                 files: file_cache::FileCache::default(),
+                logins: throttle::LoginThrottle::default(),
             }),
         }
     }

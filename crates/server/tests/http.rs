@@ -1143,3 +1143,52 @@ async fn a_published_version_is_public_to_everyone_and_cached_for_good() {
     assert_eq!(w["code"], code.as_str());
     assert_eq!(w["is_active_in_account"], false);
 }
+
+#[tokio::test]
+async fn sign_in_is_throttled_after_too_many_wrong_passwords() {
+    let s = TestServer::start().await;
+    s.user("dev@example.org", "acme", Role::Admin).await;
+    s.user("other@example.org", "acme", Role::Admin).await;
+    let attempt = |email: &'static str, password: &'static str| {
+        s.post("/api/v1/session")
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+    };
+    for _ in 0..widgetry_server::throttle::MAX_FAILURES {
+        let r = attempt("dev@example.org", "wrong password").await.unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    // Now even the right password is refused, through the API and the sign-in page alike.
+    let r = attempt("DEV@example.org", PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 429);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0 && wait <= 15 * 60, "{wait}");
+    let p = problem(r).await;
+    assert_eq!(p["code"], "auth.too_many_attempts");
+    assert!(p.get("csrf_token").is_none());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = s.page_login(&client, "dev@example.org", "/catalog").await;
+    assert_eq!(r.status(), 429);
+    assert!(
+        !r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("widgetry_session=")),
+        "no session"
+    );
+    // Other addresses are not affected.
+    assert_eq!(
+        attempt("other@example.org", PASSWORD)
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}

@@ -38,6 +38,25 @@ pub struct LoginResponse {
     pub expires_at: i64,
 }
 
+/// 429 with `Retry-After` for an e-mail address with too many wrong passwords.
+pub(crate) fn too_many_attempts(wait: std::time::Duration) -> Response {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    let mut response = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "auth.too_many_attempts",
+        "too many attempts",
+        format!(
+            "too many wrong passwords for this e-mail address; try again in {minutes} minute{}",
+            if minutes == 1 { "" } else { "s" }
+        ),
+    )
+    .into_response();
+    if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
 fn bad_credentials() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
@@ -70,16 +89,21 @@ pub(crate) fn cookie(
     responses(
         (status = 200, description = "signed in; `Set-Cookie: widgetry_session=...`", body = LoginResponse),
         (status = 401, description = "wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`auth.too_many_attempts`: too many wrong passwords for this e-mail; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
     Json(req): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let registry = &state.inner.registry;
-    let login = registry
-        .verify_password(&req.email, &req.password)
-        .await?
-        .ok_or_else(bad_credentials)?;
+    if let Some(wait) = state.inner.logins.blocked(&req.email) {
+        return Ok(too_many_attempts(wait));
+    }
+    let Some(login) = registry.verify_password(&req.email, &req.password).await? else {
+        state.inner.logins.failed(&req.email);
+        return Err(bad_credentials());
+    };
+    state.inner.logins.succeeded(&req.email);
     let membership = match &req.account {
         Some(sub) => login
             .memberships

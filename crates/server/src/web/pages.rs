@@ -54,6 +54,11 @@ pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
         "The sign-in form expired or did not come from this site; enter your password again.",
         "Форма входа устарела или пришла не с этого сайта; введите пароль ещё раз.",
     ),
+    (
+        "login.too_many",
+        "Too many wrong passwords for this e-mail address. Try again in 15 minutes.",
+        "Слишком много неверных паролей для этого адреса. Попробуйте через 15 минут.",
+    ),
     ("message.back", "Back", "Назад"),
     (
         "report.request",
@@ -190,11 +195,19 @@ async fn login(
         return again_with(StatusCode::FORBIDDEN, "login.expired");
     }
     let again = |key: &str| again_with(StatusCode::UNAUTHORIZED, key);
+    let logins = &state.inner.logins;
+    if logins.blocked(&f.email).is_some() {
+        return again_with(StatusCode::TOO_MANY_REQUESTS, "login.too_many");
+    }
     let login = match registry.verify_password(f.email.trim(), &f.password).await {
         Ok(Some(login)) => login,
-        Ok(None) => return again("login.failed"),
+        Ok(None) => {
+            logins.failed(&f.email);
+            return again("login.failed");
+        }
         Err(e) => return crate::ApiError::from(e).into_response(),
     };
+    logins.succeeded(&f.email);
     let account = f.account.trim();
     let membership = if account.is_empty() {
         login.memberships.first()
