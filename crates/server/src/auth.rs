@@ -53,14 +53,19 @@ fn credentials(headers: &HeaderMap) -> Credentials<'_> {
 
 /// The value of the session cookie, if the request carries one.
 pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of a cookie, if the request carries it (and it is not empty).
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE && !value.is_empty()).then_some(value)
+            let (n, value) = pair.trim().split_once('=')?;
+            (n == name && !value.is_empty()).then_some(value)
         })
 }
 
@@ -69,11 +74,19 @@ fn changes_state(method: &Method) -> bool {
 }
 
 fn csrf_ok(headers: &HeaderMap, expected: &str) -> bool {
-    let Some(given) = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
+    headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|given| same_secret(given, expected))
+}
+
+/// Whether two secrets are equal, in time that does not depend on where they differ; an
+/// empty expected secret never matches.
+pub fn same_secret(given: &str, expected: &str) -> bool {
     let (a, b) = (given.as_bytes(), expected.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    !b.is_empty()
+        && a.len() == b.len()
+        && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {

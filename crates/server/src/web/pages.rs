@@ -142,22 +142,7 @@ fn login_page(status: StatusCode, viewer: &Viewer, data: minijinja::Value) -> Re
 
 /// Whether the form's pairing token is the one in the browser's cookie (constant time).
 fn paired(headers: &axum::http::HeaderMap, given: &str) -> bool {
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (n, value) = pair.trim().split_once('=')?;
-            (n == LOGIN_COOKIE && !value.is_empty()).then_some(value)
-        });
-    cookie.is_some_and(|c| {
-        c.len() == given.len()
-            && c.bytes()
-                .zip(given.bytes())
-                .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-                == 0
-    })
+    crate::auth::cookie(headers, LOGIN_COOKIE).is_some_and(|c| crate::auth::same_secret(given, c))
 }
 
 #[derive(Deserialize)]

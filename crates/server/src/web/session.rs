@@ -31,21 +31,9 @@ pub(crate) struct SignedIn {
     pub principal: Principal,
 }
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (n, value) = pair.trim().split_once('=')?;
-            (n == name && !value.is_empty()).then_some(value)
-        })
-}
-
 /// The page language: the switch's cookie, else `Accept-Language`, else English.
 pub(crate) fn lang(headers: &HeaderMap) -> Lang {
-    match cookie(headers, LANG_COOKIE) {
+    match crate::auth::cookie(headers, LANG_COOKIE) {
         Some("ru") => Lang::Ru,
         Some("en") => Lang::En,
         _ => headers
@@ -118,11 +106,7 @@ pub(crate) fn safe_next(next: Option<&str>) -> String {
 
 /// Whether a form's `csrf` field is the session's token (constant time).
 pub(crate) fn csrf_ok(p: &Principal, given: &str) -> bool {
-    let expected = p.csrf_token().unwrap_or_default();
-    let (a, b) = (given.as_bytes(), expected.as_bytes());
-    !b.is_empty()
-        && a.len() == b.len()
-        && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    crate::auth::same_secret(given, p.csrf_token().unwrap_or_default())
 }
 
 /// The answer to a form post without the right CSRF token.
