@@ -282,7 +282,11 @@ async function submitVersion(w, number, refuseFirst) {
   );
   check(status === 303, `submitting answered ${status}, not 303`);
   await seeText(page.getByRole("status"), ["Submitted for moderation."], "the submission notice");
-  const row = page.locator("#submissions").getByRole("row").filter({ hasText: `${number}: ` });
+  // The row whose version cell starts with the version number (other cells hold times).
+  const row = page
+    .locator("#submissions")
+    .getByRole("row")
+    .filter({ has: page.getByRole("cell", { name: new RegExp(`^${number}: `) }) });
   await seeText(row, ["in review"], "the submission in the list");
   w.submissionId = Number((await row.getByRole("rowheader").innerText()).replace("#", ""));
 }
@@ -301,7 +305,10 @@ async function uploadAndSubmitUpdate(w) {
 async function integratorReadsReasons(w) {
   const page = w.integrator;
   await page.goto(`${BASE}/integrations/${w.integrationId}`);
-  const row = page.locator("#submissions").getByRole("row").filter({ hasText: "2: 1.0.1" });
+  const row = page
+    .locator("#submissions")
+    .getByRole("row")
+    .filter({ has: page.getByRole("cell", { name: /^2: 1\.0\.1$/ }) });
   await seeText(row, ["rejected", "moderation.not_working", "The notes list stays empty in the test account.", "Please check init."], "the moderator's reasons");
   await seeText(page.locator("#versions").getByRole("row").filter({ hasText: "1.0.0" }), ["published"], "version 1 published");
   await screenshot(page, "reasons");
