@@ -21,7 +21,7 @@ use axum::{Form, Router};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use widgetry_registry::{
     AuditEvent, Diagnostic, Error, Integration, IntegrationUpdate, ListingChanges, NewIntegration,
     NewSubmission, Principal, Severity, Submission, SubmissionState, TestCredentials, Version,
@@ -1290,23 +1290,6 @@ async fn back_to_integration(Path(id): Path<String>) -> Redirect {
     }
 }
 
-/// The texts of a stored version's files, for snippets (only the files named).
-async fn stored_sources(
-    state: &AppState,
-    files: &[widgetry_registry::FileEntry],
-    wanted: &BTreeSet<String>,
-) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    for f in files.iter().filter(|f| wanted.contains(&f.path)) {
-        if let Ok(Some(bytes)) = state.inner.registry.blobs().get(&f.sha256).await
-            && let Ok(text) = String::from_utf8(bytes)
-        {
-            out.insert(f.path.clone(), text);
-        }
-    }
-    out
-}
-
 /// The integration page. Also the answer to posts (a refused upload, a new secret key), so
 /// the viewer's path is the page's own.
 async fn integration_page(
@@ -1353,8 +1336,8 @@ async fn integration_page(
             ],
         ));
         if !found.is_empty() {
-            let wanted: BTreeSet<String> = found.iter().filter_map(|d| d.file.clone()).collect();
-            let sources = stored_sources(state, &detail.files, &wanted).await;
+            let sources =
+                report::stored_sources(registry, &detail.files, &found, OWN_SOURCE_BYTES).await;
             warnings = Some(context! {
                 number => number,
                 groups => Value::from_serialize(report::group(&found, &|p| sources.get(p).cloned())),
@@ -1749,6 +1732,9 @@ async fn rotate_secret(
     }
 }
 
+/// The integrator's own stored files are read whole for snippets.
+const OWN_SOURCE_BYTES: i64 = i64::MAX;
+
 // ---------------------------------------------------------------------------------------
 // Submitting for moderation.
 
@@ -2115,14 +2101,16 @@ async fn submit(
     let number = values.version.or(versions.first().map(|v| v.number));
     let declared = declared_languages(&state, &user.principal, integration.id, number).await;
     // Snippets of the package's findings come from the stored version's files.
-    let wanted: BTreeSet<String> = diagnostics.iter().filter_map(|d| d.file.clone()).collect();
     let sources = match number {
-        Some(n) if !wanted.is_empty() => {
+        Some(n) if diagnostics.iter().any(|d| d.file.is_some()) => {
             match registry
                 .get_version(&user.principal, integration.id, n)
                 .await
             {
-                Ok(detail) => stored_sources(&state, &detail.files, &wanted).await,
+                Ok(detail) => {
+                    report::stored_sources(registry, &detail.files, &diagnostics, OWN_SOURCE_BYTES)
+                        .await
+                }
                 Err(_) => HashMap::new(),
             }
         }

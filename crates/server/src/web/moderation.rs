@@ -22,7 +22,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use widgetry_registry::{
     ChangeKind, Diagnostic, Error, FileChange, FileEntry, MODERATION_REASONS, Reason, Registry,
-    ReviewDetail, Submission, SubmissionState, is_reason_code,
+    Submission, SubmissionState, is_reason_code,
 };
 use widgetry_validator::Lang;
 
@@ -830,35 +830,6 @@ struct Forms {
     reload: bool,
 }
 
-/// The texts of the submitted version's files that findings name, for the report's snippets.
-async fn report_sources(registry: &Registry, d: &ReviewDetail) -> HashMap<String, String> {
-    let mut sources = HashMap::new();
-    for diag in &d.submission.report.diagnostics {
-        let Some(path) = diag.file.as_deref() else {
-            continue;
-        };
-        if sources.contains_key(path) {
-            continue;
-        }
-        let Some(entry) = d.version.files.iter().find(|f| f.path == path) else {
-            continue;
-        };
-        if entry.size > MAX_SOURCE_BYTES {
-            continue;
-        }
-        match registry.blobs().get(&entry.sha256).await {
-            Ok(Some(bytes)) => {
-                if let Ok(text) = String::from_utf8(bytes) {
-                    sources.insert(path.to_string(), text);
-                }
-            }
-            Ok(None) => tracing::warn!(sha256 = entry.sha256, "a version's file is missing"),
-            Err(e) => tracing::warn!(error = %e, "cannot read a version's file"),
-        }
-    }
-    sources
-}
-
 /// The submission page with the given form state.
 async fn show(
     state: &AppState,
@@ -874,7 +845,13 @@ async fn show(
         Err(e) => return failure(&user.viewer, e),
     };
     let lang = user.viewer.lang;
-    let sources = report_sources(registry, &d).await;
+    let sources = report::stored_sources(
+        registry,
+        &d.version.files,
+        &d.submission.report.diagnostics,
+        MAX_SOURCE_BYTES,
+    )
+    .await;
     let groups = report::group(&d.submission.report.diagnostics, &|p: &str| {
         sources.get(p).cloned()
     });

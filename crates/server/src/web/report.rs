@@ -112,6 +112,41 @@ pub(crate) fn group(
         .collect()
 }
 
+/// The texts of a stored version's files that findings name, read from the blob store for
+/// snippets; files larger than `max_bytes`, missing or not UTF-8 are left out.
+pub(crate) async fn stored_sources(
+    registry: &widgetry_registry::Registry,
+    files: &[widgetry_registry::FileEntry],
+    diagnostics: &[Diagnostic],
+    max_bytes: i64,
+) -> std::collections::HashMap<String, String> {
+    let mut sources = std::collections::HashMap::new();
+    for diag in diagnostics {
+        let Some(path) = diag.file.as_deref() else {
+            continue;
+        };
+        if sources.contains_key(path) {
+            continue;
+        }
+        let Some(entry) = files.iter().find(|f| f.path == path) else {
+            continue;
+        };
+        if entry.size > max_bytes {
+            continue;
+        }
+        match registry.blobs().get(&entry.sha256).await {
+            Ok(Some(bytes)) => {
+                if let Ok(text) = String::from_utf8(bytes) {
+                    sources.insert(path.to_string(), text);
+                }
+            }
+            Ok(None) => tracing::warn!(sha256 = entry.sha256, "a version's file is missing"),
+            Err(e) => tracing::warn!(error = %e, "cannot read a version's file"),
+        }
+    }
+    sources
+}
+
 /// Text files of a ZIP archive as the validator read them, for snippets of a refused upload.
 pub(crate) fn zip_sources(bytes: &[u8]) -> impl Fn(&str) -> Option<String> + use<> {
     let checked = widgetry_validator::check(
