@@ -377,6 +377,17 @@ impl Registry {
             .collect())
     }
 
+    /// One entry of [`catalog`](Registry::catalog) by widget code ([`Error::NotFound`] when the
+    /// account may not install it).
+    pub async fn catalog_entry(&self, account_id: AccountId, code: &str) -> Result<CatalogEntry> {
+        self.live_rows(account_id, Some(code), None, false)
+            .await?
+            .into_iter()
+            .next()
+            .map(|l| l.entry)
+            .ok_or(Error::NotFound)
+    }
+
     /// A page of the widgets an account may see (`page` from 1, `limit` 1 to
     /// [`MAX_WIDGETS_LIMIT`]; out-of-range values are refused with [`Error::BadInput`]).
     pub async fn list_widgets(

@@ -578,12 +578,7 @@ struct Loaded {
 
 async fn load(registry: &Registry, user: &SignedIn, code: &str) -> Result<Loaded, Error> {
     let p = &user.principal;
-    let entry = registry
-        .catalog(p.account.id)
-        .await?
-        .into_iter()
-        .find(|e| e.live_version.code == code)
-        .ok_or(Error::NotFound)?;
+    let entry = registry.catalog_entry(p.account.id, code).await?;
     let texts = Texts::load(registry, p, &entry, user.viewer.lang).await?;
     let tile = tile(&entry, &texts, p.account.id, user.viewer.lang);
     Ok(Loaded { entry, texts, tile })
