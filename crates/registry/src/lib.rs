@@ -26,7 +26,7 @@
 //!
 //! Tests (`tests/flows.rs`) run every flow on SQLite, and on PostgreSQL when
 //! `WIDGETRY_TEST_POSTGRES_URL` names a server (each test creates a fresh database there):
-//! `WIDGETRY_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:54330/widgetry_test cargo test -p widgetry-registry`.
+//! `WIDGETRY_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:25433/widgetry_test cargo test -p widgetry-registry`.
 
 #![deny(missing_docs)]
 
