@@ -208,6 +208,8 @@ pub fn content_type(path: &str) -> &'static str {
         "html" | "htm" => "text/html; charset=utf-8",
         "twig" | "txt" | "md" => "text/plain; charset=utf-8",
         "xml" => "application/xml",
+        "xhtml" | "xht" => "application/xhtml+xml",
+        "pdf" => "application/pdf",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",

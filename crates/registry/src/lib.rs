@@ -37,6 +37,7 @@ mod diff;
 mod error;
 mod integrations;
 mod review;
+mod service;
 mod submissions;
 mod util;
 mod versions;
@@ -53,6 +54,7 @@ pub use diff::{ChangeKind, FileChange, MAX_DIFF_LINES, file_changes, is_text_pat
 pub use error::{Error, Result, SettingsProblem};
 pub use integrations::{Integration, IntegrationUpdate, NewIntegration, Visibility, is_code};
 pub use review::{MODERATION_REASONS, ModerationReason, ReviewDetail, is_reason_code};
+pub use service::{LOGIN_WINDOW, MAX_LOGIN_FAILURES};
 pub use submissions::{
     Decision, ListingChanges, NewSubmission, Reason, Submission, SubmissionId, SubmissionState,
     TestCredentials, VersionRef,

@@ -147,6 +147,8 @@ pub struct FileRef {
     pub content_type: String,
     /// An approved version of a public integration: cacheable by anyone, forever.
     pub public: bool,
+    /// The owner account (the only one that may fetch the file when it is not public).
+    pub account_id: AccountId,
 }
 
 /// What listings need from a version, derived once at upload.
@@ -743,12 +745,11 @@ impl Registry {
             .collect()
     }
 
-    /// Finds a widget file for `GET /widgets/{code}/{version}/{path}`. Versions that are not
-    /// approved, and every version of a private integration, resolve only for the owner
-    /// account; `None` otherwise (answer 404).
-    pub async fn resolve_file(
+    /// Where a widget file is: `code`, `widget.version` and path inside the package. Whether
+    /// the caller may fetch it is the caller's decision ([`FileRef::public`], or the owner
+    /// account's signature); see [`resolve_file`](Registry::resolve_file).
+    pub async fn file_at(
         &self,
-        viewer_account: Option<AccountId>,
         code: &str,
         widget_version: &str,
         path: &str,
@@ -769,16 +770,28 @@ impl Registry {
         let state = VersionState::parse(&row.try_get::<String, _>("state")?);
         let public = row.try_get::<String, _>("visibility")? == Visibility::Public.as_str()
             && state.is_some_and(VersionState::is_approved);
-        let owner = viewer_account == Some(row.try_get::<i64, _>("account_id")?);
-        if !owner && !public {
-            return Ok(None);
-        }
         Ok(Some(FileRef {
             sha256: row.try_get("sha256")?,
             size: row.try_get("size")?,
             content_type: row.try_get("content_type")?,
             public,
+            account_id: row.try_get("account_id")?,
         }))
+    }
+
+    /// A widget file as `viewer_account` may see it: files of approved versions of a public
+    /// integration for anyone, every other file for the owner account only; `None` otherwise.
+    pub async fn resolve_file(
+        &self,
+        viewer_account: Option<AccountId>,
+        code: &str,
+        widget_version: &str,
+        path: &str,
+    ) -> Result<Option<FileRef>> {
+        Ok(self
+            .file_at(code, widget_version, path)
+            .await?
+            .filter(|f| f.public || viewer_account == Some(f.account_id)))
     }
 }
 

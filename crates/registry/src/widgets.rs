@@ -93,6 +93,12 @@ pub struct WidgetInfo {
     pub pipeline_id: Option<i64>,
     /// The installation's settings, when installed.
     pub settings: Option<Value>,
+    /// The owner account.
+    pub owner_account_id: AccountId,
+    /// Whether the integration is public.
+    pub integration_public: bool,
+    /// The live version.
+    pub live_version: Version,
 }
 
 /// A page of widgets.
@@ -205,6 +211,9 @@ fn widget_info(live: LiveRow) -> WidgetInfo {
         pipeline_id: installed.as_ref().and_then(|n| n.pipeline_id),
         settings: installed.map(|n| n.settings),
         settings_template: summary.settings_template,
+        owner_account_id: entry.integration.account_id,
+        integration_public: entry.integration.visibility == crate::Visibility::Public,
+        live_version: entry.live_version,
     }
 }
 

@@ -1,28 +1,28 @@
 //! # widgetry-server
 //!
 //! Widgetry's HTTP server: the marketplace API under `/api/v1`, the amoCRM widgets API under
-//! `/api/v4/widgets`, and the widgets' files under `/widgets`.
+//! `/api/v4/widgets` and the web pages on the main listener, and the widgets' files on a
+//! second listener of their own, the files origin ([`files`]), which holds no session.
 //!
 //! This crate is the HTTP layer only: routing ([`router`]), extractors, one error shape
-//! (`application/problem+json`, [`error`]), upload intake ([`upload`]), widget file
-//! responses ([`files`]), the OpenAPI document ([`openapi`]), metrics ([`metrics`]) and
+//! (`application/problem+json`, [`error`]), upload intake ([`upload`]), the files origin with
+//! its signed URLs ([`files`]), the OpenAPI document ([`openapi`]), metrics ([`metrics`]) and
 //! request logs. Every rule about accounts, integrations, versions and storage lives in
 //! `widgetry-registry`.
 //!
-//! [`serve`] runs the server until SIGTERM or Ctrl-C; [`app`] builds the router for tests.
+//! [`serve`] runs the server until SIGTERM or Ctrl-C; [`app`] builds the main router and
+//! [`files::origin::router`] the files listener's, for tests.
 
 #![deny(missing_docs)]
 
 pub mod auth;
 pub mod error;
 pub mod extract;
-mod file_cache;
 pub mod files;
 pub mod handlers;
 pub mod metrics;
 pub mod openapi;
 pub mod router;
-pub mod throttle;
 pub mod upload;
 pub mod views;
 mod web;
@@ -34,12 +34,29 @@ pub use router::app;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Everything `widgetry serve` can be told.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// Address to listen on (`127.0.0.1:8080`).
+    /// Address the pages and the API listen on (`127.0.0.1:8080`).
     pub bind: SocketAddr,
+    /// The public base URL of the pages and the API (`https://widgets.example`); `None`
+    /// means `http://{bind}`. Used to check that the files origin is another site.
+    pub public_url: Option<url::Url>,
+    /// Address the files origin listens on (`127.0.0.1:8081`).
+    pub files_bind: SocketAddr,
+    /// The public base URL widget files are reached at (`https://widgets-files.example`);
+    /// `None` means `http://{files_bind}` (as bound).
+    pub files_url: Option<url::Url>,
+    /// The URL-signing key file; `None` means `url-signing.key` in the data folder
+    /// (generated on first start, mode 0600).
+    pub url_signing_key_file: Option<PathBuf>,
+    /// The least time a signed files URL stays valid (12 hours).
+    pub signed_url_ttl: Duration,
+    /// Start although the URL-signing key differs from the one the service recorded (after
+    /// replacing the key on purpose on every process).
+    pub accept_new_url_signing_key: bool,
     /// Database URL; `None` means SQLite under the data dir.
     pub database_url: Option<String>,
     /// Folder for the SQLite database, blobs and temporary upload files (`./widgetry-data`).
@@ -59,6 +76,12 @@ impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            files_bind: SocketAddr::from(([127, 0, 0, 1], 8081)),
+            files_url: None,
+            url_signing_key_file: None,
+            signed_url_ttl: Duration::from_secs(12 * 3600),
+            accept_new_url_signing_key: false,
             database_url: None,
             data_dir: PathBuf::from("widgetry-data"),
             max_upload_bytes: widgetry_validator::Limits::default().max_archive_bytes,
@@ -85,7 +108,16 @@ pub enum ServeError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The URL-signing key could not be read or written.
+    #[error(transparent)]
+    SigningKey(#[from] files::signing::KeyError),
+    /// The configuration cannot work (the message says why and what to change).
+    #[error("{0}")]
+    Config(String),
 }
+
+/// The setting under which the service records its URL-signing key's fingerprint.
+const URL_KEY_SETTING: &str = "url_signing_key_fingerprint";
 
 /// Shared state of all handlers.
 #[derive(Clone)]
@@ -99,8 +131,10 @@ pub(crate) struct Inner {
     pub(crate) checks: tokio::sync::Semaphore,
     pub(crate) upload_dir: PathBuf,
     pub(crate) registry: widgetry_registry::Registry,
-    pub(crate) files: file_cache::FileCache,
-    pub(crate) logins: throttle::LoginThrottle,
+    pub(crate) files: files::FileCache,
+    pub(crate) files_origin: files::FilesOrigin,
+    /// The pages' content security policy (it names the files origin).
+    pub(crate) page_csp: axum::http::HeaderValue,
 }
 
 impl AppState {
@@ -129,7 +163,13 @@ impl AppState {
         let registry = widgetry_registry::Registry::open(&url, &config.data_dir)
             .await?
             .with_limits(limits);
-        Ok(AppState::with_registry(config, registry, upload_dir))
+        let files_origin = files_origin(&config, &registry).await?;
+        Ok(AppState::with_registry(
+            config,
+            registry,
+            upload_dir,
+            files_origin,
+        ))
     }
 
     /// Builds the state around an open registry (the upload folder must exist).
@@ -137,6 +177,7 @@ impl AppState {
         config: ServerConfig,
         registry: widgetry_registry::Registry,
         upload_dir: PathBuf,
+        files_origin: files::FilesOrigin,
     ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
@@ -145,8 +186,9 @@ impl AppState {
                 metrics: Arc::new(metrics::Metrics::default()),
                 upload_dir,
                 config,
-                files: file_cache::FileCache::default(),
-                logins: throttle::LoginThrottle::default(),
+                files: files::FileCache::default(),
+                page_csp: web::page_csp(files_origin.origin()),
+                files_origin,
             }),
         }
     }
@@ -160,31 +202,136 @@ impl AppState {
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
     }
+
+    /// The files origin: its base URL and the URL signer.
+    pub fn files_origin(&self) -> &files::FilesOrigin {
+        &self.inner.files_origin
+    }
 }
 
-/// Runs the server on `config.bind` until SIGTERM or Ctrl-C, then finishes the requests in
-/// flight and returns.
-pub async fn serve(config: ServerConfig) -> Result<(), ServeError> {
-    let bind = config.bind;
-    let state = AppState::open(config).await?;
-    let listener = tokio::net::TcpListener::bind(bind)
+/// `http://{addr}` for a listening address.
+fn http_url(addr: SocketAddr) -> Result<url::Url, ServeError> {
+    url::Url::parse(&format!("http://{addr}"))
+        .map_err(|e| ServeError::Config(format!("`http://{addr}` is not a URL: {e}")))
+}
+
+/// The files origin of a configuration: its URL (checked to be another site than the pages'),
+/// and the URL-signing key (loaded or generated, and checked against the one the service
+/// recorded, so every process signs alike).
+async fn files_origin(
+    config: &ServerConfig,
+    registry: &widgetry_registry::Registry,
+) -> Result<files::FilesOrigin, ServeError> {
+    let files_url = match &config.files_url {
+        Some(u) => u.clone(),
+        None => http_url(config.files_bind)?,
+    };
+    if !matches!(files_url.scheme(), "http" | "https") || files_url.host().is_none() {
+        return Err(ServeError::Config(format!(
+            "--files-url `{files_url}` must be an http:// or https:// URL with a host"
+        )));
+    }
+    let pages = match &config.public_url {
+        Some(u) => u.clone(),
+        None => http_url(config.bind)?,
+    };
+    match files::separation::separation(&pages, &files_url) {
+        files::separation::Separation::Distinct => {}
+        files::separation::Separation::LocalSameSite => tracing::warn!(
+            files_url = %files_url,
+            pages = %pages,
+            "widget files are served on the same host as the pages: fine for local use; in production \
+             give --files-url another registrable domain (README: \"The files origin\")"
+        ),
+        files::separation::Separation::SameSite { site } => {
+            return Err(ServeError::Config(format!(
+                "--files-url `{files_url}` is on the same site ({site}) as the pages (`{pages}`): \
+                 a document there could set cookies for {site} and send same-site requests to the pages. \
+                 Serve widget files from another registrable domain (README: \"The files origin\")"
+            )));
+        }
+    }
+    let key_file = config
+        .url_signing_key_file
+        .clone()
+        .unwrap_or_else(|| config.data_dir.join("url-signing.key"));
+    let (signer, created) = files::signing::UrlSigner::load_or_generate(&key_file)?;
+    if created {
+        tracing::info!(path = %key_file.display(), fingerprint = signer.fingerprint(), "generated the URL-signing key");
+    }
+    let recorded = if config.accept_new_url_signing_key {
+        registry
+            .set_setting(URL_KEY_SETTING, signer.fingerprint())
+            .await?;
+        signer.fingerprint().to_string()
+    } else {
+        registry
+            .claim_setting(URL_KEY_SETTING, signer.fingerprint())
+            .await?
+    };
+    if recorded != signer.fingerprint() {
+        return Err(ServeError::Config(format!(
+            "the URL-signing key `{}` (fingerprint {}) is not the one this service uses (fingerprint {recorded}): \
+             every `widgetry serve` process must use the same key, or the files URLs one signs fail on another. \
+             Copy the key file of a running process to every other one (--url-signing-key-file); \
+             after replacing the key on purpose everywhere, start once with --accept-new-url-signing-key",
+            key_file.display(),
+            signer.fingerprint(),
+        )));
+    }
+    Ok(files::FilesOrigin::new(
+        &files_url,
+        signer,
+        config.signed_url_ttl,
+    ))
+}
+
+/// The two listeners of a server: the pages and the API, and the files origin.
+#[derive(Debug)]
+pub struct Listeners {
+    /// Pages and API (`--bind`).
+    pub api: tokio::net::TcpListener,
+    /// Widget files (`--files-bind`).
+    pub files: tokio::net::TcpListener,
+}
+
+async fn bind(addr: SocketAddr, what: &str) -> Result<tokio::net::TcpListener, ServeError> {
+    tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Io {
-            context: format!("binding {bind}"),
+            context: format!("binding {addr} ({what})"),
             source,
-        })?;
-    let local = listener.local_addr().map_err(|source| ServeError::Io {
-        context: "reading the bound address".into(),
-        source,
-    })?;
-    tracing::info!(address = %local, "listening");
-    serve_on(listener, state, shutdown_signal()).await
+        })
 }
 
-/// Serves `state` on an already bound listener until `shutdown` completes (tests pass their
+fn local_addr(listener: &tokio::net::TcpListener) -> Result<SocketAddr, ServeError> {
+    listener.local_addr().map_err(|source| ServeError::Io {
+        context: "reading the bound address".into(),
+        source,
+    })
+}
+
+/// Runs the server on `config.bind` and `config.files_bind` until SIGTERM or Ctrl-C, then
+/// finishes the requests in flight and returns.
+pub async fn serve(mut config: ServerConfig) -> Result<(), ServeError> {
+    let api = bind(config.bind, "pages and API").await?;
+    let files = bind(config.files_bind, "files origin").await?;
+    // With an ephemeral port (`:0`), the files URL is the port actually bound.
+    config.files_bind = local_addr(&files)?;
+    let state = AppState::open(config).await?;
+    tracing::info!(
+        address = %local_addr(&api)?,
+        files = %local_addr(&files)?,
+        files_url = state.files_origin().base(),
+        "listening"
+    );
+    serve_on(Listeners { api, files }, state, shutdown_signal()).await
+}
+
+/// Serves `state` on already bound listeners until `shutdown` completes (tests pass their
 /// own future).
 pub async fn serve_on(
-    listener: tokio::net::TcpListener,
+    listeners: Listeners,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
@@ -193,14 +340,25 @@ pub async fn serve_on(
         state.inner.registry.clone(),
         state.inner.config.webhooks.clone(),
     ));
-    let served = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let until = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let files = axum::serve(listeners.files, files::origin::router(state.clone()))
+        .with_graceful_shutdown(until(stopped.clone()));
+    let api = axum::serve(listeners.api, app(state)).with_graceful_shutdown(until(stopped));
+    let (api, files) = tokio::join!(api.into_future(), files.into_future());
     worker.abort();
-    served.map_err(|source| ServeError::Io {
-        context: "serving".into(),
-        source,
-    })?;
+    for (served, what) in [(api, "serving pages and API"), (files, "serving files")] {
+        served.map_err(|source| ServeError::Io {
+            context: what.into(),
+            source,
+        })?;
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -238,7 +238,7 @@ pub fn app(state: AppState) -> Router {
         router = router.route(path, method_router);
     }
     router
-        .merge(crate::web::routes())
+        .merge(crate::web::routes(&state))
         .method_not_allowed_fallback(error::method_not_allowed)
         .fallback(error::fallback)
         .layer(axum::middleware::from_fn_with_state(

@@ -208,6 +208,12 @@ pub struct VersionView {
     pub state: String,
     /// Upload time.
     pub created_at: i64,
+    /// Where the caller fetches this version's files: append a path inside the package
+    /// (`{files_base_url}/script.js`). On the files origin: the public URL of an approved
+    /// version of a public integration, a signed, expiring one for the owner account's other
+    /// versions; absent where the caller may not fetch them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files_base_url: Option<String>,
 }
 
 impl From<&Version> for VersionView {
@@ -220,6 +226,22 @@ impl From<&Version> for VersionView {
             size: v.archive_size,
             state: v.state.as_str().to_string(),
             created_at: v.created_at,
+            files_base_url: None,
+        }
+    }
+}
+
+impl VersionView {
+    /// The view of `v` for a caller acting in `viewer`, with the files base URL it may use.
+    pub fn for_viewer(
+        v: &Version,
+        origin: &crate::files::FilesOrigin,
+        viewer: widgetry_registry::AccountId,
+        integration: &Integration,
+    ) -> VersionView {
+        VersionView {
+            files_base_url: origin.base_for(viewer, integration, v),
+            ..VersionView::from(v)
         }
     }
 }

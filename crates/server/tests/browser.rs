@@ -113,9 +113,34 @@ async fn pages_in_a_browser() {
         std::fs::write(&path, bytes).unwrap();
         path.to_string_lossy().into_owned()
     };
+    // The good widget carries two hostile documents: opened on the pages' origin, their
+    // scripts would read the viewer's CSRF token and create a token with every scope.
+    // Tried against the document's own origin (the old hole: files served beside the pages)
+    // and against the pages' port on the same host, with the browser's cookies.
+    let attack = format!(
+        "['', location.protocol + '//' + location.hostname + ':{port}'].forEach(o => \
+         fetch(o + '/api/v1/me', {{credentials: 'include'}}).then(r => r.json()).then(me => \
+         fetch(o + '/api/v1/tokens', {{method: 'POST', credentials: 'include', \
+         headers: {{'content-type': 'application/json', 'x-csrf-token': me.csrf_token}}, \
+         body: JSON.stringify({{name: 'pwned', scopes: ['upload', 'submit', 'install', 'admin']}})}})))",
+        port = server.addr.port()
+    );
+    let mut good = publishable_files("Deal Notes", "1.0.0");
+    good.push((
+        "extra/evil.html".into(),
+        format!("<!doctype html><title>Notes</title><script>{attack}</script>").into_bytes(),
+    ));
+    good.push((
+        "extra/evil.svg".into(),
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"{}\"><circle r=\"5\"/></svg>",
+            attack.replace('"', "&quot;")
+        )
+        .into_bytes(),
+    ));
     let zip_paths = json!({
         "broken": write("broken", broken_zip()),
-        "good": write("good", publishable_zip("Deal Notes", "1.0.0")),
+        "good": write("good", zip(&good)),
         "update": write("update", update_zip()),
     });
 
@@ -129,6 +154,7 @@ async fn pages_in_a_browser() {
         .arg(flow_dir().join("flow.mjs"))
         .current_dir(flow_dir())
         .env("WIDGETRY_BASE_URL", server.url(""))
+        .env("WIDGETRY_FILES_URL", server.files_url(""))
         .env("WIDGETRY_USERS", users.to_string())
         .env("WIDGETRY_ZIPS", zip_paths.to_string())
         .env("WIDGETRY_SCREENSHOTS", &shots)

@@ -175,9 +175,11 @@ async fn assert_versions_served(s: &TestServer, token: &str, id: i64, accepted: 
             paths,
             uploaded.keys().map(|p| p.to_string()).collect::<Vec<_>>()
         );
+        // The owner's files base URL: signed, on the files origin, no token needed there.
+        let base = detail["files_base_url"].as_str().unwrap();
         for (path, bytes) in &uploaded {
-            let url = format!("/widgets/{}/{}/{path}", a.code, a.widget_version);
-            let r = s.get(&url).bearer_auth(token).send().await.unwrap();
+            let url = format!("{base}/{path}");
+            let r = s.client.get(&url).send().await.unwrap();
             assert_eq!(r.status(), 200, "GET {url}");
             assert_eq!(&r.bytes().await.unwrap()[..], *bytes, "GET {url}");
         }
@@ -241,10 +243,24 @@ async fn parallel_uploads_are_gap_free(db: Db) {
 }
 
 /// Snapshot of what a user sees through the API.
+/// The answers of `paths`, without `files_base_url`: a signed URL's expiry moves with the
+/// clock (files URLs from before a restart are checked separately).
 async fn snapshot(s: &TestServer, token: &str, paths: &[String]) -> Vec<serde_json::Value> {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.remove("files_base_url");
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
     let mut out = Vec::new();
     for path in paths {
-        out.push(get_json(s, token, path).await);
+        let mut v = get_json(s, token, path).await;
+        strip(&mut v);
+        out.push(v);
     }
     out
 }
@@ -293,14 +309,11 @@ async fn restart_keeps_everything(db: Db) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let script = format!("/widgets/{code}/2.0.0/script.js");
-    let etag = s
-        .get(&script)
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .headers()["etag"]
+    // The owner's signed URL, handed out before the restart: it must work after it (the
+    // URL-signing key is kept in the data folder).
+    let script = format!("{}/script.js", s.files_base(&admin, first, 3).await);
+    assert!(script.contains("/~"), "{script}");
+    let etag = s.client.get(&script).send().await.unwrap().headers()["etag"]
         .to_str()
         .unwrap()
         .to_string();
@@ -368,15 +381,21 @@ async fn restart_keeps_everything(db: Db) {
         assert_versions_served(&s, token, id, &accepted[&id]).await;
     }
     let r = s
+        .client
         .get(&script)
-        .bearer_auth(&admin)
         .header("if-none-match", &etag)
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 304);
-    // Still private to its account.
-    let r = s.get(&script).bearer_auth(&other).send().await.unwrap();
+    // Still private to its account: without the signature, no one gets it.
+    let r = s
+        .client
+        .get(s.public_file(&code, "2.0.0", "script.js"))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
 
     // Work goes on: the next upload gets the next number, under the same code.

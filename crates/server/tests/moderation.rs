@@ -214,12 +214,40 @@ impl World {
             .collect()
     }
 
+    /// What fetching a version's `script.js` answers for the caller of `token` (through the
+    /// files base URL the API hands that caller for the widget, else the public URL), or for
+    /// anyone (`None`: the public URL).
     async fn file_status(&self, token: Option<&str>, code: &str, version: &str) -> u16 {
-        let mut r = self.s.get(&format!("/widgets/{code}/{version}/script.js"));
-        if let Some(t) = token {
-            r = r.bearer_auth(t);
-        }
-        r.send().await.unwrap().status().as_u16()
+        let public = self.s.public_file(code, version, "script.js");
+        let url = match token {
+            None => public,
+            Some(t) => {
+                let r = self
+                    .s
+                    .get(&format!("/api/v4/widgets/{code}"))
+                    .bearer_auth(t)
+                    .send()
+                    .await
+                    .unwrap();
+                let w: serde_json::Value = if r.status() == 200 {
+                    r.json().await.unwrap()
+                } else {
+                    serde_json::Value::Null
+                };
+                match w["files_base_url"].as_str() {
+                    Some(base) if w["version"] == version => format!("{base}/script.js"),
+                    _ => public,
+                }
+            }
+        };
+        self.s
+            .client
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
     }
 }
 

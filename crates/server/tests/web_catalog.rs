@@ -168,25 +168,21 @@ async fn catalogue_shows_the_accounts_widgets_only_and_searches(db: Db) {
         !html.contains(&evil),
         "another account's private widget is listed"
     );
-    // Logo, short description (from the version's i18n), status and version.
-    assert!(html.contains(&format!(
-        "src=\"/widgets/{acme}/1.0.0/images/logo_medium.png\""
-    )));
+    // Logo (on the files origin, through the owner's signed prefix), short description (from
+    // the version's i18n), status and version.
+    let logo = src_of(&html, "images/logo_medium.png");
+    let signed = format!("{}/{acme}/1.0.0/~", s.files_url(""));
+    assert!(logo.starts_with(&signed), "{logo}");
     assert!(
         html.contains("Useful notes right inside your cards"),
         "{html}"
     );
     assert!(html.contains("private") && html.contains("not installed"));
     assert!(html.contains("version 1.0.0"));
-    // The logo URL is served to the owner account's session.
-    let r = boss
-        .client
-        .get(s.url(&format!("/widgets/{acme}/1.0.0/images/logo_medium.png")))
-        .header(COOKIE, &boss.cookie)
-        .send()
-        .await
-        .unwrap();
+    // The logo URL is served as it is: the files origin needs no session.
+    let r = s.client.get(&logo).send().await.unwrap();
     assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
 
     // Search by name (any case) or code; no match has a clear empty state.
     let (_, html) = boss.get("/catalog?q=HELLO").await;
@@ -217,7 +213,7 @@ async fn catalogue_shows_the_accounts_widgets_only_and_searches(db: Db) {
     let (status, html) = boss.get(&format!("/catalog/{acme}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("id=\"install\""));
-    assert!(html.contains(&format!("/widgets/{acme}/1.0.0/images/tour_1_en.png")));
+    assert!(src_of(&html, "images/tour_1_en.png").starts_with(&signed));
     assert!(html.contains("Shows a panel with useful information"));
 
     // The other account sees its own widget, not acme's, and acme's page is not found.
@@ -563,9 +559,10 @@ async fn a_published_widget_of_another_account_is_listed_and_installable(db: Db)
         "{html}"
     );
     assert!(html.contains(">public<"));
-    let logo = format!("/widgets/{code}/1.0.0/images/logo_medium.png");
-    assert!(html.contains(&format!("src=\"{logo}\"")));
-    assert_eq!(s.get(&logo).send().await.unwrap().status(), 200);
+    // Published: the public URL, for anyone.
+    let logo = s.public_file(&code, "1.0.0", "images/logo_medium.png");
+    assert!(html.contains(&format!("src=\"{logo}\"")), "{html}");
+    assert_eq!(s.client.get(&logo).send().await.unwrap().status(), 200);
     let (_, html) = shop.get(&format!("/catalog/{code}")).await;
     assert!(!html.contains("your integration"));
     assert!(html.contains("id=\"install\""));
@@ -665,3 +662,13 @@ on_both!(
     tokens_are_created_shown_once_and_revoked,
     a_published_widget_of_another_account_is_listed_and_installable,
 );
+
+/// The `src` of the first image whose URL ends with `suffix`.
+fn src_of(html: &str, suffix: &str) -> String {
+    html.split("src=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|src| src.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no image ending with {suffix} in {html}"))
+        .to_string()
+}

@@ -267,7 +267,7 @@ async fn the_viewer_never_renders_markup(db: Db) {
         assert_eq!(status, StatusCode::OK, "{path}");
         assert_eq!(headers["content-type"], content_type, "{path}");
         assert_eq!(
-            headers["content-security-policy"], "default-src 'none'; sandbox",
+            headers["content-security-policy"], "sandbox; default-src 'none'",
             "{path}"
         );
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");

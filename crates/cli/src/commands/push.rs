@@ -84,6 +84,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             println!("  code:   {}", field("code"));
             println!("  sha256: {}", field("sha256"));
             println!("  size:   {} bytes", field("size"));
+            if let Some(files) = v.get("files_base_url").and_then(Value::as_str) {
+                // Signed and expiring: the owner account's way to its private files.
+                println!("  files:  {files}/script.js");
+            }
             let warnings: Vec<Diagnostic> = answer
                 .get("warnings")
                 .and_then(|w| serde_json::from_value(w.clone()).ok())

@@ -36,9 +36,32 @@ impl Storage {
 /// Arguments of `widgetry serve`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Address and port to listen on.
+    /// Address and port the pages and the API listen on.
     #[arg(long, env = "WIDGETRY_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
+    /// The public base URL of the pages and the API, as browsers reach them
+    /// (https://widgets.example) [default: http://BIND].
+    #[arg(long, env = "WIDGETRY_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+    /// Address and port the files origin listens on: widget files are served there only.
+    #[arg(long, env = "WIDGETRY_FILES_BIND", default_value = "127.0.0.1:8081")]
+    pub files_bind: SocketAddr,
+    /// The public base URL widget files are reached at (https://widgets-files.example). In
+    /// production another registrable domain than the pages' (README: "The files origin")
+    /// [default: http://FILES_BIND].
+    #[arg(long, env = "WIDGETRY_FILES_URL")]
+    pub files_url: Option<url::Url>,
+    /// The key that signs files URLs of private versions; every process of one service needs
+    /// the same one [default: url-signing.key in the data folder, generated on first start].
+    #[arg(long, env = "WIDGETRY_URL_SIGNING_KEY_FILE")]
+    pub url_signing_key_file: Option<PathBuf>,
+    /// How long a signed files URL stays valid at least, in seconds.
+    #[arg(long, env = "WIDGETRY_SIGNED_URL_TTL_SECS", default_value_t = 12 * 3600)]
+    pub signed_url_ttl_secs: u64,
+    /// Start with a URL-signing key other than the one the service recorded (after replacing
+    /// the key on purpose on every process; URLs signed with the old key stop working).
+    #[arg(long, env = "WIDGETRY_ACCEPT_NEW_URL_SIGNING_KEY")]
+    pub accept_new_url_signing_key: bool,
     #[command(flatten)]
     pub storage: Storage,
     /// Largest accepted widget.zip, in bytes.
@@ -118,6 +141,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let defaults = ServerConfig::default();
     let config = ServerConfig {
         bind: args.bind,
+        public_url: args.public_url,
+        files_bind: args.files_bind,
+        files_url: args.files_url,
+        url_signing_key_file: args.url_signing_key_file,
+        signed_url_ttl: std::time::Duration::from_secs(args.signed_url_ttl_secs.max(60)),
+        accept_new_url_signing_key: args.accept_new_url_signing_key,
         database_url: Some(args.storage.url()),
         data_dir: args.storage.data_dir.clone(),
         max_upload_bytes: args.max_upload_bytes,

@@ -209,6 +209,8 @@ pub fn serve_on(data: &Path, port: u16) -> Server {
             "serve",
             "--bind",
             &format!("127.0.0.1:{port}"),
+            "--files-bind",
+            &format!("127.0.0.1:{}", free_port()),
             "--data-dir",
         ])
         .arg(data)

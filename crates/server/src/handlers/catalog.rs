@@ -13,7 +13,8 @@ pub struct CatalogItem {
     /// The integration.
     #[serde(flatten)]
     pub integration: IntegrationView,
-    /// The version live for the caller's account (latest for the owner, published for others).
+    /// The version live for the caller's account (latest for the owner, published for others),
+    /// with the base URL of its files (`live_version.files_base_url`).
     pub live_version: VersionView,
     /// Installed and active in the caller's account.
     pub installed: bool,
@@ -35,12 +36,18 @@ pub async fn catalog(
     Auth(p): Auth,
 ) -> Result<axum::Json<Catalog>, ApiError> {
     let entries = state.inner.registry.catalog(p.account.id).await?;
+    let origin = state.files_origin();
     Ok(axum::Json(Catalog {
         integrations: entries
             .iter()
             .map(|e| CatalogItem {
                 integration: (&e.integration).into(),
-                live_version: (&e.live_version).into(),
+                live_version: VersionView::for_viewer(
+                    &e.live_version,
+                    origin,
+                    p.account.id,
+                    &e.integration,
+                ),
                 installed: e.installation.as_ref().is_some_and(|i| i.active),
             })
             .collect(),

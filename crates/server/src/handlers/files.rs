@@ -1,71 +1,43 @@
-//! `GET /widgets/{code}/{version}/{path}`: a file of a stored version.
+//! `GET /widgets/{code}/{version}/{path}` on the main origin: widget files are not served here
+//! (they are untrusted and must never run with this site's cookies); the request is
+//! redirected to the same path on the files origin, where public files are served to anyone
+//! and everything else is 404 (the owner reaches private versions through the signed base URL
+//! the API hands out, never through this route).
 
 use crate::AppState;
-use crate::auth::MaybeAuth;
-use crate::error::ApiError;
-use crate::files::WidgetFile;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
 
-/// A widget file: public published versions to anyone, others to the owner account only.
+/// How long a browser may keep the redirect (the files origin may move).
+const REDIRECT_CACHE: &str = "public, max-age=86400";
+
+/// Redirects to the files origin.
 #[utoipa::path(get, operation_id = "files_file", path = "/widgets/{code}/{version}/{path}", tag = "widget files",
+    description = "Widget files are served on the files origin (`--files-url`), never on this one. This route answers `308 Permanent Redirect` to the same path there, without looking the file up: files of approved versions of public integrations are served there to anyone; every other file is 404 there, since the files origin reads no cookies or tokens. The API gives each caller the base URL it may use (`files_base_url`): a signed one for the owner account's private versions.",
     params(
         ("code" = String, Path, description = "widget code"),
         ("version" = String, Path, description = "the version's `widget.version`"),
         ("path" = String, Path, description = "file path inside the package"),
     ),
     responses(
-        (status = 200, description = "the file, with its content type, a strong ETag and `Cache-Control`", body = Vec<u8>, content_type = "application/octet-stream"),
-        (status = 304, description = "`If-None-Match` matched"),
-        (status = 404, description = "no such file the caller may see", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 308, description = "`Location`: the same path on the files origin"),
     ))]
-pub async fn file(
-    State(state): State<AppState>,
-    MaybeAuth(p): MaybeAuth,
-    crate::extract::Path((code, version, path)): crate::extract::Path<(String, String, String)>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let registry = &state.inner.registry;
-    let cache = &state.inner.files;
-    let file = match cache.public_ref(&code, &version, &path) {
-        Some(file) => file,
-        None => {
-            let viewer = p.as_ref().map(|p| p.account.id);
-            let file = registry
-                .resolve_file(viewer, &code, &version, &path)
-                .await?
-                .ok_or_else(|| ApiError::not_found("file"))?;
-            cache.remember_ref(&code, &version, &path, &file);
-            file
-        }
-    };
-    if let Some(not_modified) = crate::files::not_modified(&headers, &file.sha256, file.public) {
-        return Ok(not_modified);
+pub async fn file(State(state): State<AppState>, uri: Uri) -> Response {
+    let rest = uri.path().strip_prefix("/widgets").unwrap_or(uri.path());
+    let target = format!("{}{rest}", state.inner.files_origin.base());
+    match HeaderValue::from_str(&target) {
+        Ok(location) => (
+            StatusCode::PERMANENT_REDIRECT,
+            [
+                (header::LOCATION, location),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(REDIRECT_CACHE),
+                ),
+            ],
+        )
+            .into_response(),
+        Err(_) => crate::ApiError::not_found("file").into_response(),
     }
-    let bytes = match cache.blob(&file.sha256) {
-        Some(bytes) => bytes,
-        None => {
-            let bytes: bytes::Bytes = registry
-                .blobs()
-                .get(&file.sha256)
-                .await
-                .map_err(|e| {
-                    ApiError::internal(&format_args!("reading blob {}: {e}", file.sha256))
-                })?
-                .ok_or_else(|| {
-                    ApiError::internal(&format_args!("blob {} is missing", file.sha256))
-                })?
-                .into();
-            cache.remember_blob(&file.sha256, &bytes);
-            bytes
-        }
-    };
-    Ok(WidgetFile {
-        bytes,
-        content_type: file.content_type,
-        sha256: file.sha256,
-        public: file.public,
-    }
-    .respond(&headers))
 }

@@ -9,8 +9,8 @@ use crate::handlers::submissions::SubmissionList;
 use crate::handlers::versions::VersionDetailView;
 use crate::views::{IntegrationView, ReasonView, SubmissionView, VersionView};
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use widgetry_registry::{ChangeKind, FileChange, MODERATION_REASONS, Reason, Scope};
 
@@ -202,32 +202,10 @@ pub async fn file(
         .map_err(|e| ApiError::internal(&e))?
         .ok_or_else(|| ApiError::internal(&format_args!("blob {} is missing", entry.sha256)))?;
     // Markup is shown as text: a widget's HTML or SVG must not run in the site's origin.
-    let content_type = if entry.content_type.starts_with("image/png")
-        || entry.content_type.starts_with("image/jpeg")
-        || entry.content_type.starts_with("image/gif")
-    {
-        entry.content_type.clone()
-    } else {
-        "text/plain; charset=utf-8".to_string()
-    };
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&content_type) {
-        headers.insert(header::CONTENT_TYPE, v);
-    }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    Ok(crate::files::response::for_review(
+        &entry.content_type,
+        bytes.into(),
+    ))
 }
 
 /// Approves a submission: its version is published.

@@ -96,14 +96,14 @@ pub async fn login(
     Json(req): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let registry = &state.inner.registry;
-    if let Some(wait) = state.inner.logins.blocked(&req.email) {
+    if let Some(wait) = registry.login_blocked(&req.email).await? {
         return Ok(too_many_attempts(wait));
     }
     let Some(login) = registry.verify_password(&req.email, &req.password).await? else {
-        state.inner.logins.failed(&req.email);
+        registry.record_login_failure(&req.email).await?;
         return Err(bad_credentials());
     };
-    state.inner.logins.succeeded(&req.email);
+    registry.clear_login_failures(&req.email).await?;
     let membership = match &req.account {
         Some(sub) => login
             .memberships

@@ -146,7 +146,12 @@ async fn receive_and_store(
     let mut response = (
         StatusCode::CREATED,
         axum::Json(UploadResponse {
-            version: (&outcome.version).into(),
+            version: VersionView::for_viewer(
+                &outcome.version,
+                state.files_origin(),
+                p.account.id,
+                &integration,
+            ),
             warnings: outcome.warnings,
         }),
     )
@@ -170,9 +175,15 @@ pub async fn list(
     Auth(p): Auth,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<VersionList>, ApiError> {
-    let versions = state.inner.registry.list_versions(&p, id).await?;
+    let registry = &state.inner.registry;
+    let versions = registry.list_versions(&p, id).await?;
+    let integration = registry.get_integration(&p, id).await?;
+    let origin = state.files_origin();
     Ok(axum::Json(VersionList {
-        versions: versions.iter().map(VersionView::from).collect(),
+        versions: versions
+            .iter()
+            .map(|v| VersionView::for_viewer(v, origin, p.account.id, &integration))
+            .collect(),
     }))
 }
 
@@ -189,8 +200,15 @@ pub async fn get(
     Auth(p): Auth,
     Path((id, number)): Path<(i64, i64)>,
 ) -> Result<axum::Json<VersionDetailView>, ApiError> {
-    let d = state.inner.registry.get_version(&p, id, number).await?;
-    Ok(axum::Json(d.into()))
+    let registry = &state.inner.registry;
+    let d = registry.get_version(&p, id, number).await?;
+    let integration = registry.get_integration(&p, id).await?;
+    let version =
+        VersionView::for_viewer(&d.version, state.files_origin(), p.account.id, &integration);
+    Ok(axum::Json(VersionDetailView {
+        version,
+        ..d.into()
+    }))
 }
 
 impl From<widgetry_registry::VersionDetail> for VersionDetailView {

@@ -73,6 +73,10 @@ pub struct Widget {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub settings: Option<Value>,
+    /// Where the account fetches the live version's files (`{files_base_url}/script.js`): on
+    /// the files origin, public for a published version, signed and expiring for the owner
+    /// account's unpublished one. Also in `_links.files`.
+    pub files_base_url: Option<String>,
     /// HAL links.
     #[schema(value_type = Object)]
     pub _links: Value,
@@ -94,8 +98,18 @@ fn empty_object() -> Value {
     Value::Object(serde_json::Map::new())
 }
 
-fn widget(w: WidgetInfo) -> Widget {
+fn widget(w: WidgetInfo, origin: &crate::files::FilesOrigin, viewer: i64) -> Widget {
     let href = format!("/api/v4/widgets/{}", w.code);
+    let files_base_url = origin.base_for_parts(
+        viewer,
+        w.owner_account_id,
+        w.integration_public,
+        &w.live_version,
+    );
+    let mut links = json!({"self": {"href": href}});
+    if let Some(files) = &files_base_url {
+        links["files"] = json!({"href": files});
+    }
     Widget {
         id: w.id,
         code: w.code,
@@ -118,7 +132,8 @@ fn widget(w: WidgetInfo) -> Widget {
         is_active_in_account: w.is_active_in_account,
         pipeline_id: w.pipeline_id,
         settings: w.settings,
-        _links: json!({"self": {"href": href}}),
+        files_base_url,
+        _links: links,
     }
 }
 
@@ -168,7 +183,12 @@ pub async fn list(
     if page > 1 {
         links["prev"] = json!({"href": format!("/api/v4/widgets?page={}&limit={limit}", page - 1)});
     }
-    let widgets: Vec<Widget> = result.items.into_iter().map(widget).collect();
+    let origin = state.files_origin();
+    let widgets: Vec<Widget> = result
+        .items
+        .into_iter()
+        .map(|w| widget(w, origin, p.account.id))
+        .collect();
     Ok(hal(
         StatusCode::OK,
         &json!({
@@ -193,7 +213,10 @@ pub async fn get(
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
     let w = state.inner.registry.get_widget(p.account.id, &code).await?;
-    Ok(hal(StatusCode::OK, &widget(w)))
+    Ok(hal(
+        StatusCode::OK,
+        &widget(w, state.files_origin(), p.account.id),
+    ))
 }
 
 /// Installs the widget in the account with settings, or changes its settings.
@@ -218,7 +241,10 @@ pub async fn install(
         .registry
         .install(&p, &code, &req.settings, req.pipeline_id)
         .await?;
-    Ok(hal(StatusCode::OK, &widget(w)))
+    Ok(hal(
+        StatusCode::OK,
+        &widget(w, state.files_origin(), p.account.id),
+    ))
 }
 
 /// Uninstalls the widget from the account.

@@ -317,29 +317,7 @@ impl Texts {
     }
 }
 
-/// Percent-encodes one path segment.
-fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The URL of a widget file (`/widgets/{code}/{version}/{path}`).
-fn file_url(code: &str, version: &str, path: &str) -> String {
-    let path: Vec<String> = path.split('/').map(segment).collect();
-    format!(
-        "/widgets/{}/{}/{}",
-        segment(code),
-        segment(version),
-        path.join("/")
-    )
-}
+use crate::files::urls::{file_path, segment};
 
 /// At most `max` characters, cut at a word with `…`.
 fn shorten(s: &str, max: usize) -> String {
@@ -371,12 +349,21 @@ struct Tile {
     own: bool,
     installed: bool,
     version: String,
+    /// Where the viewer's account fetches the live version's files (files origin).
+    files_base: Option<String>,
 }
 
-fn tile(entry: &CatalogEntry, texts: &Texts, account_id: i64, lang: Lang) -> Tile {
+fn tile(
+    entry: &CatalogEntry,
+    texts: &Texts,
+    origin: &crate::files::FilesOrigin,
+    account_id: i64,
+    lang: Lang,
+) -> Tile {
     let integration = &entry.integration;
     let version = &entry.live_version;
     let code = version.code.clone();
+    let files_base = origin.base_for(account_id, integration, version);
     let widget_name = texts.manifest_text("/widget/name");
     let name = localized(&integration.name, lang)
         .or_else(|| widget_name.clone())
@@ -389,7 +376,7 @@ fn tile(entry: &CatalogEntry, texts: &Texts, account_id: i64, lang: Lang) -> Til
     let logo = ["images/logo_medium.png", "images/logo.png"]
         .into_iter()
         .find(|p| texts.has(p))
-        .map(|p| file_url(&code, &version.widget_version, p));
+        .and_then(|p| Some(format!("{}/{}", files_base.as_ref()?, file_path(p))));
     Tile {
         name,
         short,
@@ -399,6 +386,7 @@ fn tile(entry: &CatalogEntry, texts: &Texts, account_id: i64, lang: Lang) -> Til
         installed: entry.installation.as_ref().is_some_and(|n| n.active),
         version: version.widget_version.clone(),
         code,
+        files_base,
     }
 }
 
@@ -428,13 +416,16 @@ fn tour(texts: &Texts, tile: &Tile, lang: Lang) -> Vec<TourImage> {
         .find_map(|l| images.get(*l).and_then(Value::as_array))
         .cloned()
         .unwrap_or_default();
+    let Some(base) = &tile.files_base else {
+        return Vec::new();
+    };
     list.iter()
         .filter_map(Value::as_str)
         .map(|p| p.trim_start_matches('/'))
         .filter(|p| texts.has(p))
         .enumerate()
         .map(|(i, p)| TourImage {
-            src: file_url(&tile.code, &tile.version, p),
+            src: format!("{base}/{}", file_path(p)),
             alt: text(lang, "catalog.tour_image")
                 .replace("{name}", &tile.name)
                 .replace("{n}", &(i + 1).to_string()),
@@ -508,6 +499,7 @@ async fn index(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let registry = &state.inner.registry;
+    let origin = state.files_origin();
     let p = &user.principal;
     let lang = user.viewer.lang;
     let entries = match registry.catalog(p.account.id).await {
@@ -534,7 +526,7 @@ async fn index(
                 Texts::default()
             }
         };
-        tile(entry, &texts, p.account.id, lang)
+        tile(entry, &texts, origin, p.account.id, lang)
     }))
     .await;
     page(
@@ -576,11 +568,18 @@ struct Loaded {
     tile: Tile,
 }
 
-async fn load(registry: &Registry, user: &SignedIn, code: &str) -> Result<Loaded, Error> {
+async fn load(state: &AppState, user: &SignedIn, code: &str) -> Result<Loaded, Error> {
+    let registry = &state.inner.registry;
     let p = &user.principal;
     let entry = registry.catalog_entry(p.account.id, code).await?;
     let texts = Texts::load(registry, p, &entry, user.viewer.lang).await?;
-    let tile = tile(&entry, &texts, p.account.id, user.viewer.lang);
+    let tile = tile(
+        &entry,
+        &texts,
+        state.files_origin(),
+        p.account.id,
+        user.viewer.lang,
+    );
     Ok(Loaded { entry, texts, tile })
 }
 
@@ -591,7 +590,7 @@ async fn widget(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let lang = user.viewer.lang;
-    let w = match load(&state.inner.registry, &user, &code).await {
+    let w = match load(&state, &user, &code).await {
         Ok(w) => w,
         Err(e) => return failure(&user.viewer, e),
     };
@@ -1020,7 +1019,7 @@ async fn install_form(
     Path(code): Path<String>,
 ) -> Response {
     let registry = &state.inner.registry;
-    let w = match load(registry, &user, &code).await {
+    let w = match load(&state, &user, &code).await {
         Ok(w) => w,
         Err(e) => return failure(&user.viewer, e),
     };
@@ -1053,7 +1052,7 @@ async fn install(
         return csrf_refused();
     }
     let registry = &state.inner.registry;
-    let w = match load(registry, &user, &code).await {
+    let w = match load(&state, &user, &code).await {
         Ok(w) => w,
         Err(e) => return failure(&user.viewer, e),
     };
@@ -1326,10 +1325,6 @@ mod tests {
         assert_eq!(t.manifest_text("/widget/description"), None);
         assert_eq!(t.text("Plain words.").as_deref(), Some("Plain words."));
         assert!(t.has("images/logo.png"));
-        assert_eq!(
-            file_url("w_1", "1.0.0", "images/tour 1.png"),
-            "/widgets/w_1/1.0.0/images/tour%201.png"
-        );
         assert_eq!(shorten("one two three", 9), "one two…");
         assert_eq!(shorten("short", 9), "short");
     }

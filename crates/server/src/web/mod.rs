@@ -22,7 +22,7 @@ use crate::AppState;
 use axum::Router;
 
 /// Every page route.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(pages::routes())
         .merge(static_files::routes())
@@ -30,4 +30,14 @@ pub fn routes() -> Router<AppState> {
         .merge(integrator::routes())
         .merge(moderation::routes())
         .merge(tokens::routes())
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            render::page_headers,
+        ))
+}
+
+/// The pages' content security policy for a files origin (see [`render::page_csp`]).
+pub(crate) fn page_csp(files_origin: &str) -> axum::http::HeaderValue {
+    axum::http::HeaderValue::from_str(&render::page_csp(files_origin))
+        .unwrap_or(axum::http::HeaderValue::from_static("default-src 'none'"))
 }

@@ -12,7 +12,7 @@ use super::report;
 use super::session::{SignedIn, Viewer, csrf_ok, csrf_refused};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -1121,9 +1121,7 @@ async fn file_bytes(
 /// Whether the viewer shows a file as an image (formats a browser decodes without running
 /// anything; SVG is markup and shown as text).
 fn is_image(content_type: &str) -> bool {
-    ["image/png", "image/jpeg", "image/gif"]
-        .iter()
-        .any(|t| content_type.starts_with(t))
+    crate::files::response::is_review_image(content_type)
 }
 
 /// The numbered lines of a text for the viewer, at most [`MAX_VIEW_LINES`] of them from the
@@ -1200,31 +1198,7 @@ async fn raw(
         Ok(found) => found,
         Err(r) => return r,
     };
-    let content_type = if is_image(&entry.content_type) {
-        HeaderValue::from_str(&entry.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream"))
-    } else {
-        HeaderValue::from_static("text/plain; charset=utf-8")
-    };
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("default-src 'none'; sandbox"),
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    crate::files::response::for_review(&entry.content_type, bytes.into())
 }
 
 #[cfg(test)]

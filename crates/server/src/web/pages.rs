@@ -180,19 +180,24 @@ async fn login(
         return again_with(StatusCode::FORBIDDEN, "login.expired");
     }
     let again = |key: &str| again_with(StatusCode::UNAUTHORIZED, key);
-    let logins = &state.inner.logins;
-    if logins.blocked(&f.email).is_some() {
-        return again_with(StatusCode::TOO_MANY_REQUESTS, "login.too_many");
+    match registry.login_blocked(&f.email).await {
+        Ok(None) => {}
+        Ok(Some(_)) => return again_with(StatusCode::TOO_MANY_REQUESTS, "login.too_many"),
+        Err(e) => return crate::ApiError::from(e).into_response(),
     }
     let login = match registry.verify_password(f.email.trim(), &f.password).await {
         Ok(Some(login)) => login,
         Ok(None) => {
-            logins.failed(&f.email);
+            if let Err(e) = registry.record_login_failure(&f.email).await {
+                return crate::ApiError::from(e).into_response();
+            }
             return again("login.failed");
         }
         Err(e) => return crate::ApiError::from(e).into_response(),
     };
-    logins.succeeded(&f.email);
+    if let Err(e) = registry.clear_login_failures(&f.email).await {
+        return crate::ApiError::from(e).into_response();
+    }
     let account = f.account.trim();
     let membership = if account.is_empty() {
         login.memberships.first()

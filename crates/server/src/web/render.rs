@@ -89,9 +89,47 @@ pub(crate) fn env() -> &'static Environment<'static> {
     })
 }
 
-/// The pages' content security policy.
-const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The pages' content security policy: their own scripts, styles and images, and images
+/// from the files origin (widget logos and tour images; never scripts); posts only to this
+/// site; never framed.
+pub(crate) fn page_csp(files_origin: &str) -> String {
+    format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' {files_origin}; \
+         connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+}
+
+/// Gives every HTML answer of the pages their content security policy (unless it set a
+/// stricter one of its own), and keeps them unframed and their URLs to themselves.
+pub(crate) async fn page_headers(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    mut response: Response,
+) -> Response {
+    let html = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if !html {
+        return response;
+    }
+    let headers = response.headers_mut();
+    if !headers.contains_key(axum::http::header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            state.inner.page_csp.clone(),
+        );
+    }
+    headers.insert(
+        axum::http::header::X_FRAME_OPTIONS,
+        axum::http::HeaderValue::from_static("DENY"),
+    );
+    headers.insert(
+        axum::http::header::REFERRER_POLICY,
+        axum::http::HeaderValue::from_static("same-origin"),
+    );
+    response
+}
 
 /// Renders a page with the viewer's context merged under `data`.
 pub(crate) fn page(viewer: &Viewer, template: &str, data: Value) -> Response {
@@ -137,20 +175,7 @@ pub(crate) fn page_with(
                 axum::http::header::CACHE_CONTROL,
                 axum::http::HeaderValue::from_static("private, no-store"),
             );
-            // Pages load only their own stylesheet, script and images, post only to this
-            // site, and are never framed.
-            headers.insert(
-                axum::http::header::CONTENT_SECURITY_POLICY,
-                axum::http::HeaderValue::from_static(PAGE_CSP),
-            );
-            headers.insert(
-                axum::http::header::X_FRAME_OPTIONS,
-                axum::http::HeaderValue::from_static("DENY"),
-            );
-            headers.insert(
-                axum::http::header::REFERRER_POLICY,
-                axum::http::HeaderValue::from_static("same-origin"),
-            );
+            // The content security policy and framing headers: `page_headers`.
             response
         }
         Err(e) => {

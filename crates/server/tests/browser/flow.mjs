@@ -4,6 +4,7 @@
 // Run by `cargo test -p widgetry-server --test browser` (tests/browser.rs starts the server,
 // creates the users and the widget archives, and passes them in):
 //   WIDGETRY_BASE_URL     http://127.0.0.1:<port>
+//   WIDGETRY_FILES_URL    the files origin, http://127.0.0.1:<another port>
 //   WIDGETRY_USERS        {"integrator": {"email", "password", "account"}, "moderator": ..., "shop": ...}
 //   WIDGETRY_ZIPS         {"broken": path, "good": path, "update": path}
 //   WIDGETRY_SCREENSHOTS  folder for one PNG per key page
@@ -33,6 +34,7 @@ import { join } from "node:path";
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const BASE = need("WIDGETRY_BASE_URL");
+const FILES = need("WIDGETRY_FILES_URL");
 const USERS = JSON.parse(need("WIDGETRY_USERS"));
 const ZIPS = JSON.parse(need("WIDGETRY_ZIPS"));
 const SHOTS = need("WIDGETRY_SCREENSHOTS");
@@ -391,6 +393,94 @@ async function shopInstalls(w) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Widget files are untrusted: the package carries extra/evil.html and extra/evil.svg, whose
+// scripts try to create an API token with every scope in the viewer's name (reading the CSRF
+// token from /api/v1/me on the pages' origin). Opened by an account admin on the files
+// origin, they must act for no one.
+
+/** The names of the tokens of the page's user, through the pages' own API with its session. */
+async function tokenNames(page) {
+  const r = await page.request.get(`${BASE}/api/v1/tokens`);
+  check(r.status() === 200, `listing tokens answered ${r.status()}`);
+  return (await r.json()).tokens.map((t) => t.name);
+}
+
+/**
+ * Opens each hostile document of the version at `base` in a new tab of `page`'s context, as a
+ * user following a link would: the files origin sends it as a sandboxed attachment, so the
+ * browser downloads it instead of running it; and no token appears for the user.
+ */
+async function hostileDocumentsActForNoOne(page, base, who) {
+  check(base.startsWith(`${FILES}/`), `${who}'s files URL ${base} is not on the files origin ${FILES}`);
+  const before = await tokenNames(page);
+  for (const file of ["extra/evil.html", "extra/evil.svg"]) {
+    const tab = await page.context().newPage();
+    const response = await page.request.get(`${base}/${file}`);
+    check(response.status() === 200, `${who}: ${file} answered ${response.status()}`);
+    const headers = response.headers();
+    check(headers["content-disposition"] === "attachment", `${who}: ${file} is not sent as an attachment`);
+    check((headers["content-security-policy"] || "").includes("sandbox"), `${who}: ${file} is not sandboxed`);
+    const [download] = await Promise.all([
+      tab.waitForEvent("download"),
+      tab.goto(`${base}/${file}`).catch(() => null),
+    ]);
+    check(download.url() === `${base}/${file}`, `${who}: the download of ${file} is ${download.url()}`);
+    await download.cancel().catch(() => {});
+    await tab.close();
+  }
+  // Give a script that did run the time to finish its two requests.
+  await page.waitForTimeout(500);
+  const after = await tokenNames(page);
+  check(!after.includes("pwned"), `${who}: a widget document created a token in the viewer's name`);
+  check(after.length === before.length, `${who}: tokens changed from [${before}] to [${after}]`);
+}
+
+async function ownerOpensHostileDocuments(w) {
+  const page = w.integrator;
+  const r = await page.request.get(`${BASE}/api/v1/integrations/${w.integrationId}/versions/1`);
+  check(r.status() === 200, `the version view answered ${r.status()}`);
+  const base = (await r.json()).files_base_url;
+  check(/\/~\d+\.[0-9a-f]+$/.test(base), `the owner's files URL of a private version is not signed: ${base}`);
+  await hostileDocumentsActForNoOne(page, base, "the owner's admin");
+}
+
+async function otherAccountOpensHostileDocuments(w) {
+  const page = w.shop;
+  const r = await page.request.get(`${BASE}/api/v4/widgets/${w.code}`);
+  check(r.status() === 200, `the widget view answered ${r.status()}`);
+  const base = (await r.json()).files_base_url;
+  check(base === `${FILES}/${w.code}/1.0.0`, `shop's files URL of the published version is ${base}`);
+  await hostileDocumentsActForNoOne(page, base, "another account's admin");
+}
+
+/**
+ * The pages' content security policy lets the files origin provide images (logos), never
+ * scripts: a script element pointing there is refused. Checked on a page of its own, so the
+ * refusal it provokes is not taken for an error of the flow.
+ */
+async function pagesRefuseFilesOriginScripts(w) {
+  const page = await w.shop.context().newPage();
+  await page.goto(`${BASE}/catalog/${w.code}`);
+  const logo = page.locator(`img[src^="${FILES}/"]`).first();
+  await logo.waitFor({ state: "attached" });
+  check(await logo.evaluate((img) => img.complete && img.naturalWidth > 0), "the logo from the files origin is shown");
+  const outcome = await page.evaluate(
+    (src) =>
+      new Promise((resolve) => {
+        document.addEventListener("securitypolicyviolation", (e) => resolve(`refused by ${e.violatedDirective}`), { once: true });
+        const script = document.createElement("script");
+        script.src = src;
+        script.onload = () => resolve("loaded");
+        document.head.appendChild(script);
+        setTimeout(() => resolve("no answer"), 5000);
+      }),
+    `${FILES}/${w.code}/1.0.0/script.js`,
+  );
+  check(outcome.startsWith("refused by script-src"), `a script from the files origin was not refused: ${outcome}`);
+  await page.close();
+}
+
+// ---------------------------------------------------------------------------------------
 // The moderator
 
 async function moderatorSignsIn(w) {
@@ -449,7 +539,7 @@ async function moderatorOpensFiles(w) {
   const raw = await page.request.get(`${BASE}/moderation/${w.submissionId}/raw/script.js`);
   check(raw.status() === 200, `raw script.js: ${raw.status()}`);
   check(raw.headers()["content-type"] === "text/plain; charset=utf-8", `raw script.js type ${raw.headers()["content-type"]}`);
-  check(raw.headers()["content-security-policy"] === "default-src 'none'; sandbox", "raw files carry a sandboxing CSP");
+  check(raw.headers()["content-security-policy"] === "sandbox; default-src 'none'", "raw files carry a sandboxing CSP");
   check(raw.headers()["x-content-type-options"] === "nosniff", "raw files carry nosniff");
 
   // An image is shown inline, loaded through the raw route.
@@ -545,6 +635,7 @@ const STEPS = [
   { name: "integrator creates an integration and sees its secret key once", run: createIntegration },
   { name: "integrator uploads a broken widget and reads its findings", run: uploadBroken },
   { name: "integrator uploads a good widget", run: uploadGood },
+  { name: "its documents, opened by the owner's admin, act for no one", run: ownerOpensHostileDocuments },
   { name: "the widget is in the own catalogue, not in shop's", run: ownCatalogueOnly },
   { name: "integrator submits it (a missing text refused first)", run: submitFirst },
   { name: "moderator signs in", run: moderatorSignsIn },
@@ -553,6 +644,8 @@ const STEPS = [
   { name: "moderator opens its files", run: moderatorOpensFiles },
   { name: "moderator approves (after a refused rejection)", run: moderatorApproves },
   { name: "shop installs it with settings, a required field refused first", run: shopInstalls },
+  { name: "published, they act for another account's admin no more", run: otherAccountOpensHostileDocuments },
+  { name: "the pages refuse a script from the files origin", run: pagesRefuseFilesOriginScripts },
   { name: "integrator uploads and submits an update", run: uploadAndSubmitUpdate },
   { name: "moderator reads the diff and rejects the update", run: moderatorReadsTheDiffAndRejects },
   { name: "integrator reads the moderator's reasons", run: integratorReadsReasons },
@@ -574,7 +667,7 @@ async function main() {
   let failed = false;
   try {
     for (const role of ROLES) {
-      const context = await browser.newContext({ locale: "en-US", viewport: { width: 1200, height: 900 } });
+      const context = await browser.newContext({ locale: "en-US", viewport: { width: 1200, height: 900 }, acceptDownloads: true });
       context.setDefaultTimeout(TIMEOUT_MS);
       context.setDefaultNavigationTimeout(TIMEOUT_MS);
       w[role] = await context.newPage();

@@ -6,11 +6,13 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use widgetry_registry::{NewUser, Registry, Role, Scope};
-use widgetry_server::{AppState, ServerConfig};
+use widgetry_server::{AppState, Listeners, ServerConfig};
 
 /// A running server. Dropping it stops the server and removes the data folder.
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// The files origin's listener.
+    pub files_addr: SocketAddr,
     pub client: reqwest::Client,
     pub data: tempfile::TempDir,
     pub registry: Registry,
@@ -45,17 +47,25 @@ impl TestServer {
             ..ServerConfig::default()
         };
         configure(&mut config);
-        TestServer::run(data, config).await
+        TestServer::run(data, config, "127.0.0.1:0".parse().unwrap()).await
     }
 
-    async fn run(data: tempfile::TempDir, config: ServerConfig) -> TestServer {
+    async fn run(
+        data: tempfile::TempDir,
+        mut config: ServerConfig,
+        files_at: SocketAddr,
+    ) -> TestServer {
+        let files = tokio::net::TcpListener::bind(files_at).await.unwrap();
+        let files_addr = files.local_addr().unwrap();
+        config.files_bind = files_addr;
+        config.files_url = Some(url::Url::parse(&format!("http://{files_addr}")).unwrap());
         let state = AppState::open(config.clone()).await.unwrap();
         let registry = state.registry().clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
+        let api = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = api.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            widgetry_server::serve_on(listener, state, async {
+            widgetry_server::serve_on(Listeners { api, files }, state, async {
                 let _ = stopped.await;
             })
             .await
@@ -63,6 +73,7 @@ impl TestServer {
         });
         TestServer {
             addr,
+            files_addr,
             client: reqwest::Client::new(),
             data,
             registry,
@@ -74,6 +85,35 @@ impl TestServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// A URL on the files origin.
+    pub fn files_url(&self, path: &str) -> String {
+        format!("http://{}{}", self.files_addr, path)
+    }
+
+    /// The public URL of a file: `{files origin}/{code}/{version}/{path}`.
+    pub fn public_file(&self, code: &str, version: &str, path: &str) -> String {
+        self.files_url(&format!("/{code}/{version}/{path}"))
+    }
+
+    /// The `files_base_url` the API hands the caller of `token` for a version (by sequence
+    /// number) of an integration.
+    pub async fn files_base(&self, token: &str, integration: i64, number: i64) -> String {
+        let r = self
+            .get(&format!(
+                "/api/v1/integrations/{integration}/versions/{number}"
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["files_base_url"]
+            .as_str()
+            .expect("the version view carries files_base_url")
+            .to_string()
     }
 
     pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
@@ -95,7 +135,9 @@ impl TestServer {
     }
 
     /// Stops the server gracefully (requests in flight finish), closes its database pool, and
-    /// starts a new one on the same data folder and database (on a new port).
+    /// starts a new one on the same data folder and database (the pages and API on a new
+    /// port, the files origin on the same one, so files URLs handed out before still lead
+    /// there).
     pub async fn restart(mut self) -> TestServer {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
@@ -106,7 +148,7 @@ impl TestServer {
         self.registry.close().await;
         let data = tempfile::TempDir::new().unwrap();
         let data = std::mem::replace(&mut self.data, data);
-        TestServer::run(data, self.config.clone()).await
+        TestServer::run(data, self.config.clone(), self.files_addr).await
     }
 
     /// Files left in the temporary upload folder.

@@ -1,0 +1,159 @@
+//! The files listener (`--files-bind`, reached at `--files-url`): widget files and nothing
+//! else, for anyone, with no principal at all. It never reads a cookie or an `Authorization`
+//! header: a file is either part of an approved version of a public integration, or reached
+//! through a prefix the owner account was handed signed (see [`super::signing`]). Everything
+//! else, wrong, expired or tampered signatures included, is 404.
+//!
+//! `GET|HEAD /{code}/{version}/{path}` and `GET|HEAD /{code}/{version}/~{expires}.{sig}/{path}`;
+//! `OPTIONS` answers CORS preflights.
+
+use super::response::{self, Access};
+use super::urls::unix_now;
+use crate::AppState;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use widgetry_registry::FileRef;
+
+/// The files listener's routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/{code}/{version}/{*rest}",
+            get(file).options(preflight).head(file),
+        )
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.inner.metrics.clone(),
+            crate::metrics::track,
+        ))
+        .with_state(state)
+}
+
+/// 404 with the open headers, so a page's XHR can read it.
+fn not_found_response() -> Response {
+    let mut r = crate::ApiError::not_found("file").into_response();
+    response::open_headers(r.headers_mut());
+    r
+}
+
+async fn not_found() -> Response {
+    not_found_response()
+}
+
+/// CORS preflight: reads only, from any origin, with any request headers.
+async fn preflight(headers: HeaderMap) -> Response {
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    let h = r.headers_mut();
+    response::open_headers(h);
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, HEAD, OPTIONS"),
+    );
+    if let Some(asked) = headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
+    }
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
+    r
+}
+
+/// Splits `~{expires}.{signature}/{path}` or `{path}` into the access it asks for and the
+/// path inside the package; `None` for a prefix that does not verify.
+fn access_of<'a>(
+    state: &AppState,
+    code: &str,
+    version: &str,
+    rest: &'a str,
+    now: u64,
+) -> Option<(Access, &'a str)> {
+    match rest.strip_prefix('~') {
+        None => Some((Access::Public, rest)),
+        Some(signed) => {
+            let (segment, path) = signed.split_once('/')?;
+            let expires = state
+                .inner
+                .files_origin
+                .signer()
+                .verify(code, version, segment, now)?;
+            Some((Access::Signed { expires }, path))
+        }
+    }
+}
+
+async fn locate(
+    state: &AppState,
+    code: &str,
+    version: &str,
+    path: &str,
+) -> Result<Option<FileRef>, crate::ApiError> {
+    let cache = &state.inner.files;
+    if let Some(file) = cache.file_ref(code, version, path) {
+        // A location cached while private may have become public since: ask again.
+        if file.public {
+            return Ok(Some(file));
+        }
+    }
+    let found = state.inner.registry.file_at(code, version, path).await?;
+    if let Some(file) = &found {
+        cache.remember_ref(code, version, path, file);
+    }
+    Ok(found)
+}
+
+async fn file(
+    State(state): State<AppState>,
+    axum::extract::Path((code, version, rest)): axum::extract::Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let now = unix_now();
+    let Some((access, path)) = access_of(&state, &code, &version, &rest, now) else {
+        return not_found_response();
+    };
+    let file = match locate(&state, &code, &version, path).await {
+        Ok(Some(file)) if file.public || access != Access::Public => file,
+        Ok(_) => return not_found_response(),
+        Err(e) => {
+            let mut r = e.into_response();
+            response::open_headers(r.headers_mut());
+            return r;
+        }
+    };
+    let status = response::status_for(&headers, &file.sha256);
+    let file_headers = response::file_headers(&file.sha256, &file.content_type, access, now);
+    if status == StatusCode::NOT_MODIFIED {
+        return (status, file_headers).into_response();
+    }
+    match body(&state, &file).await {
+        Ok(body) => (status, file_headers, body).into_response(),
+        Err(e) => {
+            let mut r = e.into_response();
+            response::open_headers(r.headers_mut());
+            r
+        }
+    }
+}
+
+/// The file's bytes: from the cache, else from the blob store (kept when small).
+async fn body(state: &AppState, file: &FileRef) -> Result<Body, crate::ApiError> {
+    let cache = &state.inner.files;
+    if let Some(bytes) = cache.blob(&file.sha256) {
+        return Ok(Body::from(bytes));
+    }
+    let bytes: bytes::Bytes = state
+        .inner
+        .registry
+        .blobs()
+        .get(&file.sha256)
+        .await
+        .map_err(|e| crate::ApiError::internal(&format_args!("reading blob {}: {e}", file.sha256)))?
+        .ok_or_else(|| crate::ApiError::internal(&format_args!("blob {} is missing", file.sha256)))?
+        .into();
+    cache.remember_blob(&file.sha256, &bytes);
+    Ok(Body::from(bytes))
+}
