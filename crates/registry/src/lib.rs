@@ -35,6 +35,7 @@ mod auth;
 mod blob;
 mod diff;
 mod error;
+mod gc;
 mod integrations;
 mod review;
 mod service;
@@ -49,9 +50,13 @@ pub use auth::{
     Account, ApiToken, Auth, Login, MIN_PASSWORD_LEN, Membership, NewSession, NewUser, Principal,
     Role, SESSION_COOKIE, SESSION_TTL_MS, Scope, TOKEN_PREFIX, User, check_subdomain,
 };
-pub use blob::{BlobStore, BoxFuture, LocalBlobStore, content_type};
+pub use blob::{
+    BlobInfo, BlobListing, BlobStore, BlobStoreConfig, BoxFuture, ByteStream, LocalBlobStore,
+    ObjectBlobStore, S3Config, content_type,
+};
 pub use diff::{ChangeKind, FileChange, MAX_DIFF_LINES, file_changes, is_text_path, text_diff};
 pub use error::{Error, Result, SettingsProblem};
+pub use gc::{GcOptions, GcReport, MIN_GC_GRACE};
 pub use integrations::{Integration, IntegrationUpdate, NewIntegration, Visibility, is_code};
 pub use review::{MODERATION_REASONS, ModerationReason, ReviewDetail, is_reason_code};
 pub use service::{LOGIN_WINDOW, MAX_LOGIN_FAILURES};
@@ -143,9 +148,23 @@ impl Registry {
     /// timeout and foreign keys on, or PostgreSQL), applies the backend's migrations, opens
     /// the blob store under `data_dir/blobs` and removes its leftover temporary files.
     pub async fn open(database_url: &str, data_dir: &Path) -> Result<Registry> {
+        Registry::open_on(
+            database_url,
+            data_dir,
+            &BlobStoreConfig::default_for(data_dir),
+        )
+        .await
+    }
+
+    /// [`open`](Registry::open) with the blob store `blobs` names (`--blob-store`).
+    pub async fn open_on(
+        database_url: &str,
+        data_dir: &Path,
+        blobs: &BlobStoreConfig,
+    ) -> Result<Registry> {
         std::fs::create_dir_all(data_dir).map_err(Error::Blob)?;
-        let blobs = LocalBlobStore::open(data_dir.join("blobs")).map_err(Error::Blob)?;
-        Registry::open_with(database_url, Arc::new(blobs)).await
+        let blobs = blobs.open().await.map_err(Error::Blob)?;
+        Registry::open_with(database_url, blobs).await
     }
 
     /// Opens the registry with a given blob store (see [`open`](Registry::open)).

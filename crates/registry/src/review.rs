@@ -183,9 +183,9 @@ impl Registry {
         Ok(())
     }
 
-    async fn blob_or_empty(&self, sha256: Option<&str>) -> Result<Vec<u8>> {
+    async fn blob_or_empty(&self, sha256: Option<&str>) -> Result<bytes::Bytes> {
         let Some(sha256) = sha256 else {
-            return Ok(Vec::new());
+            return Ok(bytes::Bytes::new());
         };
         self.blobs
             .get(sha256)

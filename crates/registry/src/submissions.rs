@@ -286,7 +286,7 @@ const SUBMITTABLE: [VersionState; 3] = [
 /// Checks a stored archive for publication with the submission's fields, off the async
 /// threads.
 async fn check_for_publication(
-    archive: Vec<u8>,
+    archive: bytes::Bytes,
     integration: &Integration,
     fields: &NewSubmission,
     lang: Lang,

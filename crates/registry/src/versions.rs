@@ -9,6 +9,7 @@ use crate::integrations::{Integration, Visibility, secret_matches};
 use crate::util::{LOWER_ALNUM, now_ms, random_chars, sha256_hex};
 use crate::widgets::SettingsField;
 use crate::{AccountId, IntegrationId, Registry, UserId, VersionId};
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
@@ -407,6 +408,11 @@ struct Prepared {
 
 /// Rows per multi-row INSERT of the file index.
 const FILE_ROWS_PER_INSERT: usize = 100;
+/// Blob writes of one upload in flight at once (an object store answers each PUT in a round
+/// trip; a local folder syncs each file).
+const PUT_CONCURRENCY: usize = 8;
+/// Times an upload writes its blobs again because a collection ran meanwhile.
+const MAX_BLOB_ROUNDS: u32 = 3;
 
 async fn version_keys(
     conn: &mut sqlx::AnyConnection,
@@ -465,7 +471,6 @@ impl Registry {
         // Handed to the validation thread and back: the archive is never copied.
         let (archive, report, package) =
             validate(archive, &integration, lang, self.limits().clone()).await?;
-        let archive = archive.as_slice();
         if !report.valid {
             return Err(Error::Invalid(Box::new(report)));
         }
@@ -480,7 +485,7 @@ impl Registry {
             .filter(|v| !v.is_empty())
             .ok_or_else(|| Error::BadInput("the manifest has no `widget.version`".to_string()))?
             .to_string();
-        let archive_sha256 = sha256_hex(archive);
+        let archive_sha256 = sha256_hex(&archive);
 
         // Refuse early, before any blob is written; re-checked under the lock below.
         {
@@ -493,42 +498,58 @@ impl Registry {
         }
 
         let summary = summarize(&package, &manifest);
-        let mut files = Vec::with_capacity(package.len());
-        for (path, bytes) in package.files() {
-            let sha256 = self.blobs.put(bytes.to_vec()).await.map_err(Error::Blob)?;
-            files.push(FileEntry {
-                path: path.to_string(),
-                sha256,
-                size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                content_type: content_type(path).to_string(),
-            });
-        }
-        let stored = self
-            .blobs
-            .put(archive.to_vec())
-            .await
-            .map_err(Error::Blob)?;
-        if stored != archive_sha256 {
-            return Err(Error::internal("the blob store returned another digest"));
-        }
         let warnings: Vec<Diagnostic> = report
             .diagnostics
             .iter()
             .filter(|d| d.severity != Severity::Error)
             .cloned()
             .collect();
-        let prepared = Prepared {
+        let archive_size = i64::try_from(archive.len()).unwrap_or(i64::MAX);
+        let archive = Bytes::from(archive);
+        // The package's bytes are handed over, not copied.
+        let contents: Vec<(String, Bytes)> = package
+            .into_files()
+            .map(|(path, bytes)| (path, Bytes::from(bytes)))
+            .collect();
+        let mut prepared = Prepared {
             widget_version,
             archive_sha256,
-            archive_size: i64::try_from(archive.len()).unwrap_or(i64::MAX),
+            archive_size,
             manifest_json: manifest.to_string(),
             summary_json: serde_json::to_string(&summary).map_err(Error::internal)?,
             report_json: serde_json::to_string(&report).map_err(Error::internal)?,
             code_name: summary.name.clone(),
-            files,
+            files: Vec::new(),
         };
-        let version =
-            crate::with_retry(|_| self.insert_version(actor, integration_id, &prepared)).await?;
+        let mut attempt = 0;
+        let version = loop {
+            attempt += 1;
+            // Read before the blobs are written: a collection that deletes blobs between now
+            // and the insert moves it, and the insert then refuses (see `gc`).
+            let generation = self.gc_generation().await?;
+            prepared.files = self
+                .store_blobs(&contents, &archive, &prepared.archive_sha256)
+                .await?;
+            let inserted = crate::with_retry(|_| {
+                self.insert_version(actor, integration_id, &prepared, generation)
+            })
+            .await?;
+            match inserted {
+                Some(version) => break version,
+                None if attempt < MAX_BLOB_ROUNDS => {
+                    tracing::info!(
+                        integration_id,
+                        attempt,
+                        "blobs were collected during the upload; writing them again"
+                    );
+                }
+                None => {
+                    return Err(Error::Blob(std::io::Error::other(
+                        "blob garbage collection kept running during the upload; try again",
+                    )));
+                }
+            }
+        };
         tracing::info!(
             integration_id,
             number = version.number,
@@ -539,12 +560,55 @@ impl Registry {
         Ok(UploadOutcome { version, warnings })
     }
 
+    /// Writes the files and the archive to the blob store, several at once; the file index
+    /// in package order.
+    async fn store_blobs(
+        &self,
+        contents: &[(String, Bytes)],
+        archive: &Bytes,
+        archive_sha256: &str,
+    ) -> Result<Vec<FileEntry>> {
+        use futures_util::StreamExt;
+        // Each write owns what it needs (a shared handle and cheap clones of the bytes).
+        let writes: Vec<_> = contents
+            .iter()
+            .map(|(path, bytes)| {
+                let (blobs, path, bytes) = (self.blobs.clone(), path.clone(), bytes.clone());
+                async move {
+                    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+                    let sha256 = blobs.put(bytes).await.map_err(Error::Blob)?;
+                    Ok::<_, Error>(FileEntry {
+                        content_type: content_type(&path).to_string(),
+                        path,
+                        sha256,
+                        size,
+                    })
+                }
+            })
+            .collect();
+        let files: Vec<FileEntry> = futures_util::stream::iter(writes)
+            .buffered(PUT_CONCURRENCY)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<_>>()?;
+        let stored = self.blobs.put(archive.clone()).await.map_err(Error::Blob)?;
+        if stored != archive_sha256 {
+            return Err(Error::internal("the blob store returned another digest"));
+        }
+        Ok(files)
+    }
+
+    /// Inserts the version in one transaction; `None` (nothing written) when the blob
+    /// collector's generation moved since `gc_generation` was read: the blobs must be written
+    /// again.
     async fn insert_version(
         &self,
         actor: &Principal,
         integration_id: IntegrationId,
         p: &Prepared,
-    ) -> Result<Version> {
+        gc_generation: i64,
+    ) -> Result<Option<Version>> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
         // Takes the integration's row lock (PostgreSQL) or the write lock (SQLite): uploads
@@ -561,6 +625,9 @@ impl Registry {
         .ok_or(Error::NotFound)?;
         let seq: i64 = row.try_get("last_seq")?;
         let code: Option<String> = row.try_get("code")?;
+        if !self.gc_generation_unchanged(&mut tx, gc_generation).await? {
+            return Ok(None);
+        }
         check_new_version(
             &version_keys(&mut tx, integration_id).await?,
             &p.widget_version,
@@ -627,7 +694,7 @@ impl Registry {
         )
         .await?;
         self.commit_events(tx).await?;
-        Ok(Version {
+        Ok(Some(Version {
             id: version_id,
             integration_id,
             number: seq,
@@ -638,7 +705,7 @@ impl Registry {
             state: VersionState::Uploaded,
             uploaded_by: actor.user.id,
             created_at: now,
-        })
+        }))
     }
 
     /// The versions of an integration the caller may see, newest first: every version for

@@ -305,6 +305,15 @@ impl From<widgetry_registry::Error> for ApiError {
                 )
             }
             E::BadInput(detail) => ApiError::bad_request("request.invalid", detail),
+            E::Blob(e) => {
+                tracing::error!(error = %e, "the blob store failed");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage.unavailable",
+                    "storage unavailable",
+                    "the blob store does not answer; nothing was changed, try again shortly",
+                )
+            }
             E::Db(sqlx::Error::PoolTimedOut) => {
                 tracing::warn!("database pool exhausted");
                 ApiError::new(

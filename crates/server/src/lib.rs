@@ -61,6 +61,8 @@ pub struct ServerConfig {
     pub database_url: Option<String>,
     /// Folder for the SQLite database, blobs and temporary upload files (`./widgetry-data`).
     pub data_dir: PathBuf,
+    /// Where blobs live; `None` means the folder `blobs` under the data folder.
+    pub blob_store: Option<widgetry_registry::BlobStoreConfig>,
     /// Largest accepted `widget.zip`, in bytes (20 MiB); checked while the body streams in.
     pub max_upload_bytes: u64,
     /// Most packages validated at once; more wait their turn. Bounds CPU and memory (each
@@ -84,6 +86,7 @@ impl Default for ServerConfig {
             accept_new_url_signing_key: false,
             database_url: None,
             data_dir: PathBuf::from("widgetry-data"),
+            blob_store: None,
             max_upload_bytes: widgetry_validator::Limits::default().max_archive_bytes,
             max_concurrent_checks: std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -135,6 +138,9 @@ pub(crate) struct Inner {
     pub(crate) files_origin: files::FilesOrigin,
     /// The pages' content security policy (it names the files origin).
     pub(crate) page_csp: axum::http::HeaderValue,
+    /// The last readiness answer and when it was made.
+    pub(crate) readiness:
+        tokio::sync::Mutex<Option<(std::time::Instant, handlers::ops::Readiness)>>,
 }
 
 impl AppState {
@@ -160,9 +166,14 @@ impl AppState {
             max_archive_bytes: config.max_upload_bytes,
             ..widgetry_registry::Limits::default()
         };
-        let registry = widgetry_registry::Registry::open(&url, &config.data_dir)
+        let blobs = config
+            .blob_store
+            .clone()
+            .unwrap_or_else(|| widgetry_registry::BlobStoreConfig::default_for(&config.data_dir));
+        let registry = widgetry_registry::Registry::open_on(&url, &config.data_dir, &blobs)
             .await?
             .with_limits(limits);
+        tracing::info!(blobs = %registry.blobs().describe(), backend = ?registry.backend(), "registry open");
         let files_origin = files_origin(&config, &registry).await?;
         Ok(AppState::with_registry(
             config,
@@ -188,6 +199,7 @@ impl AppState {
                 config,
                 files: files::FileCache::default(),
                 page_csp: web::page_csp(files_origin.origin()),
+                readiness: tokio::sync::Mutex::new(None),
                 files_origin,
             }),
         }

@@ -16,6 +16,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
     ),
     paths(
         ops::healthz,
+        ops::live,
+        ops::ready,
         ops::openapi,
         crate::metrics::metrics,
         validate::validate,
@@ -66,7 +68,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         (name = "uploads", description = "widget packages: validation and versions"),
         (name = "moderation", description = "submissions, the moderators' queue and decisions, rollback, history, status events and webhooks"),
         (name = "catalogue", description = "what an account may install"),
-        (name = "widget files", description = "files of stored versions, for the CRM front end"),
+        (name = "widget files", description = "files of stored versions, for the CRM front end: served on the files origin (`--files-url`), never here"),
         (name = "amocrm widgets API", description = "the documented amoCRM `/api/v4/widgets` API"),
     )
 )]

@@ -28,6 +28,8 @@ pub fn routes(upload_limit: usize) -> Vec<Route> {
     let upload_route = |r: MethodRouter<AppState>| r.layer(DefaultBodyLimit::max(upload_limit));
     vec![
         (Method::GET, "/healthz", m(Method::GET, ops::healthz)),
+        (Method::GET, "/healthz/live", m(Method::GET, ops::live)),
+        (Method::GET, "/healthz/ready", m(Method::GET, ops::ready)),
         (Method::GET, "/metrics", m(Method::GET, metrics::metrics)),
         (
             Method::GET,

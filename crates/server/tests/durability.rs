@@ -191,7 +191,7 @@ async fn assert_versions_served(s: &TestServer, token: &str, id: i64, accepted: 
 /// is listed, and every file of every version is served.
 async fn parallel_uploads_are_gap_free(db: Db) {
     const CLIENTS: usize = 32;
-    let s = TestServer::start_on(db.url().await, |_| {}).await;
+    let s = db.server(|_| {}).await;
     let token = s
         .token("a@example.org", "alpha", Role::Member, &[Scope::Upload])
         .await;
@@ -268,7 +268,7 @@ async fn snapshot(s: &TestServer, token: &str, paths: &[String]) -> Vec<serde_js
 /// Uploads, tokens, a session and an installation; a graceful stop; a new server on the same
 /// data folder and database: everything is still there, byte for byte, and work goes on.
 async fn restart_keeps_everything(db: Db) {
-    let s = TestServer::start_on(db.url().await, |_| {}).await;
+    let s = db.server(|_| {}).await;
     let all = [Scope::Upload, Scope::Install, Scope::Admin];
     let admin = s.token("a@example.org", "alpha", Role::Admin, &all).await;
     let upload_only = s.token_for("a@example.org", &[Scope::Upload]).await;

@@ -8,12 +8,21 @@ use support::*;
 use widgetry_registry::{Role, Scope};
 
 #[tokio::test]
-async fn healthz_answers_ok() {
+async fn liveness_and_readiness_answer() {
     let s = TestServer::start().await;
-    let r = s.get("/healthz").send().await.unwrap();
+    let r = s.get("/healthz/live").send().await.unwrap();
     assert_eq!(r.status(), 200);
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["status"], "ok");
+    for path in ["/healthz/ready", "/healthz"] {
+        let r = s.get(path).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["status"], "ready", "{v}");
+        assert_eq!(v["database"]["ok"], true, "{v}");
+        assert_eq!(v["blob_store"]["ok"], true, "{v}");
+    }
 }
 
 #[tokio::test]

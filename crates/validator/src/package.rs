@@ -30,6 +30,11 @@ impl Package {
         self.files.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 
+    /// Every file, sorted by path, the bytes handed over (no copy).
+    pub fn into_files(self) -> impl Iterator<Item = (String, Vec<u8>)> {
+        self.files.into_iter()
+    }
+
     /// Number of files.
     pub fn len(&self) -> usize {
         self.files.len()

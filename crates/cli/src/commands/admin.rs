@@ -1,12 +1,13 @@
 //! `widgetry admin`: operator commands that work on the server's storage directly (the
 //! server may be running): create users (the first user of a fresh install), import legacy
-//! integrations with their existing code and secret key.
+//! integrations with their existing code and secret key, collect unreferenced blobs.
 
 use super::serve::Storage;
 use anyhow::{Context, Result, bail};
 use std::io::BufRead;
 use std::process::ExitCode;
-use widgetry_registry::{NewUser, Registry, Role};
+use std::time::Duration;
+use widgetry_registry::{GcOptions, MIN_GC_GRACE, NewUser, Registry, Role};
 
 /// Arguments of `widgetry admin`.
 #[derive(Debug, clap::Args)]
@@ -58,6 +59,20 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Delete blobs that no version names (left by refused or interrupted uploads) and that
+    /// were written longer ago than the grace period. Safe while servers run: a blob that a
+    /// committed version names is never deleted.
+    Gc {
+        /// Say what would be deleted; delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Only blobs written longer ago than this many seconds (at least 60).
+        #[arg(long, default_value_t = 3600)]
+        grace_secs: u64,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `--role`.
@@ -73,7 +88,7 @@ enum RoleArg {
 pub fn run(args: Args) -> Result<ExitCode> {
     let runtime = crate::client::runtime()?;
     runtime.block_on(async {
-        let registry = Registry::open(&args.storage.url(), &args.storage.data_dir)
+        let registry = Registry::open_on(&args.storage.url(), &args.storage.data_dir, &args.storage.blobs()?)
             .await
             .with_context(|| format!("failed to open the registry in `{}`", args.storage.data_dir.display()))?;
         match args.command {
@@ -122,6 +137,31 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     integration.id,
                     integration.code.as_deref().unwrap_or(&code)
                 );
+            }
+            Command::Gc { dry_run, grace_secs, json } => {
+                if Duration::from_secs(grace_secs) < MIN_GC_GRACE {
+                    bail!("--grace-secs must be at least {} (uploads in flight write their blobs before their rows)", MIN_GC_GRACE.as_secs());
+                }
+                eprintln!("collecting unreferenced blobs in {}{}", registry.blobs().describe(), if dry_run { " (dry run)" } else { "" });
+                let report = registry
+                    .collect_garbage(GcOptions { grace: Duration::from_secs(grace_secs), dry_run })
+                    .await
+                    .context("the collection failed (what was deleted before the failure stays deleted; run it again)")?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+                    println!(
+                        "{} blobs ({:.1} MiB) in the store: {} recent (kept, younger than {grace_secs} s), {} named by a version (kept), {} unreferenced {} ({:.1} MiB)",
+                        report.scanned,
+                        mib(report.scanned_bytes),
+                        report.recent,
+                        report.referenced,
+                        report.deleted,
+                        if dry_run { "would be deleted" } else { "deleted" },
+                        mib(report.deleted_bytes),
+                    );
+                }
             }
         }
         Ok(ExitCode::SUCCESS)

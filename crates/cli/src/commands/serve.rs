@@ -22,6 +22,11 @@ pub struct Storage {
         default_value = "widgetry-data"
     )]
     pub data_dir: PathBuf,
+    /// Where blobs live: `s3://bucket/prefix` (an S3-compatible store; credentials, endpoint
+    /// and region from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL, AWS_REGION,
+    /// AWS_ALLOW_HTTP) or `file:///path` [default: the folder `blobs` in the data folder].
+    #[arg(long, global = true, env = "WIDGETRY_BLOB_STORE")]
+    pub blob_store: Option<String>,
 }
 
 impl Storage {
@@ -30,6 +35,19 @@ impl Storage {
         self.database_url
             .clone()
             .unwrap_or_else(|| widgetry_registry::Registry::default_database_url(&self.data_dir))
+    }
+
+    /// The blob store to use.
+    pub fn blobs(&self) -> Result<widgetry_registry::BlobStoreConfig> {
+        match &self.blob_store {
+            None => Ok(widgetry_registry::BlobStoreConfig::default_for(
+                &self.data_dir,
+            )),
+            Some(url) => {
+                widgetry_registry::BlobStoreConfig::parse(url, |name| std::env::var(name).ok())
+                    .map_err(|e| anyhow::anyhow!("--blob-store: {e}"))
+            }
+        }
     }
 }
 
@@ -149,6 +167,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         accept_new_url_signing_key: args.accept_new_url_signing_key,
         database_url: Some(args.storage.url()),
         data_dir: args.storage.data_dir.clone(),
+        blob_store: Some(args.storage.blobs()?),
         max_upload_bytes: args.max_upload_bytes,
         max_concurrent_checks: args
             .max_concurrent_checks

@@ -1,6 +1,12 @@
 //! Test harness: a registry on SQLite in a temporary folder, or on a fresh PostgreSQL
-//! database when `WIDGETRY_TEST_POSTGRES_URL` names a server; widget archives built from the
-//! scaffold.
+//! database when `WIDGETRY_TEST_POSTGRES_URL` names a server, with blobs in the folder or, when
+//! `WIDGETRY_TEST_S3_BUCKET` names a bucket of a real S3-compatible server, under a fresh
+//! prefix there; widget archives built from the scaffold.
+//!
+//! The S3 server is described by the standard AWS variables prefixed with `WIDGETRY_TEST_`
+//! (`WIDGETRY_TEST_AWS_ENDPOINT_URL`, `WIDGETRY_TEST_AWS_ACCESS_KEY_ID`,
+//! `WIDGETRY_TEST_AWS_SECRET_ACCESS_KEY`, `WIDGETRY_TEST_AWS_ALLOW_HTTP`), so that tests never
+//! pick up an operator's real credentials.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -10,7 +16,8 @@ use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 use widgetry_registry::{
-    Account, Integration, NewIntegration, NewUser, Principal, Registry, Role, User,
+    Account, BlobStoreConfig, Integration, NewIntegration, NewUser, Principal, Registry, Role,
+    S3Config, User,
 };
 use widgetry_scaffold::{ScaffoldOptions, scaffold};
 
@@ -20,28 +27,75 @@ pub struct Env {
     pub url: String,
     pub dir: TempDir,
     pub backend: &'static str,
+    pub blobs: BlobStoreConfig,
+}
+
+/// The test S3 server's bucket under a fresh prefix, or `None` when
+/// `WIDGETRY_TEST_S3_BUCKET` is unset.
+pub fn test_s3() -> Option<S3Config> {
+    let bucket = std::env::var("WIDGETRY_TEST_S3_BUCKET").ok()?;
+    let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
+    Some(S3Config::from_env(bucket, prefix, |name| {
+        std::env::var(format!("WIDGETRY_TEST_{name}")).ok()
+    }))
 }
 
 impl Env {
-    pub async fn sqlite() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let url = Registry::default_database_url(dir.path());
-        let registry = Registry::open(&url, dir.path()).await.unwrap();
+    async fn open(url: String, dir: TempDir, backend: &'static str, blobs: BlobStoreConfig) -> Env {
+        let registry = Registry::open_on(&url, dir.path(), &blobs).await.unwrap();
         Env {
             registry,
             url,
             dir,
-            backend: "sqlite",
+            backend,
+            blobs,
         }
+    }
+
+    pub async fn sqlite() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let url = Registry::default_database_url(dir.path());
+        let blobs = BlobStoreConfig::default_for(dir.path());
+        Env::open(url, dir, "sqlite", blobs).await
+    }
+
+    /// On PostgreSQL when configured (SQLite otherwise), with blobs on the test S3 server;
+    /// `None` (with a note) when `WIDGETRY_TEST_S3_BUCKET` is unset.
+    pub async fn s3() -> Option<Env> {
+        let Some(s3) = test_s3() else {
+            eprintln!("note: WIDGETRY_TEST_S3_BUCKET is unset; skipping the S3 run");
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let (url, backend) = match postgres_database().await {
+            Some(url) => (url, "postgres+s3"),
+            None => (Registry::default_database_url(dir.path()), "sqlite+s3"),
+        };
+        Some(Env::open(url, dir, backend, BlobStoreConfig::S3(s3)).await)
+    }
+
+    /// Whether blobs live in a local folder (the tests that look at the folder itself).
+    pub fn local_blobs(&self) -> bool {
+        matches!(self.blobs, BlobStoreConfig::Local(_))
     }
 
     /// A fresh database on the PostgreSQL server, or `None` (with a note) when
     /// `WIDGETRY_TEST_POSTGRES_URL` is unset.
     pub async fn postgres() -> Option<Env> {
-        let Ok(admin_url) = std::env::var("WIDGETRY_TEST_POSTGRES_URL") else {
+        let Some(url) = postgres_database().await else {
             eprintln!("note: WIDGETRY_TEST_POSTGRES_URL is unset; skipping the PostgreSQL run");
             return None;
         };
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = BlobStoreConfig::default_for(dir.path());
+        Some(Env::open(url, dir, "postgres", blobs).await)
+    }
+}
+
+/// A fresh database on the `WIDGETRY_TEST_POSTGRES_URL` server.
+async fn postgres_database() -> Option<String> {
+    {
+        let admin_url = std::env::var("WIDGETRY_TEST_POSTGRES_URL").ok()?;
         let name = format!("wgt_reg_{}", uuid::Uuid::new_v4().simple());
         let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
@@ -51,29 +105,36 @@ impl Env {
         admin.close().await.unwrap();
         let base = admin_url.split('?').next().unwrap();
         let (server, _) = base.rsplit_once('/').unwrap();
-        let url = format!("{server}/{name}");
-        let dir = tempfile::tempdir().unwrap();
-        let registry = Registry::open(&url, dir.path()).await.unwrap();
-        Some(Env {
-            registry,
-            url,
-            dir,
-            backend: "postgres",
-        })
+        Some(format!("{server}/{name}"))
     }
+}
 
+impl Env {
     pub async fn reopen(&mut self) {
         self.registry.close().await;
-        self.registry = Registry::open(&self.url, self.dir.path()).await.unwrap();
+        self.registry = Registry::open_on(&self.url, self.dir.path(), &self.blobs)
+            .await
+            .unwrap();
     }
 
     pub fn blob_root(&self) -> PathBuf {
         self.dir.path().join("blobs")
     }
 
-    /// Number of stored blobs (temporary files excluded).
-    pub fn blob_count(&self) -> usize {
-        count_files(&self.blob_root())
+    /// Number of stored blobs, as the store lists them (a local store's temporary files are
+    /// no blobs; neither is an object store's health object).
+    pub async fn blob_count(&self) -> usize {
+        use futures_util::StreamExt;
+        let listed: Vec<_> = self.registry.blobs().list().collect().await;
+        let count = listed.into_iter().map(Result::unwrap).count();
+        if self.local_blobs() {
+            assert_eq!(
+                count,
+                count_files(&self.blob_root()),
+                "the listing misses files"
+            );
+        }
+        count
     }
 
     /// A user in an account (created with it when new), logged in by session.
@@ -201,7 +262,8 @@ pub fn zip_files(files: Vec<(String, Vec<u8>)>) -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
-/// Runs a test body on SQLite and, when configured, on PostgreSQL.
+/// Runs a test body on SQLite and, when configured, on PostgreSQL, and with blobs on the test
+/// S3 server (on PostgreSQL when configured).
 #[macro_export]
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {$(
@@ -213,6 +275,12 @@ macro_rules! on_both {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
                 if let Some(env) = super::common::Env::postgres().await {
+                    super::$name(env).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn s3() {
+                if let Some(env) = super::common::Env::s3().await {
                     super::$name(env).await;
                 }
             }

@@ -139,21 +139,29 @@ async fn file(
     }
 }
 
-/// The file's bytes: from the cache, else from the blob store (kept when small).
+/// The file's bytes: from the cache; else a small file read whole from the blob store and
+/// kept; else streamed from the store, a chunk at a time (no request holds a large file).
 async fn body(state: &AppState, file: &FileRef) -> Result<Body, crate::ApiError> {
     let cache = &state.inner.files;
     if let Some(bytes) = cache.blob(&file.sha256) {
         return Ok(Body::from(bytes));
     }
-    let bytes: bytes::Bytes = state
-        .inner
-        .registry
-        .blobs()
-        .get(&file.sha256)
+    let blobs = state.inner.registry.blobs();
+    let missing = || crate::ApiError::internal(&format_args!("blob {} is missing", file.sha256));
+    let failed = |e| crate::ApiError::from(widgetry_registry::Error::Blob(e));
+    if u64::try_from(file.size).unwrap_or(u64::MAX) <= super::cache::MAX_CACHED_BLOB {
+        let bytes = blobs
+            .get(&file.sha256)
+            .await
+            .map_err(failed)?
+            .ok_or_else(missing)?;
+        cache.remember_blob(&file.sha256, &bytes);
+        return Ok(Body::from(bytes));
+    }
+    let stream = blobs
+        .open(&file.sha256)
         .await
-        .map_err(|e| crate::ApiError::internal(&format_args!("reading blob {}: {e}", file.sha256)))?
-        .ok_or_else(|| crate::ApiError::internal(&format_args!("blob {} is missing", file.sha256)))?
-        .into();
-    cache.remember_blob(&file.sha256, &bytes);
-    Ok(Body::from(bytes))
+        .map_err(failed)?
+        .ok_or_else(missing)?;
+    Ok(Body::from_stream(stream))
 }

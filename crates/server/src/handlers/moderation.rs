@@ -195,16 +195,17 @@ pub async fn file(
 ) -> Result<Response, ApiError> {
     let registry = &state.inner.registry;
     let entry = registry.review_file(&p, sid, &path).await?;
-    let bytes = registry
+    // Streamed: a large file is never held whole.
+    let stream = registry
         .blobs()
-        .get(&entry.sha256)
+        .open(&entry.sha256)
         .await
-        .map_err(|e| ApiError::internal(&e))?
+        .map_err(|e| ApiError::from(widgetry_registry::Error::Blob(e)))?
         .ok_or_else(|| ApiError::internal(&format_args!("blob {} is missing", entry.sha256)))?;
     // Markup is shown as text: a widget's HTML or SVG must not run in the site's origin.
     Ok(crate::files::response::for_review(
         &entry.content_type,
-        bytes.into(),
+        axum::body::Body::from_stream(stream),
     ))
 }
 

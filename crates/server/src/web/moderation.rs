@@ -1092,34 +1092,49 @@ async fn reject(
     }
 }
 
+/// A submitted file, looked up for a moderator.
+async fn file_entry(
+    state: &AppState,
+    user: &SignedIn,
+    sid: &str,
+    path: &str,
+) -> Result<(i64, FileEntry), Response> {
+    if let Some(r) = refusal(user) {
+        return Err(r);
+    }
+    let sid = parse_sid(sid).ok_or_else(|| not_found(&user.viewer))?;
+    state
+        .inner
+        .registry
+        .review_file(&user.principal, sid, path)
+        .await
+        .map(|entry| (sid, entry))
+        .map_err(|e| failure(&user.viewer, e))
+}
+
+/// A blob that a version names and the store does not have.
+fn missing_blob(user: &SignedIn, entry: &FileEntry) -> Response {
+    failure(
+        &user.viewer,
+        Error::Internal(format!("blob {} is missing", entry.sha256)),
+    )
+}
+
 /// The raw bytes of a submitted file, looked up for a moderator.
 async fn file_bytes(
     state: &AppState,
     user: &SignedIn,
     sid: &str,
     path: &str,
-) -> Result<(i64, FileEntry, Vec<u8>), Response> {
-    if let Some(r) = refusal(user) {
-        return Err(r);
-    }
-    let sid = parse_sid(sid).ok_or_else(|| not_found(&user.viewer))?;
-    let registry = &state.inner.registry;
-    let entry = registry
-        .review_file(&user.principal, sid, path)
-        .await
-        .map_err(|e| failure(&user.viewer, e))?;
-    match registry.blobs().get(&entry.sha256).await {
+) -> Result<(i64, FileEntry, bytes::Bytes), Response> {
+    let (sid, entry) = file_entry(state, user, sid, path).await?;
+    match state.inner.registry.blobs().get(&entry.sha256).await {
         Ok(Some(bytes)) => Ok((sid, entry, bytes)),
-        Ok(None) => Err(failure(
-            &user.viewer,
-            Error::Internal(format!("blob {} is missing", entry.sha256)),
-        )),
+        Ok(None) => Err(missing_blob(user, &entry)),
         Err(e) => Err(failure(&user.viewer, Error::Blob(e))),
     }
 }
 
-/// Whether the viewer shows a file as an image (formats a browser decodes without running
-/// anything; SVG is markup and shown as text).
 fn is_image(content_type: &str) -> bool {
     crate::files::response::is_review_image(content_type)
 }
@@ -1194,11 +1209,19 @@ async fn raw(
     user: SignedIn,
     Path((sid, path)): Path<(String, String)>,
 ) -> Response {
-    let (_, entry, bytes) = match file_bytes(&state, &user, &sid, &path).await {
+    let (_, entry) = match file_entry(&state, &user, &sid, &path).await {
         Ok(found) => found,
         Err(r) => return r,
     };
-    crate::files::response::for_review(&entry.content_type, bytes.into())
+    // Streamed: a large file is never held whole.
+    match state.inner.registry.blobs().open(&entry.sha256).await {
+        Ok(Some(stream)) => crate::files::response::for_review(
+            &entry.content_type,
+            axum::body::Body::from_stream(stream),
+        ),
+        Ok(None) => missing_blob(&user, &entry),
+        Err(e) => failure(&user.viewer, Error::Blob(e)),
+    }
 }
 
 #[cfg(test)]

@@ -136,7 +136,7 @@ pub(crate) async fn stored_sources(
         }
         match registry.blobs().get(&entry.sha256).await {
             Ok(Some(bytes)) => {
-                if let Ok(text) = String::from_utf8(bytes) {
+                if let Ok(text) = String::from_utf8(bytes.to_vec()) {
                     sources.insert(path.to_string(), text);
                 }
             }

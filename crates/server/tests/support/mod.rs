@@ -252,11 +252,30 @@ pub async fn problem(r: reqwest::Response) -> serde_json::Value {
     r.json().await.unwrap()
 }
 
-/// The metadata backend a test runs on.
+/// The storage a test runs on.
 #[derive(Debug, Clone, Copy)]
 pub enum Db {
+    /// SQLite and the blob folder under the data folder.
     Sqlite,
+    /// A fresh PostgreSQL database and the blob folder.
     Postgres,
+    /// Blobs on the test S3 server under a fresh prefix, on PostgreSQL when
+    /// `WIDGETRY_TEST_POSTGRES_URL` is set (SQLite otherwise).
+    S3,
+}
+
+/// The test S3 server's bucket under a fresh prefix, or `None` when
+/// `WIDGETRY_TEST_S3_BUCKET` is unset. The server is described by the standard AWS variables
+/// prefixed with `WIDGETRY_TEST_` (`WIDGETRY_TEST_AWS_ENDPOINT_URL`, ...), so tests never pick
+/// up real credentials.
+pub fn test_s3() -> Option<widgetry_registry::S3Config> {
+    let bucket = std::env::var("WIDGETRY_TEST_S3_BUCKET").ok()?;
+    let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
+    Some(widgetry_registry::S3Config::from_env(
+        bucket,
+        prefix,
+        |name| std::env::var(format!("WIDGETRY_TEST_{name}")).ok(),
+    ))
 }
 
 impl Db {
@@ -269,17 +288,29 @@ impl Db {
                     .await
                     .expect("WIDGETRY_TEST_POSTGRES_URL is set"),
             ),
+            Db::S3 => fresh_postgres().await,
         }
     }
 
-    /// A server on this backend.
+    /// A server on this storage.
     pub async fn server(self, configure: impl FnOnce(&mut ServerConfig)) -> TestServer {
-        TestServer::start_on(self.url().await, configure).await
+        let blobs = match self {
+            Db::S3 => Some(widgetry_registry::BlobStoreConfig::S3(
+                test_s3().expect("WIDGETRY_TEST_S3_BUCKET is set"),
+            )),
+            Db::Sqlite | Db::Postgres => None,
+        };
+        TestServer::start_on(self.url().await, |config| {
+            config.blob_store = blobs;
+            configure(config);
+        })
+        .await
     }
 }
 
-/// One test per backend: `name::sqlite` always, `name::postgres` when
-/// `WIDGETRY_TEST_POSTGRES_URL` is set (it passes, saying so, otherwise).
+/// One test per storage: `name::sqlite` always, `name::postgres` when
+/// `WIDGETRY_TEST_POSTGRES_URL` is set and `name::s3` when `WIDGETRY_TEST_S3_BUCKET` is (they
+/// pass, saying so, otherwise).
 #[macro_export]
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {$(
@@ -296,6 +327,15 @@ macro_rules! on_both {
                     return;
                 }
                 super::$name($crate::support::Db::Postgres).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn s3() {
+                if std::env::var_os("WIDGETRY_TEST_S3_BUCKET").is_none() {
+                    eprintln!("skipped: WIDGETRY_TEST_S3_BUCKET is not set");
+                    return;
+                }
+                super::$name($crate::support::Db::S3).await;
             }
         }
     )*};

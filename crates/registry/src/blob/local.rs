@@ -1,41 +1,18 @@
-//! Blob storage: content-addressed bytes (archives and every file of a version), named by
-//! their SHA-256. [`BlobStore`] is the interface the domain code uses; [`LocalBlobStore`] keeps
-//! blobs in a folder. An S3-compatible store can implement the same trait later.
+//! Blobs in a local folder: `<root>/ab/cd/<sha256>`, each written to `<root>/tmp/` first,
+//! synced, renamed into place, and its folder synced, so a blob is on disk before any row
+//! names it. For one server process (several processes need a shared object store).
 
+use super::{BlobInfo, BlobListing, BlobStore, BoxFuture, ByteStream};
 use crate::util::{is_sha256, random_hex, sha256_hex};
+use bytes::Bytes;
+use futures_util::StreamExt;
 use std::fs::{self, File};
-use std::future::Future;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
+use std::time::SystemTime;
 
-/// A boxed, sendable future (keeps [`BlobStore`] usable as `dyn BlobStore`).
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Content-addressed blob storage. Every method is idempotent.
-///
-/// Durability contract: when [`put`](BlobStore::put) returns `Ok`, the blob is on stable
-/// storage, so a database row naming it may commit.
-pub trait BlobStore: Send + Sync + std::fmt::Debug {
-    /// Stores bytes and returns their SHA-256 (lowercase hex). Storing bytes that are already
-    /// there does nothing.
-    fn put(&self, bytes: Vec<u8>) -> BoxFuture<'_, io::Result<String>>;
-
-    /// The bytes of a blob, `None` when there is no such blob.
-    fn get(&self, sha256: &str) -> BoxFuture<'_, io::Result<Option<Vec<u8>>>>;
-
-    /// Whether a blob exists.
-    fn exists(&self, sha256: &str) -> BoxFuture<'_, io::Result<bool>>;
-
-    /// Deletes a blob (for garbage collection); `false` when it was not there.
-    fn delete(&self, sha256: &str) -> BoxFuture<'_, io::Result<bool>>;
-
-    /// The blob's path on the local file system, when the store has one (lets the server
-    /// stream a file instead of reading it into memory).
-    fn local_path(&self, _sha256: &str) -> Option<PathBuf> {
-        None
-    }
-}
+/// Chunk size when a blob is streamed.
+const READ_CHUNK: usize = 64 * 1024;
 
 /// Blobs in a local folder: `<root>/ab/cd/<sha256>`, written to `<root>/tmp/` first, synced,
 /// renamed into place, and the folder synced.
@@ -92,14 +69,23 @@ impl LocalBlobStore {
         })
     }
 
-    /// Stores bytes synchronously (see [`BlobStore::put`]).
+    /// Stores bytes synchronously (see [`BlobStore::put`]). Bytes already there are not
+    /// written again; their modification time is refreshed instead.
     pub fn put_blocking(&self, bytes: &[u8]) -> io::Result<String> {
         let sha = sha256_hex(bytes);
         let path = self
             .path_of(&sha)
             .ok_or_else(|| io::Error::other("bad digest"))?;
         if path.is_file() {
-            return Ok(sha);
+            match File::options().write(true).open(&path) {
+                Ok(f) => f.set_modified(SystemTime::now())?,
+                // Removed meanwhile: write it below.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            if path.is_file() {
+                return Ok(sha);
+            }
         }
         let dir = path
             .parent()
@@ -138,6 +124,46 @@ impl LocalBlobStore {
         }
     }
 
+    /// Every blob under the root (sharded folders `ab/cd/`), with size and modification time.
+    fn list_blocking(&self) -> io::Result<Vec<BlobInfo>> {
+        let mut out = Vec::new();
+        for shard in fs::read_dir(&self.root)? {
+            let shard = shard?;
+            if !shard.file_type()?.is_dir() || shard.file_name().len() != 2 {
+                continue;
+            }
+            for sub in fs::read_dir(shard.path())? {
+                let sub = sub?;
+                if !sub.file_type()?.is_dir() {
+                    continue;
+                }
+                for blob in fs::read_dir(sub.path())? {
+                    let blob = blob?;
+                    let name = blob.file_name().to_string_lossy().into_owned();
+                    if !is_sha256(&name) {
+                        continue;
+                    }
+                    let meta = match blob.metadata() {
+                        Ok(m) => m,
+                        // Deleted while listing.
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                        Err(e) => return Err(e),
+                    };
+                    let modified_ms = meta
+                        .modified()?
+                        .duration_since(SystemTime::UNIX_EPOCH)
+                        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+                    out.push(BlobInfo {
+                        sha256: name,
+                        size: meta.len(),
+                        modified_ms,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
     fn delete_blocking(&self, sha256: &str) -> io::Result<bool> {
         let Some(path) = self.path_of(sha256) else {
             return Ok(false);
@@ -168,14 +194,35 @@ async fn blocking<T: Send + 'static>(
 }
 
 impl BlobStore for LocalBlobStore {
-    fn put(&self, bytes: Vec<u8>) -> BoxFuture<'_, io::Result<String>> {
+    fn put(&self, bytes: Bytes) -> BoxFuture<'_, io::Result<String>> {
         let store = self.clone();
         Box::pin(blocking(move || store.put_blocking(&bytes)))
     }
 
-    fn get(&self, sha256: &str) -> BoxFuture<'_, io::Result<Option<Vec<u8>>>> {
+    fn get(&self, sha256: &str) -> BoxFuture<'_, io::Result<Option<Bytes>>> {
         let (store, sha) = (self.clone(), sha256.to_string());
-        Box::pin(blocking(move || store.get_blocking(&sha)))
+        Box::pin(async move {
+            Ok(blocking(move || store.get_blocking(&sha))
+                .await?
+                .map(Bytes::from))
+        })
+    }
+
+    fn open(&self, sha256: &str) -> BoxFuture<'_, io::Result<Option<ByteStream>>> {
+        let path = self.path_of(sha256);
+        Box::pin(async move {
+            let Some(path) = path else { return Ok(None) };
+            match tokio::fs::File::open(path).await {
+                Ok(file) => {
+                    let stream: ByteStream = Box::pin(tokio_util::io::ReaderStream::with_capacity(
+                        file, READ_CHUNK,
+                    ));
+                    Ok(Some(stream))
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
     }
 
     fn exists(&self, sha256: &str) -> BoxFuture<'_, io::Result<bool>> {
@@ -188,43 +235,37 @@ impl BlobStore for LocalBlobStore {
         Box::pin(blocking(move || store.delete_blocking(&sha)))
     }
 
-    fn local_path(&self, sha256: &str) -> Option<PathBuf> {
-        self.path_of(sha256)
+    fn list(&self) -> BlobListing {
+        let store = self.clone();
+        Box::pin(
+            futures_util::stream::once(blocking(move || store.list_blocking())).flat_map(
+                |listed| {
+                    let items: Vec<io::Result<BlobInfo>> = match listed {
+                        Ok(items) => items.into_iter().map(Ok).collect(),
+                        Err(e) => vec![Err(e)],
+                    };
+                    futures_util::stream::iter(items)
+                },
+            ),
+        )
     }
-}
 
-/// The content type served for a widget file, from its extension.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit('/')
-        .next()
-        .and_then(|name| name.rsplit_once('.'))
-        .map(|(_, ext)| ext.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "json" => "application/json",
-        "html" | "htm" => "text/html; charset=utf-8",
-        "twig" | "txt" | "md" => "text/plain; charset=utf-8",
-        "xml" => "application/xml",
-        "xhtml" | "xht" => "application/xhtml+xml",
-        "pdf" => "application/pdf",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "eot" => "application/vnd.ms-fontobject",
-        "map" => "application/json",
-        "wasm" => "application/wasm",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
+    fn check(&self) -> BoxFuture<'_, io::Result<()>> {
+        let tmp = self.tmp_dir();
+        Box::pin(blocking(move || {
+            if fs::metadata(&tmp)?.is_dir() {
+                Ok(())
+            } else {
+                Err(io::Error::other(format!(
+                    "`{}` is not a folder",
+                    tmp.display()
+                )))
+            }
+        }))
+    }
+
+    fn describe(&self) -> String {
+        format!("local folder {}", self.root.display())
     }
 }
 
@@ -243,6 +284,8 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"hello");
         assert!(path.starts_with(dir.path().join("blobs").join(&a[0..2]).join(&a[2..4])));
         assert_eq!(store.get_blocking(&a).unwrap().unwrap(), b"hello");
+        assert_eq!(store.list_blocking().unwrap().len(), 1);
+        assert_eq!(store.list_blocking().unwrap()[0].sha256, a);
         assert_eq!(store.get_blocking(&"0".repeat(64)).unwrap(), None);
         assert_eq!(store.path_of("../etc/passwd"), None);
         assert!(store.delete_blocking(&a).unwrap());
@@ -260,13 +303,19 @@ mod tests {
     }
 
     #[test]
-    fn content_types() {
-        assert_eq!(content_type("script.js"), "text/javascript; charset=utf-8");
-        assert_eq!(content_type("images/logo.PNG"), "image/png");
-        assert_eq!(
-            content_type("templates/a.twig"),
-            "text/plain; charset=utf-8"
-        );
-        assert_eq!(content_type("LICENSE"), "application/octet-stream");
+    fn storing_again_refreshes_the_modification_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalBlobStore::open(dir.path().join("blobs")).unwrap();
+        let sha = store.put_blocking(b"again").unwrap();
+        let path = store.path_of(&sha).unwrap();
+        let old = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        store.put_blocking(b"again").unwrap();
+        assert!(fs::metadata(&path).unwrap().modified().unwrap() > old);
     }
 }
