@@ -1,7 +1,9 @@
 //! The real `widgetry serve` process killed with SIGKILL in the middle of uploads, then
 //! restarted on the same data folder (and database): no version without its blobs, the
-//! temporary upload and blob files cleaned up at start, numbers still gap-free, and new
-//! uploads work. On SQLite and, with `WIDGETRY_TEST_POSTGRES_URL`, on PostgreSQL.
+//! temporary upload and blob files cleaned up at start, numbers still gap-free, the blob
+//! collector takes what the killed uploads left and nothing a version names, and new uploads
+//! work. On SQLite and, with `WIDGETRY_TEST_POSTGRES_URL`, on PostgreSQL, and with
+//! `WIDGETRY_TEST_S3_BUCKET` with blobs on a real S3-compatible server.
 //!
 //! Deterministic by construction: some uploads are held half-sent by the client until after
 //! the kill (so they are mid-stream for sure), others run flat out; the kill comes once
@@ -39,10 +41,12 @@ const LARGE_ACCEPTED_BEFORE_KILL: usize = 2;
 enum Db {
     Sqlite,
     Postgres,
+    /// Blobs on the test S3 server (on PostgreSQL when configured).
+    S3,
 }
 
-/// One test per backend; the PostgreSQL one passes, saying so, without
-/// `WIDGETRY_TEST_POSTGRES_URL`.
+/// One test per storage; the PostgreSQL and S3 ones pass, saying so, without
+/// `WIDGETRY_TEST_POSTGRES_URL` or `WIDGETRY_TEST_S3_BUCKET`.
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -59,33 +63,33 @@ macro_rules! on_both {
                 }
                 super::$name(super::Db::Postgres).await;
             }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn s3() {
+                if std::env::var_os("WIDGETRY_TEST_S3_BUCKET").is_none() {
+                    eprintln!("skipped: WIDGETRY_TEST_S3_BUCKET is not set");
+                    return;
+                }
+                super::$name(super::Db::S3).await;
+            }
         }
     )*};
 }
 
 on_both!(sigkill_mid_upload_leaves_no_version_without_blobs);
 
-/// A fresh database on the `WIDGETRY_TEST_POSTGRES_URL` server.
-async fn fresh_postgres() -> String {
-    use sqlx::{Connection, Executor};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let base = std::env::var("WIDGETRY_TEST_POSTGRES_URL").unwrap();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    let name = format!(
-        "wgt_kill_{}_{}_{nanos}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    let mut conn = sqlx::postgres::PgConnection::connect(&base).await.unwrap();
-    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    format!("{prefix}/{name}")
+/// The blob store of a test's storage.
+fn blob_store(storage: &Storage) -> widgetry_registry::BlobStoreConfig {
+    match &storage.s3 {
+        Some(s3) => widgetry_registry::BlobStoreConfig::S3(s3.config.clone()),
+        None => widgetry_registry::BlobStoreConfig::default_for(&storage.data),
+    }
+}
+
+async fn blob_count(blobs: &std::sync::Arc<dyn widgetry_registry::BlobStore>) -> usize {
+    use futures_util::StreamExt;
+    let listed: Vec<_> = blobs.list().collect().await;
+    listed.into_iter().map(Result::unwrap).count()
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -95,17 +99,30 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// `--data-dir D` and, for PostgreSQL, `--database-url U`.
-fn storage_args(cmd: &mut Command, data: &Path, database_url: Option<&str>) {
-    cmd.arg("--data-dir").arg(data);
-    if let Some(url) = database_url {
+/// Where a test's data lives: the data folder, the database, the blob store.
+struct Storage {
+    data: PathBuf,
+    database_url: Option<String>,
+    /// `None`: the folder `blobs` in the data folder.
+    s3: Option<support::TestS3>,
+}
+
+/// `--data-dir D`, for PostgreSQL `--database-url U`, for S3 `--blob-store` and its AWS
+/// variables.
+fn storage_args(cmd: &mut Command, storage: &Storage) {
+    cmd.arg("--data-dir").arg(&storage.data);
+    if let Some(url) = &storage.database_url {
         cmd.args(["--database-url", url]);
     }
     cmd.env_remove("WIDGETRY_DATABASE_URL")
-        .env_remove("WIDGETRY_DATA_DIR");
+        .env_remove("WIDGETRY_DATA_DIR")
+        .env_remove("WIDGETRY_BLOB_STORE");
+    if let Some(s3) = &storage.s3 {
+        s3.args(cmd);
+    }
 }
 
-fn create_user(data: &Path, database_url: Option<&str>) {
+fn create_user(storage: &Storage) {
     let mut cmd = Command::new(BIN);
     cmd.args([
         "admin",
@@ -116,7 +133,7 @@ fn create_user(data: &Path, database_url: Option<&str>) {
         "acme",
         "--password-stdin",
     ]);
-    storage_args(&mut cmd, data, database_url);
+    storage_args(&mut cmd, storage);
     let out = support::output_with_stdin(cmd, &format!("{PASSWORD}\n"));
     assert!(
         out.status.success(),
@@ -139,7 +156,7 @@ impl Drop for Server {
 }
 
 /// Starts `widgetry serve` and waits (bounded) until `/healthz` answers 200.
-async fn serve(data: &Path, database_url: Option<&str>, log: &Path) -> Server {
+async fn serve(storage: &Storage, log: &Path) -> Server {
     let port = free_port();
     let mut cmd = Command::new(BIN);
     cmd.args([
@@ -149,7 +166,7 @@ async fn serve(data: &Path, database_url: Option<&str>, log: &Path) -> Server {
         "--files-bind",
         &format!("127.0.0.1:{}", free_port()),
     ]);
-    storage_args(&mut cmd, data, database_url);
+    storage_args(&mut cmd, storage);
     let log_file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -184,35 +201,7 @@ async fn serve(data: &Path, database_url: Option<&str>, log: &Path) -> Server {
 
 /// Signs in, makes an `upload` token and an integration: (token, integration id).
 async fn setup(client: &reqwest::Client, url: &str) -> (String, i64) {
-    let r = client
-        .post(format!("{url}/api/v1/session"))
-        .json(&serde_json::json!({"email": "dev@acme.io", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let v: serde_json::Value = r.json().await.unwrap();
-    let csrf = v["csrf_token"].as_str().unwrap().to_string();
-    let r = client
-        .post(format!("{url}/api/v1/tokens"))
-        .header("cookie", &cookie)
-        .header("x-csrf-token", &csrf)
-        .json(&serde_json::json!({"name": "kill test", "scopes": ["upload"]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let token = r.json::<serde_json::Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = support::api_token(client, url, "dev@acme.io", &["upload"]).await;
     let r = client
         .post(format!("{url}/api/v1/integrations"))
         .bearer_auth(&token)
@@ -448,13 +437,23 @@ async fn sigkill_mid_upload_leaves_no_version_without_blobs(db: Db) {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let log = tmp.path().join("server.log");
-    let database_url = match db {
-        Db::Sqlite => None,
-        Db::Postgres => Some(fresh_postgres().await),
+    let storage = Storage {
+        data: data.clone(),
+        database_url: match db {
+            Db::Sqlite => None,
+            Db::Postgres => Some(support::fresh_postgres("wgt_kill").await),
+            Db::S3 => match std::env::var_os("WIDGETRY_TEST_POSTGRES_URL") {
+                Some(_) => Some(support::fresh_postgres("wgt_kill").await),
+                None => None,
+            },
+        },
+        s3: match db {
+            Db::S3 => Some(support::TestS3::fresh().expect("WIDGETRY_TEST_S3_BUCKET is set")),
+            Db::Sqlite | Db::Postgres => None,
+        },
     };
-    let database_url = database_url.as_deref();
-    create_user(&data, database_url);
-    let mut server = serve(&data, database_url, &log).await;
+    create_user(&storage);
+    let mut server = serve(&storage, &log).await;
     let client = reqwest::Client::new();
     let (token, id) = setup(&client, &server.url).await;
     let shared = Arc::new(Shared {
@@ -467,6 +466,7 @@ async fn sigkill_mid_upload_leaves_no_version_without_blobs(db: Db) {
         sent: AtomicUsize::new(0),
     });
     let upload_tmp = data.join("tmp").join("uploads");
+    // A local blob store's temporary files (an object store has none).
     let blob_tmp = data.join("blobs").join("tmp");
 
     // Uploads held half-sent: on the server's disk, mid-stream, until after the kill.
@@ -541,10 +541,12 @@ async fn sigkill_mid_upload_leaves_no_version_without_blobs(db: Db) {
         "the held uploads left their partial files: {upload_leftovers}"
     );
     // A blob write cut short (the kill may or may not have caught one): its temporary file.
-    std::fs::write(blob_tmp.join("cut-short.tmp"), b"partial blob").unwrap();
+    if storage.s3.is_none() {
+        std::fs::write(blob_tmp.join("cut-short.tmp"), b"partial blob").unwrap();
+    }
 
     // Restart on the same data.
-    let server = serve(&data, database_url, &log).await;
+    let server = serve(&storage, &log).await;
     assert_eq!(files_in(&upload_tmp), vec![], "temporary uploads cleaned");
     assert_eq!(files_in(&blob_tmp), vec![], "temporary blob files cleaned");
 
@@ -575,6 +577,45 @@ async fn sigkill_mid_upload_leaves_no_version_without_blobs(db: Db) {
         accepted.len(),
         "accepted numbers are distinct"
     );
+    // The blob store itself, opened as `widgetry admin` would.
+    let blobs = blob_store(&storage).open().await.unwrap();
+    // What the killed uploads left in the store: no version names it, the collector takes it
+    // (all of it: no grace period here), and nothing a version names.
+    let before_gc = blob_count(&blobs).await;
+    let registry = widgetry_registry::Registry::open_on(
+        &storage
+            .database_url
+            .clone()
+            .unwrap_or_else(|| widgetry_registry::Registry::default_database_url(&data)),
+        &data,
+        &blob_store(&storage),
+    )
+    .await
+    .unwrap();
+    let gc = registry
+        .collect_garbage(widgetry_registry::GcOptions {
+            grace: Duration::ZERO,
+            dry_run: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(gc.scanned as usize, before_gc);
+    assert_eq!(blob_count(&blobs).await, before_gc - gc.deleted as usize);
+    registry.close().await;
+    // `widgetry admin gc --dry-run` on the same storage: nothing left to take.
+    let mut cmd = Command::new(BIN);
+    cmd.args(["admin", "gc", "--dry-run", "--json"]);
+    storage_args(&mut cmd, &storage);
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dry: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(dry["deleted"], 0, "{dry}");
+    assert_eq!(dry["dry_run"], true);
+
     let mut files_checked = 0;
     let mut bytes_checked = 0;
     for v in &listed {
@@ -587,13 +628,11 @@ async fn sigkill_mid_upload_leaves_no_version_without_blobs(db: Db) {
                 (a.widget_version.as_str(), a.sha256.as_str())
             );
         }
-        let blob = data
-            .join("blobs")
-            .join(&sha[..2])
-            .join(&sha[2..4])
-            .join(sha);
-        let archive = std::fs::read(&blob)
-            .unwrap_or_else(|e| panic!("version {number}: archive blob {}: {e}", blob.display()));
+        let archive = blobs
+            .get(sha)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("version {number}: archive blob {sha} is missing"));
         assert_eq!(sha256_hex(&archive), sha, "version {number}: archive blob");
         assert_eq!(archive.len() as u64, v["size"].as_u64().unwrap());
 
@@ -671,10 +710,12 @@ async fn sigkill_mid_upload_leaves_no_version_without_blobs(db: Db) {
     eprintln!(
         "{db:?}: killed after {killed_at:?} with {sent} uploads sent, {} acknowledged ({} large), \
          {upload_leftovers} partial upload files and {blob_leftovers} temporary blob files \
-         left; after restart {n} versions, {files_checked} files ({} MiB) served and checked; \
-         {:?} in all",
+         left; the collector deleted {} unreferenced blobs of {}; after restart {n} versions, \
+         {files_checked} files ({} MiB) served and checked; {:?} in all",
         accepted.len(),
         accepted.iter().filter(|a| a.large).count(),
+        gc.deleted,
+        gc.scanned,
         bytes_checked / MIB,
         started.elapsed()
     );

@@ -37,6 +37,7 @@ mod diff;
 mod error;
 mod gc;
 mod integrations;
+mod notify;
 mod review;
 mod service;
 mod submissions;
@@ -130,9 +131,11 @@ pub struct Registry {
     backend: Backend,
     blobs: Arc<dyn BlobStore>,
     limits: Limits,
-    /// Bumped after every commit that records a status event (server-sent events and the
-    /// webhook worker wake on it; other processes' events are found by polling).
+    /// Bumped after every commit that records a status event, and on PostgreSQL whenever
+    /// another process commits one (server-sent events and the webhook worker wake on it).
     events: Arc<tokio::sync::watch::Sender<u64>>,
+    /// The PostgreSQL listener for other processes' events (`None` on SQLite).
+    listener: Option<Arc<notify::Listener>>,
 }
 
 impl Registry {
@@ -211,12 +214,20 @@ impl Registry {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
+        let events = Arc::new(tokio::sync::watch::Sender::new(0));
+        let listener = (backend == Backend::Postgres).then(|| {
+            Arc::new(notify::Listener::spawn(
+                database_url.to_string(),
+                Arc::downgrade(&events),
+            ))
+        });
         Ok(Registry {
             pool,
             backend,
             blobs,
             limits: Limits::default(),
-            events: Arc::new(tokio::sync::watch::Sender::new(0)),
+            events,
+            listener,
         })
     }
 
@@ -235,6 +246,12 @@ impl Registry {
     /// Closes the pool, waiting for connections to be returned.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Whether other processes' status events arrive here as they commit (PostgreSQL, while
+    /// its listener is connected); otherwise waiters must poll.
+    pub fn events_pushed(&self) -> bool {
+        self.listener.as_ref().is_some_and(|l| l.connected())
     }
 
     /// The database backend.
@@ -258,13 +275,21 @@ impl Registry {
         Ok(())
     }
 
-    /// A receiver that changes whenever this process commits a status event.
+    /// A receiver that changes whenever this process, or on PostgreSQL any process, commits
+    /// a status event.
     pub fn subscribe_events(&self) -> tokio::sync::watch::Receiver<u64> {
         self.events.subscribe()
     }
 
-    /// Commits a transaction that recorded status events and wakes the event listeners.
-    pub(crate) async fn commit_events(&self, tx: Transaction<'static, Any>) -> Result<()> {
+    /// Commits a transaction that recorded status events and wakes the event listeners (on
+    /// PostgreSQL, those of every process: the notification is sent on commit).
+    pub(crate) async fn commit_events(&self, mut tx: Transaction<'static, Any>) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(notify::CHANNEL)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         self.events.send_modify(|n| *n = n.wrapping_add(1));
         Ok(())

@@ -186,6 +186,129 @@ impl Drop for Server {
     }
 }
 
+/// The test S3 server's bucket under a fresh prefix (`WIDGETRY_TEST_S3_BUCKET` and the
+/// standard AWS variables prefixed with `WIDGETRY_TEST_`, so tests never pick up real
+/// credentials).
+#[derive(Debug, Clone)]
+pub struct TestS3 {
+    pub config: widgetry_registry::S3Config,
+}
+
+impl TestS3 {
+    /// `None` when `WIDGETRY_TEST_S3_BUCKET` is unset.
+    pub fn fresh() -> Option<TestS3> {
+        let bucket = std::env::var("WIDGETRY_TEST_S3_BUCKET").ok()?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let prefix = format!("cli-{}-{nanos}", std::process::id());
+        Some(TestS3 {
+            config: widgetry_registry::S3Config::from_env(bucket, prefix, |name| {
+                std::env::var(format!("WIDGETRY_TEST_{name}")).ok()
+            }),
+        })
+    }
+
+    /// `--blob-store s3://bucket/prefix` and the AWS variables a `widgetry` process reads.
+    pub fn args(&self, cmd: &mut std::process::Command) {
+        let c = &self.config;
+        cmd.arg("--blob-store")
+            .arg(format!("s3://{}/{}", c.bucket, c.prefix));
+        for name in [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_ALLOW_HTTP",
+        ] {
+            cmd.env_remove(name);
+        }
+        let set = |cmd: &mut std::process::Command, name: &str, value: Option<&String>| {
+            if let Some(v) = value {
+                cmd.env(name, v);
+            }
+        };
+        set(cmd, "AWS_ACCESS_KEY_ID", c.access_key_id.as_ref());
+        set(cmd, "AWS_SECRET_ACCESS_KEY", c.secret_access_key.as_ref());
+        set(cmd, "AWS_SESSION_TOKEN", c.session_token.as_ref());
+        set(cmd, "AWS_ENDPOINT_URL", c.endpoint.as_ref());
+        cmd.env("AWS_REGION", &c.region);
+        cmd.env(
+            "AWS_ALLOW_HTTP",
+            if c.allow_http { "true" } else { "false" },
+        );
+    }
+}
+
+/// A fresh database named `{prefix}_...` on the `WIDGETRY_TEST_POSTGRES_URL` server.
+pub async fn fresh_postgres(prefix: &str) -> String {
+    use sqlx::{Connection, Executor};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let base = std::env::var("WIDGETRY_TEST_POSTGRES_URL").unwrap();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let name = format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut conn = sqlx::postgres::PgConnection::connect(&base).await.unwrap();
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let (server, _) = base.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+/// Signs `email` in through the server at `url` (password [`PASSWORD`]) and makes an API
+/// token with `scopes`.
+pub async fn api_token(
+    client: &reqwest::Client,
+    url: &str,
+    email: &str,
+    scopes: &[&str],
+) -> String {
+    let r = client
+        .post(format!("{url}/api/v1/session"))
+        .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = r.json::<serde_json::Value>().await.unwrap()["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = client
+        .post(format!("{url}/api/v1/tokens"))
+        .header("cookie", cookie)
+        .header("x-csrf-token", csrf)
+        .json(&serde_json::json!({"name": "test", "scopes": scopes}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 /// A loopback port nobody listens on.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -232,8 +232,11 @@ pub async fn history(
     }))
 }
 
-/// How often a stream looks for events committed by other server processes.
+/// How often a stream looks for events committed by other server processes when they are not
+/// pushed (SQLite).
 const POLL_EVERY: Duration = Duration::from_secs(1);
+/// How often it looks anyway when they are (PostgreSQL `LISTEN/NOTIFY`): a last resort.
+const POLL_PUSHED: Duration = Duration::from_secs(15);
 /// Events read per query.
 const EVENT_BATCH: i64 = 100;
 
@@ -312,7 +315,12 @@ fn event_stream(
             {
                 Ok(events) if !events.is_empty() => f.pending.extend(events),
                 Ok(_) => {
-                    let _ = tokio::time::timeout(POLL_EVERY, f.wake.changed()).await;
+                    let poll = if f.registry.events_pushed() {
+                        POLL_PUSHED
+                    } else {
+                        POLL_EVERY
+                    };
+                    let _ = tokio::time::timeout(poll, f.wake.changed()).await;
                 }
                 Err(widgetry_registry::Error::NotFound) => return None,
                 Err(e) => {
