@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# Server benchmarks (issue 3), against the real `widgetry serve` release binary with a
-# temporary data folder on 127.0.0.1. Four measurements, in one run:
+# Server benchmarks (issues 3 and 9), against the real `widgetry serve` release binary with a
+# temporary data folder on 127.0.0.1. Six measurements, in one run:
 #
 #   1. uploads of the typical widget at 1, 8 and 32 concurrent clients: throughput, p50/p99
-#   2. one widget file (script.js), requests per second, side by side with nginx serving the
-#      same bytes from disk (wrk -t2 -c64 -d10s, alternating rounds); goal >= 70 % of nginx
+#   2. one widget file (script.js) on the files origin, requests per second, side by side with
+#      nginx serving the same bytes from disk (wrk -t2 -c64 -d10s, alternating rounds): a
+#      public file (goal >= 90 % of nginx) and the owner's signed URL (goal >= 80 %)
 #   3. GET /api/v4/widgets?limit=250 with 10,000 public integrations (first and last page)
 #   4. resident memory: idle, and during 32 concurrent 20 MB uploads; goal < 256 MB
+#   5. `s3`: the S3 blob store (s3s-fs on loopback) against the local folder, side by side:
+#      upload latency at 1 and 8 clients, a 100 KB file cold (first read, from the store) and
+#      warm (from the cache)
+#   6. `stall`: 60 clients request a 20 MB file and never read it; goal: the server stays
+#      under 256 MB resident
 #
-#   bench/server.sh                      # everything, SQLite (about 3 minutes plus the build)
+#   bench/server.sh                      # everything, SQLite (about 5 minutes plus the build)
 #   DB=postgres bench/server.sh          # the same on a throwaway PostgreSQL (run as root)
-#   ONLY="upload files" bench/server.sh  # a subset of: upload files list memory
+#   ONLY="upload files" bench/server.sh  # a subset of: upload files list memory s3 stall
 #   ROUNDS=3 WRK_SECONDS=10 bench/server.sh
 #   PERF=1 ONLY=files bench/server.sh   # adds a perf profile of the server serving the file
 #   WIDGETRY_BIN=/path/to/old/widgetry ONLY=list bench/server.sh   # measure another build
@@ -30,7 +36,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 DB=${DB:-sqlite}
-ONLY=${ONLY:-upload files list memory}
+ONLY=${ONLY:-upload files list memory s3 stall}
 ROUNDS=${ROUNDS:-2}
 WRK_SECONDS=${WRK_SECONDS:-10}
 SEED=${SEED:-10000}
@@ -38,6 +44,8 @@ UPLOADS_1=${UPLOADS_1:-60}    # timed uploads per client at 1 client
 UPLOADS_8=${UPLOADS_8:-20}    # ... at 8 clients (160 uploads)
 UPLOADS_32=${UPLOADS_32:-8}   # ... at 32 clients (256 uploads)
 BIG=${BIG:-20000000}          # bytes of each upload in the memory test
+COLD=${COLD:-20}              # distinct 100 KB files read cold in the s3 comparison
+STALLERS=${STALLERS:-60}      # clients that never read in the stall test
 PASSWORD='bench password 123'
 
 missing=()
@@ -108,28 +116,33 @@ new_database() { # prints a database URL for a fresh database
 [[ $DB == postgres ]] && start_postgres
 
 # --- one server instance ----------------------------------------------------------------
-# start_server NAME: a fresh data dir (and database), an admin user dev@bench.local in account
-# `bench`, the server on a free port; sets URL, SPID, DATA, DBURL, TOKEN.
+# start_server NAME [serve args...]: a fresh data dir (and database), an admin user
+# dev@bench.local in account `bench`, the server on a free port and its files origin on
+# another; sets URL, FILES_URL, SPID, DATA, DBURL, TOKEN.
 start_server() {
-  DATA="$OUT/$1"
+  local name=$1
+  shift
+  DATA="$OUT/$name"
   mkdir -p "$DATA"
-  if [[ $DB == postgres ]]; then DBURL=$(new_database "$1"); else DBURL="sqlite://$DATA/widgetry.db"; fi
+  if [[ $DB == postgres ]]; then DBURL=$(new_database "$name"); else DBURL="sqlite://$DATA/widgetry.db"; fi
   export WIDGETRY_DATABASE_URL="$DBURL"
   echo "$PASSWORD" | "$WIDGETRY" admin create-user --email dev@bench.local --account bench \
     --password-stdin --data-dir "$DATA" >/dev/null
   echo "$PASSWORD" | "$WIDGETRY" admin create-user --email viewer@bench.local --account viewer \
     --password-stdin --data-dir "$DATA" >/dev/null
-  local port
+  local port files_port
   port=$(free_port)
+  files_port=$(free_port)
   URL="http://127.0.0.1:$port"
-  "$WIDGETRY" serve --bind "127.0.0.1:$port" --data-dir "$DATA" 2>"$DATA/server.log" &
+  FILES_URL="http://127.0.0.1:$files_port"
+  "$WIDGETRY" serve --bind "127.0.0.1:$port" --files-bind "127.0.0.1:$files_port" --data-dir "$DATA" "$@" 2>"$DATA/server.log" &
   SPID=$!
   PIDS+=("$SPID")
   for _ in $(seq 1 300); do
-    curl -fs "$URL/healthz" >/dev/null 2>&1 && break
+    curl -fs "$URL/healthz/ready" >/dev/null 2>&1 && break
     sleep 0.1
   done
-  curl -fs "$URL/healthz" >/dev/null || { echo "the server did not start"; cat "$DATA/server.log"; exit 2; }
+  curl -fs "$URL/healthz/ready" >/dev/null || { echo "the server did not start"; cat "$DATA/server.log"; exit 2; }
   TOKEN=$("$LOAD" token --url "$URL" --email dev@bench.local --password "$PASSWORD")
 }
 stop_server() {
@@ -144,6 +157,17 @@ sql() { # runs SQL against the current instance's database
   fi
 }
 rss_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+api() { curl -fsS -H "Authorization: Bearer $TOKEN" "$URL$1"; }
+# integration_id NAME: the id of the caller's integration named NAME (the load client names
+# them `Bench <tag> <client>`).
+integration_id() { api /api/v1/integrations | python3 -c "import json,sys; print(next(i['id'] for i in json.load(sys.stdin)['integrations'] if i['name'].get('en') == sys.argv[1]))" "$1"; }
+# files_bases ID [N]: the files base URLs the owner gets for the N newest versions of an
+# integration (all by default).
+files_bases() {
+  local versions
+  versions=$(api "/api/v1/integrations/$1/versions")
+  python3 -c "import json,sys; n=int(sys.argv[1]); vs=json.loads(sys.argv[2])['versions']; print('\n'.join(v['files_base_url'] for v in (vs[:n] if n else vs)))" "${2:-0}" "$versions"
+}
 
 SUMMARY="$OUT/summary"
 : >"$SUMMARY"
@@ -191,18 +215,11 @@ fi
 "$LOAD" upload --url "$URL" --token "$TOKEN" --zip "$TYPICAL" --clients 2 --per-client 1 \
   --tag files >"$OUT/upload-files.json"
 read -r PUB_IID PUB_VID PUB_CODE PUB_VER < <(sql "SELECT i.id, v.id, i.code, v.widget_version FROM integrations i JOIN versions v ON v.id = i.latest_version_id WHERE i.name_json LIKE '%Bench files 0%'" | tr '|' ' ')
-read -r PRIV_CODE PRIV_VER < <(sql "SELECT i.code, v.widget_version FROM integrations i JOIN versions v ON v.id = i.latest_version_id WHERE i.name_json LIKE '%Bench files 1%'" | tr '|' ' ')
 sql "UPDATE versions SET state = 'published' WHERE id = $PUB_VID; UPDATE integrations SET visibility = 'public', published_version_id = $PUB_VID WHERE id = $PUB_IID;" >/dev/null
 
-if wants files; then
-  echo
-  PUB_PATH="/widgets/$PUB_CODE/$PUB_VER/script.js"
-  PRIV_PATH="/widgets/$PRIV_CODE/$PRIV_VER/script.js"
-  mkdir -p "$OUT/www/widgets/$PUB_CODE/$PUB_VER"
-  curl -fsS -D "$OUT/pub.headers" -o "$OUT/www$PUB_PATH" "$URL$PUB_PATH"
-  grep -qi '^cache-control: public' "$OUT/pub.headers" || { echo "the public file is not public:"; cat "$OUT/pub.headers"; exit 2; }
-  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL$PRIV_PATH"
-  FILE_BYTES=$(stat -c %s "$OUT/www$PUB_PATH")
+# start_nginx ROOT: nginx serving ROOT on a free port with the headers the files origin sends;
+# sets NGINX_URL and NPID.
+start_nginx() {
   NGINX_PORT=$(free_port)
   cat >"$OUT/nginx.conf" <<EOF
 worker_processes auto;
@@ -223,8 +240,11 @@ http {
   scgi_temp_path $OUT/nginx-tmp;
   server {
     listen 127.0.0.1:$NGINX_PORT;
-    root $OUT/www;
+    root $1;
     add_header Cache-Control "public, max-age=31536000, immutable";
+    add_header X-Content-Type-Options nosniff;
+    add_header Access-Control-Allow-Origin *;
+    add_header Cross-Origin-Resource-Policy cross-origin;
   }
 }
 EOF
@@ -233,33 +253,53 @@ EOF
   NPID=$!
   PIDS+=("$NPID")
   NGINX_URL="http://127.0.0.1:$NGINX_PORT"
+}
+
+if wants files; then
+  echo
+  PUB_PATH="/$PUB_CODE/$PUB_VER/script.js"
+  PUB_URL="$FILES_URL$PUB_PATH"
+  PRIV_IID=$(integration_id "Bench files 1")
+  PRIV_URL="$(files_bases "$PRIV_IID" 1)/script.js"
+  [[ $PRIV_URL == *"/~"* ]] || { echo "the private version's URL is not signed: $PRIV_URL"; exit 2; }
+  mkdir -p "$OUT/www/$PUB_CODE/$PUB_VER"
+  curl -fsS -D "$OUT/pub.headers" -o "$OUT/www$PUB_PATH" "$PUB_URL"
+  grep -qi '^cache-control: public' "$OUT/pub.headers" || { echo "the public file is not public:"; cat "$OUT/pub.headers"; exit 2; }
+  curl -fsS -o /dev/null "$PRIV_URL"
+  FILE_BYTES=$(stat -c %s "$OUT/www$PUB_PATH")
+  start_nginx "$OUT/www"
   for _ in $(seq 1 50); do curl -fs -o /dev/null "$NGINX_URL$PUB_PATH" && break; sleep 0.1; done
   curl -fsS "$NGINX_URL$PUB_PATH" | cmp - "$OUT/www$PUB_PATH"
-  curl -fsS "$URL$PUB_PATH" | cmp - "$OUT/www$PUB_PATH"
-  echo "== 2. one widget file: script.js, $FILE_BYTES bytes; wrk -t2 -c64 -d${WRK_SECONDS}s, $ROUNDS alternating rounds"
+  echo "== 2. one widget file on the files origin: script.js, $FILE_BYTES bytes; wrk -t2 -c64 -d${WRK_SECONDS}s, $ROUNDS alternating rounds"
   echo "   load: $(uptime | sed 's/.*load average/load average/')"
   n_all=() w_pub=() w_priv=()
   for r in $(seq 1 "$ROUNDS"); do
     n=$(wrk_run "nginx-$r" "$NGINX_URL$PUB_PATH" -t2 -c64 -d"${WRK_SECONDS}s")
-    p=$(wrk_run "public-$r" "$URL$PUB_PATH" -t2 -c64 -d"${WRK_SECONDS}s")
-    o=$(wrk_run "private-$r" "$URL$PRIV_PATH" -t2 -c64 -d"${WRK_SECONDS}s" -H "Authorization: Bearer $TOKEN")
-    printf '   round %d: nginx %9.0f req/s   widgetry public %9.0f req/s (p99 %s)   widgetry owner+token %9.0f req/s (p99 %s)\n' \
-      "$r" "$n" "$p" "$(wrk_latency "public-$r" 99)" "$o" "$(wrk_latency "private-$r" 99)"
+    p=$(wrk_run "public-$r" "$PUB_URL" -t2 -c64 -d"${WRK_SECONDS}s")
+    o=$(wrk_run "signed-$r" "$PRIV_URL" -t2 -c64 -d"${WRK_SECONDS}s")
+    printf '   round %d: nginx %9.0f req/s   widgetry public %9.0f req/s (p99 %s)   widgetry signed %9.0f req/s (p99 %s)\n' \
+      "$r" "$n" "$p" "$(wrk_latency "public-$r" 99)" "$o" "$(wrk_latency "signed-$r" 99)"
     n_all+=("$n") w_pub+=("$p") w_priv+=("$o")
   done
   N=$(median "${n_all[@]}") P=$(median "${w_pub[@]}") O=$(median "${w_priv[@]}")
-  note "files  nginx $N req/s; widgetry anonymous public $P req/s ($(awk -v a="$P" -v b="$N" 'BEGIN {printf "%.0f", 100*a/b}') % of nginx); owner with bearer token $O req/s ($(awk -v a="$O" -v b="$N" 'BEGIN {printf "%.0f", 100*a/b}') %); medians of $ROUNDS rounds"
-  if awk -v a="$P" -v b="$N" 'BEGIN { exit !(a >= 0.7 * b) }'; then
-    note "files  goal met: public file >= 70 % of nginx"
+  pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", 100*a/b}'; }
+  note "files  nginx $N req/s; files origin: public file $P req/s ($(pct "$P" "$N") % of nginx), owner's signed URL $O req/s ($(pct "$O" "$N") %); medians of $ROUNDS rounds"
+  if awk -v a="$P" -v b="$N" 'BEGIN { exit !(a >= 0.9 * b) }'; then
+    note "files  goal met: public file >= 90 % of nginx"
   else
-    note "files  goal missed: public file below 70 % of nginx"
+    note "files  goal missed: public file below 90 % of nginx"
+  fi
+  if awk -v a="$O" -v b="$N" 'BEGIN { exit !(a >= 0.8 * b) }'; then
+    note "files  goal met: signed file >= 80 % of nginx"
+  else
+    note "files  goal missed: signed file below 80 % of nginx"
   fi
   kill "$NPID" 2>/dev/null || true
   wait "$NPID" 2>/dev/null || true
   if [[ ${PERF:-0} == 1 ]]; then
     command -v perf >/dev/null || { echo "perf is missing (apt-get install -y linux-perf)"; exit 2; }
     echo "   perf: the server's profile while wrk fetches the public file"
-    wrk -t2 -c64 -d"$((WRK_SECONDS + 2))s" "$URL$PUB_PATH" >/dev/null 2>&1 &
+    wrk -t2 -c64 -d"$((WRK_SECONDS + 2))s" "$PUB_URL" >/dev/null 2>&1 &
     WPID=$!
     PIDS+=("$WPID")
     sleep 1
@@ -338,6 +378,102 @@ if wants memory; then
   [[ -n $first ]] && echo "   first refusal: $first"
   note "memory idle VmRSS $((IDLE / 1024)) MB; during 32 x $BIG B uploads: max sampled VmRSS $((MAXS / 1024)) MB, VmHWM $((HWM / 1024)) MB; after $((AFTER / 1024)) MB"
   if (( HWM < 256 * 1024 )); then note "memory goal met: peak < 256 MB"; else note "memory goal missed: peak >= 256 MB"; fi
+  stop_server
+fi
+
+# curl_ms URL: milliseconds of one GET (whole body), failing on an error status.
+curl_ms() { curl -fsS -o /dev/null -w '%{time_total}' "$1" | awk '{printf "%.2f", $1 * 1000}'; }
+med() { python3 -c 'import statistics,sys; print("%.2f" % statistics.median(map(float, sys.argv[1:])))' "$@"; }
+
+if wants s3; then
+  echo
+  command -v s3s-fs >/dev/null || { echo "s3s-fs is missing (cargo install s3s-fs --version 0.14.1 --features binary --locked)"; exit 2; }
+  S3_PORT=$(free_port)
+  mkdir -p "$OUT/s3/bench"
+  s3s-fs --host 127.0.0.1 --port "$S3_PORT" --access-key bench --secret-key bench-secret-key "$OUT/s3" >"$OUT/s3.log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$S3_PORT") 2>/dev/null && break; sleep 0.1; done
+  echo "== 5. the S3 blob store ($(s3s-fs --version) on loopback, the same disk) against the local folder, side by side"
+  echo "   load: $(uptime | sed 's/.*load average/load average/')"
+  # `s3-serial` writes an upload's blobs one after another (--blob-put-concurrency 1), the
+  # others eight at a time (the default).
+  declare -A S3U S3P S3T
+  for store in local s3 s3-serial; do
+    case $store in
+      local) start_server "store-$store" ;;
+      s3) AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret-key AWS_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" \
+        AWS_ALLOW_HTTP=true start_server "store-$store" --blob-store s3://bench/widgetry ;;
+      s3-serial) AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret-key AWS_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" \
+        AWS_ALLOW_HTTP=true start_server "store-$store" --blob-store s3://bench/serial --blob-put-concurrency 1 ;;
+    esac
+    S3U[$store]=$URL S3P[$store]=$SPID S3T[$store]=$TOKEN
+  done
+  for c in 1 8; do
+    per=$(( c == 1 ? 40 : 10 ))
+    for store in local s3 s3-serial; do
+      "$LOAD" upload --url "${S3U[$store]}" --token "${S3T[$store]}" --zip "$TYPICAL" --clients "$c" \
+        --per-client "$per" --tag "$store-c$c" >"$OUT/upload-$store-$c.json"
+      [[ $(json "d['accepted'] == d['uploads']" <"$OUT/upload-$store-$c.json") == True ]] || { echo "refused: $(json "d['first_error']" <"$OUT/upload-$store-$c.json")"; exit 2; }
+      json "'%(uploads)4d uploads at %(clients)d clients: %(uploads_per_s)6.1f uploads/s; latency p50 %(p50_ms).1f ms, p90 %(p90_ms).1f ms, p99 %(p99_ms).1f ms' % d" \
+        <"$OUT/upload-$store-$c.json" | sed "s/^/s3     $(printf '%-9s' "$store") /" | tee -a "$SUMMARY"
+    done
+  done
+  SPID=${S3P[s3-serial]}
+  stop_server
+  for store in local s3; do
+    URL=${S3U[$store]} TOKEN=${S3T[$store]} SPID=${S3P[$store]}
+    "$LOAD" upload --url "$URL" --token "$TOKEN" --zip "$TYPICAL" --clients 1 --per-client "$COLD" \
+      --tag "cold-$store" >/dev/null
+    files_bases "$(integration_id "Bench cold-$store 0")" "$COLD" | sed 's|$|/script.js|' >"$OUT/cold-$store.txt"
+    cold=()
+    while read -r u; do cold+=("$(curl_ms "$u")"); done <"$OUT/cold-$store.txt"
+    read -r warm_url <"$OUT/cold-$store.txt"
+    warm=()
+    for _ in $(seq 1 "$COLD"); do warm+=("$(curl_ms "$warm_url")"); done
+    rps=$(wrk_run "warm-$store" "$warm_url" -t2 -c64 -d"${WRK_SECONDS}s")
+    note "s3     $(printf '%-9s' "$store") 100 KB script.js: cold (first read of $COLD distinct files, one at a time) median $(med "${cold[@]}") ms; warm median $(med "${warm[@]}") ms (curl, one at a time), $rps req/s (wrk -c64, p99 $(wrk_latency "warm-$store" 99))"
+    stop_server
+  done
+fi
+
+if wants stall; then
+  echo
+  echo "== 6. $STALLERS clients request a $BIG-byte file and never read it"
+  start_server stall
+  "$LOAD" upload --url "$URL" --token "$TOKEN" --zip "$TYPICAL" --clients 1 --per-client 1 \
+    --pad-to "$BIG" --tag stall >"$OUT/upload-stall.json"
+  BIG_URL="$(files_bases "$(integration_id "Bench stall 0")" 1)/vendor/payload.bin"
+  size=$(curl -fsS -o /dev/null -w '%{size_download}' "$BIG_URL")
+  echo "   the file: $size bytes at $BIG_URL"
+  sleep 1
+  BEFORE=$(rss_kb "$SPID" VmRSS)
+  python3 - "$BIG_URL" "$STALLERS" >"$OUT/stall.txt" <<'PY' &
+import socket, sys, time, urllib.parse
+url, n = urllib.parse.urlsplit(sys.argv[1]), int(sys.argv[2])
+socks = []
+for _ in range(n):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect((url.hostname, url.port))
+    s.sendall(f"GET {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\n\r\n".encode())
+    socks.append(s)
+print(f"{len(socks)} requests sent, none read", flush=True)
+time.sleep(15)
+PY
+  STALL=$!
+  PIDS+=("$STALL")
+  peak=0
+  for _ in $(seq 1 60); do
+    r=$(rss_kb "$SPID" VmRSS)
+    (( r > peak )) && peak=$r
+    sleep 0.25
+  done
+  HWM=$(rss_kb "$SPID" VmHWM)
+  # The server still answers meanwhile.
+  alive=$(curl_ms "$URL/healthz/live")
+  wait "$STALL" 2>/dev/null || true
+  note "stall  $STALLERS unread requests for a $size-byte file: VmRSS before $((BEFORE / 1024)) MB, max sampled $((peak / 1024)) MB (VmHWM $((HWM / 1024)) MB, the upload included); /healthz/live meanwhile in $alive ms"
+  if (( peak < 256 * 1024 )); then note "stall  goal met: under 256 MB"; else note "stall  goal missed: 256 MB or more"; fi
   stop_server
 fi
 

@@ -408,9 +408,6 @@ struct Prepared {
 
 /// Rows per multi-row INSERT of the file index.
 const FILE_ROWS_PER_INSERT: usize = 100;
-/// Blob writes of one upload in flight at once (an object store answers each PUT in a round
-/// trip; a local folder syncs each file).
-const PUT_CONCURRENCY: usize = 8;
 /// Times an upload writes its blobs again because a collection ran meanwhile.
 const MAX_BLOB_ROUNDS: u32 = 3;
 
@@ -587,7 +584,7 @@ impl Registry {
             })
             .collect();
         let files: Vec<FileEntry> = futures_util::stream::iter(writes)
-            .buffered(PUT_CONCURRENCY)
+            .buffered(self.put_concurrency)
             .collect::<Vec<_>>()
             .await
             .into_iter()

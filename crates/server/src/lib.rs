@@ -63,6 +63,8 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// Where blobs live; `None` means the folder `blobs` under the data folder.
     pub blob_store: Option<widgetry_registry::BlobStoreConfig>,
+    /// Blob writes of one upload in flight at once.
+    pub blob_put_concurrency: usize,
     /// Largest accepted `widget.zip`, in bytes (20 MiB); checked while the body streams in.
     pub max_upload_bytes: u64,
     /// Most packages validated at once; more wait their turn. Bounds CPU and memory (each
@@ -87,6 +89,7 @@ impl Default for ServerConfig {
             database_url: None,
             data_dir: PathBuf::from("widgetry-data"),
             blob_store: None,
+            blob_put_concurrency: widgetry_registry::DEFAULT_PUT_CONCURRENCY,
             max_upload_bytes: widgetry_validator::Limits::default().max_archive_bytes,
             max_concurrent_checks: std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -172,7 +175,8 @@ impl AppState {
             .unwrap_or_else(|| widgetry_registry::BlobStoreConfig::default_for(&config.data_dir));
         let registry = widgetry_registry::Registry::open_on(&url, &config.data_dir, &blobs)
             .await?
-            .with_limits(limits);
+            .with_limits(limits)
+            .with_put_concurrency(config.blob_put_concurrency);
         tracing::info!(blobs = %registry.blobs().describe(), backend = ?registry.backend(), "registry open");
         let files_origin = files_origin(&config, &registry).await?;
         Ok(AppState::with_registry(

@@ -85,6 +85,10 @@ pub struct Args {
     /// Largest accepted widget.zip, in bytes.
     #[arg(long, env = "WIDGETRY_MAX_UPLOAD_BYTES", default_value_t = ServerConfig::default().max_upload_bytes)]
     pub max_upload_bytes: u64,
+    /// Blob writes of one upload in flight at once (an object store answers each in a round
+    /// trip).
+    #[arg(long, env = "WIDGETRY_BLOB_PUT_CONCURRENCY", default_value_t = widgetry_registry::DEFAULT_PUT_CONCURRENCY)]
+    pub blob_put_concurrency: usize,
     /// Most packages validated at once [default: the number of CPUs].
     #[arg(long, env = "WIDGETRY_MAX_CONCURRENT_CHECKS")]
     pub max_concurrent_checks: Option<usize>,
@@ -168,6 +172,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         database_url: Some(args.storage.url()),
         data_dir: args.storage.data_dir.clone(),
         blob_store: Some(args.storage.blobs()?),
+        blob_put_concurrency: args.blob_put_concurrency.max(1),
         max_upload_bytes: args.max_upload_bytes,
         max_concurrent_checks: args
             .max_concurrent_checks

@@ -86,18 +86,21 @@ fn access_of<'a>(
     }
 }
 
+/// Where a file lives: from the cache when it answers the request (any location for a
+/// signed request; for a public one only a location cached as public, since a version cached
+/// while private may have been published since), else from the database.
 async fn locate(
     state: &AppState,
     code: &str,
     version: &str,
     path: &str,
+    access: Access,
 ) -> Result<Option<FileRef>, crate::ApiError> {
     let cache = &state.inner.files;
-    if let Some(file) = cache.file_ref(code, version, path) {
-        // A location cached while private may have become public since: ask again.
-        if file.public {
-            return Ok(Some(file));
-        }
+    if let Some(file) = cache.file_ref(code, version, path)
+        && (file.public || access != Access::Public)
+    {
+        return Ok(Some(file));
     }
     let found = state.inner.registry.file_at(code, version, path).await?;
     if let Some(file) = &found {
@@ -115,7 +118,7 @@ async fn file(
     let Some((access, path)) = access_of(&state, &code, &version, &rest, now) else {
         return not_found_response();
     };
-    let file = match locate(&state, &code, &version, path).await {
+    let file = match locate(&state, &code, &version, path, access).await {
         Ok(Some(file)) if file.public || access != Access::Public => file,
         Ok(_) => return not_found_response(),
         Err(e) => {
