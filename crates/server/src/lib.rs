@@ -65,6 +65,9 @@ pub struct ServerConfig {
     pub blob_store: Option<widgetry_registry::BlobStoreConfig>,
     /// Blob writes of one upload in flight at once.
     pub blob_put_concurrency: usize,
+    /// Run the blob collector this often (with its default grace period); `None`: never
+    /// (operators run `widgetry admin gc`).
+    pub gc_every: Option<Duration>,
     /// Largest accepted `widget.zip`, in bytes (20 MiB); checked while the body streams in.
     pub max_upload_bytes: u64,
     /// Most packages validated at once; more wait their turn. Bounds CPU and memory (each
@@ -90,6 +93,7 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("widgetry-data"),
             blob_store: None,
             blob_put_concurrency: widgetry_registry::DEFAULT_PUT_CONCURRENCY,
+            gc_every: None,
             max_upload_bytes: widgetry_validator::Limits::default().max_archive_bytes,
             max_concurrent_checks: std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -356,6 +360,11 @@ pub async fn serve_on(
         state.inner.registry.clone(),
         state.inner.config.webhooks.clone(),
     ));
+    let collector = state
+        .inner
+        .config
+        .gc_every
+        .map(|every| tokio::spawn(collect_garbage_every(state.inner.registry.clone(), every)));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown.await;
@@ -369,6 +378,9 @@ pub async fn serve_on(
     let api = axum::serve(listeners.api, app(state)).with_graceful_shutdown(until(stopped));
     let (api, files) = tokio::join!(api.into_future(), files.into_future());
     worker.abort();
+    if let Some(collector) = collector {
+        collector.abort();
+    }
     for (served, what) in [(api, "serving pages and API"), (files, "serving files")] {
         served.map_err(|source| ServeError::Io {
             context: what.into(),
@@ -377,6 +389,23 @@ pub async fn serve_on(
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Collects unreferenced blobs every `every` (the first pass after one period), with the
+/// default grace period. Safe with several processes doing the same: a blob a committed
+/// version names is never deleted.
+async fn collect_garbage_every(registry: widgetry_registry::Registry, every: Duration) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(e) = registry
+            .collect_garbage(widgetry_registry::GcOptions::default())
+            .await
+        {
+            tracing::warn!(error = %e, "blob garbage collection failed; it runs again later");
+        }
+    }
 }
 
 async fn shutdown_signal() {

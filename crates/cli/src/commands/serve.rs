@@ -89,6 +89,10 @@ pub struct Args {
     /// trip).
     #[arg(long, env = "WIDGETRY_BLOB_PUT_CONCURRENCY", default_value_t = widgetry_registry::DEFAULT_PUT_CONCURRENCY)]
     pub blob_put_concurrency: usize,
+    /// Collect unreferenced blobs every this many seconds (blobs written in the last hour are
+    /// kept); 0: never (run `widgetry admin gc` instead).
+    #[arg(long, env = "WIDGETRY_GC_EVERY_SECS", default_value_t = 0)]
+    pub gc_every_secs: u64,
     /// Most packages validated at once [default: the number of CPUs].
     #[arg(long, env = "WIDGETRY_MAX_CONCURRENT_CHECKS")]
     pub max_concurrent_checks: Option<usize>,
@@ -173,6 +177,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         data_dir: args.storage.data_dir.clone(),
         blob_store: Some(args.storage.blobs()?),
         blob_put_concurrency: args.blob_put_concurrency.max(1),
+        gc_every: (args.gc_every_secs > 0)
+            .then(|| std::time::Duration::from_secs(args.gc_every_secs)),
         max_upload_bytes: args.max_upload_bytes,
         max_concurrent_checks: args
             .max_concurrent_checks
