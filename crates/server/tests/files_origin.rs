@@ -379,10 +379,15 @@ async fn headers_by_content_type(db: Db) {
         "sandbox; default-src 'none'"
     );
     assert!(r.bytes().await.unwrap().is_empty());
-    // HEAD answers the headers only.
+    // HEAD answers the headers only, with the length.
     let r = w.s.client.head(&url).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-disposition"], "attachment");
+    assert_eq!(
+        r.headers()["content-length"].to_str().unwrap(),
+        EVIL_HTML.len().to_string()
+    );
+    assert!(r.bytes().await.unwrap().is_empty());
     // A CORS preflight from a CRM page.
     let r =
         w.s.client

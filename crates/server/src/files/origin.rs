@@ -13,7 +13,7 @@ use crate::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use widgetry_registry::FileRef;
@@ -23,7 +23,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(
             "/{code}/{version}/{*rest}",
-            get(file).options(preflight).head(file),
+            get(file).options(preflight),
         )
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
@@ -109,8 +109,16 @@ async fn locate(
     Ok(found)
 }
 
+/// An answer with the error's problem body and the open headers.
+fn failure(e: crate::ApiError) -> Response {
+    let mut r = e.into_response();
+    response::open_headers(r.headers_mut());
+    r
+}
+
 async fn file(
     State(state): State<AppState>,
+    method: Method,
     axum::extract::Path((code, version, rest)): axum::extract::Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -121,24 +129,21 @@ async fn file(
     let file = match locate(&state, &code, &version, path, access).await {
         Ok(Some(file)) if file.public || access != Access::Public => file,
         Ok(_) => return not_found_response(),
-        Err(e) => {
-            let mut r = e.into_response();
-            response::open_headers(r.headers_mut());
-            return r;
-        }
+        Err(e) => return failure(e),
     };
     let status = response::status_for(&headers, &file.sha256);
-    let file_headers = response::file_headers(&file.sha256, &file.content_type, access, now);
+    let mut file_headers = response::file_headers(&file.sha256, &file.content_type, access, now);
     if status == StatusCode::NOT_MODIFIED {
+        return (status, file_headers).into_response();
+    }
+    file_headers.insert(header::CONTENT_LENGTH, HeaderValue::from(file.size));
+    // A HEAD needs the headers only: the store is not read.
+    if method == Method::HEAD {
         return (status, file_headers).into_response();
     }
     match body(&state, &file).await {
         Ok(body) => (status, file_headers, body).into_response(),
-        Err(e) => {
-            let mut r = e.into_response();
-            response::open_headers(r.headers_mut());
-            r
-        }
+        Err(e) => failure(e),
     }
 }
 
