@@ -1,10 +1,15 @@
-//! Load client for the server benchmarks (`bench/server.sh`): signs in and makes an API
-//! token, and runs concurrent uploads of a widget, reporting throughput and latency.
+//! Load client for the server benchmarks (`bench/server.sh`, `bench/cluster.sh`): signs in
+//! and makes an API token, runs concurrent uploads of a widget, reporting throughput and
+//! latency, and runs a mixed load through several server processes, then checks what they
+//! acknowledged.
 //!
 //! ```text
-//! load token  --url URL --email EMAIL --password PASSWORD
-//! load upload --url URL --token TOKEN --zip typical.zip --clients C --per-client K
-//!             [--pad-to BYTES] [--tag TEXT]
+//! load token   --url URL --email EMAIL --password PASSWORD [--scopes upload,install]
+//! load upload  --url URL --token TOKEN --zip typical.zip --clients C --per-client K
+//!              [--pad-to BYTES] [--tag TEXT]
+//! load cluster --urls URL_A,URL_B --token TOKEN --zip typical.zip --seconds N --out accepted.json
+//!              [--uploaders 4] [--readers 2] [--catalog-readers 1] [--tag TEXT]
+//! load verify  --urls URL_A,URL_B --token TOKEN --accepted accepted.json
 //! ```
 //!
 //! `upload` creates one integration per client, so every client uploads strictly increasing
@@ -17,11 +22,35 @@
 //! size. Each client first makes one untimed upload of the unpadded widget (version
 //! `1.0.<client>`: the first upload generates the widget code), then `K` timed ones.
 //!
-//! The summary goes to stdout as one JSON object.
+//! `cluster` runs for `--seconds`, through every URL (the nodes are named A, B, ... in
+//! order), at once:
+//! - uploaders, one integration each, alternating between the nodes. An upload that gets no
+//!   answer (the node died) may have committed: the uploader moves to another node and sends
+//!   the same `widget.version` again (new bytes); a 409 `version.not_increasing` gives the
+//!   `next_version` to use. A node that refused a connection is avoided for a second.
+//! - file readers: a random acknowledged upload, its `files_base_url` asked of a node, one
+//!   random file of it fetched there without credentials and compared (SHA-256) with the
+//!   bytes uploaded;
+//! - catalogue readers (`GET /api/v1/catalog`);
+//! - one server-sent events client per node on the first uploader's integration, resuming
+//!   with `Last-Event-ID` when its stream breaks, and kept open 3 s after the load.
+//!
+//! Every acknowledged upload (201) goes to `--out` with the SHA-256 of each of its files.
+//! `verify` then checks through each node that every integration's version numbers are
+//! exactly 1..n, that every acknowledged upload is listed with its `widget.version`, and
+//! fetches every file of every acknowledged version at that node's `files_base_url`,
+//! comparing bytes; it fails (exit status 1) on any discrepancy.
+//!
+//! Summaries go to stdout as one JSON object.
 
 #![allow(clippy::expect_used)]
 
+use futures_util::StreamExt;
+use sha2::Digest;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -50,7 +79,9 @@ async fn main() -> Result<(), Error> {
     match args.first().map(String::as_str) {
         Some("token") => token(&args).await,
         Some("upload") => upload(&args).await,
-        _ => Err("usage: load token|upload ... (see the source)".into()),
+        Some("cluster") => cluster(&args).await,
+        Some("verify") => verify(&args).await,
+        _ => Err("usage: load token|upload|cluster|verify ... (see the source)".into()),
     }
 }
 
@@ -61,9 +92,16 @@ fn client() -> Result<reqwest::Client, Error> {
         .build()?)
 }
 
-/// Signs in and prints a new token with the `upload` and `install` scopes.
+/// Signs in and prints a new token with the `upload` and `install` scopes (or `--scopes`, comma
+/// separated).
 async fn token(args: &[String]) -> Result<(), Error> {
     let url = required(args, "--url")?;
+    let scopes: Vec<String> = arg(args, "--scopes")
+        .unwrap_or_else(|| "upload,install".into())
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
     let http = client()?;
     let r = http
         .post(format!("{url}/api/v1/session"))
@@ -89,7 +127,7 @@ async fn token(args: &[String]) -> Result<(), Error> {
         .post(format!("{url}/api/v1/tokens"))
         .header("cookie", cookie)
         .header("x-csrf-token", csrf)
-        .json(&serde_json::json!({"name": "bench", "scopes": ["upload", "install"]}))
+        .json(&serde_json::json!({"name": "bench", "scopes": scopes}))
         .send()
         .await?;
     if !r.status().is_success() {
@@ -306,5 +344,989 @@ async fn upload(args: &[String]) -> Result<(), Error> {
         "first_error": first_error,
     });
     println!("{summary}");
+    Ok(())
+}
+
+// --- cluster and verify ------------------------------------------------------------------
+
+/// A request's time limit in `cluster` and `verify` (a stalled node must not hold a worker
+/// past the end of the load).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a node that refused a connection is avoided.
+const NODE_DOWN_FOR: Duration = Duration::from_secs(1);
+/// How long the event streams stay open after the load.
+const SSE_GRACE: Duration = Duration::from_secs(3);
+
+/// The comma-separated base URLs of `--urls`.
+fn node_urls(args: &[String]) -> Result<Vec<String>, Error> {
+    let urls: Vec<String> = required(args, "--urls")?
+        .split(',')
+        .map(|u| u.trim().trim_end_matches('/').to_string())
+        .filter(|u| !u.is_empty())
+        .collect();
+    if urls.is_empty() || urls.len() > 26 {
+        return Err("--urls: between 1 and 26 URLs".into());
+    }
+    Ok(urls)
+}
+
+/// A, B, C, ...
+fn node_name(i: usize) -> String {
+    char::from(b'A' + (i % 26) as u8).to_string()
+}
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", sha2::Sha256::digest(bytes))
+}
+
+/// The SHA-256 of every file of an archive, by path.
+fn file_hashes(zip_bytes: &[u8]) -> Result<BTreeMap<String, String>, Error> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(zip_bytes))?;
+    let mut out = BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i)?;
+        if f.is_dir() {
+            continue;
+        }
+        let name = f.name()?.to_string();
+        let mut buf = Vec::with_capacity(usize::try_from(f.size()).unwrap_or(0));
+        f.read_to_end(&mut buf)?;
+        out.insert(name, sha256_hex(&buf));
+    }
+    Ok(out)
+}
+
+/// `code` and `detail` of a problem answer (or the start of whatever else it is).
+fn problem(body: &str) -> (String, String) {
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(v) if v["code"].is_string() => (
+            v["code"].as_str().unwrap_or_default().to_string(),
+            v["detail"].as_str().unwrap_or_default().to_string(),
+        ),
+        _ => (String::new(), body.chars().take(200).collect()),
+    }
+}
+
+/// The counters of one node.
+#[derive(Default)]
+struct NodeStats {
+    uploads_ok: AtomicU64,
+    uploads_refused: AtomicU64,
+    upload_conn_errors: AtomicU64,
+    reads_ok: AtomicU64,
+    reads_mismatched: AtomicU64,
+    reads_failed: AtomicU64,
+    catalog_ok: AtomicU64,
+    catalog_failed: AtomicU64,
+    sse_connects: AtomicU64,
+    sse_breaks: AtomicU64,
+    sse_refused: AtomicU64,
+}
+
+fn add(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+fn get(counter: &AtomicU64) -> u64 {
+    counter.load(Ordering::Relaxed)
+}
+
+/// An acknowledged upload.
+struct Accepted {
+    integration: i64,
+    number: i64,
+    widget_version: String,
+    code: String,
+    node: usize,
+    /// When the answer came, ms since the Unix epoch.
+    at_ms: u64,
+    files: Arc<BTreeMap<String, String>>,
+}
+
+/// What every `cluster` worker shares.
+struct Cluster {
+    urls: Vec<String>,
+    token: String,
+    http: reqwest::Client,
+    deadline: Instant,
+    stats: Vec<NodeStats>,
+    down_until: Vec<Mutex<Option<Instant>>>,
+    accepted: Mutex<Vec<Accepted>>,
+    /// "what node status code" -> (count, first detail).
+    outcomes: Mutex<BTreeMap<String, (u64, String)>>,
+}
+
+impl Cluster {
+    /// `preferred`, or the next node not avoided.
+    fn pick(&self, preferred: usize) -> usize {
+        let n = self.urls.len();
+        let now = Instant::now();
+        for k in 0..n {
+            let i = (preferred + k) % n;
+            let down = self.down_until[i]
+                .lock()
+                .expect("lock")
+                .is_some_and(|t| t > now);
+            if !down {
+                return i;
+            }
+        }
+        preferred % n
+    }
+
+    fn mark_down(&self, node: usize) {
+        *self.down_until[node].lock().expect("lock") = Some(Instant::now() + NODE_DOWN_FOR);
+    }
+
+    /// Records an answer other than the expected one (or a transport error, status 0).
+    fn note(&self, what: &str, node: usize, status: u16, detail: String) {
+        let (code, detail) = if status == 0 {
+            (String::new(), detail)
+        } else {
+            problem(&detail)
+        };
+        let key = if status == 0 {
+            format!("{what} {} connection error", node_name(node))
+        } else {
+            format!("{what} {} {status} {code}", node_name(node))
+        };
+        let mut o = self.outcomes.lock().expect("lock");
+        let e = o.entry(key).or_insert((0, detail));
+        e.0 += 1;
+    }
+
+    fn done(&self) -> bool {
+        Instant::now() >= self.deadline
+    }
+}
+
+/// The full chain of an error (reqwest hides the cause: refused, reset, timed out).
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(c) = source {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        source = c.source();
+    }
+    s
+}
+
+async fn create_integration(c: &Cluster, name: &str) -> Result<i64, Error> {
+    let mut last = String::new();
+    // Any node will do; a few rounds in case one is still starting.
+    for round in 0..3 {
+        for url in &c.urls {
+            let r = c
+                .http
+                .post(format!("{url}/api/v1/integrations"))
+                .bearer_auth(&c.token)
+                .json(&serde_json::json!({
+                    "name": {"en": name},
+                    "description": {"en": "cluster benchmark"},
+                    "redirect_uri": "https://example.org/oauth",
+                }))
+                .send()
+                .await;
+            match r {
+                Ok(r) if r.status().as_u16() == 201 => {
+                    let v: serde_json::Value = r.json().await?;
+                    return v["id"]
+                        .as_i64()
+                        .ok_or_else(|| "integration without id".into());
+                }
+                Ok(r) => last = format!("{url}: {} {}", r.status(), r.text().await?),
+                Err(e) => last = format!("{url}: {}", chain(&e)),
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500 * (round + 1))).await;
+    }
+    Err(format!("creating an integration: {last}").into())
+}
+
+/// One uploader: strictly increasing versions into its integration until the deadline.
+async fn cluster_uploader(
+    c: Arc<Cluster>,
+    base: Arc<Vec<u8>>,
+    tag: String,
+    who: usize,
+    id: i64,
+) -> Result<(), Error> {
+    let mut version = "1.0.0".to_string();
+    let mut turn = who;
+    let mut attempt = 0u64;
+    while !c.done() {
+        attempt += 1;
+        let node = c.pick(turn);
+        let (bytes, files) = {
+            let (base, version, tag) = (base.clone(), version.clone(), tag.clone());
+            tokio::task::spawn_blocking(move || -> Result<_, Error> {
+                let bytes = variant(&base, &version, &format!("{tag} u{who} a{attempt}"), 0)?;
+                let files = file_hashes(&bytes)?;
+                Ok((bytes, files))
+            })
+            .await??
+        };
+        let stats = &c.stats[node];
+        let sent = tokio::time::timeout(
+            REQUEST_TIMEOUT,
+            post(&c.http, &c.urls[node], &c.token, id, bytes),
+        )
+        .await
+        .unwrap_or_else(|_| Err("timed out".into()));
+        match sent {
+            Ok((201, body)) => {
+                let v: serde_json::Value = serde_json::from_str(&body)?;
+                let v = &v["version"];
+                let number = v["number"].as_i64().ok_or("201 without version.number")?;
+                let widget_version = v["widget_version"].as_str().unwrap_or_default();
+                if widget_version != version {
+                    c.note("upload-version-differs", node, 201, widget_version.into());
+                }
+                c.accepted.lock().expect("lock").push(Accepted {
+                    integration: id,
+                    number,
+                    widget_version: widget_version.to_string(),
+                    code: v["code"].as_str().unwrap_or_default().to_string(),
+                    node,
+                    at_ms: unix_ms(),
+                    files: Arc::new(files),
+                });
+                add(&stats.uploads_ok);
+                version = widgetry_next_version(&version);
+                turn += 1;
+            }
+            Ok((status, body)) => {
+                add(&stats.uploads_refused);
+                let (code, _) = problem(&body);
+                if status == 409 && code == "version.not_increasing" {
+                    let v: serde_json::Value = serde_json::from_str(&body)?;
+                    version = v["next_version"]
+                        .as_str()
+                        .ok_or("409 version.not_increasing without next_version")?
+                        .to_string();
+                } else if status >= 500 {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    turn += 1;
+                } else {
+                    // A refusal that retrying will not change: stop this uploader.
+                    c.note("upload", node, status, body);
+                    return Err(format!("upload refused by {}: {status}", node_name(node)).into());
+                }
+                c.note("upload", node, status, body);
+            }
+            Err(e) => {
+                // The answer is lost; the upload may have committed. The same version goes to
+                // another node: a 409 will say if it had.
+                add(&stats.upload_conn_errors);
+                c.note("upload", node, 0, chain(&*e));
+                c.mark_down(node);
+                turn = node + 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `next_version` of the registry for `a.b.c`: the last part bumped.
+fn widgetry_next_version(v: &str) -> String {
+    match v.rsplit_once('.') {
+        Some((head, last)) => match last.parse::<u64>() {
+            Ok(n) => format!("{head}.{}", n + 1),
+            Err(_) => format!("{v}.1"),
+        },
+        None => format!("{v}.1"),
+    }
+}
+
+/// One file reader: a random acknowledged upload, its files base asked of a node, one random
+/// file fetched there and compared.
+async fn cluster_reader(c: Arc<Cluster>, who: usize) {
+    let mut turn = who;
+    while !c.done() {
+        let pick = {
+            let accepted = c.accepted.lock().expect("lock");
+            if accepted.is_empty() {
+                None
+            } else {
+                let a = &accepted[rand::random_range(0..accepted.len())];
+                let (path, sha) = a
+                    .files
+                    .iter()
+                    .nth(rand::random_range(0..a.files.len().max(1)))
+                    .map(|(p, s)| (p.clone(), s.clone()))
+                    .unwrap_or_default();
+                Some((a.integration, a.number, path, sha))
+            }
+        };
+        let Some((id, number, path, sha)) = pick else {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        };
+        turn += 1;
+        let node = c.pick(turn);
+        let url = &c.urls[node];
+        let stats = &c.stats[node];
+        let detail = c
+            .http
+            .get(format!("{url}/api/v1/integrations/{id}/versions/{number}"))
+            .bearer_auth(&c.token)
+            .send()
+            .await;
+        let base = match detail {
+            Ok(r) if r.status().is_success() => match r.json::<serde_json::Value>().await {
+                Ok(v) => v["files_base_url"].as_str().map(str::to_string),
+                Err(e) => {
+                    add(&stats.reads_failed);
+                    c.note("read-version", node, 0, chain(&e));
+                    continue;
+                }
+            },
+            Ok(r) => {
+                add(&stats.reads_failed);
+                let status = r.status().as_u16();
+                c.note(
+                    "read-version",
+                    node,
+                    status,
+                    r.text().await.unwrap_or_default(),
+                );
+                continue;
+            }
+            Err(e) => {
+                add(&stats.reads_failed);
+                c.note("read-version", node, 0, chain(&e));
+                c.mark_down(node);
+                continue;
+            }
+        };
+        let Some(base) = base else {
+            add(&stats.reads_failed);
+            c.note("read-version", node, 200, "no files_base_url".into());
+            continue;
+        };
+        match c.http.get(format!("{base}/{path}")).send().await {
+            Ok(r) if r.status().is_success() => match r.bytes().await {
+                Ok(body) if sha256_hex(&body) == sha => add(&stats.reads_ok),
+                Ok(_) => {
+                    add(&stats.reads_mismatched);
+                    c.note("read-file-mismatch", node, 200, format!("{base}/{path}"));
+                }
+                Err(e) => {
+                    add(&stats.reads_failed);
+                    c.note("read-file", node, 0, chain(&e));
+                }
+            },
+            Ok(r) => {
+                add(&stats.reads_failed);
+                let status = r.status().as_u16();
+                c.note(
+                    "read-file",
+                    node,
+                    status,
+                    r.text().await.unwrap_or_default(),
+                );
+            }
+            Err(e) => {
+                add(&stats.reads_failed);
+                c.note("read-file", node, 0, chain(&e));
+                c.mark_down(node);
+            }
+        }
+    }
+}
+
+/// One catalogue reader.
+async fn cluster_catalog(c: Arc<Cluster>, who: usize) {
+    let mut turn = who;
+    while !c.done() {
+        turn += 1;
+        let node = c.pick(turn);
+        let stats = &c.stats[node];
+        let r = c
+            .http
+            .get(format!("{}/api/v1/catalog", c.urls[node]))
+            .bearer_auth(&c.token)
+            .send()
+            .await;
+        match r {
+            Ok(r) if r.status().is_success() => match r.json::<serde_json::Value>().await {
+                Ok(v) if v["integrations"].is_array() => add(&stats.catalog_ok),
+                Ok(_) => {
+                    add(&stats.catalog_failed);
+                    c.note("catalog", node, 200, "no integrations array".into());
+                }
+                Err(e) => {
+                    add(&stats.catalog_failed);
+                    c.note("catalog", node, 0, chain(&e));
+                }
+            },
+            Ok(r) => {
+                add(&stats.catalog_failed);
+                let status = r.status().as_u16();
+                c.note("catalog", node, status, r.text().await.unwrap_or_default());
+            }
+            Err(e) => {
+                add(&stats.catalog_failed);
+                c.note("catalog", node, 0, chain(&e));
+                c.mark_down(node);
+            }
+        }
+    }
+}
+
+/// What one node's event stream saw: event ids, and the version numbers of
+/// `version.uploaded` events.
+#[derive(Default)]
+struct SseSeen {
+    ids: BTreeSet<i64>,
+    uploaded: BTreeSet<i64>,
+    kinds: BTreeMap<String, u64>,
+}
+
+/// Opens the event stream of integration `id` on a node; `after` resumes.
+async fn sse_open(
+    c: &Cluster,
+    http: &reqwest::Client,
+    node: usize,
+    id: i64,
+    after: Option<i64>,
+) -> Result<reqwest::Response, Error> {
+    let mut req = http
+        .get(format!("{}/api/v1/integrations/{id}/events", c.urls[node]))
+        .bearer_auth(&c.token)
+        .header("accept", "text/event-stream");
+    if let Some(after) = after {
+        req = req.header("last-event-id", after.to_string());
+    }
+    let r = tokio::time::timeout(Duration::from_secs(5), req.send())
+        .await
+        .map_err(|_| "timed out")??;
+    if r.status().as_u16() != 200 {
+        return Err(format!("{} {}", r.status(), r.text().await.unwrap_or_default()).into());
+    }
+    Ok(r)
+}
+
+/// One node's event stream until `until`, reconnecting (resuming after the last event seen, or
+/// from the start when none was) when it breaks.
+async fn cluster_sse(
+    c: Arc<Cluster>,
+    http: reqwest::Client,
+    node: usize,
+    id: i64,
+    first: reqwest::Response,
+    until: Instant,
+) -> SseSeen {
+    let stats = &c.stats[node];
+    let mut seen = SseSeen::default();
+    let mut response = Some(first);
+    add(&stats.sse_connects);
+    while Instant::now() < until {
+        let r = match response.take() {
+            Some(r) => r,
+            None => {
+                let after = seen.ids.last().copied().unwrap_or(0);
+                match sse_open(&c, &http, node, id, Some(after)).await {
+                    Ok(r) => {
+                        add(&stats.sse_connects);
+                        r
+                    }
+                    Err(e) => {
+                        add(&stats.sse_refused);
+                        c.note("sse", node, 0, chain(&*e));
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        continue;
+                    }
+                }
+            }
+        };
+        let mut stream = r.bytes_stream();
+        let mut buf = String::new();
+        loop {
+            let next = tokio::time::timeout_at(until.into(), stream.next()).await;
+            let chunk = match next {
+                Err(_) => return seen,
+                Ok(Some(Ok(chunk))) => chunk,
+                Ok(Some(Err(e))) => {
+                    c.note("sse-stream", node, 0, chain(&e));
+                    break;
+                }
+                Ok(None) => {
+                    c.note("sse-stream", node, 0, "ended".into());
+                    break;
+                }
+            };
+            buf.push_str(&String::from_utf8_lossy(&chunk));
+            let normalised = buf.replace("\r\n", "\n");
+            buf = normalised;
+            while let Some(end) = buf.find("\n\n") {
+                let block: String = buf.drain(..end + 2).collect();
+                let (mut ev_id, mut kind, mut data) = (None, None, String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        ev_id = v.trim().parse::<i64>().ok();
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        kind = Some(v.trim().to_string());
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                let Some(ev_id) = ev_id else {
+                    continue; // a keep-alive comment
+                };
+                if !seen.ids.insert(ev_id) {
+                    continue; // replayed after a reconnection
+                }
+                let kind = kind.unwrap_or_else(|| "message".into());
+                *seen.kinds.entry(kind.clone()).or_insert(0) += 1;
+                if kind == "version.uploaded"
+                    && let Ok(v) = serde_json::from_str::<serde_json::Value>(&data)
+                    && let Some(n) = v["detail"]["number"].as_i64()
+                {
+                    seen.uploaded.insert(n);
+                }
+            }
+        }
+        add(&stats.sse_breaks);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    seen
+}
+
+/// The mixed load through several nodes (see the module comment).
+async fn cluster(args: &[String]) -> Result<(), Error> {
+    let urls = node_urls(args)?;
+    let token = required(args, "--token")?;
+    let base = Arc::new(std::fs::read(required(args, "--zip")?)?);
+    let seconds = number(args, "--seconds", 40)?.max(1);
+    let out = required(args, "--out")?;
+    let uploaders = number(args, "--uploaders", 4)?.max(1) as usize;
+    let readers = number(args, "--readers", 2)? as usize;
+    let catalog_readers = number(args, "--catalog-readers", 1)? as usize;
+    let tag = arg(args, "--tag").unwrap_or_else(|| "cluster".into());
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .connect_timeout(Duration::from_secs(3))
+        .timeout(REQUEST_TIMEOUT)
+        .build()?;
+    // No overall limit on the event streams.
+    let sse_http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .build()?;
+    let n = urls.len();
+    let mut c = Cluster {
+        urls,
+        token,
+        http,
+        deadline: Instant::now(),
+        stats: (0..n).map(|_| NodeStats::default()).collect(),
+        down_until: (0..n).map(|_| Mutex::new(None)).collect(),
+        accepted: Mutex::new(Vec::new()),
+        outcomes: Mutex::new(BTreeMap::new()),
+    };
+
+    let run = std::process::id();
+    let mut ids = Vec::with_capacity(uploaders);
+    for u in 0..uploaders {
+        ids.push(create_integration(&c, &format!("Cluster {tag} {run} {u}")).await?);
+    }
+    // The event streams start before the load: without `Last-Event-ID` they send only new
+    // events.
+    let watched = ids[0];
+    let mut first = Vec::with_capacity(n);
+    for node in 0..n {
+        first.push(
+            sse_open(&c, &sse_http, node, watched, None)
+                .await
+                .map_err(|e| format!("opening the event stream on {}: {e}", node_name(node)))?,
+        );
+    }
+
+    let start = Instant::now();
+    c.deadline = start + Duration::from_secs(seconds);
+    let c = Arc::new(c);
+    let sse_until = c.deadline + SSE_GRACE;
+    let mut streams = Vec::new();
+    for (node, r) in first.into_iter().enumerate() {
+        streams.push(tokio::spawn(cluster_sse(
+            c.clone(),
+            sse_http.clone(),
+            node,
+            watched,
+            r,
+            sse_until,
+        )));
+    }
+    let mut workers = Vec::new();
+    for (u, id) in ids.iter().enumerate() {
+        workers.push(tokio::spawn(cluster_uploader(
+            c.clone(),
+            base.clone(),
+            tag.clone(),
+            u,
+            *id,
+        )));
+    }
+    let mut readers_tasks = Vec::new();
+    for r in 0..readers {
+        readers_tasks.push(tokio::spawn(cluster_reader(c.clone(), r)));
+    }
+    for r in 0..catalog_readers {
+        readers_tasks.push(tokio::spawn(cluster_catalog(c.clone(), r)));
+    }
+    let mut uploader_errors = Vec::new();
+    for w in workers {
+        match w.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => uploader_errors.push(e.to_string()),
+            Err(e) => uploader_errors.push(e.to_string()),
+        }
+    }
+    for r in readers_tasks {
+        r.await?;
+    }
+    let load_s = start.elapsed().as_secs_f64();
+    let mut seen = Vec::with_capacity(n);
+    for s in streams {
+        seen.push(s.await?);
+    }
+
+    // The acknowledged uploads, to the file `verify` reads.
+    let accepted = c.accepted.lock().expect("lock");
+    let uploads: Vec<serde_json::Value> = accepted
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "integration": a.integration,
+                "number": a.number,
+                "widget_version": a.widget_version,
+                "code": a.code,
+                "node": node_name(a.node),
+                "at_ms": a.at_ms,
+                "files": *a.files,
+            })
+        })
+        .collect();
+    std::fs::write(
+        &out,
+        serde_json::to_vec_pretty(&serde_json::json!({
+            "integrations": ids,
+            "watched_integration": watched,
+            "uploads": uploads,
+        }))?,
+    )?;
+
+    let watched_acks: BTreeSet<i64> = accepted
+        .iter()
+        .filter(|a| a.integration == watched)
+        .map(|a| a.number)
+        .collect();
+    let per_node = |f: &dyn Fn(&NodeStats) -> u64| -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        for (i, s) in c.stats.iter().enumerate() {
+            m.insert(node_name(i), f(s).into());
+        }
+        serde_json::Value::Object(m)
+    };
+    let total = |f: &dyn Fn(&NodeStats) -> u64| -> u64 { c.stats.iter().map(f).sum() };
+    let mut sse = serde_json::Map::new();
+    for (i, s) in seen.iter().enumerate() {
+        let missed: Vec<i64> = watched_acks.difference(&s.uploaded).copied().collect();
+        sse.insert(
+            node_name(i),
+            serde_json::json!({
+                "events": s.ids.len(),
+                "kinds": s.kinds,
+                "connects": get(&c.stats[i].sse_connects),
+                "breaks": get(&c.stats[i].sse_breaks),
+                "reconnects_refused": get(&c.stats[i].sse_refused),
+                "acknowledged_uploads_of_watched": watched_acks.len(),
+                "acknowledged_not_seen": missed.len(),
+            }),
+        );
+    }
+    let outcomes: serde_json::Map<String, serde_json::Value> = c
+        .outcomes
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|(k, (count, detail))| {
+            (
+                k.clone(),
+                serde_json::json!({"count": count, "first": detail}),
+            )
+        })
+        .collect();
+    let summary = serde_json::json!({
+        "nodes": c.urls,
+        "seconds": seconds,
+        "load_s": load_s,
+        "uploaders": uploaders,
+        "readers": readers,
+        "catalog_readers": catalog_readers,
+        "integrations": ids,
+        "uploads": {
+            "acknowledged": total(&|s| get(&s.uploads_ok)),
+            "refused": total(&|s| get(&s.uploads_refused)),
+            "connection_errors": total(&|s| get(&s.upload_conn_errors)),
+            "acknowledged_by_node": per_node(&|s| get(&s.uploads_ok)),
+            "refused_by_node": per_node(&|s| get(&s.uploads_refused)),
+            "connection_errors_by_node": per_node(&|s| get(&s.upload_conn_errors)),
+            "uploader_errors": uploader_errors,
+        },
+        "reads": {
+            "ok": total(&|s| get(&s.reads_ok)),
+            "mismatched": total(&|s| get(&s.reads_mismatched)),
+            "failed": total(&|s| get(&s.reads_failed)),
+            "ok_by_node": per_node(&|s| get(&s.reads_ok)),
+            "mismatched_by_node": per_node(&|s| get(&s.reads_mismatched)),
+            "failed_by_node": per_node(&|s| get(&s.reads_failed)),
+        },
+        "catalog": {
+            "ok": total(&|s| get(&s.catalog_ok)),
+            "failed": total(&|s| get(&s.catalog_failed)),
+            "ok_by_node": per_node(&|s| get(&s.catalog_ok)),
+            "failed_by_node": per_node(&|s| get(&s.catalog_failed)),
+        },
+        "sse": {"integration": watched, "by_node": sse},
+        "other_outcomes": outcomes,
+    });
+    println!("{summary}");
+    Ok(())
+}
+
+/// An acknowledged version as `verify` reads it: `widget.version`, and SHA-256 by path.
+type Acked = (String, BTreeMap<String, String>);
+
+/// Checks, through each node, what `cluster` recorded as acknowledged (see the module
+/// comment).
+async fn verify(args: &[String]) -> Result<(), Error> {
+    let urls = node_urls(args)?;
+    let token = required(args, "--token")?;
+    let recorded: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(required(args, "--accepted")?)?)?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .connect_timeout(Duration::from_secs(3))
+        .timeout(REQUEST_TIMEOUT)
+        .build()?;
+    let integrations: Vec<i64> = recorded["integrations"]
+        .as_array()
+        .ok_or("--accepted: no integrations")?
+        .iter()
+        .filter_map(serde_json::Value::as_i64)
+        .collect();
+    let mut acks: BTreeMap<i64, BTreeMap<i64, Acked>> = BTreeMap::new();
+    for u in recorded["uploads"]
+        .as_array()
+        .ok_or("--accepted: no uploads")?
+    {
+        let files: BTreeMap<String, String> = serde_json::from_value(u["files"].clone())?;
+        acks.entry(
+            u["integration"]
+                .as_i64()
+                .ok_or("upload without integration")?,
+        )
+        .or_default()
+        .insert(
+            u["number"].as_i64().ok_or("upload without number")?,
+            (
+                u["widget_version"].as_str().unwrap_or_default().to_string(),
+                files,
+            ),
+        );
+    }
+    let acknowledged: usize = acks.values().map(BTreeMap::len).sum();
+
+    let start = Instant::now();
+    let mut ok = true;
+    let mut nodes = serde_json::Map::new();
+    for (node, url) in urls.iter().enumerate() {
+        let t = Instant::now();
+        let mut failures: Vec<String> = Vec::new();
+        let (mut listed, mut gaps, mut missing, mut version_differs, mut unacknowledged) =
+            (0usize, 0usize, 0usize, 0usize, 0usize);
+        // (url, expected sha256, what)
+        let mut fetches: Vec<(String, String, String)> = Vec::new();
+        for &id in &integrations {
+            let r = http
+                .get(format!("{url}/api/v1/integrations/{id}/versions"))
+                .bearer_auth(&token)
+                .send()
+                .await;
+            let v: serde_json::Value = match r {
+                Ok(r) if r.status().is_success() => r.json().await?,
+                Ok(r) => {
+                    failures.push(format!(
+                        "versions of {id}: {} {}",
+                        r.status(),
+                        r.text().await.unwrap_or_default()
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    failures.push(format!("versions of {id}: {}", chain(&e)));
+                    continue;
+                }
+            };
+            let versions = v["versions"].as_array().cloned().unwrap_or_default();
+            listed += versions.len();
+            let mut numbers: Vec<i64> = versions
+                .iter()
+                .filter_map(|v| v["number"].as_i64())
+                .collect();
+            numbers.sort_unstable();
+            let expected: Vec<i64> = (1..=numbers.len() as i64).collect();
+            if numbers != expected {
+                gaps += 1;
+                failures.push(format!(
+                    "integration {id}: numbers are not 1..{}: {numbers:?}",
+                    numbers.len()
+                ));
+            }
+            let by_number: BTreeMap<i64, &serde_json::Value> = versions
+                .iter()
+                .filter_map(|v| v["number"].as_i64().map(|n| (n, v)))
+                .collect();
+            let mine = acks.get(&id).cloned().unwrap_or_default();
+            unacknowledged += by_number.keys().filter(|n| !mine.contains_key(n)).count();
+            for (number, (widget_version, files)) in &mine {
+                let Some(v) = by_number.get(number) else {
+                    missing += 1;
+                    failures.push(format!(
+                        "integration {id}: acknowledged version {number} ({widget_version}) is not listed"
+                    ));
+                    continue;
+                };
+                let listed_version = v["widget_version"].as_str().unwrap_or_default();
+                if listed_version != widget_version {
+                    version_differs += 1;
+                    failures.push(format!(
+                        "integration {id} version {number}: widget_version {listed_version}, acknowledged {widget_version}"
+                    ));
+                }
+                let Some(base) = v["files_base_url"].as_str() else {
+                    failures.push(format!(
+                        "integration {id} version {number}: no files_base_url"
+                    ));
+                    continue;
+                };
+                for (path, sha) in files {
+                    fetches.push((
+                        format!("{base}/{path}"),
+                        sha.clone(),
+                        format!("integration {id} version {number} {path}"),
+                    ));
+                }
+            }
+        }
+        let files_total = fetches.len();
+        let retries = AtomicU64::new(0);
+        let results: Vec<Result<(), String>> = futures_util::stream::iter(fetches)
+            .map(|(u, sha, what)| {
+                let http = &http;
+                let retries = &retries;
+                async move {
+                    let mut last = String::new();
+                    // A second try after a transport error or a 5xx (counted as a retry).
+                    for attempt in 0..2 {
+                        if attempt > 0 {
+                            add(retries);
+                            tokio::time::sleep(Duration::from_millis(300)).await;
+                        }
+                        match http.get(&u).send().await {
+                            Ok(r) if r.status().is_success() => {
+                                return match r.bytes().await {
+                                    Ok(body) if sha256_hex(&body) == sha => Ok(()),
+                                    Ok(body) => Err(format!(
+                                        "MISMATCH {what}: {} bytes, sha256 {}",
+                                        body.len(),
+                                        sha256_hex(&body)
+                                    )),
+                                    Err(e) => Err(format!("{what}: {}", chain(&e))),
+                                };
+                            }
+                            Ok(r) if r.status().is_server_error() => {
+                                last = format!(
+                                    "{what}: {} {}",
+                                    r.status(),
+                                    r.text().await.unwrap_or_default()
+                                );
+                            }
+                            Ok(r) => {
+                                return Err(format!(
+                                    "{what}: {} {}",
+                                    r.status(),
+                                    r.text().await.unwrap_or_default()
+                                ));
+                            }
+                            Err(e) => last = format!("{what}: {}", chain(&e)),
+                        }
+                    }
+                    Err(last)
+                }
+            })
+            .buffer_unordered(8)
+            .collect()
+            .await;
+        let mut files_ok = 0usize;
+        let mut mismatched = 0usize;
+        let mut files_failed = 0usize;
+        for r in results {
+            match r {
+                Ok(()) => files_ok += 1,
+                Err(e) => {
+                    if e.starts_with("MISMATCH") {
+                        mismatched += 1;
+                    } else {
+                        files_failed += 1;
+                    }
+                    failures.push(e);
+                }
+            }
+        }
+        let node_ok = failures.is_empty();
+        ok &= node_ok;
+        let first_failures: Vec<&String> = failures.iter().take(10).collect();
+        nodes.insert(
+            node_name(node),
+            serde_json::json!({
+                "url": url,
+                "ok": node_ok,
+                "integrations": integrations.len(),
+                "versions_listed": listed,
+                "unacknowledged_versions": unacknowledged,
+                "gap_free": gaps == 0,
+                "integrations_with_gaps": gaps,
+                "acknowledged_missing": missing,
+                "widget_version_differs": version_differs,
+                "files_checked": files_total,
+                "files_ok": files_ok,
+                "files_mismatched": mismatched,
+                "files_failed": files_failed,
+                "retries": get(&retries),
+                "failures": failures.len(),
+                "first_failures": first_failures,
+                "s": t.elapsed().as_secs_f64(),
+            }),
+        );
+    }
+    let summary = serde_json::json!({
+        "ok": ok,
+        "acknowledged": acknowledged,
+        "nodes": nodes,
+        "s": start.elapsed().as_secs_f64(),
+    });
+    println!("{summary}");
+    if !ok {
+        std::process::exit(1);
+    }
     Ok(())
 }

@@ -154,7 +154,9 @@ fn fix_malloc_threshold() {}
 pub fn run(args: Args) -> Result<ExitCode> {
     fix_malloc_threshold();
     let filter = tracing_subscriber::EnvFilter::try_from_env("WIDGETRY_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        // PostgreSQL's notices ("relation _sqlx_migrations already exists, skipping") are
+        // not news.
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx::postgres::notice=warn"));
     use std::io::IsTerminal;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -21,10 +21,7 @@ use widgetry_registry::FileRef;
 /// The files listener's routes.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route(
-            "/{code}/{version}/{*rest}",
-            get(file).options(preflight),
-        )
+        .route("/{code}/{version}/{*rest}", get(file).options(preflight))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.inner.metrics.clone(),

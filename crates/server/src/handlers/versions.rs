@@ -131,14 +131,8 @@ async fn receive_and_store(
         }
         Err(e) => return Err(e.into()),
     };
+    // The registry logs the accepted version.
     state.inner.metrics.findings(&outcome.warnings);
-    tracing::info!(
-        integration = id,
-        number = outcome.version.number,
-        widget_version = %outcome.version.widget_version,
-        code = %outcome.version.code,
-        "version uploaded"
-    );
     let location = format!(
         "/api/v1/integrations/{id}/versions/{}",
         outcome.version.number
