@@ -96,11 +96,30 @@ pub(crate) fn encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// Only a local path may be a redirect target (no `//host`, no scheme).
+/// Where a redirect goes when the asked target is refused.
+const SAFE_DEFAULT: &str = "/catalog";
+
+/// Only a path on this site may be a redirect target: it must start with one `/`, hold no
+/// control character (browsers drop tabs and newlines, so `/\t/evil.example` would become
+/// `//evil.example`) and no backslash, and still name this origin once parsed as a URL.
+/// The answer is the parsed path and query, so what the browser follows is what was checked.
 pub(crate) fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/catalog".to_string(),
+    let Some(n) = next else {
+        return SAFE_DEFAULT.to_string();
+    };
+    if !n.starts_with('/') || n.starts_with("//") || n.chars().any(|c| c.is_control() || c == '\\')
+    {
+        return SAFE_DEFAULT.to_string();
+    }
+    let Ok(base) = url::Url::parse("http://widgetry.invalid/") else {
+        return SAFE_DEFAULT.to_string();
+    };
+    match base.join(n) {
+        Ok(u) if u.origin() == base.origin() && !u.path().starts_with("//") => match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        },
+        _ => SAFE_DEFAULT.to_string(),
     }
 }
 
@@ -131,6 +150,28 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/catalog");
         assert_eq!(safe_next(Some("/\\evil.example")), "/catalog");
         assert_eq!(safe_next(None), "/catalog");
+        // Browsers drop tabs and newlines: `/\t/evil.example/` is `//evil.example/` to them.
+        for bad in [
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "\t//evil.example",
+            "/ /evil.example",
+            "javascript:alert(1)",
+            "catalog",
+            "",
+        ] {
+            let got = safe_next(Some(bad));
+            assert!(
+                got == "/catalog" || (got.starts_with('/') && !got.starts_with("//")),
+                "{bad:?} -> {got}"
+            );
+            assert!(!got.contains("evil.example") || got.starts_with("/%20/"), "{bad:?} -> {got}");
+        }
+        assert_eq!(safe_next(Some("/catalog?q=a b&page=2")), "/catalog?q=a%20b&page=2");
+        assert_eq!(safe_next(Some("/a/../integrations")), "/integrations");
     }
 
     #[test]
