@@ -227,7 +227,7 @@ impl Registry {
                 Arc::downgrade(&events),
             ))
         });
-        Ok(Registry {
+        let registry = Registry {
             pool,
             backend,
             blobs,
@@ -235,7 +235,9 @@ impl Registry {
             put_concurrency: DEFAULT_PUT_CONCURRENCY,
             events,
             listener,
-        })
+        };
+        registry.strip_stored_secret_keys().await?;
+        Ok(registry)
     }
 
     /// The same registry validating uploads under other archive limits (an operator who

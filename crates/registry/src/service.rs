@@ -43,6 +43,15 @@ impl Registry {
         Ok(row.try_get("value")?)
     }
 
+    /// The value recorded under `name`, if any.
+    pub async fn setting(&self, name: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT value FROM service_settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("value")).transpose()?)
+    }
+
     /// Records `value` under `name`, replacing what was there.
     pub async fn set_setting(&self, name: &str, value: &str) -> Result<()> {
         sqlx::query(

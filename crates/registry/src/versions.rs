@@ -371,6 +371,19 @@ fn summarize(package: &Package, manifest: &Value) -> Summary {
     }
 }
 
+/// A manifest without `widget.secret_key`, and its bytes as served (pretty JSON), when it had
+/// one; `None` when there was nothing to remove.
+pub(crate) fn without_secret_key(manifest: &Value) -> Option<(Value, Vec<u8>)> {
+    manifest.pointer("/widget/secret_key")?;
+    let mut shown = manifest.clone();
+    if let Some(widget) = shown.get_mut("widget").and_then(Value::as_object_mut) {
+        widget.remove("secret_key");
+    }
+    let mut bytes = serde_json::to_vec_pretty(&shown).ok()?;
+    bytes.push(b'\n');
+    Some((shown, bytes))
+}
+
 pub(crate) const VERSION_COLUMNS: &str = "v.id AS v_id, v.integration_id AS v_integration_id, v.seq AS v_seq, \
     v.widget_version AS v_widget_version, i.code AS v_code, v.archive_sha256 AS v_archive_sha256, \
     v.archive_size AS v_archive_size, v.state AS v_state, v.uploaded_by AS v_uploaded_by, v.created_at AS v_created_at";
@@ -495,6 +508,10 @@ impl Registry {
         }
 
         let summary = summarize(&package, &manifest);
+        // A legacy manifest's secret key never leaves the server: the manifest stored for
+        // views and served as `manifest.json` goes without it (the archive keeps it, for
+        // re-validation).
+        let shown_manifest = without_secret_key(&manifest);
         let warnings: Vec<Diagnostic> = report
             .diagnostics
             .iter()
@@ -506,13 +523,18 @@ impl Registry {
         // The package's bytes are handed over, not copied.
         let contents: Vec<(String, Bytes)> = package
             .into_files()
-            .map(|(path, bytes)| (path, Bytes::from(bytes)))
+            .map(|(path, bytes)| match (&shown_manifest, path.as_str()) {
+                (Some(shown), "manifest.json") => (path, Bytes::from(shown.1.clone())),
+                _ => (path, Bytes::from(bytes)),
+            })
             .collect();
         let mut prepared = Prepared {
             widget_version,
             archive_sha256,
             archive_size,
-            manifest_json: manifest.to_string(),
+            manifest_json: shown_manifest
+                .as_ref()
+                .map_or_else(|| manifest.to_string(), |(shown, _)| shown.to_string()),
             summary_json: serde_json::to_string(&summary).map_err(Error::internal)?,
             report_json: serde_json::to_string(&report).map_err(Error::internal)?,
             code_name: summary.name.clone(),
@@ -809,6 +831,54 @@ impl Registry {
             .collect()
     }
 
+    /// Removes `widget.secret_key` from the manifests of versions stored before uploads
+    /// stripped it: the manifest shown in views, and the `manifest.json` served (a new blob;
+    /// the archive keeps the key). Runs once per database; returns how many versions it
+    /// changed.
+    pub(crate) async fn strip_stored_secret_keys(&self) -> Result<usize> {
+        const DONE: &str = "legacy_manifests_stripped";
+        if self.setting(DONE).await?.is_some() {
+            return Ok(0);
+        }
+        let rows = sqlx::query(
+            "SELECT v.id, v.manifest_json FROM versions v WHERE v.manifest_json LIKE '%secret_key%'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut changed = 0;
+        for row in &rows {
+            let id: VersionId = row.try_get("id")?;
+            let manifest: Value = serde_json::from_str(&row.try_get::<String, _>("manifest_json")?)
+                .map_err(Error::internal)?;
+            let Some((shown, bytes)) = without_secret_key(&manifest) else {
+                continue;
+            };
+            let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+            let sha = self.blobs.put(Bytes::from(bytes)).await.map_err(Error::Blob)?;
+            let mut tx = self.begin_write().await?;
+            sqlx::query("UPDATE versions SET manifest_json = $1 WHERE id = $2")
+                .bind(shown.to_string())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE version_files SET sha256 = $1, size = $2 WHERE version_id = $3 AND path = 'manifest.json'",
+            )
+            .bind(&sha)
+            .bind(size)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            changed += 1;
+        }
+        self.set_setting(DONE, "1").await?;
+        if changed > 0 {
+            tracing::info!(versions = changed, "removed legacy secret keys from stored manifests");
+        }
+        Ok(changed)
+    }
+
     /// Where a widget file is: `code`, `widget.version` and path inside the package. Whether
     /// the caller may fetch it is the caller's decision ([`FileRef::public`], or the owner
     /// account's signature); see [`resolve_file`](Registry::resolve_file).
@@ -977,6 +1047,20 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_legacy_secret_key_is_removed_from_what_is_shown() {
+        let manifest = serde_json::json!({
+            "widget": {"name": "n", "code": "w", "secret_key": "s3cr3t", "version": "1.0.0"},
+            "locations": ["settings"]
+        });
+        let (shown, bytes) = without_secret_key(&manifest).unwrap();
+        assert!(shown.pointer("/widget/secret_key").is_none());
+        assert_eq!(shown.pointer("/widget/code").unwrap(), "w");
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!text.contains("s3cr3t") && !text.contains("secret_key"), "{text}");
+        assert!(without_secret_key(&shown).is_none());
     }
 
     #[test]

@@ -160,12 +160,15 @@ pub struct IntegrationView {
     pub scheme: String,
     /// `private` or `public`.
     pub visibility: String,
-    /// Sequence number of the latest version (0 before the first upload).
-    pub latest_version: i64,
+    /// Sequence number of the latest version (0 before the first upload). The owner account
+    /// only: to others it would tell how many private uploads there are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_version: Option<i64>,
     /// Creation time.
     pub created_at: i64,
-    /// Last change.
-    pub updated_at: i64,
+    /// Last change (uploads included). The owner account only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
 }
 
 impl From<&Integration> for IntegrationView {
@@ -184,10 +187,24 @@ impl From<&Integration> for IntegrationView {
             }
             .to_string(),
             visibility: i.visibility.as_str().to_string(),
-            latest_version: i.last_seq,
+            latest_version: Some(i.last_seq),
             created_at: i.created_at,
-            updated_at: i.updated_at,
+            updated_at: Some(i.updated_at),
         }
+    }
+}
+
+impl IntegrationView {
+    /// The view for a caller acting in `viewer`: the owner account sees everything; another
+    /// account (a public integration) nothing about private versions: neither how many there
+    /// are nor when the last one came.
+    pub fn for_viewer(i: &Integration, viewer: widgetry_registry::AccountId) -> IntegrationView {
+        let mut view = IntegrationView::from(i);
+        if i.account_id != viewer {
+            view.latest_version = None;
+            view.updated_at = None;
+        }
+        view
     }
 }
 

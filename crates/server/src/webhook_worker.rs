@@ -2,9 +2,10 @@
 //! signed with HMAC-SHA256, and records the attempt (the registry decides the backoff). Runs
 //! beside the HTTP server; several processes may run one, the claim's lease keeps them apart.
 //!
-//! Targets that resolve to loopback, private, link-local or other internal addresses are
-//! refused unless the operator allows them (`--webhook-allow-private`), and the request goes
-//! to the very address that was checked, so DNS cannot be used to reach inside afterwards.
+//! Targets that resolve to a special-purpose address (loopback, private, link-local, NAT64,
+//! ...: see [`is_internal`]) are refused unless the operator allows them
+//! (`--webhook-allow-private`), and the request goes, without any proxy, to the very address
+//! that was checked, so DNS cannot be used to reach inside afterwards.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -58,32 +59,26 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     hex
 }
 
-/// Whether an address is internal: loopback, private, link-local, unspecified, multicast,
-/// carrier-grade NAT, unique-local or an IPv4-mapped one of those.
+/// Whether a webhook may not be sent to an address: anything in IANA's IPv4 and IPv6
+/// Special-Purpose Address Space registries (loopback, private, shared, link-local,
+/// benchmarking, documentation, reserved, NAT64, 6to4, Teredo, IPv4-mapped, discard, ...: the
+/// `iprfc` crate's `RFC6890` tables, generated from the registries as data), multicast, and
+/// the deprecated IPv4-compatible IPv6 form (`::a.b.c.d`), whatever IPv4 address it wraps.
 pub fn is_internal(ip: IpAddr) -> bool {
+    use iprfc::RFC6890;
+    if RFC6890.contains(&ip) || ip.is_multicast() {
+        return true;
+    }
     match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.is_documentation()
-                || (a == 100 && (64..128).contains(&b))
-                || a == 0
-        }
+        IpAddr::V4(_) => false,
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_internal(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
+            let s = v6.segments();
+            // `::/96`: IPv4-compatible (deprecated by RFC 4291); the unspecified and loopback
+            // addresses are in the registry already.
+            s[..6].iter().all(|&x| x == 0)
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| is_internal(IpAddr::V4(v4)))
         }
     }
 }
@@ -189,7 +184,10 @@ async fn attempt(config: &WebhookConfig, d: &DueDelivery) -> Result<u16, String>
                 )
             }
         })?;
+    // No proxy, whatever the environment says: a proxy would resolve the name again and undo
+    // the address check.
     let client = reqwest::Client::builder()
+        .no_proxy()
         .timeout(config.timeout)
         .redirect(reqwest::redirect::Policy::none())
         .resolve(&lookup_host, address)
@@ -268,13 +266,30 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            // Missed before: NAT64, IPv4-compatible IPv6, benchmarking, reserved.
+            "64:ff9b::7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "::127.0.0.1",
+            "::8.8.8.8",
+            "198.18.0.1",
+            "198.19.255.254",
+            "240.0.0.1",
+            "255.255.255.255",
+            // Multicast, 6to4, Teredo, documentation, discard-only.
+            "224.0.0.1",
+            "ff02::1",
+            "2002:7f00:1::",
+            "2001::1",
+            "2001:db8::1",
+            "192.0.2.1",
+            "100::1",
         ] {
             assert!(
                 is_internal(ip.parse().unwrap_or_else(|_| unreachable!())),
                 "{ip}"
             );
         }
-        for ip in ["93.184.216.34", "2606:2800:220:1::1"] {
+        for ip in ["93.184.216.34", "8.8.8.8", "2606:2800:220:1::1", "2a00:1450:4001::1"] {
             assert!(
                 !is_internal(ip.parse().unwrap_or_else(|_| unreachable!())),
                 "{ip}"

@@ -41,7 +41,7 @@ pub async fn catalog(
         integrations: entries
             .iter()
             .map(|e| CatalogItem {
-                integration: (&e.integration).into(),
+                integration: IntegrationView::for_viewer(&e.integration, p.account.id),
                 live_version: VersionView::for_viewer(
                     &e.live_version,
                     origin,

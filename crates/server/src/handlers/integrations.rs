@@ -112,7 +112,7 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<IntegrationView>, ApiError> {
     let i = state.inner.registry.get_integration(&p, id).await?;
-    Ok(axum::Json((&i).into()))
+    Ok(axum::Json(IntegrationView::for_viewer(&i, p.account.id)))
 }
 
 /// Updates an integration's texts.
