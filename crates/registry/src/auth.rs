@@ -887,6 +887,32 @@ impl Registry {
     }
 
     /// Tokens the caller may manage: their own in the account, or every token of the
+    /// Whether the credential a principal authenticated with still holds: the session not
+    /// ended or expired, the token not revoked or expired (long-lived streams ask again).
+    pub async fn still_authenticated(&self, p: &Principal) -> Result<bool> {
+        let now = now_ms();
+        let row = match &p.auth {
+            Auth::Session { session_id, .. } => {
+                sqlx::query("SELECT id FROM sessions WHERE id = $1 AND expires_at > $2")
+                    .bind(*session_id)
+                    .bind(now)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+            Auth::Token { token_id, .. } => {
+                sqlx::query(
+                    "SELECT id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL \
+                     AND (expires_at IS NULL OR expires_at > $2)",
+                )
+                .bind(*token_id)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?
+            }
+        };
+        Ok(row.is_some())
+    }
+
     /// account for an admin. Newest first. Needs a session or [`Scope::Admin`].
     pub async fn list_tokens(&self, actor: &Principal) -> Result<Vec<ApiToken>> {
         if !actor.is_session() {

@@ -119,6 +119,15 @@ impl Backend {
     }
 }
 
+/// A turn to inflate and check a package ([`Registry::check_slot`]); released when dropped.
+#[derive(Debug)]
+pub struct CheckSlot(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+
+/// Packages checked at once by default: the number of CPUs.
+pub fn default_checks() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 /// Blob writes of one upload in flight at once, by default: an object store answers each PUT
 /// in a round trip, so an upload of 30 files waits for 4 round trips instead of 30.
 pub const DEFAULT_PUT_CONCURRENCY: usize = 8;
@@ -137,6 +146,9 @@ pub struct Registry {
     limits: Limits,
     /// Blob writes of one upload in flight at once.
     put_concurrency: usize,
+    /// Packages inflated and checked at once (uploads, submissions, dry runs): each holds an
+    /// archive and its inflated files, so this bounds memory and CPU.
+    checks: Arc<tokio::sync::Semaphore>,
     /// Bumped after every commit that records a status event, and on PostgreSQL whenever
     /// another process commits one (server-sent events and the webhook worker wake on it).
     events: Arc<tokio::sync::watch::Sender<u64>>,
@@ -233,6 +245,7 @@ impl Registry {
             blobs,
             limits: Limits::default(),
             put_concurrency: DEFAULT_PUT_CONCURRENCY,
+            checks: Arc::new(tokio::sync::Semaphore::new(default_checks())),
             events,
             listener,
         };
@@ -245,6 +258,25 @@ impl Registry {
     pub fn with_limits(mut self, limits: Limits) -> Registry {
         self.limits = limits;
         self
+    }
+
+    /// The same registry checking at most `n` packages at once (at least 1); more wait their
+    /// turn.
+    pub fn with_max_concurrent_checks(mut self, n: usize) -> Registry {
+        self.checks = Arc::new(tokio::sync::Semaphore::new(n.max(1)));
+        self
+    }
+
+    /// Waits for a turn to inflate and check a package. Uploads need one
+    /// ([`upload_version_owned`](Registry::upload_version_owned)), so that their archives are
+    /// read into memory only when their turn comes; submissions take one themselves.
+    pub async fn check_slot(&self) -> Result<CheckSlot> {
+        self.checks
+            .clone()
+            .acquire_owned()
+            .await
+            .map(CheckSlot)
+            .map_err(Error::internal)
     }
 
     /// The same registry writing at most `n` blobs of one upload at once (at least 1).

@@ -353,6 +353,9 @@ impl Registry {
             .iter()
             .find(|v| Some(v.id) == integration.published_version_id);
         check_submittable(&version, published)?;
+        // Inflating the archive again: a turn like an upload's (a blocked submission changes
+        // nothing, so it could otherwise be repeated in parallel at will).
+        let _slot = self.check_slot().await?;
         let archive = self
             .blobs
             .get(&version.archive_sha256)

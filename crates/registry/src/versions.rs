@@ -462,15 +462,17 @@ impl Registry {
         archive: &[u8],
         lang: Lang,
     ) -> Result<UploadOutcome> {
-        self.upload_version_owned(actor, integration_id, archive.to_vec(), lang)
+        let slot = self.check_slot().await?;
+        self.upload_version_owned(&slot, actor, integration_id, archive.to_vec(), lang)
             .await
     }
 
     /// [`upload_version`](Registry::upload_version) for an archive the caller no longer
-    /// needs: it is handed to the validation thread and back, never copied (the server's
-    /// uploads of up to 20 MB take this path).
+    /// needs, read while the caller held `slot`: it is handed to the validation thread and
+    /// back, never copied (the server's uploads of up to 20 MB take this path).
     pub async fn upload_version_owned(
         &self,
+        _slot: &crate::CheckSlot,
         actor: &Principal,
         integration_id: IntegrationId,
         archive: Vec<u8>,
@@ -854,7 +856,11 @@ impl Registry {
                 continue;
             };
             let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-            let sha = self.blobs.put(Bytes::from(bytes)).await.map_err(Error::Blob)?;
+            let sha = self
+                .blobs
+                .put(Bytes::from(bytes))
+                .await
+                .map_err(Error::Blob)?;
             let mut tx = self.begin_write().await?;
             sqlx::query("UPDATE versions SET manifest_json = $1 WHERE id = $2")
                 .bind(shown.to_string())
@@ -874,7 +880,10 @@ impl Registry {
         }
         self.set_setting(DONE, "1").await?;
         if changed > 0 {
-            tracing::info!(versions = changed, "removed legacy secret keys from stored manifests");
+            tracing::info!(
+                versions = changed,
+                "removed legacy secret keys from stored manifests"
+            );
         }
         Ok(changed)
     }
@@ -1059,7 +1068,10 @@ mod tests {
         assert!(shown.pointer("/widget/secret_key").is_none());
         assert_eq!(shown.pointer("/widget/code").unwrap(), "w");
         let text = String::from_utf8(bytes).unwrap();
-        assert!(!text.contains("s3cr3t") && !text.contains("secret_key"), "{text}");
+        assert!(
+            !text.contains("s3cr3t") && !text.contains("secret_key"),
+            "{text}"
+        );
         assert!(without_secret_key(&shown).is_none());
     }
 

@@ -20,6 +20,7 @@ pub mod error;
 pub mod extract;
 pub mod files;
 pub mod handlers;
+pub mod listener;
 pub mod metrics;
 pub mod openapi;
 pub mod router;
@@ -68,6 +69,10 @@ pub struct ServerConfig {
     /// Run the blob collector this often (with its default grace period); `None`: never
     /// (operators run `widgetry admin gc`).
     pub gc_every: Option<Duration>,
+    /// How long a shutdown waits for requests in flight before closing their connections.
+    pub shutdown_timeout: Duration,
+    /// Header timeout and connection limit of both listeners.
+    pub connections: listener::ConnectionLimits,
     /// Largest accepted `widget.zip`, in bytes (20 MiB); checked while the body streams in.
     pub max_upload_bytes: u64,
     /// Most packages validated at once; more wait their turn. Bounds CPU and memory (each
@@ -94,10 +99,10 @@ impl Default for ServerConfig {
             blob_store: None,
             blob_put_concurrency: widgetry_registry::DEFAULT_PUT_CONCURRENCY,
             gc_every: None,
+            shutdown_timeout: Duration::from_secs(10),
+            connections: listener::ConnectionLimits::default(),
             max_upload_bytes: widgetry_validator::Limits::default().max_archive_bytes,
-            max_concurrent_checks: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2),
+            max_concurrent_checks: widgetry_registry::default_checks(),
             secure_cookies: false,
             webhooks: webhook_worker::WebhookConfig::default(),
         }
@@ -135,13 +140,14 @@ pub struct AppState {
 pub(crate) struct Inner {
     pub(crate) config: ServerConfig,
     pub(crate) metrics: Arc<metrics::Metrics>,
-    pub(crate) checks: tokio::sync::Semaphore,
     pub(crate) upload_dir: PathBuf,
     pub(crate) registry: widgetry_registry::Registry,
     pub(crate) files: files::FileCache,
     pub(crate) files_origin: files::FilesOrigin,
     /// The pages' content security policy (it names the files origin).
     pub(crate) page_csp: axum::http::HeaderValue,
+    /// Turns true when the server begins to shut down (server-sent event streams end).
+    pub(crate) stopping: tokio::sync::watch::Sender<bool>,
     /// The last readiness answer and when it was made.
     pub(crate) readiness:
         tokio::sync::Mutex<Option<(std::time::Instant, handlers::ops::Readiness)>>,
@@ -177,7 +183,8 @@ impl AppState {
         let registry = widgetry_registry::Registry::open_on(&url, &config.data_dir, &blobs)
             .await?
             .with_limits(limits)
-            .with_put_concurrency(config.blob_put_concurrency);
+            .with_put_concurrency(config.blob_put_concurrency)
+            .with_max_concurrent_checks(config.max_concurrent_checks);
         tracing::info!(blobs = %registry.blobs().describe(), backend = ?registry.backend(), "registry open");
         let files_origin = files::open(&config, &registry).await?;
         Ok(AppState::with_registry(
@@ -198,13 +205,13 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 registry,
-                checks: tokio::sync::Semaphore::new(config.max_concurrent_checks.max(1)),
                 metrics: Arc::new(metrics::Metrics::default()),
                 upload_dir,
                 config,
                 files: files::FileCache::default(),
                 page_csp: web::page_csp(files_origin.origin()),
                 readiness: tokio::sync::Mutex::new(None),
+                stopping: tokio::sync::watch::Sender::new(false),
                 files_origin,
             }),
         }
@@ -285,27 +292,49 @@ pub async fn serve_on(
         .config
         .gc_every
         .map(|every| tokio::spawn(collect_garbage_every(state.inner.registry.clone(), every)));
-    let (stop, stopped) = tokio::sync::watch::channel(false);
+    // The shutdown signal ends the event streams and starts both listeners' graceful
+    // shutdown; requests still running after the timeout are cut.
+    let stopping = state.inner.stopping.clone();
+    let grace = state.inner.config.shutdown_timeout;
+    let (stopped_at_tx, stopped_at) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         shutdown.await;
-        let _ = stop.send(true);
+        stopping.send_replace(true);
+        let _ = stopped_at_tx.send(());
     });
-    let until = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|stop| *stop).await;
+    let limits = state.inner.config.connections;
+    let files = listener::serve(
+        listeners.files,
+        files::origin::router(state.clone()),
+        limits,
+        state.inner.stopping.subscribe(),
+    );
+    let api = listener::serve(
+        listeners.api,
+        app(state.clone()),
+        limits,
+        state.inner.stopping.subscribe(),
+    );
+    let both = async { tokio::join!(api, files) };
+    let cut = async {
+        if stopped_at.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(grace).await;
     };
-    let files = axum::serve(listeners.files, files::origin::router(state.clone()))
-        .with_graceful_shutdown(until(stopped.clone()));
-    let api = axum::serve(listeners.api, app(state)).with_graceful_shutdown(until(stopped));
-    let (api, files) = tokio::join!(api.into_future(), files.into_future());
+    let outcome = tokio::select! {
+        served = both => Some(served),
+        () = cut => {
+            tracing::warn!(timeout_secs = grace.as_secs(), "requests still running after the shutdown timeout: closing them");
+            None
+        }
+    };
     worker.abort();
     if let Some(collector) = collector {
         collector.abort();
     }
-    for (served, what) in [(api, "serving pages and API"), (files, "serving files")] {
-        served.map_err(|source| ServeError::Io {
-            context: what.into(),
-            source,
-        })?;
+    if outcome.is_none() {
+        tracing::info!("stopped after the shutdown timeout");
     }
     tracing::info!("stopped");
     Ok(())

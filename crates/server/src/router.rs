@@ -244,6 +244,10 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         .fallback(error::fallback)
         .layer(axum::middleware::from_fn_with_state(
+            state.inner.config.connections,
+            crate::listener::body_deadline,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             state.inner.metrics.clone(),
             metrics::track,
         ))

@@ -93,6 +93,23 @@ pub struct Args {
     /// kept); 0: never (run `widgetry admin gc` instead).
     #[arg(long, env = "WIDGETRY_GC_EVERY_SECS", default_value_t = 0)]
     pub gc_every_secs: u64,
+    /// Close a connection that has not sent complete request headers within this many seconds
+    /// (also one idling between keep-alive requests).
+    #[arg(long, env = "WIDGETRY_HEADER_TIMEOUT_SECS", default_value_t = 30)]
+    pub header_timeout_secs: u64,
+    /// Longest time a request body may take to arrive, in seconds (JSON and forms).
+    #[arg(long, env = "WIDGETRY_BODY_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_timeout_secs: u64,
+    /// Longest time an upload's body may take to arrive, in seconds.
+    #[arg(long, env = "WIDGETRY_UPLOAD_TIMEOUT_SECS", default_value_t = 300)]
+    pub upload_timeout_secs: u64,
+    /// Most connections open at once on each listener (keep it below `ulimit -n`); more wait.
+    #[arg(long, env = "WIDGETRY_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+    /// On SIGTERM or Ctrl-C, how many seconds requests in flight may take before their
+    /// connections are closed (server-sent event streams end at once).
+    #[arg(long, env = "WIDGETRY_SHUTDOWN_TIMEOUT_SECS", default_value_t = 10)]
+    pub shutdown_timeout_secs: u64,
     /// Most packages validated at once [default: the number of CPUs].
     #[arg(long, env = "WIDGETRY_MAX_CONCURRENT_CHECKS")]
     pub max_concurrent_checks: Option<usize>,
@@ -181,6 +198,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         blob_put_concurrency: args.blob_put_concurrency.max(1),
         gc_every: (args.gc_every_secs > 0)
             .then(|| std::time::Duration::from_secs(args.gc_every_secs)),
+        shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout_secs),
+        connections: widgetry_server::listener::ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs(args.header_timeout_secs.max(1)),
+            body_timeout: std::time::Duration::from_secs(args.body_timeout_secs.max(1)),
+            upload_timeout: std::time::Duration::from_secs(args.upload_timeout_secs.max(1)),
+            max_connections: args.max_connections.max(1),
+        },
         max_upload_bytes: args.max_upload_bytes,
         max_concurrent_checks: args
             .max_concurrent_checks

@@ -269,8 +269,13 @@ pub async fn events(
     if resume.is_some() || q.after.is_some() {
         registry.integration_history(&p, id, after, true, 1).await?;
     }
-    Ok(Sse::new(event_stream(registry, p, id, after)).keep_alive(KeepAlive::default()))
+    let stopping = state.inner.stopping.subscribe();
+    Ok(Sse::new(event_stream(registry, p, id, after, stopping)).keep_alive(KeepAlive::default()))
 }
+
+/// How often a stream asks again whether its caller's session or token still holds (it also
+/// asks before every event it sends).
+const RECHECK_EVERY: Duration = Duration::from_secs(30);
 
 struct Follow {
     registry: Registry,
@@ -279,6 +284,41 @@ struct Follow {
     after: i64,
     pending: VecDeque<widgetry_registry::AuditEvent>,
     wake: tokio::sync::watch::Receiver<u64>,
+    /// Turns true when the server shuts down: the stream ends.
+    stopping: tokio::sync::watch::Receiver<bool>,
+    /// When the caller's credential was last found valid.
+    checked: tokio::time::Instant,
+}
+
+impl Follow {
+    /// Whether the stream may go on: the server is not stopping and the caller's session or
+    /// token still holds (asked again when `due`, or at least every [`RECHECK_EVERY`]).
+    async fn may_go_on(&mut self, due: bool) -> bool {
+        if *self.stopping.borrow() {
+            return false;
+        }
+        if !due && self.checked.elapsed() < RECHECK_EVERY {
+            return true;
+        }
+        match self.registry.still_authenticated(&self.principal).await {
+            Ok(true) => {
+                self.checked = tokio::time::Instant::now();
+                true
+            }
+            Ok(false) => {
+                tracing::info!(
+                    integration = self.integration,
+                    "event stream ended: its credential was revoked or expired"
+                );
+                false
+            }
+            // A database hiccup does not end the stream; the next check asks again.
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot re-check an event stream's caller");
+                true
+            }
+        }
+    }
 }
 
 fn event_stream(
@@ -286,6 +326,7 @@ fn event_stream(
     principal: Principal,
     integration: i64,
     after: i64,
+    stopping: tokio::sync::watch::Receiver<bool>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     let wake = registry.subscribe_events();
     let follow = Follow {
@@ -295,9 +336,14 @@ fn event_stream(
         after,
         pending: VecDeque::new(),
         wake,
+        stopping,
+        checked: tokio::time::Instant::now(),
     };
     futures_util::stream::unfold(follow, |mut f| async move {
         loop {
+            if !f.pending.is_empty() && !f.may_go_on(true).await {
+                return None;
+            }
             if let Some(e) = f.pending.pop_front() {
                 f.after = e.id;
                 let event = Event::default()
@@ -306,6 +352,9 @@ fn event_stream(
                     .json_data(EventView::from(e))
                     .unwrap_or_else(|_| Event::default().comment("unserializable event"));
                 return Some((Ok(event), f));
+            }
+            if !f.may_go_on(false).await {
+                return None;
             }
             f.wake.mark_unchanged();
             match f
@@ -320,7 +369,12 @@ fn event_stream(
                     } else {
                         POLL_EVERY
                     };
-                    let _ = tokio::time::timeout(poll, f.wake.changed()).await;
+                    let until_recheck = RECHECK_EVERY.saturating_sub(f.checked.elapsed());
+                    let wait = poll.min(until_recheck).max(Duration::from_millis(10));
+                    tokio::select! {
+                        _ = tokio::time::timeout(wait, f.wake.changed()) => {}
+                        _ = f.stopping.changed() => {}
+                    }
                 }
                 Err(widgetry_registry::Error::NotFound) => return None,
                 Err(e) => {

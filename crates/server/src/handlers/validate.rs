@@ -34,12 +34,7 @@ pub async fn check(
     profile: Profile,
     lang: widgetry_validator::Lang,
 ) -> Result<Report, ApiError> {
-    let _permit = state
-        .inner
-        .checks
-        .acquire()
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
+    let _slot = state.inner.registry.check_slot().await?;
     let bytes = received.read().await?;
     let max = state.inner.config.max_upload_bytes;
     tokio::task::spawn_blocking(move || {

@@ -113,15 +113,12 @@ async fn receive_and_store(
     )
     .await?;
     let outcome = {
-        let _permit = state
-            .inner
-            .checks
-            .acquire()
-            .await
-            .map_err(|e| ApiError::internal(&e))?;
+        let slot = registry.check_slot().await?;
         let bytes = received.read().await?;
         drop(received);
-        registry.upload_version_owned(&p, id, bytes, lang).await
+        registry
+            .upload_version_owned(&slot, &p, id, bytes, lang)
+            .await
     };
     let outcome = match outcome {
         Ok(o) => o,

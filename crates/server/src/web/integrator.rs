@@ -1485,17 +1485,18 @@ async fn receive_and_store(
             return Ok(Err((status, text, Vec::new())));
         }
     };
-    let _permit = state
+    // The slot is held through the refusal report below, which inflates the archive again.
+    let slot = state
         .inner
-        .checks
-        .acquire()
+        .registry
+        .check_slot()
         .await
-        .map_err(|e| ApiError::internal(&e).into_response())?;
+        .map_err(|e| ApiError::from(e).into_response())?;
     let bytes = received.read().await.map_err(IntoResponse::into_response)?;
     let outcome = state
         .inner
         .registry
-        .upload_version_owned(principal, id, bytes, lang)
+        .upload_version_owned(&slot, principal, id, bytes, lang)
         .await;
     let metrics = &state.inner.metrics;
     let (code, refusal) = match outcome {

@@ -168,9 +168,15 @@ mod tests {
                 got == "/catalog" || (got.starts_with('/') && !got.starts_with("//")),
                 "{bad:?} -> {got}"
             );
-            assert!(!got.contains("evil.example") || got.starts_with("/%20/"), "{bad:?} -> {got}");
+            assert!(
+                !got.contains("evil.example") || got.starts_with("/%20/"),
+                "{bad:?} -> {got}"
+            );
         }
-        assert_eq!(safe_next(Some("/catalog?q=a b&page=2")), "/catalog?q=a%20b&page=2");
+        assert_eq!(
+            safe_next(Some("/catalog?q=a b&page=2")),
+            "/catalog?q=a%20b&page=2"
+        );
         assert_eq!(safe_next(Some("/a/../integrations")), "/integrations");
     }
 
