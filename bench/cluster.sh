@@ -271,7 +271,7 @@ start_widgetry a "$PORT_A" "$FILES_A" "$DATA_A" 1
 PID_A=$WPID
 wait_ready a "$URL_A" "$PID_A"
 [[ -s $DATA_A/url-signing.key ]] || die "widgetry A wrote no $DATA_A/url-signing.key"
-start_widgetry b "$PORT_B" "$FILES_B" "$DATA_B" 2 --url-signing-key-file "$DATA_A/url-signing.key"
+start_widgetry b "$PORT_B" "$FILES_B" "$DATA_B" 2 --url-signing-key-file "$DATA_A/url-signing.key" --secrets-key-file "$DATA_A/secrets.key"
 PID_B=$WPID
 wait_ready b "$URL_B" "$PID_B"
 T_SERVERS=$(now_ms)

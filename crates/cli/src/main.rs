@@ -52,8 +52,8 @@ enum Command {
     /// Moderators: the queue, a submission's report and diff, approve, reject.
     Moderate(commands::moderate::Args),
     /// Run the marketplace server.
-    Serve(commands::serve::Args),
-    /// Operator commands: create users, import legacy integrations.
+    Serve(Box<commands::serve::Args>),
+    /// Operator commands: create users, import legacy integrations, collect blobs, rotate the secrets key.
     Admin(commands::admin::Args),
 }
 
@@ -83,7 +83,7 @@ fn main() -> ExitCode {
         Command::Rollback(args) => commands::rollback::run(args),
         Command::Webhook(args) => commands::webhook::run(args),
         Command::Moderate(args) => commands::moderate::run(args),
-        Command::Serve(args) => commands::serve::run(args),
+        Command::Serve(args) => commands::serve::run(*args),
         Command::Admin(args) => commands::admin::run(args),
     };
     match result {

@@ -585,7 +585,10 @@ impl Registry {
             ),
             None => (None, DUMMY_HASH.to_string()),
         };
-        let ok = check_password(password.to_string(), phc).await?;
+        let ok = {
+            let _turn = self.hashing.turn().await?;
+            check_password(password.to_string(), phc).await?
+        };
         let Some(user) = user.filter(|_| ok) else {
             return Ok(None);
         };

@@ -80,9 +80,17 @@ pub enum Error {
     /// Migrations could not be applied (start-up only).
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    /// The blob store failed (HTTP 500).
+    /// The blob store failed (HTTP 503).
     #[error("blob store error: {0}")]
     Blob(#[source] io::Error),
+    /// Too much is asked at once (password hashing); try again after the given time (HTTP 503
+    /// with `Retry-After`).
+    #[error("the server is busy; try again in {} s", .0.as_secs())]
+    Busy(std::time::Duration),
+    /// Too many sign-in attempts from this client for this e-mail address; try again after
+    /// the given time (HTTP 429 with `Retry-After`).
+    #[error("too many sign-in attempts; try again in {} s", .0.as_secs())]
+    TooManyAttempts(std::time::Duration),
     /// A broken invariant, e.g. an unreadable stored row (HTTP 500).
     #[error("internal error: {0}")]
     Internal(String),

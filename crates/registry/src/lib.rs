@@ -36,9 +36,12 @@ mod blob;
 mod diff;
 mod error;
 mod gc;
+mod hashing;
 mod integrations;
 mod notify;
+mod private;
 mod review;
+mod secrets;
 mod service;
 mod submissions;
 mod util;
@@ -60,7 +63,8 @@ pub use error::{Error, Result, SettingsProblem};
 pub use gc::{GcOptions, GcReport, MIN_GC_GRACE};
 pub use integrations::{Integration, IntegrationUpdate, NewIntegration, Visibility, is_code};
 pub use review::{MODERATION_REASONS, ModerationReason, ReviewDetail, is_reason_code};
-pub use service::{LOGIN_WINDOW, MAX_LOGIN_FAILURES};
+pub use secrets::SecretBox;
+pub use service::{FREE_SIGN_IN_ATTEMPTS, LOGIN_WINDOW, SignInAttempt};
 pub use submissions::{
     Decision, ListingChanges, NewSubmission, Reason, Submission, SubmissionId, SubmissionState,
     TestCredentials, VersionRef,
@@ -119,6 +123,17 @@ impl Backend {
     }
 }
 
+/// How busy the registry's bounded work is ([`Registry::load`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Load {
+    /// Packages being checked now.
+    pub checks_in_use: i64,
+    /// Callers waiting for a validation slot.
+    pub checks_waiting: i64,
+    /// Sign-ins waiting for a password-hashing slot.
+    pub hashing_waiting: i64,
+}
+
 /// A turn to inflate and check a package ([`Registry::check_slot`]); released when dropped.
 #[derive(Debug)]
 pub struct CheckSlot(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
@@ -149,6 +164,13 @@ pub struct Registry {
     /// Packages inflated and checked at once (uploads, submissions, dry runs): each holds an
     /// archive and its inflated files, so this bounds memory and CPU.
     checks: Arc<tokio::sync::Semaphore>,
+    /// How many slots `checks` has, and how many callers wait for one.
+    checks_max: usize,
+    checks_waiting: Arc<std::sync::atomic::AtomicI64>,
+    /// Password hashes computed at once (each argon2 run takes 19 MiB and a core).
+    hashing: hashing::HashingGate,
+    /// The keys webhook secrets and test credentials are sealed with at rest.
+    secrets: SecretBox,
     /// Bumped after every commit that records a status event, and on PostgreSQL whenever
     /// another process commits one (server-sent events and the webhook worker wake on it).
     events: Arc<tokio::sync::watch::Sender<u64>>,
@@ -177,19 +199,46 @@ impl Registry {
         .await
     }
 
-    /// [`open`](Registry::open) with the blob store `blobs` names (`--blob-store`).
+    /// [`open`](Registry::open) with the blob store `blobs` names (`--blob-store`), the
+    /// secrets key in `secrets.key` in the data folder.
     pub async fn open_on(
         database_url: &str,
         data_dir: &Path,
         blobs: &BlobStoreConfig,
     ) -> Result<Registry> {
-        std::fs::create_dir_all(data_dir).map_err(Error::Blob)?;
-        let blobs = blobs.open().await.map_err(Error::Blob)?;
-        Registry::open_with(database_url, blobs).await
+        Registry::open_full(database_url, data_dir, blobs, &data_dir.join("secrets.key")).await
     }
 
-    /// Opens the registry with a given blob store (see [`open`](Registry::open)).
-    pub async fn open_with(database_url: &str, blobs: Arc<dyn BlobStore>) -> Result<Registry> {
+    /// [`open_on`](Registry::open_on) with the secrets key file at `secrets_key_file`
+    /// (generated there, mode 0600, when missing). The data folder is made private (0700)
+    /// and a SQLite database file is created private (0600).
+    pub async fn open_full(
+        database_url: &str,
+        data_dir: &Path,
+        blobs: &BlobStoreConfig,
+        secrets_key_file: &Path,
+    ) -> Result<Registry> {
+        private::folder(data_dir).map_err(Error::Blob)?;
+        if let Some(path) = private::sqlite_path(database_url) {
+            private::file(&path).map_err(Error::Blob)?;
+        }
+        let (secrets, created) = SecretBox::load_or_generate(secrets_key_file)?;
+        if created {
+            tracing::info!(path = %secrets_key_file.display(), key = secrets.key_id(), "generated the secrets key");
+        }
+        let blobs = blobs.open().await.map_err(Error::Blob)?;
+        let registry = Registry::open_with(database_url, blobs, secrets).await?;
+        registry.check_secrets_key(secrets_key_file).await?;
+        Ok(registry)
+    }
+
+    /// Opens the registry with a given blob store and secrets keys (see
+    /// [`open`](Registry::open)).
+    pub async fn open_with(
+        database_url: &str,
+        blobs: Arc<dyn BlobStore>,
+        secrets: SecretBox,
+    ) -> Result<Registry> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(database_url)?;
         let pool = match backend {
@@ -246,10 +295,15 @@ impl Registry {
             limits: Limits::default(),
             put_concurrency: DEFAULT_PUT_CONCURRENCY,
             checks: Arc::new(tokio::sync::Semaphore::new(default_checks())),
+            checks_max: default_checks(),
+            checks_waiting: Arc::new(std::sync::atomic::AtomicI64::new(0)),
+            hashing: hashing::HashingGate::new(default_checks()),
+            secrets,
             events,
             listener,
         };
         registry.strip_stored_secret_keys().await?;
+        registry.seal_stored_secrets().await?;
         Ok(registry)
     }
 
@@ -264,19 +318,32 @@ impl Registry {
     /// turn.
     pub fn with_max_concurrent_checks(mut self, n: usize) -> Registry {
         self.checks = Arc::new(tokio::sync::Semaphore::new(n.max(1)));
+        self.checks_max = n.max(1);
         self
+    }
+
+    /// How busy the bounded work is now (for metrics).
+    pub fn load(&self) -> Load {
+        use std::sync::atomic::Ordering;
+        let in_use = self
+            .checks_max
+            .saturating_sub(self.checks.available_permits());
+        Load {
+            checks_in_use: i64::try_from(in_use).unwrap_or(i64::MAX),
+            checks_waiting: self.checks_waiting.load(Ordering::Relaxed),
+            hashing_waiting: self.hashing.waiting(),
+        }
     }
 
     /// Waits for a turn to inflate and check a package. Uploads need one
     /// ([`upload_version_owned`](Registry::upload_version_owned)), so that their archives are
     /// read into memory only when their turn comes; submissions take one themselves.
     pub async fn check_slot(&self) -> Result<CheckSlot> {
-        self.checks
-            .clone()
-            .acquire_owned()
-            .await
-            .map(CheckSlot)
-            .map_err(Error::internal)
+        use std::sync::atomic::Ordering;
+        self.checks_waiting.fetch_add(1, Ordering::Relaxed);
+        let slot = self.checks.clone().acquire_owned().await;
+        self.checks_waiting.fetch_sub(1, Ordering::Relaxed);
+        slot.map(CheckSlot).map_err(Error::internal)
     }
 
     /// The same registry writing at most `n` blobs of one upload at once (at least 1).

@@ -124,7 +124,9 @@ impl Registry {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| submission_from_row(r, true)).collect()
+        rows.iter()
+            .map(|r| submission_from_row(r, Some(self.secrets())))
+            .collect()
     }
 
     /// Decided submissions, newest first, at most `limit` ([`Scope::Moderate`]).
@@ -138,7 +140,9 @@ impl Registry {
             .bind(limit.clamp(1, 500))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| submission_from_row(r, true)).collect()
+        rows.iter()
+            .map(|r| submission_from_row(r, Some(self.secrets())))
+            .collect()
     }
 
     /// One submission with everything a moderator needs ([`Scope::Moderate`]).

@@ -1,26 +1,71 @@
 //! What every server process of one service shares through the database, never through its
 //! own memory: settings all processes must agree on (the URL-signing key's fingerprint), and
-//! sign-in throttling (wrong passwords per e-mail address, counted by whichever process
-//! answered).
+//! sign-in throttling (attempts per client address and e-mail address, counted by whichever
+//! process answered, before the password is checked).
 
 use crate::Registry;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::util::now_ms;
 use sqlx::Row;
 use std::time::Duration;
 
-/// Wrong passwords allowed per e-mail address within [`LOGIN_WINDOW`].
-pub const MAX_LOGIN_FAILURES: i64 = 10;
-/// How long wrong passwords are counted, from the first one.
+/// Sign-in attempts a client may make for one e-mail address without waiting, within
+/// [`LOGIN_WINDOW`].
+pub const FREE_SIGN_IN_ATTEMPTS: i64 = 5;
+/// How long attempts are remembered after the last one.
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The first wait once the free attempts are used up; it doubles with every further one.
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+/// The longest wait.
+const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+/// Failed attempts on one e-mail address (by other clients) before every attempt on it is
+/// slowed down.
+const SLOW_DOWN_AFTER: i64 = 10;
+/// The slow-down per further failed attempt, and its ceiling.
+const SLOW_DOWN_STEP: Duration = Duration::from_millis(200);
+const MAX_SLOW_DOWN: Duration = Duration::from_secs(3);
 
 fn window_ms() -> i64 {
     i64::try_from(LOGIN_WINDOW.as_millis()).unwrap_or(i64::MAX)
 }
 
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
 /// The throttle's key for an address: trimmed and lowercased.
 fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
+}
+
+/// The wait before a client's next attempt after its `attempts`-th (counted before the
+/// password is checked).
+fn backoff(attempts: i64) -> Duration {
+    if attempts < FREE_SIGN_IN_ATTEMPTS {
+        return Duration::ZERO;
+    }
+    let doublings = u32::try_from(attempts - FREE_SIGN_IN_ATTEMPTS)
+        .unwrap_or(u32::MAX)
+        .min(20);
+    FIRST_BACKOFF
+        .saturating_mul(2u32.saturating_pow(doublings))
+        .min(MAX_BACKOFF)
+}
+
+/// The slow-down of an attempt on an address other clients failed `failures` times.
+fn slow_down(failures: i64) -> Duration {
+    if failures < SLOW_DOWN_AFTER {
+        return Duration::ZERO;
+    }
+    let steps = u32::try_from(failures - SLOW_DOWN_AFTER + 1).unwrap_or(u32::MAX);
+    SLOW_DOWN_STEP.saturating_mul(steps).min(MAX_SLOW_DOWN)
+}
+
+/// What a sign-in attempt may do: go ahead after `delay`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInAttempt {
+    /// Wait this long before checking the password (the address is under attack).
+    pub delay: Duration,
 }
 
 impl Registry {
@@ -66,55 +111,121 @@ impl Registry {
         Ok(())
     }
 
-    /// `Some(wait)` while sign-ins for `email` are refused: [`MAX_LOGIN_FAILURES`] wrong
-    /// passwords within [`LOGIN_WINDOW`], through any process.
-    pub async fn login_blocked(&self, email: &str) -> Result<Option<Duration>> {
-        let now = now_ms();
-        let row =
-            sqlx::query("SELECT failures, window_start FROM login_failures WHERE email_key = $1")
-                .bind(email_key(email))
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some(row) = row else { return Ok(None) };
-        let failures: i64 = row.try_get("failures")?;
-        let start: i64 = row.try_get("window_start")?;
-        let left = start.saturating_add(window_ms()).saturating_sub(now);
-        Ok((failures >= MAX_LOGIN_FAILURES && left > 0)
-            .then(|| Duration::from_millis(u64::try_from(left).unwrap_or(0))))
-    }
-
-    /// Counts a wrong password for `email` (a window older than [`LOGIN_WINDOW`] starts
-    /// over). One statement, so concurrent failures through several processes all count.
-    pub async fn record_login_failure(&self, email: &str) -> Result<()> {
-        let now = now_ms();
-        let expired = now.saturating_sub(window_ms());
-        sqlx::query(
-            "INSERT INTO login_failures (email_key, failures, window_start) VALUES ($1, 1, $2) \
-             ON CONFLICT (email_key) DO UPDATE SET \
-             failures = CASE WHEN login_failures.window_start <= $3 THEN 1 ELSE login_failures.failures + 1 END, \
-             window_start = CASE WHEN login_failures.window_start <= $3 THEN $2 ELSE login_failures.window_start END",
-        )
-        .bind(email_key(email))
-        .bind(now)
-        .bind(expired)
-        .execute(&self.pool)
-        .await?;
-        // Now and then, forget windows that ended (the table holds recent failures only).
+    /// Counts a sign-in attempt by `client` (its address) for `email` before the password is
+    /// checked, in one transaction, so that parallel attempts cannot slip past the count.
+    /// [`Error::TooManyAttempts`] when this client used up its free attempts for the address
+    /// and must still wait (longer after every further attempt); otherwise how long to slow
+    /// the attempt down. A client that never failed for an address is never refused, whoever
+    /// else guesses at it: the owner cannot be locked out.
+    pub async fn begin_sign_in(&self, client: &str, email: &str) -> Result<SignInAttempt> {
+        let email = email_key(email);
+        let attempt = crate::with_retry(|_| self.count_sign_in(client, &email)).await?;
         if rand::random_range(0..64u32) == 0 {
-            sqlx::query("DELETE FROM login_failures WHERE window_start <= $1")
-                .bind(expired)
+            sqlx::query("DELETE FROM login_failures WHERE updated_at <= $1")
+                .bind(now_ms().saturating_sub(window_ms()))
                 .execute(&self.pool)
                 .await?;
         }
-        Ok(())
+        attempt
     }
 
-    /// Forgets the wrong passwords of `email` (a successful sign-in).
-    pub async fn clear_login_failures(&self, email: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE email_key = $1")
+    async fn count_sign_in(&self, client: &str, email: &str) -> Result<Result<SignInAttempt>> {
+        let now = now_ms();
+        let expired = now.saturating_sub(window_ms());
+        let mut tx = self.begin_write().await?;
+        let lock = match self.backend {
+            crate::Backend::Postgres => " FOR UPDATE",
+            crate::Backend::Sqlite => "",
+        };
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT failures, blocked_until, updated_at FROM login_failures \
+             WHERE client_key = $1 AND email_key = $2{lock}"
+        )))
+        .bind(client)
+        .bind(email)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let earlier = match &row {
+            Some(r) if r.try_get::<i64, _>("updated_at")? > expired => {
+                let blocked_until: i64 = r.try_get("blocked_until")?;
+                if blocked_until > now {
+                    let wait = u64::try_from(blocked_until - now).unwrap_or(0);
+                    return Ok(Err(Error::TooManyAttempts(Duration::from_millis(wait))));
+                }
+                r.try_get::<i64, _>("failures")?
+            }
+            _ => 0,
+        };
+        let attempts = earlier + 1;
+        let blocked_until = now.saturating_add(ms(backoff(attempts)));
+        if row.is_some() {
+            sqlx::query(
+                "UPDATE login_failures SET failures = $1, blocked_until = $2, updated_at = $3 \
+                 WHERE client_key = $4 AND email_key = $5",
+            )
+            .bind(attempts)
+            .bind(blocked_until)
+            .bind(now)
+            .bind(client)
+            .bind(email)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            // A concurrent first attempt inserting the same row makes this fail with a unique
+            // violation: the transaction runs again and finds the row.
+            sqlx::query(
+                "INSERT INTO login_failures (client_key, email_key, failures, blocked_until, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(client)
+            .bind(email)
+            .bind(attempts)
+            .bind(blocked_until)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let by_others: i64 = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(failures), 0) AS BIGINT) AS n FROM login_failures \
+             WHERE email_key = $1 AND updated_at > $2 AND client_key <> $3",
+        )
+        .bind(email)
+        .bind(expired)
+        .bind(client)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        tx.commit().await?;
+        Ok(Ok(SignInAttempt {
+            delay: slow_down(by_others),
+        }))
+    }
+
+    /// A sign-in by `client` for `email` had the right password: its attempts are forgotten.
+    pub async fn sign_in_succeeded(&self, client: &str, email: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE client_key = $1 AND email_key = $2")
+            .bind(client)
             .bind(email_key(email))
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_after_the_free_attempts_up_to_a_ceiling() {
+        assert_eq!(backoff(1), Duration::ZERO);
+        assert_eq!(backoff(FREE_SIGN_IN_ATTEMPTS - 1), Duration::ZERO);
+        assert_eq!(backoff(FREE_SIGN_IN_ATTEMPTS), FIRST_BACKOFF);
+        assert_eq!(backoff(FREE_SIGN_IN_ATTEMPTS + 1), FIRST_BACKOFF * 2);
+        assert_eq!(backoff(FREE_SIGN_IN_ATTEMPTS + 3), FIRST_BACKOFF * 8);
+        assert_eq!(backoff(1_000), MAX_BACKOFF);
+        assert_eq!(slow_down(SLOW_DOWN_AFTER - 1), Duration::ZERO);
+        assert_eq!(slow_down(SLOW_DOWN_AFTER), SLOW_DOWN_STEP);
+        assert_eq!(slow_down(10_000), MAX_SLOW_DOWN);
     }
 }

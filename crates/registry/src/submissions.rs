@@ -206,9 +206,12 @@ fn from_json<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Resu
     serde_json::from_str(&row.try_get::<String, _>(column)?).map_err(Error::internal)
 }
 
-/// Reads a submission row; `with_credentials` decides whether the test credentials leave the
-/// registry (moderators only).
-pub(crate) fn submission_from_row(row: &AnyRow, with_credentials: bool) -> Result<Submission> {
+/// Reads a submission row; the test credentials leave the registry (opened with `secrets`)
+/// only when `secrets` is given (moderators only).
+pub(crate) fn submission_from_row(
+    row: &AnyRow,
+    secrets: Option<&crate::SecretBox>,
+) -> Result<Submission> {
     let state: String = row.try_get("s_state")?;
     let state = SubmissionState::parse(&state)
         .ok_or_else(|| Error::internal(format!("unknown submission state `{state}`")))?;
@@ -239,9 +242,13 @@ pub(crate) fn submission_from_row(row: &AnyRow, with_credentials: bool) -> Resul
         description: from_json(row, "s_description_json")?,
         instructions: from_json(row, "s_instructions_json")?,
         has_test_credentials: credentials.is_some(),
-        test_credentials: credentials
-            .filter(|_| with_credentials)
-            .map(TestCredentials),
+        test_credentials: match (secrets, credentials) {
+            (Some(keys), Some(stored)) if crate::SecretBox::is_sealed(&stored) => {
+                Some(TestCredentials(keys.open(&stored)?))
+            }
+            (Some(_), Some(clear)) => Some(TestCredentials(clear)),
+            _ => None,
+        },
         support_phone: row.try_get("s_support_phone")?,
         support_email: row.try_get("s_support_email")?,
         changes: from_json(row, "s_changes_json")?,
@@ -414,7 +421,12 @@ impl Registry {
         .bind(to_json(&new.languages)?)
         .bind(to_json(&new.description)?)
         .bind(to_json(&new.instructions)?)
-        .bind(new.test_credentials.as_ref().map(|c| c.0.clone()))
+        .bind(
+            new.test_credentials
+                .as_ref()
+                .map(|c| self.secrets().seal(&c.0))
+                .transpose()?,
+        )
         .bind(&new.support_phone)
         .bind(&new.support_email)
         .bind(to_json(&new.changes)?)
@@ -453,7 +465,7 @@ impl Registry {
             .bind(integration_id)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| submission_from_row(r, false)).collect()
+        rows.iter().map(|r| submission_from_row(r, None)).collect()
     }
 
     /// One submission of an integration (owner account; without the test credentials).
@@ -535,7 +547,7 @@ impl Registry {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(Error::NotFound)?;
-        submission_from_row(&row, with_credentials)
+        submission_from_row(&row, with_credentials.then(|| self.secrets()))
     }
 
     /// An integration of the caller's account; any other is [`Error::NotFound`] (even a

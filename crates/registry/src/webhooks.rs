@@ -213,7 +213,7 @@ impl Registry {
         )
         .bind(integration_id)
         .bind(&url)
-        .bind(&secret)
+        .bind(self.secrets().seal(&secret)?)
         .bind(actor.user.id)
         .bind(now)
         .execute(&mut *tx)
@@ -377,7 +377,7 @@ impl Registry {
                     kind: r.try_get("kind")?,
                     url: r.try_get("url")?,
                     payload: r.try_get("payload")?,
-                    secret: r.try_get("secret")?,
+                    secret: self.secrets().open(&r.try_get::<String, _>("secret")?)?,
                     attempt: r.try_get::<i64, _>("attempts")? + 1,
                 });
             }

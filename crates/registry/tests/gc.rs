@@ -167,7 +167,12 @@ async fn an_upload_committing_while_the_collector_runs_keeps_its_blobs(env: Env)
         trigger: Mutex::new(None),
         report: Mutex::new(None),
     });
-    let registry = Registry::open_with(&env.url, hooked.clone()).await.unwrap();
+    let keys = widgetry_registry::SecretBox::load_or_generate(&env.dir.path().join("secrets.key"))
+        .unwrap()
+        .0;
+    let registry = Registry::open_with(&env.url, hooked.clone(), keys)
+        .await
+        .unwrap();
     hooked.registry.set(registry.clone()).unwrap();
     let (_, _, alice) = env.user("alice@acme.io", "acme", Role::Admin).await;
     let (integration, _) = env.integration(&alice).await;

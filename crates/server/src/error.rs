@@ -46,6 +46,8 @@ struct Body {
     detail: String,
     errors: Option<Vec<Diagnostic>>,
     extra: Map<String, Value>,
+    /// Sent as `Retry-After` (seconds) and as the `retry_after` member.
+    retry_after: Option<std::time::Duration>,
 }
 
 /// The body of an error answer (also used to describe it in the OpenAPI document).
@@ -84,6 +86,7 @@ impl ApiError {
                 detail: detail.into(),
                 errors: None,
                 extra: Map::new(),
+                retry_after: None,
             }),
         }
     }
@@ -91,6 +94,12 @@ impl ApiError {
     /// Adds an extension member to the body.
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> ApiError {
         self.body.extra.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// Tells the client when to try again (`Retry-After`, at least a second).
+    pub fn with_retry_after(mut self, wait: std::time::Duration) -> ApiError {
+        self.body.retry_after = Some(wait);
         self
     }
 
@@ -226,7 +235,9 @@ impl IntoResponse for ApiError {
             detail,
             errors,
             extra,
+            retry_after,
         } = *self.body;
+        let retry_after = retry_after.map(|w| w.as_secs_f64().ceil().max(1.0) as u64);
         let mut body = Map::new();
         body.insert(
             "type".into(),
@@ -242,6 +253,9 @@ impl IntoResponse for ApiError {
                 serde_json::to_value(errors).unwrap_or(Value::Null),
             );
         }
+        if let Some(secs) = retry_after {
+            body.insert("retry_after".into(), secs.into());
+        }
         for (k, v) in extra {
             body.entry(k).or_insert(v);
         }
@@ -253,6 +267,11 @@ impl IntoResponse for ApiError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"widgetry\""),
             );
+        }
+        if let Some(secs) = retry_after
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            headers.insert(header::RETRY_AFTER, v);
         }
         response.extensions_mut().insert(ProblemCode(self.code));
         response
@@ -305,6 +324,26 @@ impl From<widgetry_registry::Error> for ApiError {
                 )
             }
             E::BadInput(detail) => ApiError::bad_request("request.invalid", detail),
+            E::Busy(wait) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "busy",
+                "the server is checking too many passwords at once; try again shortly",
+            )
+            .with_retry_after(wait),
+            E::TooManyAttempts(wait) => {
+                let minutes = wait.as_secs().div_ceil(60).max(1);
+                ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "auth.too_many_attempts",
+                    "too many attempts",
+                    format!(
+                        "too many sign-in attempts from your address for this e-mail address; try again in {minutes} minute{}",
+                        if minutes == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_retry_after(wait)
+            }
             E::Blob(e) => {
                 tracing::error!(error = %e, "the blob store failed");
                 ApiError::new(

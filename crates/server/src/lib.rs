@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod clients;
 pub mod error;
 pub mod extract;
 pub mod files;
@@ -64,6 +65,9 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// Where blobs live; `None` means the folder `blobs` under the data folder.
     pub blob_store: Option<widgetry_registry::BlobStoreConfig>,
+    /// The key file secrets are sealed with at rest; `None` means `secrets.key` in the data
+    /// folder (generated on first start, mode 0600).
+    pub secrets_key_file: Option<PathBuf>,
     /// Blob writes of one upload in flight at once.
     pub blob_put_concurrency: usize,
     /// Run the blob collector this often (with its default grace period); `None`: never
@@ -73,6 +77,10 @@ pub struct ServerConfig {
     pub shutdown_timeout: Duration,
     /// Header timeout and connection limit of both listeners.
     pub connections: listener::ConnectionLimits,
+    /// Proxies whose `X-Forwarded-For` names the client (none: the peer is the client).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Per-client rate limits.
+    pub rate_limits: clients::RateLimits,
     /// Largest accepted `widget.zip`, in bytes (20 MiB); checked while the body streams in.
     pub max_upload_bytes: u64,
     /// Most packages validated at once; more wait their turn. Bounds CPU and memory (each
@@ -97,10 +105,13 @@ impl Default for ServerConfig {
             database_url: None,
             data_dir: PathBuf::from("widgetry-data"),
             blob_store: None,
+            secrets_key_file: None,
             blob_put_concurrency: widgetry_registry::DEFAULT_PUT_CONCURRENCY,
             gc_every: None,
             shutdown_timeout: Duration::from_secs(10),
             connections: listener::ConnectionLimits::default(),
+            trusted_proxies: Vec::new(),
+            rate_limits: clients::RateLimits::default(),
             max_upload_bytes: widgetry_validator::Limits::default().max_archive_bytes,
             max_concurrent_checks: widgetry_registry::default_checks(),
             secure_cookies: false,
@@ -146,6 +157,8 @@ pub(crate) struct Inner {
     pub(crate) files_origin: files::FilesOrigin,
     /// The pages' content security policy (it names the files origin).
     pub(crate) page_csp: axum::http::HeaderValue,
+    /// Per-client rate limits.
+    pub(crate) limits: clients::ClientLimits,
     /// Turns true when the server begins to shut down (server-sent event streams end).
     pub(crate) stopping: tokio::sync::watch::Sender<bool>,
     /// The last readiness answer and when it was made.
@@ -180,11 +193,20 @@ impl AppState {
             .blob_store
             .clone()
             .unwrap_or_else(|| widgetry_registry::BlobStoreConfig::default_for(&config.data_dir));
-        let registry = widgetry_registry::Registry::open_on(&url, &config.data_dir, &blobs)
-            .await?
-            .with_limits(limits)
-            .with_put_concurrency(config.blob_put_concurrency)
-            .with_max_concurrent_checks(config.max_concurrent_checks);
+        let secrets_key_file = config
+            .secrets_key_file
+            .clone()
+            .unwrap_or_else(|| config.data_dir.join("secrets.key"));
+        let registry = widgetry_registry::Registry::open_full(
+            &url,
+            &config.data_dir,
+            &blobs,
+            &secrets_key_file,
+        )
+        .await?
+        .with_limits(limits)
+        .with_put_concurrency(config.blob_put_concurrency)
+        .with_max_concurrent_checks(config.max_concurrent_checks);
         tracing::info!(blobs = %registry.blobs().describe(), backend = ?registry.backend(), "registry open");
         let files_origin = files::open(&config, &registry).await?;
         Ok(AppState::with_registry(
@@ -202,6 +224,7 @@ impl AppState {
         upload_dir: PathBuf,
         files_origin: files::FilesOrigin,
     ) -> AppState {
+        let limits = clients::ClientLimits::new(config.rate_limits);
         AppState {
             inner: Arc::new(Inner {
                 registry,
@@ -212,6 +235,7 @@ impl AppState {
                 page_csp: web::page_csp(files_origin.origin()),
                 readiness: tokio::sync::Mutex::new(None),
                 stopping: tokio::sync::watch::Sender::new(false),
+                limits,
                 files_origin,
             }),
         }

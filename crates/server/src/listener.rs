@@ -1,7 +1,7 @@
 //! Accepting connections: the loop both listeners run instead of `axum::serve`, because a
 //! server on the open internet needs what that one does not offer:
 //!
-//! - a connection that has not sent complete request headers within `header_timeout` is
+//! - HTTP/1.1; a connection that has not sent complete request headers within `header_timeout` is
 //!   closed (also one that sends nothing, trickles a byte at a time, or idles between
 //!   keep-alive requests; hyper's header-read timer covers all three);
 //! - at most `max_connections` open at once: past it, new connections wait in the kernel's
@@ -13,7 +13,7 @@
 
 use axum::Router;
 use axum::extract::ConnectInfo;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -88,15 +88,12 @@ pub async fn serve(
 ) {
     let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    // HTTP/1.1 only (what browsers speak without TLS, and what proxies forward): with
+    // version detection, a connection that sends nothing would wait before any timer runs.
+    let mut builder = hyper::server::conn::http1::Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(Some(limits.header_timeout));
     loop {
         let slot = tokio::select! {
             slot = slots.clone().acquire_owned() => match slot {
@@ -124,10 +121,7 @@ pub async fn serve(
                 .insert(ConnectInfo::<SocketAddr>(peer));
             router.clone().oneshot(request)
         });
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
-        let connection = graceful.watch(connection);
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, %peer, "connection ended with an error");

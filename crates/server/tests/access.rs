@@ -438,3 +438,108 @@ async fn access_matrix() {
         );
     }
 }
+
+/// Another account sees a public integration without its private facts: not how many
+/// versions were uploaded (`latest_version`), not when the last came (`updated_at`), not the
+/// unapproved update, in any view.
+#[tokio::test]
+async fn public_views_hold_no_private_facts() {
+    let s = TestServer::start().await;
+    let dev = s
+        .token(
+            "dev@vendor.test",
+            "vendor",
+            Role::Admin,
+            &[Scope::Upload, Scope::Submit],
+        )
+        .await;
+    let shop = s
+        .token("admin@shop.test", "shop", Role::Admin, &[Scope::Install])
+        .await;
+    s.moderator("mod@platform.test", "platform").await;
+    let moderator = s.token_for("mod@platform.test", &[Scope::Moderate]).await;
+    let id = s.integration(&dev).await;
+    let r = s.upload(&dev, id, publishable_zip("Notes", "1.0.0")).await;
+    assert_eq!(r.status(), 201);
+    let code = r.json::<serde_json::Value>().await.unwrap()["version"]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = s
+        .post(&format!("/api/v1/integrations/{id}/submissions"))
+        .bearer_auth(&dev)
+        .json(&serde_json::json!({
+            "languages": ["en", "ru"],
+            "description": {
+                "en": "Notes. Support: +7 495 123-45-67, help@vendor-widgets.ru",
+                "ru": "Заметки. Поддержка: +7 495 123-45-67, help@vendor-widgets.ru"
+            },
+            "instructions": {"en": "Install it and open a lead.", "ru": "Установите и откройте сделку."},
+            "support_phone": "+7 495 123-45-67",
+            "support_email": "help@vendor-widgets.ru"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let sid = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = s
+        .post(&format!("/api/v1/moderation/submissions/{sid}/approve"))
+        .bearer_auth(&moderator)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Two private uploads after the publication.
+    for v in ["1.0.1", "1.0.2"] {
+        assert_eq!(
+            s.upload(&dev, id, publishable_zip("Notes", v))
+                .await
+                .status(),
+            201
+        );
+    }
+    let json = |token: &str, path: String| {
+        let r = s.get(&path).bearer_auth(token).send();
+        async move {
+            let r = r.await.unwrap();
+            assert_eq!(r.status(), 200, "GET {path}");
+            r.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let mine = json(&dev, format!("/api/v1/integrations/{id}")).await;
+    assert_eq!(mine["latest_version"], 3);
+    assert!(mine.get("updated_at").is_some());
+    let theirs = json(&shop, format!("/api/v1/integrations/{id}")).await;
+    assert!(theirs.get("latest_version").is_none(), "{theirs}");
+    assert!(theirs.get("updated_at").is_none(), "{theirs}");
+    let catalog = json(&shop, "/api/v1/catalog".to_string()).await;
+    let item = &catalog["integrations"][0];
+    assert!(item.get("latest_version").is_none(), "{item}");
+    assert!(item.get("updated_at").is_none(), "{item}");
+    assert_eq!(item["live_version"]["widget_version"], "1.0.0");
+    let versions = json(&shop, format!("/api/v1/integrations/{id}/versions")).await;
+    let listed: Vec<&str> = versions["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["widget_version"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, vec!["1.0.0"]);
+    for n in [2, 3] {
+        let r = s
+            .get(&format!("/api/v1/integrations/{id}/versions/{n}"))
+            .bearer_auth(&shop)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+    }
+    let widget = json(&shop, format!("/api/v4/widgets/{code}")).await;
+    assert_eq!(widget["version"], "1.0.0");
+    let all = format!("{theirs}{catalog}{versions}{widget}");
+    assert!(!all.contains("1.0.1") && !all.contains("1.0.2"), "{all}");
+}

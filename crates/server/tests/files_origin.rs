@@ -651,6 +651,8 @@ async fn another_signing_key_is_refused_at_start() {
     let other_dir = tempfile::tempdir().unwrap();
     let mut config = s.config.clone();
     config.data_dir = other_dir.path().to_path_buf();
+    // The service's secrets key is shared as it must be; only the URL-signing key differs.
+    config.secrets_key_file = Some(s.data.path().join("secrets.key"));
     config.database_url = Some(
         s.config
             .database_url

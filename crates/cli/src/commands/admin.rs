@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::Duration;
-use widgetry_registry::{GcOptions, MIN_GC_GRACE, NewUser, Registry, Role};
+use widgetry_registry::{GcOptions, MIN_GC_GRACE, NewUser, Role};
 
 /// Arguments of `widgetry admin`.
 #[derive(Debug, clap::Args)]
@@ -73,6 +73,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Seal every stored secret (webhook secrets, test credentials) with a new key and
+    /// replace the secrets key file. Stop every server process first, and start them all
+    /// with the new file afterwards.
+    RotateSecretsKey,
 }
 
 /// `--role`.
@@ -88,9 +92,7 @@ enum RoleArg {
 pub fn run(args: Args) -> Result<ExitCode> {
     let runtime = crate::client::runtime()?;
     runtime.block_on(async {
-        let registry = Registry::open_on(&args.storage.url(), &args.storage.data_dir, &args.storage.blobs()?)
-            .await
-            .with_context(|| format!("failed to open the registry in `{}`", args.storage.data_dir.display()))?;
+        let registry = args.storage.open().await?;
         match args.command {
             Command::CreateUser { email, account, account_name, role, moderator, operator, password_stdin } => {
                 let password = if password_stdin {
@@ -136,6 +138,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     "imported legacy integration {} with code `{}` into account `{account}`; uploads must carry this code and secret key until the owner converts it",
                     integration.id,
                     integration.code.as_deref().unwrap_or(&code)
+                );
+            }
+            Command::RotateSecretsKey => {
+                let path = args.storage.secrets_key_file();
+                let (key, count) = registry.rotate_secrets_key(&path).await.context("rotating the secrets key failed")?;
+                println!(
+                    "sealed {count} stored secret{} with the new key {key}, now in `{}`; give this file to every server process before starting it",
+                    if count == 1 { "" } else { "s" },
+                    path.display()
                 );
             }
             Command::Gc { dry_run, grace_secs, json } => {

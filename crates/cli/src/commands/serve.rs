@@ -27,6 +27,11 @@ pub struct Storage {
     /// AWS_ALLOW_HTTP) or `file:///path` [default: the folder `blobs` in the data folder].
     #[arg(long, global = true, env = "WIDGETRY_BLOB_STORE")]
     pub blob_store: Option<String>,
+    /// The key file webhook secrets and test credentials are sealed with at rest; every
+    /// process of one service needs the same one [default: secrets.key in the data folder,
+    /// generated on first start].
+    #[arg(long, global = true, env = "WIDGETRY_SECRETS_KEY_FILE")]
+    pub secrets_key_file: Option<PathBuf>,
 }
 
 impl Storage {
@@ -35,6 +40,30 @@ impl Storage {
         self.database_url
             .clone()
             .unwrap_or_else(|| widgetry_registry::Registry::default_database_url(&self.data_dir))
+    }
+
+    /// The secrets key file to use.
+    pub fn secrets_key_file(&self) -> PathBuf {
+        self.secrets_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("secrets.key"))
+    }
+
+    /// Opens the registry on this storage (for `widgetry admin`).
+    pub async fn open(&self) -> Result<widgetry_registry::Registry> {
+        widgetry_registry::Registry::open_full(
+            &self.url(),
+            &self.data_dir,
+            &self.blobs()?,
+            &self.secrets_key_file(),
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "failed to open the registry in `{}`",
+                self.data_dir.display()
+            )
+        })
     }
 
     /// The blob store to use.
@@ -110,6 +139,24 @@ pub struct Args {
     /// connections are closed (server-sent event streams end at once).
     #[arg(long, env = "WIDGETRY_SHUTDOWN_TIMEOUT_SECS", default_value_t = 10)]
     pub shutdown_timeout_secs: u64,
+    /// A proxy whose `X-Forwarded-For` names the client (an address or a network such as
+    /// 10.0.0.0/8; repeat it, or separate with commas). Without it the peer of each
+    /// connection is the client, and the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "WIDGETRY_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
+    /// Sign-ins per minute one client address may try (API and page), in bursts of half.
+    #[arg(long, env = "WIDGETRY_SIGN_IN_RATE", default_value_t = widgetry_server::clients::RateLimits::default().sign_in_per_minute)]
+    pub sign_in_rate: u32,
+    /// API tokens per minute one client address may create.
+    #[arg(long, env = "WIDGETRY_TOKEN_RATE", default_value_t = widgetry_server::clients::RateLimits::default().tokens_per_minute)]
+    pub token_rate: u32,
+    /// Dry-run validations (`POST /api/v1/validate`) per minute per client address.
+    #[arg(long, env = "WIDGETRY_VALIDATE_RATE", default_value_t = widgetry_server::clients::RateLimits::default().validate_per_minute)]
+    pub validate_rate: u32,
     /// Most packages validated at once [default: the number of CPUs].
     #[arg(long, env = "WIDGETRY_MAX_CONCURRENT_CHECKS")]
     pub max_concurrent_checks: Option<usize>,
@@ -167,6 +214,18 @@ fn fix_malloc_threshold() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn fix_malloc_threshold() {}
 
+/// An address (`10.0.0.7`, a network of one) or a network (`10.0.0.0/8`).
+fn parse_network(text: &str) -> Result<ipnet::IpNet> {
+    let text = text.trim();
+    if let Ok(net) = text.parse::<ipnet::IpNet>() {
+        return Ok(net);
+    }
+    let ip: std::net::IpAddr = text.parse().with_context(|| {
+        format!("--trusted-proxy `{text}` is neither an address nor a network such as 10.0.0.0/8")
+    })?;
+    Ok(ipnet::IpNet::from(ip))
+}
+
 /// Runs `widgetry serve`.
 pub fn run(args: Args) -> Result<ExitCode> {
     fix_malloc_threshold();
@@ -195,10 +254,21 @@ pub fn run(args: Args) -> Result<ExitCode> {
         database_url: Some(args.storage.url()),
         data_dir: args.storage.data_dir.clone(),
         blob_store: Some(args.storage.blobs()?),
+        secrets_key_file: Some(args.storage.secrets_key_file()),
         blob_put_concurrency: args.blob_put_concurrency.max(1),
         gc_every: (args.gc_every_secs > 0)
             .then(|| std::time::Duration::from_secs(args.gc_every_secs)),
         shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout_secs),
+        trusted_proxies: args
+            .trusted_proxies
+            .iter()
+            .map(|p| parse_network(p))
+            .collect::<Result<_>>()?,
+        rate_limits: widgetry_server::clients::RateLimits {
+            sign_in_per_minute: args.sign_in_rate.max(1),
+            tokens_per_minute: args.token_rate.max(1),
+            validate_per_minute: args.validate_rate.max(1),
+        },
         connections: widgetry_server::listener::ConnectionLimits {
             header_timeout: std::time::Duration::from_secs(args.header_timeout_secs.max(1)),
             body_timeout: std::time::Duration::from_secs(args.body_timeout_secs.max(1)),

@@ -8,13 +8,20 @@ CREATE TABLE service_settings (
     updated_at  BIGINT NOT NULL
 );
 
--- Wrong passwords per e-mail address (lowercased) within the current window.
+-- Sign-in attempts that were not (yet) found right, per client address and e-mail address
+-- (lowercased): each attempt is counted before its password is checked, and the row is
+-- deleted when the password was right. Past a few, the client waits longer and longer for
+-- that address; the sum over clients slows down (never refuses) every attempt on the address.
 CREATE TABLE login_failures (
-    email_key     TEXT   PRIMARY KEY,
-    failures      BIGINT NOT NULL,
-    window_start  BIGINT NOT NULL
+    client_key     TEXT   NOT NULL,
+    email_key      TEXT   NOT NULL,
+    failures       BIGINT NOT NULL,
+    blocked_until  BIGINT NOT NULL,
+    updated_at     BIGINT NOT NULL,
+    PRIMARY KEY (client_key, email_key)
 );
-CREATE INDEX login_failures_window ON login_failures (window_start);
+CREATE INDEX login_failures_email ON login_failures (email_key, updated_at);
+CREATE INDEX login_failures_updated ON login_failures (updated_at);
 
 -- The blob collector's generation: bumped in the transaction that deletes blobs, read by
 -- every upload before it writes blobs and again when it commits (a change means blobs may

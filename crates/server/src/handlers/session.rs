@@ -2,6 +2,7 @@
 
 use crate::AppState;
 use crate::auth::{Auth, session_cookie};
+use crate::clients::{ClientAddr, Guarded};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::views::{AccountView, MeView, UserView};
@@ -38,23 +39,30 @@ pub struct LoginResponse {
     pub expires_at: i64,
 }
 
-/// 429 with `Retry-After` for an e-mail address with too many wrong passwords.
-pub(crate) fn too_many_attempts(wait: std::time::Duration) -> Response {
-    let minutes = wait.as_secs().div_ceil(60).max(1);
-    let mut response = ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "auth.too_many_attempts",
-        "too many attempts",
-        format!(
-            "too many wrong passwords for this e-mail address; try again in {minutes} minute{}",
-            if minutes == 1 { "" } else { "s" }
-        ),
-    )
-    .into_response();
-    if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, v);
+/// Checks an e-mail address and password from `client` behind every guard against
+/// guessing and floods, for the API and the sign-in page alike: the client's rate limit
+/// (429 `rate.limited`), its attempts for this address (counted before the password is
+/// checked; 429 `auth.too_many_attempts` while it must wait), a slow-down when others guess
+/// at the address, and the bounded password hashing (503 `busy`). A right password forgets
+/// the client's attempts. `None`: wrong e-mail or password.
+pub(crate) async fn check_sign_in(
+    state: &AppState,
+    client: &ClientAddr,
+    email: &str,
+    password: &str,
+) -> Result<Option<widgetry_registry::Login>, ApiError> {
+    state.inner.limits.check(Guarded::SignIn, client)?;
+    let registry = &state.inner.registry;
+    let key = client.key();
+    let attempt = registry.begin_sign_in(&key, email).await?;
+    if !attempt.delay.is_zero() {
+        tokio::time::sleep(attempt.delay).await;
     }
-    response
+    let login = registry.verify_password(email.trim(), password).await?;
+    if login.is_some() {
+        registry.sign_in_succeeded(&key, email).await?;
+    }
+    Ok(login)
 }
 
 fn bad_credentials() -> ApiError {
@@ -89,21 +97,18 @@ pub(crate) fn cookie(
     responses(
         (status = 200, description = "signed in; `Set-Cookie: widgetry_session=...`", body = LoginResponse),
         (status = 401, description = "wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`auth.too_many_attempts`: too many wrong passwords for this e-mail; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`auth.too_many_attempts`: this address used up its attempts for this e-mail address for now (they count before the password is checked; another address is not refused), or `rate.limited`: too many sign-ins from this address; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`busy`: too many passwords are being checked at once; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    client: ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let registry = &state.inner.registry;
-    if let Some(wait) = registry.login_blocked(&req.email).await? {
-        return Ok(too_many_attempts(wait));
-    }
-    let Some(login) = registry.verify_password(&req.email, &req.password).await? else {
-        registry.record_login_failure(&req.email).await?;
+    let Some(login) = check_sign_in(&state, &client, &req.email, &req.password).await? else {
         return Err(bad_credentials());
     };
-    registry.clear_login_failures(&req.email).await?;
     let membership = match &req.account {
         Some(sub) => login
             .memberships

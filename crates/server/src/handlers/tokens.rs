@@ -59,9 +59,14 @@ const MAX_DAYS: u32 = 3650;
     ))]
 pub async fn create(
     State(state): State<AppState>,
+    client: crate::clients::ClientAddr,
     Auth(p): Auth,
     Json(req): Json<NewTokenRequest>,
 ) -> Result<(StatusCode, axum::Json<NewTokenResponse>), ApiError> {
+    state
+        .inner
+        .limits
+        .check(crate::clients::Guarded::Tokens, &client)?;
     let expires_at = match req.expires_in_days {
         None => None,
         Some(days) if (1..=MAX_DAYS).contains(&days) => {

@@ -65,11 +65,16 @@ pub async fn check(
     ))]
 pub async fn validate(
     State(state): State<AppState>,
+    client: crate::clients::ClientAddr,
     _auth: crate::auth::Auth,
     ReqLang(lang): ReqLang,
     Query(query): Query<ValidateQuery>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<Report>, ApiError> {
+    state
+        .inner
+        .limits
+        .check(crate::clients::Guarded::Validate, &client)?;
     let received = upload::receive(
         multipart?,
         state.inner.config.max_upload_bytes,

@@ -56,8 +56,13 @@ pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
     ),
     (
         "login.too_many",
-        "Too many wrong passwords for this e-mail address. Try again in 15 minutes.",
-        "Слишком много неверных паролей для этого адреса. Попробуйте через 15 минут.",
+        "Too many sign-in attempts from your address for this e-mail address. Wait a little and try again.",
+        "Слишком много попыток входа с вашего адреса для этой почты. Подождите немного и попробуйте снова.",
+    ),
+    (
+        "login.busy",
+        "The server is busy checking passwords. Try again in a few seconds.",
+        "Сервер занят проверкой паролей. Попробуйте через несколько секунд.",
     ),
     ("message.back", "Back", "Назад"),
     (
@@ -160,6 +165,7 @@ pub(crate) struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     viewer: Viewer,
+    client: crate::clients::ClientAddr,
     headers: axum::http::HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -180,24 +186,24 @@ async fn login(
         return again_with(StatusCode::FORBIDDEN, "login.expired");
     }
     let again = |key: &str| again_with(StatusCode::UNAUTHORIZED, key);
-    match registry.login_blocked(&f.email).await {
-        Ok(None) => {}
-        Ok(Some(_)) => return again_with(StatusCode::TOO_MANY_REQUESTS, "login.too_many"),
-        Err(e) => return crate::ApiError::from(e).into_response(),
-    }
-    let login = match registry.verify_password(f.email.trim(), &f.password).await {
+    let checked =
+        crate::handlers::session::check_sign_in(&state, &client, &f.email, &f.password).await;
+    let login = match checked {
         Ok(Some(login)) => login,
-        Ok(None) => {
-            if let Err(e) = registry.record_login_failure(&f.email).await {
-                return crate::ApiError::from(e).into_response();
+        Ok(None) => return again("login.failed"),
+        Err(e) => {
+            let key = match e.code() {
+                "auth.too_many_attempts" | "rate.limited" => "login.too_many",
+                "busy" => "login.busy",
+                _ => return e.into_response(),
+            };
+            let mut page = again_with(e.status(), key);
+            if let Some(wait) = e.into_response().headers().get(header::RETRY_AFTER) {
+                page.headers_mut().insert(header::RETRY_AFTER, wait.clone());
             }
-            return again("login.failed");
+            return page;
         }
-        Err(e) => return crate::ApiError::from(e).into_response(),
     };
-    if let Err(e) = registry.clear_login_failures(&f.email).await {
-        return crate::ApiError::from(e).into_response();
-    }
     let account = f.account.trim();
     let membership = if account.is_empty() {
         login.memberships.first()

@@ -372,11 +372,19 @@ async fn index(
 
 async fn create(
     State(state): State<AppState>,
+    client: crate::clients::ClientAddr,
     user: SignedIn,
     Form(posted): Form<Vec<(String, String)>>,
 ) -> Response {
     if !csrf_ok(&user.principal, Posted(&posted).get("csrf")) {
         return csrf_refused();
+    }
+    if let Err(e) = state
+        .inner
+        .limits
+        .check(crate::clients::Guarded::Tokens, &client)
+    {
+        return e.into_response();
     }
     let lang = user.viewer.lang;
     let new = match read_form(&posted, lang) {

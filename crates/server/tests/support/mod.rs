@@ -44,6 +44,13 @@ impl TestServer {
             bind: "127.0.0.1:0".parse().unwrap(),
             data_dir: data.path().to_path_buf(),
             database_url,
+            // Every test client is 127.0.0.1: the per-client rate limits are tested on their
+            // own (hardening.rs), and kept out of the way elsewhere.
+            rate_limits: widgetry_server::clients::RateLimits {
+                sign_in_per_minute: 100_000,
+                tokens_per_minute: 100_000,
+                validate_per_minute: 100_000,
+            },
             ..ServerConfig::default()
         };
         configure(&mut config);
@@ -407,7 +414,13 @@ impl TestServer {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200);
+        if r.status() != 200 {
+            panic!(
+                "signing in: {} {}",
+                r.status(),
+                r.text().await.unwrap_or_default()
+            );
+        }
         let set_cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
         assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
         assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
