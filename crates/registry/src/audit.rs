@@ -168,8 +168,19 @@ impl Registry {
         limit: i64,
     ) -> Result<Vec<AuditEvent>> {
         let integration = self.own_integration(actor, integration_id).await?;
+        // The status filter is part of the query, so `limit` counts status events: a run of
+        // other events longer than a page cannot hide the next status change.
+        let kinds = if status_only {
+            let list: Vec<String> = crate::webhooks::STATUS_KINDS
+                .iter()
+                .map(|k| format!("'{k}'"))
+                .collect();
+            format!(" AND kind IN ({})", list.join(", "))
+        } else {
+            String::new()
+        };
         let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM audit_events WHERE integration_id = $1 AND account_id = $2 AND id > $3 \
+            "SELECT {EVENT_COLUMNS} FROM audit_events WHERE integration_id = $1 AND account_id = $2 AND id > $3{kinds} \
              ORDER BY id LIMIT $4"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -179,13 +190,7 @@ impl Registry {
             .bind(limit.clamp(1, 10_000))
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(event_from_row)
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .filter(|e| !status_only || crate::webhooks::is_status_kind(&e.kind))
-            .collect())
+        rows.iter().map(event_from_row).collect()
     }
 
     /// The id of the newest event of one of the caller's integrations (0 if none): where a

@@ -47,7 +47,10 @@ async fn secrets_are_sealed_and_rotate(mut env: Env) {
         .await
         .unwrap();
     let stored = stored_secret(&env.registry).await;
-    assert!(stored.starts_with("wgs1:") && !stored.contains(&secret), "{stored}");
+    assert!(
+        stored.starts_with("wgs1:") && !stored.contains(&secret),
+        "{stored}"
+    );
     assert_eq!(delivered_secret(&env.registry).await, secret);
 
     // A secret stored in clear (before sealing began) is sealed when the registry opens.
@@ -73,7 +76,11 @@ async fn secrets_are_sealed_and_rotate(mut env: Env) {
     assert_eq!(count, 1);
     let after = std::fs::read_to_string(&key_file).unwrap();
     assert_ne!(before, after);
-    assert_eq!(after.lines().count(), 1, "the old key is gone from the file");
+    assert_eq!(
+        after.lines().count(),
+        1,
+        "the old key is gone from the file"
+    );
     let rotated = stored_secret(&env.registry).await;
     assert!(rotated.contains(&format!(":{key}:")), "{rotated}");
     env.reopen().await;

@@ -10,6 +10,12 @@
 //! load cluster --urls URL_A,URL_B --token TOKEN --zip typical.zip --seconds N --out accepted.json
 //!              [--uploaders 4] [--readers 2] [--catalog-readers 1] [--tag TEXT]
 //! load verify  --urls URL_A,URL_B --token TOKEN --accepted accepted.json
+//! load chaos   --url URL --token TOKEN --moderator-token TOKEN --shop-token TOKEN
+//!              --zip typical.zip --out records.json --stop-file PATH [--ready-file PATH]
+//!              [--finished-file PATH --drained-file PATH]
+//!              [--integrations 3] [--readers 2] [--upload-pause-ms 100] [--publish-pause-ms 300]
+//!              [--install-pause-ms 200] [--drain-secs 20] [--max-secs 900]
+//! load check   --url URL --token TOKEN --shop-token TOKEN --records records.json
 //! ```
 //!
 //! `upload` creates one integration per client, so every client uploads strictly increasing
@@ -41,6 +47,37 @@
 //! fetches every file of every acknowledged version at that node's `files_base_url`,
 //! comparing bytes; it fails (exit status 1) on any discrepancy.
 //!
+//! `chaos` (`bench/chaos.sh`) is a long-running mixed load against one server that the
+//! script SIGKILLs and restarts again and again: connection errors are expected, counted and
+//! retried after a short pause. It creates `--integrations` integrations of the owner account
+//! (`--token`: scopes `upload,submit`), gives each a webhook pointing at a receiver it runs on
+//! loopback (answers 204, checks the signature, counts deliveries), and then, at once until
+//! `--stop-file` appears:
+//! - one uploader per integration, strictly increasing versions as in `cluster` (an upload
+//!   whose answer was lost is sent again with the same `widget.version`; a 409
+//!   `version.not_increasing` says it had committed);
+//! - one publisher per integration: submits the latest acknowledged version, then approves
+//!   the submission as the moderator (`--moderator-token`: scope `moderate`); a retry after a
+//!   lost answer that meets a 409 looks the outcome up;
+//! - an installer in a second account (`--shop-token`: scope `install`): installs the public
+//!   widgets with settings from their `settings_template`, a new value each time;
+//! - file readers comparing bytes, as in `cluster`;
+//! - one server-sent events client per integration, from the first event, resuming with
+//!   `Last-Event-ID` when its stream breaks.
+//!
+//! After the stop file it lets running operations finish (then writes `--finished-file`),
+//! waits for the webhooks to drain: until `--drained-file` appears when given (the caller
+//! watches the outbox), else until the receiver heard nothing for 3 s; at most `--drain-secs`.
+//! Then it closes the event streams, writes every
+//! acknowledged operation (and what the streams and the receiver saw) to `--out`, and prints
+//! its counters. `check` then reads `--out` and checks through the API and the files origin:
+//! every acknowledged upload listed with its `widget.version` and every file byte for byte;
+//! version numbers 1..n; every acknowledged submission listed; every acknowledged approval's
+//! version `published` or `superseded` and its integration public; every acknowledged install
+//! active in the second account, on the published version, with the settings of the last
+//! acknowledged install or of a later unanswered one; every status event of the history seen
+//! by the event stream. It exits with status 1 when anything fails.
+//!
 //! Summaries go to stdout as one JSON object.
 
 #![allow(clippy::expect_used)]
@@ -49,7 +86,7 @@ use futures_util::StreamExt;
 use sha2::Digest;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -81,7 +118,9 @@ async fn main() -> Result<(), Error> {
         Some("upload") => upload(&args).await,
         Some("cluster") => cluster(&args).await,
         Some("verify") => verify(&args).await,
-        _ => Err("usage: load token|upload|cluster|verify ... (see the source)".into()),
+        Some("chaos") => chaos(&args).await,
+        Some("check") => check(&args).await,
+        _ => Err("usage: load token|upload|cluster|verify|chaos|check ... (see the source)".into()),
     }
 }
 
@@ -1322,6 +1361,1452 @@ async fn verify(args: &[String]) -> Result<(), Error> {
         "ok": ok,
         "acknowledged": acknowledged,
         "nodes": nodes,
+        "s": start.elapsed().as_secs_f64(),
+    });
+    println!("{summary}");
+    if !ok {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+// --- chaos and check ---------------------------------------------------------------------
+
+/// A request's time limit in `chaos` and `check`.
+const CHAOS_TIMEOUT: Duration = Duration::from_secs(15);
+/// The pause after a connection error (the server is down or restarting) before a retry.
+const CHAOS_RETRY: Duration = Duration::from_millis(150);
+/// How long operations interrupted by the stop may still retry.
+const CHAOS_FINISH: Duration = Duration::from_secs(10);
+/// The drain ends when the webhook receiver heard nothing for this long.
+const DRAIN_QUIET: Duration = Duration::from_secs(3);
+/// The event streams stay open at least this long after the stop.
+const SSE_AFTER_STOP: Duration = Duration::from_secs(2);
+/// The status event kinds (sent to webhooks and event streams).
+const STATUS_KINDS: &[&str] = &[
+    "version.uploaded",
+    "submission.created",
+    "submission.withdrawn",
+    "submission.approved",
+    "submission.rejected",
+    "version.published",
+    "version.superseded",
+    "integration.published",
+    "integration.rolled_back",
+    "integration.converted",
+];
+
+/// The body of a submission of version `number` (the typical widget passes the publication
+/// checks with it).
+fn submission_body(number: i64) -> serde_json::Value {
+    serde_json::json!({
+        "version": number,
+        "languages": ["en"],
+        "description": {"en": "Keeps deal notes in sync with the vendor's service and shows them on the lead card. Support: +7 495 123-45-67, help@vendor-widgets.ru"},
+        "instructions": {"en": "Install the widget, then paste the API key from your vendor account into its settings and save."},
+        "support_phone": "+7 495 123-45-67",
+        "support_email": "help@vendor-widgets.ru",
+    })
+}
+
+/// Sends a request: its status and body, or the transport error (the answer is lost).
+async fn exchange(rb: reqwest::RequestBuilder) -> Result<(u16, String), String> {
+    let r = rb.send().await.map_err(|e| chain(&e))?;
+    let status = r.status().as_u16();
+    let body = r.text().await.map_err(|e| chain(&e))?;
+    Ok((status, body))
+}
+
+/// One integration of the chaos load.
+struct ChaosIntegration {
+    id: i64,
+    /// The widget code, known after the first acknowledged upload.
+    code: Mutex<Option<String>>,
+    /// The webhook's signing secret.
+    secret: String,
+}
+
+/// An acknowledged submission (201) or approval (200).
+struct AckedStep {
+    integration: i64,
+    sid: i64,
+    number: i64,
+    at_ms: u64,
+}
+
+/// The installs of one widget in the second account.
+struct InstallState {
+    code: String,
+    /// The settings field that carries the value that changes with each install.
+    key: String,
+    /// Acknowledged values, in order.
+    acked: Vec<String>,
+    /// What the installation may hold now: the last acknowledged value and every value sent
+    /// after it whose answer was lost or refused.
+    candidates: Vec<String>,
+}
+
+/// What the webhook receiver heard.
+#[derive(Default)]
+struct Hooks {
+    /// Delivery id (`X-Widgetry-Delivery`) -> times received.
+    deliveries: BTreeMap<i64, u64>,
+    /// Event ids received.
+    events: BTreeSet<i64>,
+    requests: u64,
+    bad_signatures: u64,
+    unreadable: u64,
+    last: Option<Instant>,
+}
+
+/// What every `chaos` worker shares.
+struct Chaos {
+    url: String,
+    token: String,
+    moderator: String,
+    shop: String,
+    http: reqwest::Client,
+    integrations: Vec<ChaosIntegration>,
+    stop: AtomicBool,
+    stopped_at: Mutex<Option<Instant>>,
+    /// "kind.outcome" -> count.
+    counts: Mutex<BTreeMap<String, u64>>,
+    /// "what status code" -> (count, first detail).
+    outcomes: Mutex<BTreeMap<String, (u64, String)>>,
+    uploads: Mutex<Vec<Accepted>>,
+    submissions: Mutex<Vec<AckedStep>>,
+    approvals: Mutex<Vec<AckedStep>>,
+    /// Integrations known to be public (an approval answered, or found after a lost answer).
+    public: Mutex<BTreeSet<i64>>,
+    installs: Mutex<BTreeMap<i64, InstallState>>,
+    hooks: Mutex<Hooks>,
+}
+
+impl Chaos {
+    fn bump(&self, what: &str) {
+        *self
+            .counts
+            .lock()
+            .expect("lock")
+            .entry(what.to_string())
+            .or_insert(0) += 1;
+    }
+
+    fn count(&self, what: &str) -> u64 {
+        self.counts
+            .lock()
+            .expect("lock")
+            .get(what)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Records an answer other than the expected one (status 0: a transport error).
+    fn note(&self, what: &str, status: u16, detail: &str) {
+        let (key, detail) = if status == 0 {
+            (format!("{what} connection error"), detail.to_string())
+        } else {
+            let (code, detail) = problem(detail);
+            (format!("{what} {status} {code}"), detail)
+        };
+        let mut o = self.outcomes.lock().expect("lock");
+        o.entry(key).or_insert((0, detail)).0 += 1;
+    }
+
+    /// A transport error: counted, noted, and a pause before the retry.
+    async fn lost(&self, kind: &str, error: &str) {
+        self.bump(&format!("{kind}.connection_error"));
+        self.note(kind, 0, error);
+        tokio::time::sleep(CHAOS_RETRY).await;
+    }
+
+    /// No new operation starts once the stop file is there.
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// An operation interrupted by a lost answer is retried until then.
+    fn given_up(&self) -> bool {
+        self.stopped_at
+            .lock()
+            .expect("lock")
+            .is_some_and(|t| t.elapsed() > CHAOS_FINISH)
+    }
+
+    fn integration(&self, id: i64) -> Option<&ChaosIntegration> {
+        self.integrations.iter().find(|i| i.id == id)
+    }
+}
+
+/// One uploader: strictly increasing versions into integration `k` until the stop.
+async fn chaos_uploader(
+    c: Arc<Chaos>,
+    base: Arc<Vec<u8>>,
+    k: usize,
+    pause: Duration,
+) -> Result<(), Error> {
+    let id = c.integrations[k].id;
+    let mut version = "1.0.0".to_string();
+    let mut attempt = 0u64;
+    while !c.stopped() {
+        attempt += 1;
+        let (bytes, files) = {
+            let (base, version) = (base.clone(), version.clone());
+            tokio::task::spawn_blocking(move || -> Result<_, Error> {
+                let bytes = variant(&base, &version, &format!("chaos i{k} a{attempt}"), 0)?;
+                let files = file_hashes(&bytes)?;
+                Ok((bytes, files))
+            })
+            .await??
+        };
+        match post(&c.http, &c.url, &c.token, id, bytes).await {
+            Ok((201, body)) => {
+                let v: serde_json::Value = serde_json::from_str(&body)?;
+                let v = &v["version"];
+                let number = v["number"].as_i64().ok_or("201 without version.number")?;
+                let widget_version = v["widget_version"].as_str().unwrap_or_default();
+                let code = v["code"].as_str().unwrap_or_default().to_string();
+                if widget_version != version {
+                    c.note("upload-version-differs", 201, widget_version);
+                }
+                c.integrations[k]
+                    .code
+                    .lock()
+                    .expect("lock")
+                    .get_or_insert_with(|| code.clone());
+                c.uploads.lock().expect("lock").push(Accepted {
+                    integration: id,
+                    number,
+                    widget_version: widget_version.to_string(),
+                    code,
+                    node: 0,
+                    at_ms: unix_ms(),
+                    files: Arc::new(files),
+                });
+                c.bump("upload.acknowledged");
+                version = widgetry_next_version(&version);
+                tokio::time::sleep(pause).await;
+            }
+            Ok((409, body)) if problem(&body).0 == "version.not_increasing" => {
+                // An attempt whose answer was lost had committed this version.
+                c.bump("upload.lost_answer_committed");
+                let v: serde_json::Value = serde_json::from_str(&body)?;
+                version = v["next_version"]
+                    .as_str()
+                    .ok_or("409 version.not_increasing without next_version")?
+                    .to_string();
+            }
+            Ok((status, body)) => {
+                c.bump("upload.refused");
+                c.note("upload", status, &body);
+                tokio::time::sleep(CHAOS_RETRY).await;
+            }
+            Err(e) => c.lost("upload", &chain(&*e)).await,
+        }
+    }
+    Ok(())
+}
+
+/// One publisher: submits the latest acknowledged version of its integration, then approves
+/// the submission as the moderator; again and again until the stop.
+async fn chaos_publisher(c: Arc<Chaos>, k: usize, pause: Duration) {
+    let id = c.integrations[k].id;
+    let mut last = 0i64;
+    while !c.stopped() {
+        tokio::time::sleep(pause).await;
+        let latest = c
+            .uploads
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter(|a| a.integration == id)
+            .map(|a| a.number)
+            .max()
+            .unwrap_or(0);
+        if latest <= last {
+            continue;
+        }
+        last = latest;
+        if let Some(sid) = chaos_submit(&c, id, latest).await {
+            chaos_approve(&c, id, sid, latest).await;
+        }
+    }
+}
+
+/// Submits version `number`; the submission id, also when an attempt whose answer was lost
+/// turns out to have committed.
+async fn chaos_submit(c: &Chaos, id: i64, number: i64) -> Option<i64> {
+    let mut lost = false;
+    while !c.given_up() {
+        let r = exchange(
+            c.http
+                .post(format!("{}/api/v1/integrations/{id}/submissions", c.url))
+                .bearer_auth(&c.token)
+                .json(&submission_body(number)),
+        )
+        .await;
+        match r {
+            Ok((201, body)) => {
+                let sid = serde_json::from_str::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v["id"].as_i64());
+                let Some(sid) = sid else {
+                    c.note("submission-without-id", 201, &body);
+                    return None;
+                };
+                c.submissions.lock().expect("lock").push(AckedStep {
+                    integration: id,
+                    sid,
+                    number,
+                    at_ms: unix_ms(),
+                });
+                c.bump("submission.acknowledged");
+                return Some(sid);
+            }
+            Ok((409, body)) if lost && problem(&body).0 == "submission.conflict" => {
+                // Already in review: the attempt whose answer was lost committed.
+                let found = find_submission(c, id, number).await;
+                if found.is_some() {
+                    c.bump("submission.lost_answer_committed");
+                } else {
+                    c.bump("submission.refused");
+                    c.note("submission", 409, &body);
+                }
+                return found;
+            }
+            Ok((status, body)) => {
+                c.bump("submission.refused");
+                c.note("submission", status, &body);
+                return None;
+            }
+            Err(e) => {
+                lost = true;
+                c.lost("submission", &e).await;
+            }
+        }
+    }
+    None
+}
+
+/// The submission in review of version `number`, looked up in the integration's list.
+async fn find_submission(c: &Chaos, id: i64, number: i64) -> Option<i64> {
+    while !c.given_up() {
+        let r = exchange(
+            c.http
+                .get(format!("{}/api/v1/integrations/{id}/submissions", c.url))
+                .bearer_auth(&c.token),
+        )
+        .await;
+        match r {
+            Ok((200, body)) => {
+                let v: serde_json::Value = serde_json::from_str(&body).ok()?;
+                return v["submissions"].as_array()?.iter().find_map(|s| {
+                    (s["version"]["number"].as_i64() == Some(number)
+                        && s["state"].as_str() == Some("in_review"))
+                    .then(|| s["id"].as_i64())
+                    .flatten()
+                });
+            }
+            Ok((status, body)) => {
+                c.note("submission-lookup", status, &body);
+                return None;
+            }
+            Err(e) => c.lost("submission-lookup", &e).await,
+        }
+    }
+    None
+}
+
+/// Approves submission `sid` as the moderator.
+async fn chaos_approve(c: &Chaos, id: i64, sid: i64, number: i64) {
+    let mut lost = false;
+    while !c.given_up() {
+        let r = exchange(
+            c.http
+                .post(format!(
+                    "{}/api/v1/moderation/submissions/{sid}/approve",
+                    c.url
+                ))
+                .bearer_auth(&c.moderator)
+                .json(&serde_json::json!({})),
+        )
+        .await;
+        match r {
+            Ok((200, _)) => {
+                c.approvals.lock().expect("lock").push(AckedStep {
+                    integration: id,
+                    sid,
+                    number,
+                    at_ms: unix_ms(),
+                });
+                c.public.lock().expect("lock").insert(id);
+                c.bump("approval.acknowledged");
+                return;
+            }
+            Ok((409, body)) if lost && problem(&body).0 == "submission.decided" => {
+                // Decided meanwhile: by the attempt whose answer was lost, if it says approved.
+                let approved = exchange(
+                    c.http
+                        .get(format!(
+                            "{}/api/v1/integrations/{id}/submissions/{sid}",
+                            c.url
+                        ))
+                        .bearer_auth(&c.token),
+                )
+                .await
+                .ok()
+                .and_then(|(s, b)| (s == 200).then_some(b))
+                .and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
+                .is_some_and(|v| v["state"] == "approved");
+                if approved {
+                    c.public.lock().expect("lock").insert(id);
+                    c.bump("approval.lost_answer_committed");
+                } else {
+                    c.bump("approval.refused");
+                    c.note("approval", 409, &body);
+                }
+                return;
+            }
+            Ok((status, body)) => {
+                c.bump("approval.refused");
+                c.note("approval", status, &body);
+                return;
+            }
+            Err(e) => {
+                lost = true;
+                c.lost("approval", &e).await;
+            }
+        }
+    }
+}
+
+/// The settings form of a widget as the second account sees it: the first text field (the
+/// value that changes with each install) and the other text fields with a fixed value.
+async fn install_form(
+    c: &Chaos,
+    code: &str,
+) -> Option<(String, serde_json::Map<String, serde_json::Value>)> {
+    let r = exchange(
+        c.http
+            .get(format!("{}/api/v4/widgets/{code}", c.url))
+            .bearer_auth(&c.shop),
+    )
+    .await;
+    let body = match r {
+        Ok((200, body)) => body,
+        Ok((status, body)) => {
+            c.note("install-template", status, &body);
+            return None;
+        }
+        Err(e) => {
+            c.lost("install-template", &e).await;
+            return None;
+        }
+    };
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    let mut key = None;
+    let mut rest = serde_json::Map::new();
+    for f in v["settings_template"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
+        let name = f["key"].as_str().unwrap_or_default().to_string();
+        if matches!(f["type"].as_str(), Some("text" | "pass")) {
+            if key.is_none() {
+                key = Some(name);
+            } else {
+                rest.insert(name, "chaos".into());
+            }
+        }
+    }
+    if key.is_none() {
+        c.note(
+            "install-template",
+            200,
+            "no text field in settings_template",
+        );
+    }
+    Some((key?, rest))
+}
+
+/// The installer of the second account: the public widgets in turn, each time with a new
+/// settings value.
+async fn chaos_installer(c: Arc<Chaos>, pause: Duration) {
+    // Integration -> (the changing field, the settings without it).
+    let mut forms: BTreeMap<i64, (String, serde_json::Map<String, serde_json::Value>)> =
+        BTreeMap::new();
+    let (mut turn, mut n) = (0usize, 0u64);
+    while !c.stopped() {
+        tokio::time::sleep(pause).await;
+        let public: Vec<i64> = c.public.lock().expect("lock").iter().copied().collect();
+        if public.is_empty() {
+            continue;
+        }
+        let id = public[turn % public.len()];
+        turn += 1;
+        let Some(code) = c
+            .integration(id)
+            .and_then(|i| i.code.lock().expect("lock").clone())
+        else {
+            continue;
+        };
+        if let std::collections::btree_map::Entry::Vacant(e) = forms.entry(id) {
+            let Some(form) = install_form(&c, &code).await else {
+                continue;
+            };
+            e.insert(form);
+        }
+        let Some((key, rest)) = forms.get(&id) else {
+            continue;
+        };
+        n += 1;
+        let value = format!("key-{id}-{n}");
+        let mut settings = rest.clone();
+        settings.insert(key.clone(), value.clone().into());
+        c.installs
+            .lock()
+            .expect("lock")
+            .entry(id)
+            .or_insert_with(|| InstallState {
+                code: code.clone(),
+                key: key.clone(),
+                acked: Vec::new(),
+                candidates: Vec::new(),
+            })
+            .candidates
+            .push(value.clone());
+        while !c.given_up() {
+            let r = exchange(
+                c.http
+                    .post(format!("{}/api/v4/widgets/{code}", c.url))
+                    .bearer_auth(&c.shop)
+                    .json(&serde_json::json!({"settings": settings})),
+            )
+            .await;
+            match r {
+                Ok((200, _)) => {
+                    if let Some(s) = c.installs.lock().expect("lock").get_mut(&id) {
+                        s.acked.push(value.clone());
+                        s.candidates = vec![value.clone()];
+                    }
+                    c.bump("install.acknowledged");
+                    break;
+                }
+                Ok((status, body)) => {
+                    c.bump("install.refused");
+                    c.note("install", status, &body);
+                    break;
+                }
+                Err(e) => c.lost("install", &e).await,
+            }
+        }
+    }
+}
+
+/// One file reader: a random acknowledged upload, its `files_base_url`, one random file
+/// fetched there without credentials and compared.
+async fn chaos_reader(c: Arc<Chaos>, pause: Duration) {
+    while !c.stopped() {
+        tokio::time::sleep(pause).await;
+        let pick = {
+            let uploads = c.uploads.lock().expect("lock");
+            if uploads.is_empty() {
+                None
+            } else {
+                let a = &uploads[rand::random_range(0..uploads.len())];
+                a.files
+                    .iter()
+                    .nth(rand::random_range(0..a.files.len().max(1)))
+                    .map(|(p, s)| (a.integration, a.number, p.clone(), s.clone()))
+            }
+        };
+        let Some((id, number, path, sha)) = pick else {
+            continue;
+        };
+        let r = exchange(
+            c.http
+                .get(format!(
+                    "{}/api/v1/integrations/{id}/versions/{number}",
+                    c.url
+                ))
+                .bearer_auth(&c.token),
+        )
+        .await;
+        let base = match r {
+            Ok((200, body)) => serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v["files_base_url"].as_str().map(str::to_string)),
+            Ok((status, body)) => {
+                c.bump("read.failed");
+                c.note("read-version", status, &body);
+                continue;
+            }
+            Err(e) => {
+                c.lost("read", &e).await;
+                continue;
+            }
+        };
+        let Some(base) = base else {
+            c.bump("read.failed");
+            c.note("read-version", 200, "no files_base_url");
+            continue;
+        };
+        match c.http.get(format!("{base}/{path}")).send().await {
+            Ok(r) if r.status().is_success() => match r.bytes().await {
+                Ok(body) if sha256_hex(&body) == sha => c.bump("read.identical"),
+                Ok(_) => {
+                    c.bump("read.different");
+                    c.note("read-file-different", 200, &format!("{base}/{path}"));
+                }
+                Err(e) => c.lost("read", &chain(&e)).await,
+            },
+            Ok(r) => {
+                c.bump("read.failed");
+                let status = r.status().as_u16();
+                c.note("read-file", status, &r.text().await.unwrap_or_default());
+            }
+            Err(e) => c.lost("read", &chain(&e)).await,
+        }
+    }
+}
+
+/// What one event stream saw: event id -> kind.
+type Seen = BTreeMap<i64, String>;
+
+/// One integration's event stream from its first event until `done` turns true, resuming with
+/// `Last-Event-ID` when it breaks; `connected` turns true at the first connection.
+async fn chaos_sse(
+    c: Arc<Chaos>,
+    http: reqwest::Client,
+    id: i64,
+    connected: Arc<AtomicBool>,
+    mut done: tokio::sync::watch::Receiver<bool>,
+) -> Seen {
+    let mut seen = Seen::new();
+    loop {
+        if *done.borrow() {
+            return seen;
+        }
+        let after = seen.keys().next_back().copied().unwrap_or(0);
+        let req = http
+            .get(format!("{}/api/v1/integrations/{id}/events", c.url))
+            .bearer_auth(&c.token)
+            .header("accept", "text/event-stream")
+            .header("last-event-id", after.to_string());
+        let r = tokio::select! {
+            r = tokio::time::timeout(Duration::from_secs(5), req.send()) => r,
+            _ = done.changed() => return seen,
+        };
+        let r = match r {
+            Ok(Ok(r)) if r.status().as_u16() == 200 => r,
+            Ok(Ok(r)) => {
+                c.bump("sse.refused");
+                let status = r.status().as_u16();
+                c.note("sse", status, &r.text().await.unwrap_or_default());
+                tokio::time::sleep(CHAOS_RETRY).await;
+                continue;
+            }
+            Ok(Err(e)) => {
+                c.lost("sse", &chain(&e)).await;
+                continue;
+            }
+            Err(_) => {
+                c.lost("sse", "no answer within 5 s").await;
+                continue;
+            }
+        };
+        c.bump("sse.connects");
+        connected.store(true, Ordering::Relaxed);
+        let mut stream = r.bytes_stream();
+        let mut buf = String::new();
+        loop {
+            let chunk = tokio::select! {
+                next = stream.next() => next,
+                _ = done.changed() => return seen,
+            };
+            match chunk {
+                Some(Ok(chunk)) => {
+                    buf.push_str(&String::from_utf8_lossy(&chunk));
+                    buf = buf.replace("\r\n", "\n");
+                    while let Some(end) = buf.find("\n\n") {
+                        let block: String = buf.drain(..end + 2).collect();
+                        let (mut ev_id, mut kind) = (None, None);
+                        for line in block.lines() {
+                            if let Some(v) = line.strip_prefix("id:") {
+                                ev_id = v.trim().parse::<i64>().ok();
+                            } else if let Some(v) = line.strip_prefix("event:") {
+                                kind = Some(v.trim().to_string());
+                            }
+                        }
+                        let Some(ev_id) = ev_id else {
+                            continue; // a keep-alive comment
+                        };
+                        if let Some(&last) = seen.keys().next_back()
+                            && ev_id <= last
+                        {
+                            c.bump(if seen.contains_key(&ev_id) {
+                                "sse.replayed"
+                            } else {
+                                "sse.out_of_order"
+                            });
+                        }
+                        seen.entry(ev_id)
+                            .or_insert_with(|| kind.unwrap_or_else(|| "message".into()));
+                    }
+                }
+                Some(Err(e)) => {
+                    c.bump("sse.breaks");
+                    c.note("sse-stream", 0, &chain(&e));
+                    break;
+                }
+                None => {
+                    c.bump("sse.breaks");
+                    c.note("sse-stream", 0, "ended");
+                    break;
+                }
+            }
+        }
+        tokio::time::sleep(CHAOS_RETRY).await;
+    }
+}
+
+/// `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`, as the server signs webhooks.
+fn hook_signature(secret: &str, timestamp: &str, body: &[u8]) -> String {
+    use hmac::Mac;
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) else {
+        return String::new();
+    };
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    let digest = mac.finalize().into_bytes();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+/// The webhook receiver: `POST /hook/{k}` for integration `k`; always 204.
+async fn hook(
+    axum::extract::State(c): axum::extract::State<Arc<Chaos>>,
+    axum::extract::Path(k): axum::extract::Path<usize>,
+    headers: axum::http::HeaderMap,
+    body: bytes::Bytes,
+) -> axum::http::StatusCode {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let signed = c.integrations.get(k).is_some_and(|i| {
+        header("x-widgetry-signature")
+            == hook_signature(&i.secret, &header("x-widgetry-timestamp"), &body)
+    });
+    let delivery = header("x-widgetry-delivery").parse::<i64>().ok();
+    let event = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v["id"].as_i64());
+    let mut h = c.hooks.lock().expect("lock");
+    h.requests += 1;
+    h.last = Some(Instant::now());
+    if !signed {
+        h.bad_signatures += 1;
+    }
+    match (delivery, event) {
+        (Some(d), Some(e)) => {
+            *h.deliveries.entry(d).or_insert(0) += 1;
+            h.events.insert(e);
+        }
+        _ => h.unreadable += 1,
+    }
+    axum::http::StatusCode::NO_CONTENT
+}
+
+/// The mixed load against one server that is killed and restarted (see the module comment).
+async fn chaos(args: &[String]) -> Result<(), Error> {
+    let url = required(args, "--url")?.trim_end_matches('/').to_string();
+    let token = required(args, "--token")?;
+    let moderator = required(args, "--moderator-token")?;
+    let shop = required(args, "--shop-token")?;
+    let base = Arc::new(std::fs::read(required(args, "--zip")?)?);
+    let out = required(args, "--out")?;
+    let stop_file = std::path::PathBuf::from(required(args, "--stop-file")?);
+    let ready_file = arg(args, "--ready-file");
+    let finished_file = arg(args, "--finished-file");
+    let drained_file = arg(args, "--drained-file").map(std::path::PathBuf::from);
+    let n = number(args, "--integrations", 3)?.clamp(1, 50) as usize;
+    let readers = number(args, "--readers", 2)? as usize;
+    let ms = |name: &str, default: u64| number(args, name, default).map(Duration::from_millis);
+    let upload_pause = ms("--upload-pause-ms", 100)?;
+    let publish_pause = ms("--publish-pause-ms", 300)?;
+    let install_pause = ms("--install-pause-ms", 200)?;
+    let read_pause = ms("--read-pause-ms", 20)?;
+    let drain = Duration::from_secs(number(args, "--drain-secs", 20)?);
+    let max = Duration::from_secs(number(args, "--max-secs", 900)?);
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(32)
+        .connect_timeout(Duration::from_secs(3))
+        .timeout(CHAOS_TIMEOUT)
+        .build()?;
+    // No overall limit on the event streams.
+    let sse_http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .build()?;
+    let t0 = Instant::now();
+
+    // The receiver's port first: the webhooks point at it.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let hook_port = listener.local_addr()?.port();
+    let run = std::process::id();
+    let mut integrations = Vec::with_capacity(n);
+    for k in 0..n {
+        let (status, body) = exchange(
+            http.post(format!("{url}/api/v1/integrations"))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({
+                    "name": {"en": format!("Chaos {run} {k}")},
+                    "description": {"en": "chaos benchmark"},
+                    "redirect_uri": "https://example.org/oauth",
+                })),
+        )
+        .await?;
+        if status != 201 {
+            return Err(format!("creating an integration: {status} {body}").into());
+        }
+        let id = serde_json::from_str::<serde_json::Value>(&body)?["id"]
+            .as_i64()
+            .ok_or("integration without id")?;
+        let (status, body) = exchange(
+            http.put(format!("{url}/api/v1/integrations/{id}/webhook"))
+                .bearer_auth(&token)
+                .json(
+                    &serde_json::json!({"url": format!("http://127.0.0.1:{hook_port}/hook/{k}")}),
+                ),
+        )
+        .await?;
+        if status != 200 {
+            return Err(format!("setting the webhook of {id}: {status} {body}").into());
+        }
+        let secret = serde_json::from_str::<serde_json::Value>(&body)?["secret"]
+            .as_str()
+            .ok_or("webhook without secret")?
+            .to_string();
+        integrations.push(ChaosIntegration {
+            id,
+            code: Mutex::new(None),
+            secret,
+        });
+    }
+    let c = Arc::new(Chaos {
+        url,
+        token,
+        moderator,
+        shop,
+        http,
+        integrations,
+        stop: AtomicBool::new(false),
+        stopped_at: Mutex::new(None),
+        counts: Mutex::new(BTreeMap::new()),
+        outcomes: Mutex::new(BTreeMap::new()),
+        uploads: Mutex::new(Vec::new()),
+        submissions: Mutex::new(Vec::new()),
+        approvals: Mutex::new(Vec::new()),
+        public: Mutex::new(BTreeSet::new()),
+        installs: Mutex::new(BTreeMap::new()),
+        hooks: Mutex::new(Hooks::default()),
+    });
+    let (done_tx, done_rx) = tokio::sync::watch::channel(false);
+    let receiver = {
+        let app = axum::Router::new()
+            .route("/hook/{k}", axum::routing::post(hook))
+            .with_state(c.clone());
+        let mut done = done_rx.clone();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = done.wait_for(|d| *d).await;
+                })
+                .await
+        })
+    };
+    let mut streams = Vec::with_capacity(n);
+    let mut connected = Vec::with_capacity(n);
+    for i in &c.integrations {
+        let flag = Arc::new(AtomicBool::new(false));
+        connected.push(flag.clone());
+        streams.push((
+            i.id,
+            tokio::spawn(chaos_sse(
+                c.clone(),
+                sse_http.clone(),
+                i.id,
+                flag,
+                done_rx.clone(),
+            )),
+        ));
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !connected.iter().all(|f| f.load(Ordering::Relaxed)) {
+        if Instant::now() > deadline {
+            return Err("the event streams did not connect within 10 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let start = Instant::now();
+    let setup_s = t0.elapsed().as_secs_f64();
+    let mut workers = Vec::new();
+    for k in 0..n {
+        let (uc, base) = (c.clone(), base.clone());
+        workers.push(tokio::spawn(async move {
+            chaos_uploader(uc, base, k, upload_pause)
+                .await
+                .map_err(|e| e.to_string())
+        }));
+        let pc = c.clone();
+        workers.push(tokio::spawn(async move {
+            chaos_publisher(pc, k, publish_pause).await;
+            Ok(())
+        }));
+    }
+    {
+        let c = c.clone();
+        workers.push(tokio::spawn(async move {
+            chaos_installer(c, install_pause).await;
+            Ok(())
+        }));
+    }
+    for _ in 0..readers {
+        let c = c.clone();
+        workers.push(tokio::spawn(async move {
+            chaos_reader(c, read_pause).await;
+            Ok(())
+        }));
+    }
+    if let Some(f) = &ready_file {
+        std::fs::write(f, format!("{hook_port}\n"))?;
+    }
+
+    // Until the stop file (or --max-secs).
+    let mut stopped_by_file = true;
+    while !stop_file.exists() {
+        if start.elapsed() > max {
+            stopped_by_file = false;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stop_at = Instant::now();
+    *c.stopped_at.lock().expect("lock") = Some(stop_at);
+    c.stop.store(true, Ordering::Relaxed);
+    let load_s = start.elapsed().as_secs_f64();
+    let mut worker_errors = Vec::new();
+    for w in workers {
+        match w.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => worker_errors.push(e),
+            Err(e) => worker_errors.push(e.to_string()),
+        }
+    }
+    let finish_s = stop_at.elapsed().as_secs_f64();
+    if let Some(f) = &finished_file {
+        std::fs::write(f, "finished\n")?;
+    }
+
+    // The drain: until --drained-file appears, or else until the receiver heard nothing for
+    // DRAIN_QUIET; at most --drain-secs.
+    let drain_start = Instant::now();
+    loop {
+        let drained = match &drained_file {
+            Some(f) => f.exists(),
+            None => c
+                .hooks
+                .lock()
+                .expect("lock")
+                .last
+                .is_none_or(|t| t.elapsed() >= DRAIN_QUIET),
+        };
+        let waited = drain_start.elapsed();
+        if (drained && waited >= SSE_AFTER_STOP) || waited >= drain {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let drain_s = drain_start.elapsed().as_secs_f64();
+    let _ = done_tx.send(true);
+    let mut seen: BTreeMap<i64, Seen> = BTreeMap::new();
+    for (id, s) in streams {
+        seen.insert(id, s.await?);
+    }
+    match tokio::time::timeout(Duration::from_secs(5), receiver).await {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(e))) => worker_errors.push(format!("webhook receiver: {e}")),
+        Ok(Err(e)) => worker_errors.push(format!("webhook receiver: {e}")),
+        Err(_) => worker_errors.push("webhook receiver: did not stop within 5 s".into()),
+    }
+
+    // The records `check` reads.
+    let step = |s: &AckedStep| serde_json::json!({"integration": s.integration, "sid": s.sid, "number": s.number, "at_ms": s.at_ms});
+    let uploads: Vec<serde_json::Value> = c
+        .uploads
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "integration": a.integration,
+                "number": a.number,
+                "widget_version": a.widget_version,
+                "code": a.code,
+                "at_ms": a.at_ms,
+                "files": *a.files,
+            })
+        })
+        .collect();
+    let submissions: Vec<serde_json::Value> = c
+        .submissions
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(step)
+        .collect();
+    let approvals: Vec<serde_json::Value> =
+        c.approvals.lock().expect("lock").iter().map(step).collect();
+    let installs: serde_json::Map<String, serde_json::Value> = c
+        .installs
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|(id, s)| {
+            (
+                id.to_string(),
+                serde_json::json!({"code": s.code, "key": s.key, "acked": s.acked, "candidates": s.candidates}),
+            )
+        })
+        .collect();
+    let hooks = c.hooks.lock().expect("lock");
+    let sse: serde_json::Map<String, serde_json::Value> = seen
+        .iter()
+        .map(|(id, s)| {
+            (
+                id.to_string(),
+                serde_json::json!(s.keys().collect::<Vec<_>>()),
+            )
+        })
+        .collect();
+    let integrations: Vec<serde_json::Value> = c
+        .integrations
+        .iter()
+        .map(|i| serde_json::json!({"id": i.id, "code": *i.code.lock().expect("lock")}))
+        .collect();
+    std::fs::write(
+        &out,
+        serde_json::to_vec_pretty(&serde_json::json!({
+            "integrations": integrations,
+            "uploads": uploads,
+            "submissions": submissions,
+            "approvals": approvals,
+            "installs": installs,
+            "sse_seen": sse,
+            "hook_events": hooks.events,
+        }))?,
+    )?;
+
+    let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+    for k in seen.values().flat_map(BTreeMap::values) {
+        *kinds.entry(k.clone()).or_insert(0) += 1;
+    }
+    let outcomes: serde_json::Map<String, serde_json::Value> = c
+        .outcomes
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|(k, (count, detail))| {
+            (
+                k.clone(),
+                serde_json::json!({"count": count, "first": detail}),
+            )
+        })
+        .collect();
+    let duplicates: u64 = hooks.deliveries.values().map(|n| n - 1).sum();
+    let summary = serde_json::json!({
+        "integrations": c.integrations.iter().map(|i| i.id).collect::<Vec<_>>(),
+        "setup_s": setup_s,
+        "load_s": load_s,
+        "finish_s": finish_s,
+        "drain_s": drain_s,
+        "stopped_by": if stopped_by_file { "stop file" } else { "--max-secs" },
+        "counts": *c.counts.lock().expect("lock"),
+        "acknowledged": {
+            "uploads": c.count("upload.acknowledged"),
+            "submissions": c.count("submission.acknowledged"),
+            "approvals": c.count("approval.acknowledged"),
+            "installs": c.count("install.acknowledged"),
+        },
+        "sse": {"events": seen.values().map(BTreeMap::len).sum::<usize>(), "kinds": kinds},
+        "webhooks": {
+            "requests": hooks.requests,
+            "deliveries": hooks.deliveries.len(),
+            "duplicates": duplicates,
+            "events": hooks.events.len(),
+            "bad_signatures": hooks.bad_signatures,
+            "unreadable": hooks.unreadable,
+        },
+        "worker_errors": worker_errors,
+        "outcomes": outcomes,
+    });
+    println!("{summary}");
+    Ok(())
+}
+
+/// Checks what `chaos` recorded as acknowledged (see the module comment); exit status 1 on any
+/// failure.
+async fn check(args: &[String]) -> Result<(), Error> {
+    let url = required(args, "--url")?.trim_end_matches('/').to_string();
+    let token = required(args, "--token")?;
+    let shop = required(args, "--shop-token")?;
+    let rec: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(required(args, "--records")?)?)?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(32)
+        .connect_timeout(Duration::from_secs(3))
+        .timeout(CHAOS_TIMEOUT)
+        .build()?;
+    let start = Instant::now();
+    let mut failures: Vec<String> = Vec::new();
+    let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
+    let get_json = |path: String, tok: String| {
+        let http = http.clone();
+        let url = url.clone();
+        async move {
+            let (status, body) =
+                exchange(http.get(format!("{url}{path}")).bearer_auth(tok)).await?;
+            if status != 200 {
+                return Err(format!("GET {path}: {status} {body}"));
+            }
+            serde_json::from_str::<serde_json::Value>(&body).map_err(|e| format!("GET {path}: {e}"))
+        }
+    };
+    let ids: Vec<i64> = list(&rec["integrations"])
+        .iter()
+        .filter_map(|i| i["id"].as_i64())
+        .collect();
+
+    // Versions: numbering, acknowledged uploads, the files to fetch.
+    let (mut versions_listed, mut gaps, mut uploads_missing, mut version_differs) =
+        (0usize, 0usize, 0usize, 0usize);
+    let mut states: BTreeMap<(i64, i64), String> = BTreeMap::new();
+    let mut published: BTreeMap<i64, String> = BTreeMap::new();
+    // (integration, number) -> the version as listed.
+    let mut listed: BTreeMap<(i64, i64), serde_json::Value> = BTreeMap::new();
+    for &id in &ids {
+        let v = match get_json(format!("/api/v1/integrations/{id}/versions"), token.clone()).await {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(e);
+                continue;
+            }
+        };
+        let versions = list(&v["versions"]);
+        versions_listed += versions.len();
+        let mut numbers: Vec<i64> = versions
+            .iter()
+            .filter_map(|v| v["number"].as_i64())
+            .collect();
+        numbers.sort_unstable();
+        if numbers != (1..=numbers.len() as i64).collect::<Vec<_>>() {
+            gaps += 1;
+            failures.push(format!(
+                "integration {id}: numbers are not 1..{}",
+                numbers.len()
+            ));
+        }
+        for v in &versions {
+            let Some(number) = v["number"].as_i64() else {
+                continue;
+            };
+            let state = v["state"].as_str().unwrap_or_default().to_string();
+            if state == "published" {
+                published.insert(
+                    id,
+                    v["widget_version"].as_str().unwrap_or_default().to_string(),
+                );
+            }
+            states.insert((id, number), state);
+            listed.insert((id, number), v.clone());
+        }
+    }
+    let mut fetches: Vec<(String, String, String)> = Vec::new();
+    let uploads = list(&rec["uploads"]);
+    for u in &uploads {
+        let (id, number) = (
+            u["integration"].as_i64().unwrap_or(0),
+            u["number"].as_i64().unwrap_or(0),
+        );
+        let wv = u["widget_version"].as_str().unwrap_or_default();
+        let Some(v) = listed.get(&(id, number)) else {
+            uploads_missing += 1;
+            failures.push(format!(
+                "integration {id}: acknowledged version {number} ({wv}) is not listed"
+            ));
+            continue;
+        };
+        let listed_wv = v["widget_version"].as_str().unwrap_or_default();
+        if listed_wv != wv {
+            version_differs += 1;
+            failures.push(format!(
+                "integration {id} version {number}: widget_version {listed_wv}, acknowledged {wv}"
+            ));
+        }
+        let Some(base) = v["files_base_url"].as_str() else {
+            failures.push(format!(
+                "integration {id} version {number}: no files_base_url"
+            ));
+            continue;
+        };
+        let files: BTreeMap<String, String> =
+            serde_json::from_value(u["files"].clone()).unwrap_or_default();
+        for (path, sha) in files {
+            fetches.push((
+                format!("{base}/{path}"),
+                sha,
+                format!("integration {id} version {number} {path}"),
+            ));
+        }
+    }
+    let files_checked = fetches.len();
+    let results: Vec<Result<(), (bool, String)>> = futures_util::stream::iter(fetches)
+        .map(|(u, sha, what)| {
+            let http = &http;
+            async move {
+                match http.get(&u).send().await {
+                    Ok(r) if r.status().is_success() => match r.bytes().await {
+                        Ok(body) if sha256_hex(&body) == sha => Ok(()),
+                        Ok(body) => Err((
+                            true,
+                            format!(
+                                "DIFFERENT {what}: {} bytes, sha256 {}",
+                                body.len(),
+                                sha256_hex(&body)
+                            ),
+                        )),
+                        Err(e) => Err((false, format!("{what}: {}", chain(&e)))),
+                    },
+                    Ok(r) if r.status().as_u16() == 404 => {
+                        Err((true, format!("MISSING {what}: 404")))
+                    }
+                    Ok(r) => Err((false, format!("{what}: {}", r.status()))),
+                    Err(e) => Err((false, format!("{what}: {}", chain(&e)))),
+                }
+            }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    let (mut files_ok, mut files_lost, mut files_failed) = (0usize, 0usize, 0usize);
+    for r in results {
+        match r {
+            Ok(()) => files_ok += 1,
+            Err((lost, e)) => {
+                if lost {
+                    files_lost += 1;
+                } else {
+                    files_failed += 1;
+                }
+                failures.push(e);
+            }
+        }
+    }
+
+    // Submissions and approvals.
+    let mut submitted: BTreeMap<i64, (i64, String)> = BTreeMap::new();
+    for &id in &ids {
+        match get_json(
+            format!("/api/v1/integrations/{id}/submissions"),
+            token.clone(),
+        )
+        .await
+        {
+            Ok(v) => {
+                for s in list(&v["submissions"]) {
+                    if let (Some(sid), Some(n)) =
+                        (s["id"].as_i64(), s["version"]["number"].as_i64())
+                    {
+                        submitted.insert(
+                            sid,
+                            (n, s["state"].as_str().unwrap_or_default().to_string()),
+                        );
+                    }
+                }
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    let submissions = list(&rec["submissions"]);
+    let mut submissions_missing = 0usize;
+    for s in &submissions {
+        let (sid, n) = (
+            s["sid"].as_i64().unwrap_or(0),
+            s["number"].as_i64().unwrap_or(0),
+        );
+        if submitted.get(&sid).map(|x| x.0) != Some(n) {
+            submissions_missing += 1;
+            failures.push(format!(
+                "acknowledged submission {sid} of version {n} is not listed"
+            ));
+        }
+    }
+    let approvals = list(&rec["approvals"]);
+    let (mut approvals_lost, mut not_public) = (0usize, 0usize);
+    let mut approved_integrations = BTreeSet::new();
+    for a in &approvals {
+        let (id, sid, n) = (
+            a["integration"].as_i64().unwrap_or(0),
+            a["sid"].as_i64().unwrap_or(0),
+            a["number"].as_i64().unwrap_or(0),
+        );
+        approved_integrations.insert(id);
+        let state = states.get(&(id, n)).map_or("missing", String::as_str);
+        let sub_state = submitted.get(&sid).map_or("missing", |x| x.1.as_str());
+        if !matches!(state, "published" | "superseded") || sub_state != "approved" {
+            approvals_lost += 1;
+            failures.push(format!("acknowledged approval of submission {sid} (integration {id} version {n}): version {state}, submission {sub_state}"));
+        }
+    }
+    for &id in &approved_integrations {
+        match get_json(format!("/api/v1/integrations/{id}"), token.clone()).await {
+            Ok(v) if v["visibility"] == "public" && published.contains_key(&id) => {}
+            Ok(v) => {
+                not_public += 1;
+                failures.push(format!(
+                    "integration {id}: visibility {}, published version {:?}",
+                    v["visibility"],
+                    published.get(&id)
+                ));
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+
+    // Installs in the second account.
+    let installs = rec["installs"].as_object().cloned().unwrap_or_default();
+    let (mut installs_acked, mut installs_lost, mut installs_settings, mut installs_version) =
+        (0usize, 0usize, 0usize, 0usize);
+    for (id, s) in &installs {
+        let id: i64 = id.parse().unwrap_or(0);
+        let acked = list(&s["acked"]);
+        installs_acked += acked.len();
+        if acked.is_empty() {
+            continue;
+        }
+        let code = s["code"].as_str().unwrap_or_default();
+        let key = s["key"].as_str().unwrap_or_default();
+        match get_json(format!("/api/v4/widgets/{code}"), shop.clone()).await {
+            Ok(w) => {
+                if w["is_active_in_account"] != true {
+                    installs_lost += 1;
+                    failures.push(format!(
+                        "widget {code} (integration {id}): not active in the second account"
+                    ));
+                }
+                let value = &w["settings"][key];
+                if !list(&s["candidates"]).contains(value) {
+                    installs_settings += 1;
+                    failures.push(format!(
+                        "widget {code}: settings.{key} is {value}, expected one of {}",
+                        s["candidates"]
+                    ));
+                }
+                if published.get(&id).map(String::as_str) != w["version"].as_str() {
+                    installs_version += 1;
+                    failures.push(format!(
+                        "widget {code}: installed version {}, published {:?}",
+                        w["version"],
+                        published.get(&id)
+                    ));
+                }
+            }
+            Err(e) => {
+                installs_lost += 1;
+                failures.push(e);
+            }
+        }
+    }
+
+    // The event streams against the history.
+    let (mut status_events, mut sse_missed, mut hooks_received) = (0usize, 0usize, 0usize);
+    let hook_events: BTreeSet<i64> = list(&rec["hook_events"])
+        .iter()
+        .filter_map(serde_json::Value::as_i64)
+        .collect();
+    for &id in &ids {
+        let seen: BTreeSet<i64> = list(&rec["sse_seen"][id.to_string()])
+            .iter()
+            .filter_map(serde_json::Value::as_i64)
+            .collect();
+        let mut after = 0i64;
+        loop {
+            let v = match get_json(
+                format!("/api/v1/integrations/{id}/audit?after={after}"),
+                token.clone(),
+            )
+            .await
+            {
+                Ok(v) => v,
+                Err(e) => {
+                    failures.push(e);
+                    break;
+                }
+            };
+            let events = list(&v["events"]);
+            if events.is_empty() {
+                break;
+            }
+            for e in &events {
+                let eid = e["id"].as_i64().unwrap_or(0);
+                after = after.max(eid);
+                if !STATUS_KINDS.contains(&e["kind"].as_str().unwrap_or_default()) {
+                    continue;
+                }
+                status_events += 1;
+                if hook_events.contains(&eid) {
+                    hooks_received += 1;
+                }
+                if !seen.contains(&eid) {
+                    sse_missed += 1;
+                    if sse_missed <= 5 {
+                        failures.push(format!(
+                            "integration {id}: the event stream missed event {eid} ({})",
+                            e["kind"]
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    let lost = uploads_missing
+        + version_differs
+        + files_lost
+        + submissions_missing
+        + approvals_lost
+        + installs_lost;
+    let ok = failures.is_empty();
+    let first: Vec<&String> = failures.iter().take(20).collect();
+    let summary = serde_json::json!({
+        "ok": ok,
+        "lost": lost,
+        "uploads": {"acknowledged": uploads.len(), "missing": uploads_missing, "widget_version_differs": version_differs},
+        "numbering": {"integrations": ids.len(), "versions": versions_listed, "gap_free": gaps == 0, "integrations_with_gaps": gaps},
+        "files": {"checked": files_checked, "identical": files_ok, "lost": files_lost, "failed": files_failed},
+        "submissions": {"acknowledged": submissions.len(), "missing": submissions_missing},
+        "approvals": {"acknowledged": approvals.len(), "not_published": approvals_lost, "integrations_not_public": not_public},
+        "installs": {"acknowledged": installs_acked, "widgets": installs.len(), "not_active": installs_lost, "unexpected_settings": installs_settings, "not_on_published_version": installs_version},
+        "sse": {"status_events": status_events, "missed": sse_missed},
+        "webhooks": {"status_events": status_events, "received": hooks_received},
+        "failures": failures.len(),
+        "first_failures": first,
         "s": start.elapsed().as_secs_f64(),
     });
     println!("{summary}");

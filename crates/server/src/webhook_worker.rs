@@ -117,6 +117,10 @@ pub async fn run(registry: Registry, config: WebhookConfig) {
 
 async fn deliver_and_record(registry: &Registry, config: &WebhookConfig, d: &DueDelivery) {
     let outcome = deliver(config, d).await;
+    if let Err(e) = registry.record_attempt(d, &outcome, &config.retry).await {
+        tracing::error!(delivery = d.id, error = %e, "cannot record a webhook attempt");
+        return;
+    }
     match &outcome.error {
         None => {
             tracing::info!(delivery = d.id, attempt = d.attempt, status = ?outcome.status, "webhook delivered")
@@ -124,9 +128,6 @@ async fn deliver_and_record(registry: &Registry, config: &WebhookConfig, d: &Due
         Some(e) => {
             tracing::warn!(delivery = d.id, attempt = d.attempt, error = %e, "webhook attempt failed")
         }
-    }
-    if let Err(e) = registry.record_attempt(d, &outcome, &config.retry).await {
-        tracing::error!(delivery = d.id, error = %e, "cannot record a webhook attempt");
     }
 }
 

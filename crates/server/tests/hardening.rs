@@ -302,8 +302,8 @@ async fn slow_and_silent_connections_are_closed() {
             .unwrap(),
         "the trickling connection was not closed"
     );
-    // More idle connections than the limit: new requests are still served once the idle
-    // ones time out (they wait, they do not fail).
+    // More idle connections than the limit: new requests are still served (the oldest
+    // connections are closed to make room).
     let mut idle = Vec::new();
     for _ in 0..8 {
         idle.push(tokio::net::TcpStream::connect(s.addr).await.unwrap());

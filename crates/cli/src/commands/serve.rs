@@ -132,8 +132,9 @@ pub struct Args {
     /// Longest time an upload's body may take to arrive, in seconds.
     #[arg(long, env = "WIDGETRY_UPLOAD_TIMEOUT_SECS", default_value_t = 300)]
     pub upload_timeout_secs: u64,
-    /// Most connections open at once on each listener (keep it below `ulimit -n`); more wait.
-    #[arg(long, env = "WIDGETRY_MAX_CONNECTIONS", default_value_t = 4096)]
+    /// Most connections open at once on each listener [default: from `ulimit -n`]; at the
+    /// limit the oldest connection is asked to close.
+    #[arg(long, env = "WIDGETRY_MAX_CONNECTIONS", default_value_t = widgetry_server::listener::default_max_connections())]
     pub max_connections: usize,
     /// On SIGTERM or Ctrl-C, how many seconds requests in flight may take before their
     /// connections are closed (server-sent event streams end at once).
