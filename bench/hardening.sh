@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hardening benchmarks (issue 10): two builds of `widgetry serve` side by side in one run, each
-# on a fresh SQLite data folder on 127.0.0.1 with `ulimit -n 1024`:
+# on a fresh SQLite data folder on 127.0.0.1 with `ulimit -n 768` (FD_LIMIT):
 #
 #   1. sign-in flood: 200 connections send sign-ins with wrong passwords for random e-mail
 #      addresses from random client addresses (`X-Forwarded-For`, which the new build trusts
@@ -8,11 +8,13 @@
 #      under its own rate limit) for FLOOD_SECONDS; meanwhile an authenticated
 #      `GET /api/v1/me` every 20 ms (latency p50/p99/max, failures) and the server's resident
 #      memory sampled every 100 ms. Goal (new build): /me p99 under 100 ms, under 256 MB.
-#   2. idle sockets: 1,000 connections opened and left silent, then 20 requests
-#      (`GET /healthz`) one after another, each given 5 s. Goal: new requests still served.
+#   2. idle sockets: 1,000 connections opened and left silent (more than the servers'
+#      descriptor limit), then 20 requests (`GET /healthz`) one after another, each given
+#      5 s. Goal: new requests still served.
 #
 #   BEFORE_BIN=/tmp/widgetry-issue9 bench/hardening.sh
 #   ROUNDS=2 FLOOD_SECONDS=20 bench/hardening.sh
+#   BUILDS=after bench/hardening.sh
 #
 # BEFORE_BIN is the older build (e.g. `git worktree add /tmp/before <commit> && cargo build
 # --release` there); the newer one is this checkout's release build. Needs wrk, curl and
@@ -25,6 +27,8 @@ BEFORE_BIN=${BEFORE_BIN:-/tmp/widgetry-issue9}
 ROUNDS=${ROUNDS:-1}
 FLOOD_SECONDS=${FLOOD_SECONDS:-20}
 IDLE=${IDLE:-1000}
+FD_LIMIT=${FD_LIMIT:-768}     # the servers' `ulimit -n`: below IDLE, so idle sockets can exhaust it
+BUILDS=${BUILDS:-before after} # `BUILDS=after` measures the new build alone (while tuning)
 PASSWORD='bench password 123'
 
 for tool in wrk curl python3; do
@@ -54,7 +58,7 @@ rss_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
 echo "== before: $BEFORE_BIN ($("$BEFORE_BIN" --version)), after: $AFTER_BIN ($("$AFTER_BIN" --version))"
 
-# start NAME BIN: a fresh data folder, a user and a token, the server under `ulimit -n 1024`;
+# start NAME BIN: a fresh data folder, a user and a token, the server under `ulimit -n FD_LIMIT`;
 # sets URL, SPID, TOKEN.
 start() {
   local name=$1 bin=$2 data="$OUT/$1" port files extra=()
@@ -66,7 +70,7 @@ start() {
   URL="http://127.0.0.1:$port"
   # The new build is told that 127.0.0.1 is its proxy, so X-Forwarded-For names the client.
   if "$bin" serve --help | grep -q -- '--trusted-proxy'; then extra=(--trusted-proxy 127.0.0.1); fi
-  (ulimit -n 1024; exec "$bin" serve --bind "127.0.0.1:$port" --files-bind "127.0.0.1:$files" \
+  (ulimit -n "$FD_LIMIT"; exec "$bin" serve --bind "127.0.0.1:$port" --files-bind "127.0.0.1:$files" \
     --data-dir "$data" "${extra[@]}") 2>"$data/server.log" &
   SPID=$!
   PIDS+=("$SPID")
@@ -146,7 +150,7 @@ SUMMARY="$OUT/summary"
 note() { echo "$*" | tee -a "$SUMMARY"; }
 
 for round in $(seq 1 "$ROUNDS"); do
-  for which in before after; do
+  for which in $BUILDS; do
     bin=$BEFORE_BIN
     [[ $which == after ]] && bin=$AFTER_BIN
     echo

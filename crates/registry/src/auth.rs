@@ -571,6 +571,17 @@ impl Registry {
     /// Checks an e-mail and password. `None` when either is wrong (the time taken does not
     /// tell which).
     pub async fn verify_password(&self, email: &str, password: &str) -> Result<Option<Login>> {
+        let ticket = self.hashing.enter()?;
+        self.check_password_with(&ticket, email, password).await
+    }
+
+    /// [`Registry::verify_password`] for the holder of a place at the hashing gate.
+    pub(crate) async fn check_password_with(
+        &self,
+        ticket: &crate::hashing::Ticket,
+        email: &str,
+        password: &str,
+    ) -> Result<Option<Login>> {
         let email = email.trim().to_lowercase();
         let row = sqlx::query(
             "SELECT id, email, is_moderator, is_operator, created_at, password_hash FROM users WHERE email = $1",
@@ -586,7 +597,7 @@ impl Registry {
             None => (None, DUMMY_HASH.to_string()),
         };
         let ok = {
-            let _turn = self.hashing.turn().await?;
+            let _turn = self.hashing.turn(ticket).await?;
             check_password(password.to_string(), phc).await?
         };
         let Some(user) = user.filter(|_| ok) else {

@@ -1,16 +1,18 @@
 //! A bound on password hashing: each argon2 run takes 19 MiB and a core for tens of
 //! milliseconds, and anyone on the internet can ask for one (a sign-in with any e-mail
-//! address). At most one run per core happens at once; a short queue waits for a turn; past
-//! it, or after waiting too long, the caller is told the server is busy
-//! ([`Error::Busy`](crate::Error::Busy): HTTP 503 with `Retry-After`), which costs nothing.
+//! address). A caller first enters the gate ([`HashingGate::enter`]), before any other work
+//! for the password, so that at most a few sign-ins are under way at once; it then waits for
+//! one of the slots (half the cores) to hash. Past the places, or after waiting too long, the
+//! caller is told the server is busy ([`Error::Busy`](crate::Error::Busy): HTTP 503 with
+//! `Retry-After`), which costs nothing: no database write, no hash.
 
 use crate::error::{Error, Result};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-/// Callers waiting per hashing slot before new ones are turned away.
-const QUEUE_PER_SLOT: usize = 8;
+/// Places per hashing slot for callers under way (hashing, or waiting to).
+const PLACES_PER_SLOT: usize = 1 + 8;
 /// Longest wait for a turn.
 const MAX_WAIT: Duration = Duration::from_secs(5);
 /// What a turned-away caller is told to wait.
@@ -20,22 +22,24 @@ pub const BUSY_RETRY_AFTER: Duration = Duration::from_secs(2);
 #[derive(Debug, Clone)]
 pub(crate) struct HashingGate {
     slots: Arc<tokio::sync::Semaphore>,
-    waiting: Arc<AtomicUsize>,
-    max_waiting: usize,
+    slot_count: usize,
+    admitted: Arc<AtomicUsize>,
+    max_admitted: usize,
+}
+
+/// A place among the callers under way; given back when dropped.
+#[derive(Debug)]
+pub(crate) struct Ticket(Arc<AtomicUsize>);
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A turn to hash; the slot is freed when dropped.
 #[derive(Debug)]
 pub(crate) struct Turn(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
-
-/// Decrements the waiting count however the wait ends.
-struct Waiting<'a>(&'a AtomicUsize);
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
 
 impl HashingGate {
     /// A gate with `slots` hashes at once.
@@ -43,27 +47,35 @@ impl HashingGate {
         let slots = slots.max(1);
         HashingGate {
             slots: Arc::new(tokio::sync::Semaphore::new(slots)),
-            waiting: Arc::new(AtomicUsize::new(0)),
-            max_waiting: slots * QUEUE_PER_SLOT,
+            slot_count: slots,
+            admitted: Arc::new(AtomicUsize::new(0)),
+            max_admitted: slots * PLACES_PER_SLOT,
         }
     }
 
-    /// Callers waiting for a turn now.
-    pub(crate) fn waiting(&self) -> i64 {
-        i64::try_from(self.waiting.load(Ordering::Relaxed)).unwrap_or(i64::MAX)
-    }
-
-    /// Waits for a turn, or fails at once with [`Error::Busy`] when the queue is full, or
-    /// after [`MAX_WAIT`].
-    pub(crate) async fn turn(&self) -> Result<Turn> {
-        if let Ok(permit) = self.slots.clone().try_acquire_owned() {
-            return Ok(Turn(permit));
-        }
-        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
+    /// A place among the callers under way, or [`Error::Busy`] at once when they are all
+    /// taken.
+    pub(crate) fn enter(&self) -> Result<Ticket> {
+        if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.max_admitted {
+            self.admitted.fetch_sub(1, Ordering::SeqCst);
             return Err(Error::Busy(BUSY_RETRY_AFTER));
         }
-        let _waiting = Waiting(&self.waiting);
+        Ok(Ticket(self.admitted.clone()))
+    }
+
+    /// Callers under way and not hashing now.
+    pub(crate) fn waiting(&self) -> i64 {
+        let hashing = self.slot_count - self.slots.available_permits();
+        let waiting = self
+            .admitted
+            .load(Ordering::Relaxed)
+            .saturating_sub(hashing);
+        i64::try_from(waiting).unwrap_or(i64::MAX)
+    }
+
+    /// Waits for a turn for the holder of `_ticket`, or fails with [`Error::Busy`] after
+    /// [`MAX_WAIT`].
+    pub(crate) async fn turn(&self, _ticket: &Ticket) -> Result<Turn> {
         match tokio::time::timeout(MAX_WAIT, self.slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(Turn(permit)),
             Ok(Err(e)) => Err(Error::internal(e)),
@@ -77,24 +89,27 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn past_the_queue_callers_are_turned_away_at_once() {
+    async fn past_the_places_callers_are_turned_away_at_once() {
         let gate = HashingGate::new(1);
-        let first = gate.turn().await.unwrap();
-        // The queue holds QUEUE_PER_SLOT waiters.
-        let mut waiters = Vec::new();
-        for _ in 0..QUEUE_PER_SLOT {
-            let g = gate.clone();
-            waiters.push(tokio::spawn(async move { g.turn().await.map(|_| ()) }));
-        }
-        while gate.waiting.load(Ordering::SeqCst) < QUEUE_PER_SLOT {
-            tokio::task::yield_now().await;
-        }
-        assert!(matches!(gate.turn().await, Err(Error::Busy(_))));
-        drop(first);
-        for w in waiters {
-            w.await.unwrap().unwrap();
-        }
-        assert_eq!(gate.waiting.load(Ordering::SeqCst), 0);
-        assert!(gate.turn().await.is_ok());
+        let tickets: Vec<Ticket> = (0..PLACES_PER_SLOT)
+            .map(|_| gate.enter().unwrap())
+            .collect();
+        assert!(matches!(gate.enter(), Err(Error::Busy(_))));
+        let turn = gate.turn(&tickets[0]).await.unwrap();
+        assert_eq!(gate.waiting(), i64::try_from(PLACES_PER_SLOT - 1).unwrap());
+        drop(turn);
+        drop(tickets);
+        assert_eq!(gate.admitted.load(Ordering::SeqCst), 0);
+        assert_eq!(gate.waiting(), 0);
+        let ticket = gate.enter().unwrap();
+        assert!(gate.turn(&ticket).await.is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_caller_that_waits_too_long_for_a_turn_is_told_busy() {
+        let gate = HashingGate::new(1);
+        let (first, second) = (gate.enter().unwrap(), gate.enter().unwrap());
+        let _turn = gate.turn(&first).await.unwrap();
+        assert!(matches!(gate.turn(&second).await, Err(Error::Busy(_))));
     }
 }

@@ -64,7 +64,7 @@ pub use gc::{GcOptions, GcReport, MIN_GC_GRACE};
 pub use integrations::{Integration, IntegrationUpdate, NewIntegration, Visibility, is_code};
 pub use review::{MODERATION_REASONS, ModerationReason, ReviewDetail, is_reason_code};
 pub use secrets::SecretBox;
-pub use service::{FREE_SIGN_IN_ATTEMPTS, LOGIN_WINDOW, SignInAttempt};
+pub use service::{FREE_SIGN_IN_ATTEMPTS, LOGIN_WINDOW};
 pub use submissions::{
     Decision, ListingChanges, NewSubmission, Reason, Submission, SubmissionId, SubmissionState,
     TestCredentials, VersionRef,
@@ -137,6 +137,12 @@ pub struct Load {
 /// A turn to inflate and check a package ([`Registry::check_slot`]); released when dropped.
 #[derive(Debug)]
 pub struct CheckSlot(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+
+/// Passwords hashed at once: half the CPUs (at least one), so that a flood of sign-ins leaves
+/// cores to answer everything else.
+fn default_hashing_slots() -> usize {
+    (default_checks() / 2).max(1)
+}
 
 /// Packages checked at once by default: the number of CPUs.
 pub fn default_checks() -> usize {
@@ -297,7 +303,7 @@ impl Registry {
             checks: Arc::new(tokio::sync::Semaphore::new(default_checks())),
             checks_max: default_checks(),
             checks_waiting: Arc::new(std::sync::atomic::AtomicI64::new(0)),
-            hashing: hashing::HashingGate::new(default_checks()),
+            hashing: hashing::HashingGate::new(default_hashing_slots()),
             secrets,
             events,
             listener,

@@ -4,6 +4,7 @@
 //! process answered, before the password is checked).
 
 use crate::Registry;
+use crate::auth::Login;
 use crate::error::{Error, Result};
 use crate::util::now_ms;
 use sqlx::Row;
@@ -63,9 +64,9 @@ fn slow_down(failures: i64) -> Duration {
 
 /// What a sign-in attempt may do: go ahead after `delay`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SignInAttempt {
+struct SignInAttempt {
     /// Wait this long before checking the password (the address is under attack).
-    pub delay: Duration,
+    delay: Duration,
 }
 
 impl Registry {
@@ -111,22 +112,48 @@ impl Registry {
         Ok(())
     }
 
-    /// Counts a sign-in attempt by `client` (its address) for `email` before the password is
-    /// checked, in one transaction, so that parallel attempts cannot slip past the count.
-    /// [`Error::TooManyAttempts`] when this client used up its free attempts for the address
-    /// and must still wait (longer after every further attempt); otherwise how long to slow
-    /// the attempt down. A client that never failed for an address is never refused, whoever
-    /// else guesses at it: the owner cannot be locked out.
-    pub async fn begin_sign_in(&self, client: &str, email: &str) -> Result<SignInAttempt> {
-        let email = email_key(email);
-        let attempt = crate::with_retry(|_| self.count_sign_in(client, &email)).await?;
+    /// Checks `email` and `password` for a sign-in by `client` (its address), behind the
+    /// guards against guessing and floods. First a place among the sign-ins under way (the
+    /// hashing gate), else [`Error::Busy`] before anything is written; then the attempt is
+    /// counted before the password is checked, in one transaction, so that parallel attempts
+    /// cannot slip past the count: [`Error::TooManyAttempts`] when this client used up its
+    /// free attempts for the address and must still wait (longer after every further
+    /// attempt). A client that never failed for an address is never refused, whoever else
+    /// guesses at it (the owner cannot be locked out); it is only slowed down, without
+    /// holding a place meanwhile. A right password forgets the client's attempts. `None`:
+    /// wrong e-mail or password.
+    pub async fn sign_in(
+        &self,
+        client: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<Option<Login>> {
+        let ticket = self.hashing.enter()?;
+        let key = email_key(email);
+        let attempt = crate::with_retry(|_| self.count_sign_in(client, &key)).await??;
         if rand::random_range(0..64u32) == 0 {
             sqlx::query("DELETE FROM login_failures WHERE updated_at <= $1")
                 .bind(now_ms().saturating_sub(window_ms()))
                 .execute(&self.pool)
                 .await?;
         }
-        attempt
+        let ticket = if attempt.delay.is_zero() {
+            ticket
+        } else {
+            drop(ticket);
+            tokio::time::sleep(attempt.delay).await;
+            self.hashing.enter()?
+        };
+        let login = self.check_password_with(&ticket, email, password).await?;
+        drop(ticket);
+        if login.is_some() {
+            sqlx::query("DELETE FROM login_failures WHERE client_key = $1 AND email_key = $2")
+                .bind(client)
+                .bind(&key)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(login)
     }
 
     async fn count_sign_in(&self, client: &str, email: &str) -> Result<Result<SignInAttempt>> {
@@ -199,16 +226,6 @@ impl Registry {
         Ok(Ok(SignInAttempt {
             delay: slow_down(by_others),
         }))
-    }
-
-    /// A sign-in by `client` for `email` had the right password: its attempts are forgotten.
-    pub async fn sign_in_succeeded(&self, client: &str, email: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE client_key = $1 AND email_key = $2")
-            .bind(client)
-            .bind(email_key(email))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 }
 

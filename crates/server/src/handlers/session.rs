@@ -41,10 +41,10 @@ pub struct LoginResponse {
 
 /// Checks an e-mail address and password from `client` behind every guard against
 /// guessing and floods, for the API and the sign-in page alike: the client's rate limit
-/// (429 `rate.limited`), its attempts for this address (counted before the password is
-/// checked; 429 `auth.too_many_attempts` while it must wait), a slow-down when others guess
-/// at the address, and the bounded password hashing (503 `busy`). A right password forgets
-/// the client's attempts. `None`: wrong e-mail or password.
+/// (429 `rate.limited`), then [`Registry::sign_in`](widgetry_registry::Registry::sign_in):
+/// the bounded password hashing (503 `busy`), the client's attempts for this address
+/// (429 `auth.too_many_attempts` while it must wait), a slow-down when others guess at the
+/// address. `None`: wrong e-mail or password.
 pub(crate) async fn check_sign_in(
     state: &AppState,
     client: &ClientAddr,
@@ -52,17 +52,11 @@ pub(crate) async fn check_sign_in(
     password: &str,
 ) -> Result<Option<widgetry_registry::Login>, ApiError> {
     state.inner.limits.check(Guarded::SignIn, client)?;
-    let registry = &state.inner.registry;
-    let key = client.key();
-    let attempt = registry.begin_sign_in(&key, email).await?;
-    if !attempt.delay.is_zero() {
-        tokio::time::sleep(attempt.delay).await;
-    }
-    let login = registry.verify_password(email.trim(), password).await?;
-    if login.is_some() {
-        registry.sign_in_succeeded(&key, email).await?;
-    }
-    Ok(login)
+    Ok(state
+        .inner
+        .registry
+        .sign_in(&client.key(), email.trim(), password)
+        .await?)
 }
 
 fn bad_credentials() -> ApiError {
