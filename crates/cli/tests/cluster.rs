@@ -135,21 +135,20 @@ impl Cluster {
     }
 }
 
-/// The scaffolded widget, made publishable (its placeholder contacts replaced).
+/// The scaffolded widget with real-looking support contacts: publishable.
 fn package(version: &str) -> (Vec<u8>, BTreeMap<String, Vec<u8>>) {
     let options = widgetry_scaffold::ScaffoldOptions {
         name: "Cluster Notes".into(),
+        support: Some(widgetry_scaffold::Support {
+            link: "https://vendor-widgets.ru/support".into(),
+            email: "help@vendor-widgets.ru".into(),
+        }),
+        phone: Some("+7 495 215-37-84".into()),
         ..widgetry_scaffold::ScaffoldOptions::default()
     };
     let files: BTreeMap<String, Vec<u8>> = widgetry_scaffold::scaffold(&options)
         .into_iter()
         .map(|(path, bytes)| {
-            let bytes = match String::from_utf8(bytes) {
-                Ok(text) => text
-                    .replace("example.com", "vendor-widgets.ru")
-                    .into_bytes(),
-                Err(e) => e.into_bytes(),
-            };
             if path == "manifest.json" {
                 let mut manifest: Value = serde_json::from_slice(&bytes).unwrap();
                 manifest["widget"]["version"] = version.into();
@@ -334,9 +333,9 @@ async fn two_processes_behave_as_one_service() {
         .bearer_auth(&dev)
         .json(&json!({
             "languages": ["en"],
-            "description": {"en": "Keeps notes in lead cards. Support: +7 495 123-45-67, help@vendor-widgets.ru"},
+            "description": {"en": "Keeps notes in lead cards. Support: +7 495 215-37-84, help@vendor-widgets.ru"},
             "instructions": {"en": "Install it and open a lead."},
-            "support_phone": "+7 495 123-45-67",
+            "support_phone": "+7 495 215-37-84",
             "support_email": "help@vendor-widgets.ru"
         }))
         .send()

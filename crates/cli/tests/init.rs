@@ -73,6 +73,41 @@ fn init_writes_a_widget_that_passes_upload() {
 }
 
 #[test]
+fn init_placeholders_pass_upload_and_block_publication() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = widgetry(tmp.path(), &["init", "w"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files = read_tree(&tmp.path().join("w"));
+    assert!(check(files.clone(), Profile::Upload).valid);
+    let report = check(files, Profile::Publication);
+    let found = |code: &str| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code && d.severity == widgetry_validator::Severity::Error)
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    // The placeholder phone and the TODO sentence in every description, the example.com
+    // contacts in manifest.json.
+    let contacts = found("text.placeholder_contact");
+    assert!(
+        contacts.iter().any(|m| m.contains("+0 000 000-00-00")),
+        "{contacts:#?}"
+    );
+    assert!(
+        found("text.leftover_marker")
+            .iter()
+            .any(|m| m.contains("TODO"))
+    );
+    assert!(
+        !found("text.test_domain").is_empty(),
+        "{:#?}",
+        report.diagnostics
+    );
+}
+
+#[test]
 fn init_with_contacts_and_many_locations_passes_publication() {
     let tmp = tempfile::tempdir().unwrap();
     let out = widgetry(

@@ -1402,9 +1402,9 @@ fn submission_body(number: i64) -> serde_json::Value {
     serde_json::json!({
         "version": number,
         "languages": ["en"],
-        "description": {"en": "Keeps deal notes in sync with the vendor's service and shows them on the lead card. Support: +7 495 123-45-67, help@vendor-widgets.ru"},
+        "description": {"en": "Keeps deal notes in sync with the vendor's service and shows them on the lead card. Support: +7 495 215-37-84, help@vendor-widgets.ru"},
         "instructions": {"en": "Install the widget, then paste the API key from your vendor account into its settings and save."},
-        "support_phone": "+7 495 123-45-67",
+        "support_phone": "+7 495 215-37-84",
         "support_email": "help@vendor-widgets.ru",
     })
 }

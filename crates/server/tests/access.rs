@@ -471,11 +471,11 @@ async fn public_views_hold_no_private_facts() {
         .json(&serde_json::json!({
             "languages": ["en", "ru"],
             "description": {
-                "en": "Notes. Support: +7 495 123-45-67, help@vendor-widgets.ru",
-                "ru": "Заметки. Поддержка: +7 495 123-45-67, help@vendor-widgets.ru"
+                "en": "Notes. Support: +7 495 215-37-84, help@vendor-widgets.ru",
+                "ru": "Заметки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru"
             },
             "instructions": {"en": "Install it and open a lead.", "ru": "Установите и откройте сделку."},
-            "support_phone": "+7 495 123-45-67",
+            "support_phone": "+7 495 215-37-84",
             "support_email": "help@vendor-widgets.ru"
         }))
         .send()

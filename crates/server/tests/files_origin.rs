@@ -45,11 +45,11 @@ fn submission(number: i64) -> Value {
         "version": number,
         "languages": ["en", "ru"],
         "description": {
-            "en": "Shows deal notes. Support: +7 495 123-45-67, help@vendor-widgets.ru",
-            "ru": "Показывает заметки. Поддержка: +7 495 123-45-67, help@vendor-widgets.ru"
+            "en": "Shows deal notes. Support: +7 495 215-37-84, help@vendor-widgets.ru",
+            "ru": "Показывает заметки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru"
         },
         "instructions": {"en": "Install it and open a lead.", "ru": "Установите и откройте сделку."},
-        "support_phone": "+7 495 123-45-67",
+        "support_phone": "+7 495 215-37-84",
         "support_email": "help@vendor-widgets.ru"
     })
 }

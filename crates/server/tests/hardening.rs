@@ -77,7 +77,25 @@ async fn sign_in_throttle_counts_first_and_locks_no_one_out(db: Db) {
         };
         assert_eq!(problem(r).await["code"], code);
     }
-    // The right password from the attacker's address: still refused, no session.
+    // The back-off runs from the last counted attempt (a slow machine may have let it run
+    // out during the burst): one more checked guess, then at once the right password from
+    // the attacker's address: refused, no session.
+    // A refused guess is not counted, so the attacker waits its turn until one is checked.
+    for _ in 0..6 {
+        let guess = sign_in(&s, attacker, "dev@vendor.test", "wrong password").await;
+        match guess.status().as_u16() {
+            401 => break,
+            429 => {
+                let wait: u64 = guess.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+            }
+            other => panic!("{other}"),
+        }
+    }
     let r = sign_in(&s, attacker, "dev@vendor.test", PASSWORD).await;
     assert_eq!(r.status(), 429);
     assert!(r.headers().get("set-cookie").is_none());
@@ -370,9 +388,9 @@ async fn submissions_take_a_validation_slot() {
             .bearer_auth(&dev)
             .json(&json!({
                 "languages": ["en"],
-                "description": {"en": "Notes. Support: +7 495 123-45-67, help@vendor-widgets.ru"},
+                "description": {"en": "Notes. Support: +7 495 215-37-84, help@vendor-widgets.ru"},
                 "instructions": {"en": "Install it and open a lead."},
-                "support_phone": "+7 495 123-45-67",
+                "support_phone": "+7 495 215-37-84",
                 "support_email": "help@vendor-widgets.ru"
             }));
         tokio::spawn(request.send())
@@ -530,10 +548,10 @@ async fn secrets_at_rest() {
         .bearer_auth(&dev)
         .json(&json!({
             "languages": ["en"],
-            "description": {"en": "Notes. Support: +7 495 123-45-67, help@vendor-widgets.ru"},
+            "description": {"en": "Notes. Support: +7 495 215-37-84, help@vendor-widgets.ru"},
             "instructions": {"en": "Install it and open a lead."},
             "test_credentials": credentials,
-            "support_phone": "+7 495 123-45-67",
+            "support_phone": "+7 495 215-37-84",
             "support_email": "help@vendor-widgets.ru"
         }))
         .send()
@@ -660,11 +678,11 @@ async fn legacy_secret_keys_are_not_published() {
         .json(&json!({
             "languages": ["en", "ru"],
             "description": {
-                "en": "Notes. Support: +7 495 123-45-67, help@vendor-widgets.ru",
-                "ru": "Заметки. Поддержка: +7 495 123-45-67, help@vendor-widgets.ru"
+                "en": "Notes. Support: +7 495 215-37-84, help@vendor-widgets.ru",
+                "ru": "Заметки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru"
             },
             "instructions": {"en": "Install it and open a lead.", "ru": "Установите и откройте сделку."},
-            "support_phone": "+7 495 123-45-67",
+            "support_phone": "+7 495 215-37-84",
             "support_email": "help@vendor-widgets.ru"
         }))
         .send()

@@ -76,15 +76,15 @@ fn fields() -> Value {
     json!({
         "languages": ["en", "ru"],
         "description": {
-            "en": "Shows deal notes in lead cards. Support: +7 495 123-45-67, help@vendor-widgets.ru",
-            "ru": "Показывает заметки в карточке сделки. Поддержка: +7 495 123-45-67, help@vendor-widgets.ru"
+            "en": "Shows deal notes in lead cards. Support: +7 495 215-37-84, help@vendor-widgets.ru",
+            "ru": "Показывает заметки в карточке сделки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru"
         },
         "instructions": {
             "en": "Install the widget, enter the API key from your vendor-widgets.ru profile, open a lead.",
             "ru": "Установите виджет, введите API-ключ из профиля vendor-widgets.ru и откройте сделку."
         },
         "test_credentials": CREDENTIALS,
-        "support_phone": "+7 495 123-45-67",
+        "support_phone": "+7 495 215-37-84",
         "support_email": "help@vendor-widgets.ru"
     })
 }

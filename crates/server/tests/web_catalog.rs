@@ -528,15 +528,15 @@ async fn a_published_widget_of_another_account_is_listed_and_installable(db: Db)
             "version": 1,
             "languages": ["en", "ru"],
             "description": {
-                "en": "Shows deal notes in lead cards. Support: +7 495 123-45-67, help@vendor-widgets.ru",
-                "ru": "Показывает заметки в карточке сделки. Поддержка: +7 495 123-45-67, help@vendor-widgets.ru"
+                "en": "Shows deal notes in lead cards. Support: +7 495 215-37-84, help@vendor-widgets.ru",
+                "ru": "Показывает заметки в карточке сделки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru"
             },
             "instructions": {
                 "en": "Install the widget, enter the API key from your vendor-widgets.ru profile, open a lead.",
                 "ru": "Установите виджет, введите API-ключ из профиля vendor-widgets.ru и откройте сделку."
             },
             "test_credentials": "demo login: moderator@vendor-widgets.ru / password: Xq7-demo-9931",
-            "support_phone": "+7 495 123-45-67",
+            "support_phone": "+7 495 215-37-84",
             "support_email": "help@vendor-widgets.ru"
         }))
         .send()

@@ -218,11 +218,11 @@ const GOOD: &[(&str, &str)] = &[
     ("languages", "ru"),
     (
         "description_en",
-        "Shows deal notes in lead cards. Support: +7 495 123-45-67, help@vendor-widgets.ru",
+        "Shows deal notes in lead cards. Support: +7 495 215-37-84, help@vendor-widgets.ru",
     ),
     (
         "description_ru",
-        "Показывает заметки в карточке сделки. Поддержка: +7 495 123-45-67, help@vendor-widgets.ru",
+        "Показывает заметки в карточке сделки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru",
     ),
     (
         "instructions_en",
@@ -233,7 +233,7 @@ const GOOD: &[(&str, &str)] = &[
         "Установите виджет, введите API-ключ из профиля vendor-widgets.ru и откройте сделку.",
     ),
     ("test_credentials", "login: demo / password: demo-pass-1"),
-    ("support_phone", "+7 495 123-45-67"),
+    ("support_phone", "+7 495 215-37-84"),
     ("support_email", "help@vendor-widgets.ru"),
 ];
 

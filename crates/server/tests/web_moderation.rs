@@ -88,10 +88,10 @@ impl Console {
             .json(&json!({
                 "version": number,
                 "languages": ["en"],
-                "description": {"en": "Shows deal notes. Support: +7 495 123-45-67, help@vendor-widgets.ru"},
+                "description": {"en": "Shows deal notes. Support: +7 495 215-37-84, help@vendor-widgets.ru"},
                 "instructions": {"en": "Install it and open a lead."},
                 "test_credentials": CREDENTIALS,
-                "support_phone": "+7 495 123-45-67",
+                "support_phone": "+7 495 215-37-84",
                 "support_email": "help@vendor-widgets.ru"
             }))
             .send()
@@ -196,7 +196,7 @@ async fn who_sees_the_console(db: Db) {
     assert!(page.contains("Test data — for moderators only"));
     // The credentials are shown escaped, like everything the integrator wrote.
     assert!(page.contains("password: &lt;Xq7&amp;demo&gt;"), "{page}");
-    assert!(page.contains("+7 495 123-45-67"));
+    assert!(page.contains("+7 495 215-37-84"));
     assert!(page.contains("Nothing is published yet"));
     assert!(page.contains(&format!(
         "href=\"/moderation/{sid}/files/images/badge.svg\""

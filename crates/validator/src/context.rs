@@ -5,7 +5,7 @@ use crate::diag::Findings;
 use crate::json::JsonDoc;
 use crate::options::Options;
 use crate::package::Package;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What every check reads and writes.
 #[derive(Debug)]
@@ -25,6 +25,9 @@ pub struct Ctx<'a> {
     /// submissions). The i18n check reads their files too, declared or not, so the
     /// structure, empty-text and key rules cover every language that will be published.
     pub languages: Vec<String>,
+    /// Files recognised as known third-party libraries (exempt from the rules about the
+    /// author's own code).
+    pub libraries: BTreeSet<String>,
     /// Findings so far.
     pub out: Findings,
 }
@@ -39,6 +42,7 @@ impl<'a> Ctx<'a> {
             i18n: BTreeMap::new(),
             i18n_refs: Vec::new(),
             languages: Vec::new(),
+            libraries: BTreeSet::new(),
             out,
         }
     }

@@ -77,12 +77,16 @@ pub struct Finding {
     pub loc: Loc,
     /// Values for the message and hint placeholders.
     pub args: Vec<(&'static str, String)>,
+    /// The most this finding may weigh, whatever the profile says (a rule whose weight
+    /// depends on what was found, such as remote code on a public host or a test host).
+    pub at_most: Option<Severity>,
 }
 
 /// Collects findings during one validation pass.
 #[derive(Debug, Default)]
 pub struct Findings {
     items: Vec<Finding>,
+    libraries: Vec<LibraryFound>,
 }
 
 impl Findings {
@@ -92,7 +96,27 @@ impl Findings {
             rule,
             loc,
             args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            at_most: None,
         });
+    }
+
+    /// Raises a finding that weighs at most `at_most` under any profile.
+    pub fn add_at_most(
+        &mut self,
+        rule: &'static Rule,
+        loc: Loc,
+        args: &[(&'static str, &dyn Display)],
+        at_most: Severity,
+    ) {
+        self.add(rule, loc, args);
+        if let Some(last) = self.items.last_mut() {
+            last.at_most = Some(at_most);
+        }
+    }
+
+    /// Records a known library found in the package.
+    pub fn library(&mut self, library: LibraryFound) {
+        self.libraries.push(library);
     }
 
     /// Everything raised so far.
@@ -110,22 +134,44 @@ impl Findings {
         let mut diagnostics: Vec<Diagnostic> = self
             .items
             .into_iter()
-            .map(|f| Diagnostic {
-                code: f.rule.code.to_string(),
-                severity: f.rule.severity(profile),
-                message: catalog::fill(f.rule.message.get(lang), &f.args),
-                file: f.loc.file,
-                pointer: f.loc.pointer,
-                line: f.loc.line,
-                column: f.loc.column,
-                hint: catalog::fill(f.rule.hint.get(lang), &f.args),
+            .map(|f| {
+                let severity = match f.at_most {
+                    Some(cap) => f.rule.severity(profile).min(cap),
+                    None => f.rule.severity(profile),
+                };
+                let mut hint = catalog::fill(f.rule.hint.get(lang), &f.args);
+                // A warning now that moderation will refuse says so.
+                let publication = match f.at_most {
+                    Some(cap) => f.rule.publication.min(cap),
+                    None => f.rule.publication,
+                };
+                if severity < Severity::Error && publication == Severity::Error {
+                    hint.push_str(match lang {
+                        Lang::En => " (at moderation this is an error: the submission is refused until it is fixed)",
+                        Lang::Ru => " (на модерации это ошибка: заявку не примут, пока это не исправлено)",
+                    });
+                }
+                Diagnostic {
+                    code: f.rule.code.to_string(),
+                    severity,
+                    message: catalog::fill(f.rule.message.get(lang), &f.args),
+                    file: f.loc.file,
+                    pointer: f.loc.pointer,
+                    line: f.loc.line,
+                    column: f.loc.column,
+                    hint,
+                }
             })
             .collect();
         // Package-wide findings first, then by file and position; the sort is stable, so
         // findings at one place keep the order the checks raised them in.
         diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         diagnostics.dedup();
-        Report::new(profile, diagnostics)
+        let mut report = Report::new(profile, diagnostics);
+        let mut libraries = self.libraries;
+        libraries.sort_by(|a, b| a.file.cmp(&b.file));
+        report.libraries = libraries;
+        report
     }
 }
 
@@ -174,6 +220,28 @@ pub struct Report {
     pub warnings: usize,
     /// Every finding.
     pub diagnostics: Vec<Diagnostic>,
+    /// Known third-party libraries recognised in the package (their code is not judged as
+    /// the author's), by file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub libraries: Vec<LibraryFound>,
+}
+
+/// A known library recognised in a package file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryFound {
+    /// The file, a path inside the package.
+    pub file: String,
+    /// The library's name, such as `jQuery`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// How it was recognised: `hash` (the file is byte for byte a published release file),
+    /// `normalised_hash` (the same but for line endings or trailing blanks) or `banner` (its
+    /// licence banner and file name only: lower confidence).
+    pub how: String,
+    /// Published vulnerabilities of that version (advisory identifiers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub advisories: Vec<String>,
 }
 
 impl Report {
@@ -198,6 +266,7 @@ impl Report {
             errors,
             warnings,
             diagnostics,
+            libraries: Vec::new(),
         }
     }
 

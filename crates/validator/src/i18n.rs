@@ -7,7 +7,7 @@ use crate::catalog as rules;
 use crate::context::Ctx;
 use crate::diag::Loc;
 use crate::json::{JsonDoc, escape};
-use crate::manifest::{MANIFEST, describe};
+use crate::manifest::describe;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -47,19 +47,12 @@ pub fn check(ctx: &mut Ctx<'_>) {
         seen.push(locale.clone());
         let path = format!("i18n/{locale}.json");
         if !ctx.package.contains(&path) {
-            let pointer = ctx
-                .locales()
-                .iter()
-                .position(|l| l == locale)
-                .map(|i| format!("/widget/locale/{i}"))
-                .unwrap_or_default();
-            let loc = ctx
-                .manifest
-                .as_ref()
-                .map(|m| m.loc(&pointer))
-                .unwrap_or_else(|| Loc::file(MANIFEST));
-            ctx.out
-                .add(&rules::I18N_MISSING_FILE, loc, &[("locale", locale)]);
+            // Located at the missing file, as every finding about a missing file is.
+            ctx.out.add(
+                &rules::I18N_MISSING_FILE,
+                Loc::file(&path),
+                &[("locale", locale)],
+            );
             continue;
         }
         let Some(text) = ctx.text(&path) else {
@@ -122,15 +115,9 @@ fn check_leaves(ctx: &mut Ctx<'_>) {
                         &[("key", &key), ("locale", locale)],
                     );
                 }
-                Some(Value::String(_) | Value::Number(_)) | None => {}
-                Some(other) => {
-                    let found = describe(other, ctx.options.lang);
-                    ctx.out.add(
-                        &rules::I18N_WRONG_TYPE,
-                        doc.loc(&pointer),
-                        &[("key", &key), ("locale", locale), ("found", &found)],
-                    );
-                }
+                // Anything else is data the widget reads through `self.i18n()` (month
+                // names, numbers); only the keys manifest.json shows must be texts.
+                _ => {}
             }
         }
     }
@@ -178,13 +165,18 @@ fn covered(keys: &BTreeMap<String, String>, key: &str) -> bool {
     false
 }
 
-/// Looks a dot path up in an i18n value; a text (or number) at the end resolves.
-fn resolve<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+/// Looks a dot path up in an i18n value, whatever is at the end.
+fn lookup<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
     let mut v = value;
     for part in key.split('.') {
         v = v.get(part)?;
     }
-    matches!(v, Value::String(_) | Value::Number(_)).then_some(v)
+    Some(v)
+}
+
+/// Looks a dot path up in an i18n value; a text (or number) at the end resolves.
+fn resolve<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    lookup(value, key).filter(|v| matches!(v, Value::String(_) | Value::Number(_)))
 }
 
 /// Whether a manifest text looks like an i18n key: dot-separated identifiers, no spaces.
@@ -233,6 +225,24 @@ fn check_refs(ctx: &mut Ctx<'_>) {
                 continue;
             };
             if resolve(&doc.value, &value).is_some() {
+                continue;
+            }
+            if let Some(other) = lookup(&doc.value, &value) {
+                let found = describe(other, ctx.options.lang);
+                let at = format!(
+                    "/{}",
+                    value.split('.').map(escape).collect::<Vec<_>>().join("/")
+                );
+                ctx.out.add(
+                    &rules::I18N_WRONG_TYPE,
+                    doc.loc(&at),
+                    &[
+                        ("key", &value),
+                        ("locale", locale),
+                        ("found", &found),
+                        ("field", &field),
+                    ],
+                );
                 continue;
             }
             let nested = nested_example(&value);

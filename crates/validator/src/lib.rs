@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 mod archive;
+mod bundled;
 pub mod catalog;
 mod context;
 mod css;
@@ -28,20 +29,23 @@ pub mod diag;
 mod i18n;
 mod images;
 pub mod json;
+pub mod libraries;
 pub mod lines;
 mod listing;
+mod loaders;
 pub mod locations;
 mod manifest;
 pub mod options;
 pub mod package;
 pub mod paths;
+mod placeholders;
 mod script;
 mod submission;
 mod text;
 mod unused;
 
 pub use context::{Ctx, is_text_file};
-pub use diag::{Diagnostic, Finding, Findings, Loc, Report, Severity, ValidatorInfo};
+pub use diag::{Diagnostic, Finding, Findings, LibraryFound, Loc, Report, Severity, ValidatorInfo};
 pub use options::{IntegrationContext, Lang, Limits, Options, Profile, Scheme};
 pub use package::Package;
 pub use submission::SubmissionFields;
@@ -123,6 +127,7 @@ fn run(input: Input<'_>, options: &Options<'_>, fields: Option<&SubmissionFields
     if let Some(fields) = fields {
         ctx.languages = submission::languages(fields, options);
     }
+    bundled::check(&mut ctx);
     text::check_encoding(&mut ctx);
     manifest::check(&mut ctx);
     i18n::check(&mut ctx);
@@ -130,6 +135,7 @@ fn run(input: Input<'_>, options: &Options<'_>, fields: Option<&SubmissionFields
     script::check(&mut ctx);
     css::check(&mut ctx);
     text::check_content(&mut ctx);
+    placeholders::check_package(&mut ctx);
     listing::check(&mut ctx);
     unused::check(&mut ctx);
     if let Some(fields) = fields {

@@ -275,9 +275,10 @@ impl Checker<'_, '_> {
                 rules::Similar::File,
                 suggest(normal, &names),
             );
-            self.add(
+            // Located at the missing file, as every finding about a missing file is.
+            self.ctx.out.add(
                 &rules::MANIFEST_MISSING_FILE,
-                pointer,
+                Loc::file(normal),
                 &[
                     ("field", &field),
                     ("path", &normal),
@@ -291,7 +292,8 @@ impl Checker<'_, '_> {
 /// Runs the manifest rules.
 pub fn check(ctx: &mut Ctx<'_>) {
     let Some(bytes) = ctx.package.get(MANIFEST) else {
-        ctx.out.add(&rules::MANIFEST_MISSING, Loc::package(), &[]);
+        ctx.out
+            .add(&rules::MANIFEST_MISSING, Loc::file(MANIFEST), &[]);
         return;
     };
     let limit = ctx.options.limits.max_manifest_bytes;
@@ -815,6 +817,9 @@ fn check_companions(c: &mut Checker<'_, '_>) {
                 c.unknown_keys("/dp", &["settings", "action_multiple", "webhook_url"]);
                 c.field("/dp/action_multiple", Kind::Bool, true);
                 check_settings(c, "/dp/settings");
+                if c.doc.get("/dp/webhook_url").is_none() {
+                    c.add(&rules::MANIFEST_DP_WEBHOOK_MISSING, "/dp", &[]);
+                }
                 if let Some(url) = c.text_field("/dp/webhook_url", false)
                     && !is_url(&url, true)
                 {
@@ -939,7 +944,10 @@ fn check_left_menu(c: &mut Checker<'_, '_>) {
             continue;
         };
         let system = MENU_SYSTEM_ITEMS.contains(&key.as_str());
-        c.unknown_keys(&ip, &["title", "icon", "sort", "submenu", "is_hidden"]);
+        c.unknown_keys(
+            &ip,
+            &["title", "icon", "icons", "sort", "submenu", "is_hidden"],
+        );
         if let Some(hidden) = c
             .field(&format!("{ip}/is_hidden"), Kind::Bool, false)
             .and_then(Value::as_bool)
@@ -954,8 +962,20 @@ fn check_left_menu(c: &mut Checker<'_, '_>) {
         }
         if !system {
             c.i18n_field(&format!("{ip}/title"), true);
-            if c.field(&format!("{ip}/icon"), Kind::Str, true).is_some() {
+            // `icons: {light, dark}` instead of `icon` is seen in real widgets.
+            let themed = obj.get("icons").is_some_and(Value::is_object);
+            if c.field(&format!("{ip}/icon"), Kind::Str, !themed).is_some() {
                 c.file_ref(&format!("{ip}/icon"));
+            }
+            if let Some(Value::Object(icons)) = obj.get("icons") {
+                for theme in icons.keys() {
+                    let tp = format!("{ip}/icons/{}", escape(theme));
+                    if c.field(&tp, Kind::Str, false).is_some() {
+                        c.file_ref(&tp);
+                    }
+                }
+            } else if obj.contains_key("icons") {
+                c.field(&format!("{ip}/icons"), Kind::Object, false);
             }
         }
         if let Some(sort) = obj.get("sort") {

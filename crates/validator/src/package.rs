@@ -25,6 +25,17 @@ impl Package {
         self.files.contains_key(path)
     }
 
+    /// A package of empty files at these paths (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_paths(paths: &[&str]) -> Package {
+        Package {
+            files: paths
+                .iter()
+                .map(|p| ((*p).to_string(), Vec::new()))
+                .collect(),
+        }
+    }
+
     /// Every file, sorted by path.
     pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().map(|(k, v)| (k.as_str(), v.as_slice()))

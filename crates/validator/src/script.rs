@@ -42,9 +42,11 @@
 
 use crate::catalog::{self as rules, Rule};
 use crate::context::Ctx;
-use crate::diag::Loc;
+use crate::diag::{Loc, Severity};
 use crate::lines::LineIndex;
+use crate::loaders::{self, Dep, Target, Via};
 use crate::options::Lang;
+use crate::package::Package;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
     Argument, AssignmentExpression, AssignmentTarget, BinaryExpression, BinaryOperator,
@@ -82,24 +84,93 @@ const LOCATION_CALLBACKS: &[(&str, &str)] = &[
 /// The callbacks the host always calls.
 const REQUIRED_CALLBACKS: &[&str] = &["render", "init", "bind_actions"];
 
+/// How many levels of loaders are followed from `script.js` to find the callbacks.
+const MAX_LOADER_DEPTH: usize = 4;
+/// At most this many package modules are followed.
+const MAX_LOADED_MODULES: usize = 32;
+
 /// Runs the script rules.
 pub fn check(ctx: &mut Ctx<'_>) {
     if !ctx.package.contains("script.js") {
-        ctx.out.add(&rules::SCRIPT_MISSING, Loc::package(), &[]);
+        ctx.out
+            .add(&rules::SCRIPT_MISSING, Loc::file("script.js"), &[]);
     }
     let locations = ctx.locations();
-    let paths: Vec<&str> = ctx.package.files().map(|(p, _)| p).collect();
-    for path in paths {
+    let package = ctx.package;
+    let mut hits: BTreeMap<&str, Vec<Hit>> = BTreeMap::new();
+    let mut modules: BTreeMap<String, Facts> = BTreeMap::new();
+    for (path, _) in package.files() {
+        // A known library's code is not the author's: none of these rules apply to it.
+        if ctx.libraries.contains(path) {
+            continue;
+        }
         let Some(text) = ctx.text(path) else { continue };
-        let hits = match crate::paths::extension(path).as_deref() {
-            Some("js" | "mjs") => check_js(path, text, &locations, ctx.options.lang),
+        let found = match crate::paths::extension(path).as_deref() {
+            Some("js" | "mjs") => {
+                let (found, facts) = check_js(path, text, ctx.options.lang);
+                if let Some(facts) = facts {
+                    modules.insert(path.to_string(), facts);
+                }
+                found
+            }
             Some("css" | "twig" | "html" | "htm" | "tpl") => {
                 text_switcher_hits(text, 0, text.len())
             }
             _ => continue,
         };
-        emit(ctx, path, text, hits);
+        hits.entry(path).or_default().extend(found);
     }
+    if let Some(main) = modules.get("script.js")
+        && !main.syntax_error
+    {
+        for (path, hit) in check_module(main, &modules, package, &locations) {
+            if let Some((p, _)) = package.files().find(|(p, _)| *p == path) {
+                hits.entry(p).or_default().push(hit);
+            }
+        }
+    }
+    for (path, facts) in &modules {
+        let found = check_loads(path, facts, package);
+        if let Some((p, _)) = package.files().find(|(p, _)| p == path) {
+            hits.entry(p).or_default().extend(found);
+        }
+    }
+    for (path, found) in hits {
+        if let Some(text) = ctx.text(path) {
+            emit(ctx, path, text, found);
+        }
+    }
+}
+
+/// Code a file loads from outside the package, and build placeholders, each once per file.
+fn check_loads(path: &str, facts: &Facts, package: &Package) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let mut seen = BTreeSet::new();
+    for dep in &facts.deps {
+        if !seen.insert(dep.value.as_str()) {
+            continue;
+        }
+        match loaders::classify(&dep.value, path, package) {
+            Target::Remote { url, dev } => {
+                let mut hit = Hit::new(
+                    &rules::SCRIPT_REMOTE_CODE,
+                    dep.offset,
+                    &[("url", &url), ("how", &dep.via.describe())],
+                );
+                if !dev {
+                    hit.at_most = Some(Severity::Warning);
+                }
+                hits.push(hit);
+            }
+            Target::Placeholder => hits.push(Hit::new(
+                &rules::SCRIPT_BUILD_PLACEHOLDER,
+                dep.offset,
+                &[("value", &dep.value)],
+            )),
+            Target::Package(_) | Target::Other => {}
+        }
+    }
+    hits
 }
 
 /// One finding inside a file, by byte offset.
@@ -108,6 +179,7 @@ struct Hit {
     rule: &'static Rule,
     offset: usize,
     args: Vec<(&'static str, String)>,
+    at_most: Option<Severity>,
 }
 
 impl Hit {
@@ -116,6 +188,7 @@ impl Hit {
             rule,
             offset,
             args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            at_most: None,
         }
     }
 }
@@ -132,12 +205,32 @@ fn emit(ctx: &mut Ctx<'_>, path: &str, text: &str, hits: Vec<Hit>) {
             .iter()
             .map(|(k, v)| (*k, v as &dyn Display))
             .collect();
-        ctx.out.add(hit.rule, Loc::at(path, line, column), &args);
+        let loc = Loc::at(path, line, column);
+        match hit.at_most {
+            Some(cap) => ctx.out.add_at_most(hit.rule, loc, &args, cap),
+            None => ctx.out.add(hit.rule, loc, &args),
+        }
     }
 }
 
-/// All findings for one JavaScript file.
-fn check_js(path: &str, text: &str, locations: &[String], lang: Lang) -> Vec<Hit> {
+/// What the module rules need to know of a JavaScript file, once its tree is gone.
+#[derive(Debug, Default)]
+struct Facts {
+    /// The file did not parse.
+    syntax_error: bool,
+    /// Offset of a top-level `define(..., factory)` call.
+    top_define: Option<u32>,
+    /// Offsets of other `define` calls.
+    defines: Vec<u32>,
+    callbacks: Callbacks,
+    callback_names: Vec<(String, u32)>,
+    object_vars: BTreeMap<String, Vec<String>>,
+    /// What the file loads.
+    deps: Vec<Dep>,
+}
+
+/// All findings for one JavaScript file, and its facts (none when it was not parsed).
+fn check_js(path: &str, text: &str, lang: Lang) -> (Vec<Hit>, Option<Facts>) {
     let first_party = !crate::text::is_third_party(path);
     let is_main = path == "script.js";
     let mut hits = Vec::new();
@@ -154,7 +247,7 @@ fn check_js(path: &str, text: &str, locations: &[String], lang: Lang) -> Vec<Hit
             offset,
             &[("file", &path), ("limit", &(DEPTH_BUDGET / BRACKET_COST))],
         ));
-        return hits;
+        return (hits, None);
     }
     let allocator = Allocator::default();
     let parsed = parse(&allocator, text);
@@ -172,15 +265,23 @@ fn check_js(path: &str, text: &str, locations: &[String], lang: Lang) -> Vec<Hit
         ));
     }
     if parsed.panicked {
-        return hits;
+        return (hits, None);
     }
     let mut scan = Scan::new(text, first_party);
     scan.visit_program(&parsed.program);
     hits.append(&mut scan.hits);
-    if is_main && syntax_error.is_none() {
-        check_module(&parsed.program, &scan, locations, &mut hits);
-    }
-    hits
+    let top_define = top_level_define(&parsed.program);
+    let deps = scan.resolved_deps();
+    let facts = Facts {
+        syntax_error: syntax_error.is_some(),
+        top_define,
+        defines: scan.defines,
+        callbacks: scan.callbacks,
+        callback_names: scan.callback_names,
+        object_vars: scan.object_vars,
+        deps,
+    };
+    (hits, Some(facts))
 }
 
 /// Parses as a classic script, or as a module when only that succeeds.
@@ -197,9 +298,9 @@ fn parse<'a>(allocator: &'a Allocator, text: &'a str) -> ParserReturn<'a> {
     }
 }
 
-/// The AMD and callback rules for `script.js`.
-fn check_module(program: &Program<'_>, scan: &Scan<'_>, locations: &[String], hits: &mut Vec<Hit>) {
-    let top_level = program.body.iter().find_map(|s| match s {
+/// The offset of a top-level `define(..., factory)` call.
+fn top_level_define(program: &Program<'_>) -> Option<u32> {
+    program.body.iter().find_map(|s| match s {
         Statement::ExpressionStatement(e) => match e.expression.without_parentheses() {
             Expression::CallExpression(c)
                 if c.callee.is_specific_id("define") && last_arg_is(c, false) =>
@@ -209,40 +310,87 @@ fn check_module(program: &Program<'_>, scan: &Scan<'_>, locations: &[String], hi
             _ => None,
         },
         _ => None,
-    });
-    let Some(define_at) = top_level.or_else(|| scan.defines.first().copied()) else {
-        hits.push(Hit::new(&rules::SCRIPT_NOT_AMD, 0, &[]));
-        return;
+    })
+}
+
+/// The AMD and callback rules for `script.js`, by file: the callbacks may live in a package
+/// module `script.js` loads (a loader), followed through [`MAX_LOADER_DEPTH`] levels.
+fn check_module(
+    main: &Facts,
+    modules: &BTreeMap<String, Facts>,
+    package: &Package,
+    locations: &[String],
+) -> Vec<(String, Hit)> {
+    let main_path = "script.js".to_string();
+    let Some(define_at) = main.top_define.or_else(|| main.defines.first().copied()) else {
+        return vec![(main_path, Hit::new(&rules::SCRIPT_NOT_AMD, 0, &[]))];
     };
-    let callbacks = &scan.callbacks;
-    if !callbacks.found {
-        hits.push(Hit::new(
-            &rules::SCRIPT_NO_CALLBACKS,
-            define_at as usize,
-            &[],
-        ));
-        return;
+    // script.js and the package modules it loads, breadth first.
+    let mut chain: Vec<(&str, &Facts)> = vec![("script.js", main)];
+    let mut seen: BTreeSet<String> = BTreeSet::from([main_path.clone()]);
+    let mut outside = false;
+    let mut level = vec![("script.js", main)];
+    for _ in 0..MAX_LOADER_DEPTH {
+        let mut next = Vec::new();
+        for (path, facts) in &level {
+            for dep in &facts.deps {
+                match loaders::classify(&dep.value, path, package) {
+                    Target::Package(p) => {
+                        if chain.len() + next.len() >= MAX_LOADED_MODULES {
+                            continue;
+                        }
+                        if let Some((name, loaded)) = modules.get_key_value(&p)
+                            && seen.insert(p)
+                        {
+                            next.push((name.as_str(), loaded));
+                        }
+                    }
+                    Target::Remote { .. } | Target::Placeholder => outside = true,
+                    Target::Other => {}
+                }
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        chain.extend(next.iter().copied());
+        level = next;
     }
-    if callbacks.open {
-        return;
+    let Some((home, with_callbacks)) = chain.iter().find(|(_, f)| f.callbacks.found) else {
+        // The constructor comes from outside the package (reported as remote code or a
+        // placeholder), or there are no callbacks at all.
+        if outside {
+            return Vec::new();
+        }
+        return vec![(
+            main_path,
+            Hit::new(&rules::SCRIPT_NO_CALLBACKS, define_at as usize, &[]),
+        )];
+    };
+    if chain.iter().any(|(_, f)| f.callbacks.open) {
+        return Vec::new();
     }
-    let mut keys: BTreeSet<&str> = callbacks.keys.iter().map(String::as_str).collect();
-    for (name, _) in &scan.callback_names {
-        if let Some(more) = scan.object_vars.get(name) {
-            keys.extend(more.iter().map(String::as_str));
+    let mut keys: BTreeSet<&str> = BTreeSet::new();
+    for (_, facts) in &chain {
+        keys.extend(facts.callbacks.keys.iter().map(String::as_str));
+        for (name, _) in &facts.callback_names {
+            if let Some(more) = facts.object_vars.get(name) {
+                keys.extend(more.iter().map(String::as_str));
+            }
         }
     }
-    let at = callbacks.at;
+    let home = home.to_string();
+    let at = with_callbacks.callbacks.at;
+    let mut hits = Vec::new();
     for name in REQUIRED_CALLBACKS {
         if !keys.contains(name) {
-            hits.push(Hit::new(
-                &rules::SCRIPT_MISSING_CALLBACK,
-                at,
-                &[("name", name)],
+            hits.push((
+                home.clone(),
+                Hit::new(&rules::SCRIPT_MISSING_CALLBACK, at, &[("name", name)]),
             ));
         }
     }
-    let mut seen = BTreeSet::new();
+    let mut reported = BTreeSet::new();
     for location in locations {
         let area = location
             .strip_suffix("-0")
@@ -251,21 +399,31 @@ fn check_module(program: &Program<'_>, scan: &Scan<'_>, locations: &[String], hi
         let Some((_, callback)) = LOCATION_CALLBACKS.iter().find(|(l, _)| *l == area) else {
             continue;
         };
-        if !keys.contains(callback) && seen.insert(area) {
-            hits.push(Hit::new(
-                &rules::SCRIPT_LOCATION_CALLBACK,
-                at,
-                &[("location", &area), ("callback", callback)],
+        if !keys.contains(callback) && reported.insert(area) {
+            hits.push((
+                home.clone(),
+                Hit::new(
+                    &rules::SCRIPT_LOCATION_CALLBACK,
+                    at,
+                    &[("location", &area), ("callback", callback)],
+                ),
             ));
         }
     }
+    hits
 }
 
 /// Whether a call's last argument is a function (or, when `name_ok`, also a plain name).
 fn last_arg_is(call: &CallExpression<'_>, name_ok: bool) -> bool {
-    match call.arguments.last() {
-        Some(Argument::FunctionExpression(_) | Argument::ArrowFunctionExpression(_)) => true,
-        Some(Argument::Identifier(_)) => name_ok,
+    // Rollup writes the factory in parentheses: `define([...], (function ($) { ... }))`.
+    match call
+        .arguments
+        .last()
+        .and_then(Argument::as_expression)
+        .map(Expression::without_parentheses)
+    {
+        Some(Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_)) => true,
+        Some(Expression::Identifier(_)) => name_ok,
         _ => false,
     }
 }
@@ -306,6 +464,65 @@ struct Scan<'s> {
     callbacks: Callbacks,
     callback_names: Vec<(String, u32)>,
     object_vars: BTreeMap<String, Vec<String>>,
+    /// What the file loads, as written (names resolved at the end).
+    raw_deps: Vec<(Loaded, Via)>,
+    /// Names bound to strings (`var url = dev ? 'http://...' : './app.js'`).
+    string_vars: BTreeMap<String, Vec<(String, u32)>>,
+}
+
+/// A value a script loads, as written.
+#[derive(Debug, Clone)]
+enum Loaded {
+    Text(String, u32),
+    Name(String),
+}
+
+/// How deep [`collect_loaded`] looks into an expression.
+const MAX_LOADED_DEPTH: usize = 8;
+
+/// The values an expression may evaluate to, as far as they can be read: strings, both
+/// branches of `?:` and `||`/`&&`/`??`, the left side of `+`, and names.
+fn collect_loaded(e: &Expression<'_>, out: &mut Vec<Loaded>, depth: usize) {
+    if depth > MAX_LOADED_DEPTH {
+        return;
+    }
+    match e.without_parentheses() {
+        Expression::StringLiteral(s) => {
+            out.push(Loaded::Text(s.value.as_str().to_string(), s.span.start + 1));
+        }
+        Expression::TemplateLiteral(t) => {
+            if let Some(first) = t.quasis.first() {
+                let text = first
+                    .value
+                    .cooked
+                    .as_ref()
+                    .map_or(first.value.raw.as_str(), |c| c.as_str());
+                if !text.is_empty() {
+                    out.push(Loaded::Text(text.to_string(), first.span.start));
+                }
+            }
+        }
+        Expression::Identifier(id) => out.push(Loaded::Name(id.name.as_str().to_string())),
+        Expression::ConditionalExpression(c) => {
+            collect_loaded(&c.consequent, out, depth + 1);
+            collect_loaded(&c.alternate, out, depth + 1);
+        }
+        Expression::LogicalExpression(l) => {
+            collect_loaded(&l.left, out, depth + 1);
+            collect_loaded(&l.right, out, depth + 1);
+        }
+        Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+            collect_loaded(&b.left, out, depth + 1);
+        }
+        Expression::ArrayExpression(a) => {
+            for el in &a.elements {
+                if let Some(e) = el.as_expression() {
+                    collect_loaded(e, out, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 impl<'s> Scan<'s> {
@@ -323,6 +540,87 @@ impl<'s> Scan<'s> {
             callbacks: Callbacks::default(),
             callback_names: Vec::new(),
             object_vars: BTreeMap::new(),
+            raw_deps: Vec::new(),
+            string_vars: BTreeMap::new(),
+        }
+    }
+
+    fn loads(&mut self, e: &Expression<'_>, via: Via) {
+        let mut found = Vec::new();
+        collect_loaded(e, &mut found, 0);
+        self.raw_deps.extend(found.into_iter().map(|l| (l, via)));
+    }
+
+    /// What the file loads, names resolved to the strings bound to them.
+    fn resolved_deps(&self) -> Vec<Dep> {
+        let mut out = Vec::new();
+        for (loaded, via) in &self.raw_deps {
+            match loaded {
+                Loaded::Text(value, offset) => out.push(Dep {
+                    value: value.clone(),
+                    offset: *offset as usize,
+                    via: *via,
+                }),
+                Loaded::Name(name) => {
+                    for (value, offset) in self.string_vars.get(name).into_iter().flatten() {
+                        out.push(Dep {
+                            value: value.clone(),
+                            offset: *offset as usize,
+                            via: *via,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// `define([...])`, `require([...])`, `require('x')`, `require.config({paths})`.
+    fn record_loads(&mut self, call: &CallExpression<'_>, callee: &Expression<'_>) {
+        let loader = ["define", "require", "requirejs"]
+            .into_iter()
+            .find(|n| callee.is_specific_id(n))
+            .or_else(|| {
+                let (object, prop) = member_parts(callee)?;
+                let global = object.is_specific_id("window") || object.is_specific_id("self");
+                (global && matches!(prop, "require" | "requirejs" | "define")).then_some(prop)
+            });
+        if let Some(loader) = loader {
+            let via = if loader == "define" {
+                Via::Define
+            } else {
+                Via::Require
+            };
+            let args: Vec<&Expression<'_>> = call
+                .arguments
+                .iter()
+                .take(2)
+                .filter_map(Argument::as_expression)
+                .collect();
+            if let Some(array) = args
+                .iter()
+                .find(|e| matches!(e.without_parentheses(), Expression::ArrayExpression(_)))
+            {
+                self.loads(array, via);
+            } else if loader != "define"
+                && let Some(first) = args.first()
+            {
+                self.loads(first, via);
+            }
+            return;
+        }
+        if let Some((object, "config")) = member_parts(callee)
+            && (object.is_specific_id("require") || object.is_specific_id("requirejs"))
+            && let Some(Expression::ObjectExpression(options)) =
+                call.arguments.first().and_then(Argument::as_expression)
+            && let Some(paths) = find_property(options, "paths")
+            && let Expression::ObjectExpression(paths) = paths.value.without_parentheses()
+        {
+            for prop in &paths.properties {
+                if let ObjectPropertyKind::ObjectProperty(p) = prop {
+                    self.loads(&p.value, Via::Config);
+                }
+            }
         }
     }
 
@@ -361,6 +659,7 @@ impl<'s> Scan<'s> {
         if callee.is_specific_id("define") && last_arg_is(call, true) {
             self.defines.push(start);
         }
+        self.record_loads(call, callee);
 
         // console.*
         if let Some(method) = console_method(callee)
@@ -754,6 +1053,17 @@ impl<'a> Visit<'a> for Scan<'_> {
                 self.callbacks.saw(it.span.start);
                 self.callbacks.keys.push(key.to_string());
             }
+            if prop == Some("src") {
+                let mut values = Vec::new();
+                collect_loaded(&it.right, &mut values, 0);
+                for value in values {
+                    if let Loaded::Text(url, at) = value
+                        && loaders::is_js_url(&url)
+                    {
+                        self.raw_deps.push((Loaded::Text(url, at), Via::ScriptSrc));
+                    }
+                }
+            }
             if matches!(prop, Some("innerHTML" | "outerHTML"))
                 && is_stringish(&it.right)
                 && self
@@ -798,6 +1108,21 @@ impl<'a> Visit<'a> for Scan<'_> {
 
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
         if let (Some(name), Some(init)) = (it.id.get_identifier_name(), &it.init) {
+            let mut values = Vec::new();
+            collect_loaded(init, &mut values, 0);
+            let texts: Vec<(String, u32)> = values
+                .into_iter()
+                .filter_map(|v| match v {
+                    Loaded::Text(t, at) => Some((t, at)),
+                    Loaded::Name(_) => None,
+                })
+                .collect();
+            if !texts.is_empty() {
+                self.string_vars
+                    .entry(name.as_str().to_string())
+                    .or_default()
+                    .extend(texts);
+            }
             if let Expression::ObjectExpression(obj) = init.without_parentheses() {
                 let mut keys = Vec::new();
                 let mut open = false;
@@ -822,6 +1147,13 @@ impl<'a> Visit<'a> for Scan<'_> {
 
     fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
         self.switcher_in(it.span);
+        if let Some(raw) = self.src.get(it.span.start as usize..it.span.end as usize)
+            && let Some((at, url)) = loaders::script_src(raw)
+        {
+            let offset = it.span.start + u32::try_from(at).unwrap_or(0);
+            self.raw_deps
+                .push((Loaded::Text(url.to_string(), offset), Via::ScriptSrc));
+        }
     }
 
     fn visit_template_literal(&mut self, it: &TemplateLiteral<'a>) {
@@ -1581,7 +1913,7 @@ mod tests {
         let d = run_files(&[("manifest.json", "{}")], Profile::Upload);
         assert_eq!(codes(&d), ["script.missing"]);
         assert_eq!(d[0].severity, Severity::Error);
-        assert_eq!(d[0].file, None);
+        assert_eq!(d[0].file.as_deref(), Some("script.js"));
     }
 
     #[test]
@@ -1592,7 +1924,7 @@ mod tests {
             "script.syntax_error",
             2,
             Some(11),
-            Severity::Error,
+            Severity::Warning,
             Severity::Error,
         );
         let d = run_files(
@@ -1637,7 +1969,7 @@ mod tests {
             "script.not_amd",
             1,
             Some(1),
-            Severity::Error,
+            Severity::Warning,
             Severity::Error,
         );
         // A define whose last argument is not a factory is not enough.
@@ -1660,7 +1992,7 @@ mod tests {
             "script.no_callbacks",
             2,
             Some(1),
-            Severity::Error,
+            Severity::Warning,
             Severity::Error,
         );
     }
@@ -1677,7 +2009,7 @@ mod tests {
         assert!(missing.iter().any(|m| m.message.contains("`bind_actions`")));
         assert_eq!(missing[0].line, Some(4));
         assert_eq!(missing[0].column, Some(5));
-        assert_eq!(missing[0].severity, Severity::Error);
+        assert_eq!(missing[0].severity, Severity::Warning);
     }
 
     #[test]
@@ -1711,7 +2043,22 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let hits = check_js("script.js", VALID, &locations, Lang::En);
+        // script.js alone: its own findings and the module rules.
+        let all_hits = |text: &str| {
+            let (mut hits, facts) = check_js("script.js", text, Lang::En);
+            let modules: BTreeMap<String, Facts> =
+                facts.into_iter().map(|f| ("script.js".into(), f)).collect();
+            let package = Package::from_paths(&["script.js"]);
+            if let Some(main) = modules.get("script.js") {
+                hits.extend(
+                    check_module(main, &modules, &package, &locations)
+                        .into_iter()
+                        .map(|(_, h)| h),
+                );
+            }
+            hits
+        };
+        let hits = all_hits(VALID);
         assert_eq!(hits.len(), 2, "{hits:?}");
         let index = LineIndex::new(VALID);
         for (hit, (location, callback)) in hits.iter().zip([
@@ -1729,7 +2076,7 @@ mod tests {
             "destroy:",
             "advancedSettings: function () {}, dpSettings() {}, destroy:",
         );
-        assert!(check_js("script.js", &with, &locations, Lang::En).is_empty());
+        assert!(all_hits(&with).is_empty());
         // Nested keys: leads.selected is recorded with a dot.
         let mut keys = Vec::new();
         let mut open = false;

@@ -123,6 +123,7 @@ pub(crate) fn check_fields(
     }
     check_contacts(fields, out);
     check_changes(fields, options.lang, out);
+    crate::placeholders::check_fields(fields, out);
 }
 
 fn check_languages(fields: &SubmissionFields<'_>, options: &Options<'_>, out: &mut Findings) {
@@ -359,7 +360,7 @@ fn phone_like(run: &str) -> bool {
     (7..=15).contains(&digits) && plus_ok
 }
 
-/// Whether a whole value is a phone number, such as `+7 (495) 123-45-67`.
+/// Whether a whole value is a phone number, such as `+7 (495) 215-37-84`.
 pub fn is_phone(s: &str) -> bool {
     let s = s.trim();
     !s.is_empty() && s.chars().all(is_phone_char) && phone_like(s)
@@ -430,8 +431,8 @@ mod tests {
     #[test]
     fn phone_numbers_as_people_write_them() {
         for s in [
-            "+7 495 123-45-67",
-            "+7 (495) 123-45-67",
+            "+7 495 215-37-84",
+            "+7 (495) 215-37-84",
             "8 800 555 35 35",
             "+1.415.555.0100",
             "4951234567",
@@ -444,7 +445,7 @@ mod tests {
             "",
             "call us",
             "123-45",
-            "+7 495 123-45-67 ext. 5",
+            "+7 495 215-37-84 ext. 5",
             "7+495 123 45 67",
             "1234567890123456",
         ] {
@@ -454,9 +455,9 @@ mod tests {
 
     #[test]
     fn phones_inside_texts() {
-        assert!(contains_phone("Support: +7 495 123-45-67, support@acme.io"));
+        assert!(contains_phone("Support: +7 495 215-37-84, support@acme.io"));
         assert!(contains_phone("тел.:+7(495)1234567"));
-        assert!(contains_phone("+7 495 123-45-67 +7 495 765-43-21"));
+        assert!(contains_phone("+7 495 215-37-84 +7 495 765-43-21"));
         assert!(!contains_phone("Version 1.2.3, since 2024"));
         assert!(!contains_phone("Write to support@acme.io"));
         assert!(!contains_phone(""));

@@ -27,7 +27,7 @@ pub fn is_third_party(path: &str) -> bool {
 /// Runs the encoding rules on every text file.
 pub fn check_encoding(ctx: &mut Ctx<'_>) {
     for (path, data) in ctx.package.files() {
-        if !is_text_file(path) {
+        if !is_text_file(path) || ctx.libraries.contains(path) {
             continue;
         }
         let body = match data.strip_prefix(BOM) {
@@ -47,11 +47,13 @@ pub fn check_encoding(ctx: &mut Ctx<'_>) {
             Err(e) => {
                 let valid = std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default();
                 let (line, column) = LineIndex::new(valid).position(valid, valid.len());
-                ctx.out.add(
-                    &rules::TEXT_NOT_UTF8,
-                    Loc::at(path, line, column),
-                    &[("file", &path)],
-                );
+                let rule = if path.ends_with(".json") {
+                    &rules::JSON_NOT_UTF8
+                } else {
+                    &rules::TEXT_NOT_UTF8
+                };
+                ctx.out
+                    .add(rule, Loc::at(path, line, column), &[("file", &path)]);
                 continue;
             }
         };
@@ -101,7 +103,7 @@ pub fn check_content(ctx: &mut Ctx<'_>) {
         .package
         .files()
         .map(|(p, _)| p)
-        .filter(|p| is_text_file(p) && !is_third_party(p))
+        .filter(|p| is_text_file(p) && !is_third_party(p) && !ctx.libraries.contains(*p))
         .collect();
     for path in paths {
         let Some(text) = ctx.text(path) else { continue };

@@ -5,7 +5,7 @@
 mod support;
 
 use support::{Widget, absent, expect, find};
-use widgetry_validator::Severity::{Error, Warning};
+use widgetry_validator::Severity::{Error, Info, Warning};
 use widgetry_validator::{Input, Options, Profile, validate};
 
 #[test]
@@ -39,7 +39,7 @@ fn report_carries_validator_identity_and_counts() {
 #[test]
 fn manifest_missing() {
     let r = Widget::valid().remove("manifest.json").upload();
-    expect(&r, "manifest.missing", Error, None, None);
+    expect(&r, "manifest.missing", Error, Some("manifest.json"), None);
 }
 
 #[test]
@@ -107,8 +107,21 @@ fn text_not_utf8_points_at_the_first_bad_byte() {
     let mut bytes = b"{\n  \"a\": \"".to_vec();
     bytes.extend_from_slice(b"\xcf\xf0\xe8\"}");
     let r = Widget::valid().set("i18n/ru.json", bytes).upload();
-    let d = expect(&r, "text.not_utf8", Error, Some("i18n/ru.json"), Some(2));
+    // A JSON file that is not UTF-8 cannot be read: an error; any other text file is a
+    // warning on upload, an error on publication.
+    let d = expect(&r, "json.not_utf8", Error, Some("i18n/ru.json"), Some(2));
     assert_eq!(d.column, Some(9));
+    let css = b".w { }\n/* \xcf\xf0\xe8 */\n".to_vec();
+    let r = Widget::valid().set("style.css", css.clone()).upload();
+    let d = expect(&r, "text.not_utf8", Warning, Some("style.css"), Some(2));
+    assert_eq!(d.column, Some(4));
+    assert!(
+        d.hint.contains("at moderation this is an error"),
+        "{}",
+        d.hint
+    );
+    let r = Widget::valid().set("style.css", css).publication();
+    expect(&r, "text.not_utf8", Error, Some("style.css"), Some(2));
 }
 
 // ---- fields ----
@@ -679,14 +692,58 @@ fn salesbot_and_left_menu() {
         Some("manifest.json"),
         None,
     );
+    // A missing file is named in `file`; the message names the manifest field.
     let d = expect(
         &r,
         "manifest.missing_file",
         Error,
-        Some("manifest.json"),
+        Some("images/menu.svg"),
         None,
     );
-    assert_eq!(d.pointer.as_deref(), Some("/left_menu/reports/icon"));
+    assert!(
+        d.message.contains("left_menu.reports.icon"),
+        "{}",
+        d.message
+    );
+    // `icons: {light, dark}` instead of `icon`, as real widgets write it: no error when the
+    // files are there; a missing one is named.
+    let themed = |dark: &str| {
+        Widget::valid()
+            .set("images/menu_light.svg", support::MENU_SVG)
+            .set("images/menu_dark.svg", support::MENU_SVG)
+            .manifest(|m| {
+                m["locations"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push("widget_page".into());
+                m["left_menu"] = serde_json::json!({
+                    "reports": {"title": "widget.name",
+                                "icons": {"light": "images/menu_light.svg", "dark": dark}}
+                });
+            })
+            .upload()
+    };
+    let r = themed("images/menu_dark.svg");
+    for code in [
+        "manifest.missing_field",
+        "manifest.unknown_key",
+        "manifest.missing_file",
+    ] {
+        absent(&r, code);
+    }
+    let r = themed("images/menu_night.svg");
+    let d = expect(
+        &r,
+        "manifest.missing_file",
+        Error,
+        Some("images/menu_night.svg"),
+        None,
+    );
+    assert!(
+        d.message.contains("left_menu.reports.icons.dark"),
+        "{}",
+        d.message
+    );
 }
 
 // ---- settings ----
@@ -734,6 +791,29 @@ fn settings_types_and_custom() {
         )
         .edit("manifest.json", ", \"settings\"]", "]")
         .upload();
+    // amoCRM takes the upload (the field just does not show): a warning that says what
+    // moderation will make of it.
+    let d = expect(
+        &r,
+        "manifest.settings_custom_location",
+        Warning,
+        Some("manifest.json"),
+        Some(24),
+    );
+    assert!(
+        d.hint.contains("at moderation this is an error"),
+        "{}",
+        d.hint
+    );
+    assert!(r.valid, "{:?}", r.codes());
+    let r = Widget::valid()
+        .edit(
+            "manifest.json",
+            "\"type\": \"pass\"",
+            "\"type\": \"custom\"",
+        )
+        .edit("manifest.json", ", \"settings\"]", "]")
+        .publication();
     expect(
         &r,
         "manifest.settings_custom_location",
@@ -799,14 +879,15 @@ fn tour_rules() {
         Some(16),
     );
     let r = Widget::valid().remove("images/tour_1_en.png").upload();
+    // A missing file is named in `file`; the message names the manifest field.
     let d = expect(
         &r,
         "manifest.missing_file",
         Error,
-        Some("manifest.json"),
-        Some(18),
+        Some("images/tour_1_en.png"),
+        None,
     );
-    assert_eq!(d.column, Some(14));
+    assert!(d.message.contains("tour.tour_images.en"), "{}", d.message);
     let r = Widget::valid()
         .edit("manifest.json", "tour_1_en.png", "tour_1_em.png")
         .upload();
@@ -822,14 +903,9 @@ fn tour_rules() {
 #[test]
 fn i18n_missing_and_undeclared_files() {
     let r = Widget::valid().remove("i18n/en.json").upload();
-    let d = expect(
-        &r,
-        "i18n.missing_file",
-        Error,
-        Some("manifest.json"),
-        Some(9),
-    );
-    assert_eq!(d.pointer.as_deref(), Some("/widget/locale/1"));
+    // The missing file is named in `file`.
+    let d = expect(&r, "i18n.missing_file", Error, Some("i18n/en.json"), None);
+    assert_eq!(d.pointer, None);
     let w = Widget::valid().set("i18n/es.json", support::EN);
     expect(
         &w.upload(),
@@ -1362,4 +1438,312 @@ fn russian_reports_carry_no_english_fragments() {
             }
         }
     }
+}
+
+// ---- what amoCRM's own upload refuses, and no more ----
+
+#[test]
+fn i18n_values_may_be_any_json_the_script_reads() {
+    let r = Widget::valid()
+        .edit(
+            "i18n/en.json",
+            "\"settings\":",
+            "\"months\": [\"Jan\", \"Feb\"], \"limits\": {\"max\": 250, \"strict\": true, \"none\": null},\n  \"settings\":",
+        )
+        .edit(
+            "i18n/ru.json",
+            "\"settings\":",
+            "\"months\": [\"янв\", \"фев\"], \"limits\": {\"max\": 250, \"strict\": true, \"none\": null},\n  \"settings\":",
+        )
+        .publication();
+    assert!(r.valid, "{:?}", r.codes());
+    absent(&r, "i18n.wrong_type");
+}
+
+#[test]
+fn a_dp_block_without_webhook_url_is_a_warning() {
+    let w = Widget::valid()
+        .set("images/logo_dp.png", support::png(174, 109))
+        .manifest(|m| {
+            m["locations"]
+                .as_array_mut()
+                .unwrap()
+                .push("digital_pipeline".into());
+            m["dp"] = serde_json::json!({"settings": {}, "action_multiple": false});
+        })
+        .edit(
+            "script.js",
+            "destroy: function () {},",
+            "destroy: function () {}, dpSettings: function () { return true; },",
+        );
+    let up = w.upload();
+    let d = expect(
+        &up,
+        "manifest.dp_webhook_missing",
+        Warning,
+        Some("manifest.json"),
+        None,
+    );
+    assert_eq!(d.pointer.as_deref(), Some("/dp"));
+    expect(
+        &w.publication(),
+        "manifest.dp_webhook_missing",
+        Warning,
+        Some("manifest.json"),
+        None,
+    );
+    let with_url = w.manifest(|m| {
+        m["dp"]["webhook_url"] = "https://hooks.dealnotes.io/amocrm/dp".into();
+    });
+    absent(&with_url.upload(), "manifest.dp_webhook_missing");
+}
+
+// ---- loaders, remote code, build placeholders ----
+
+/// A script.js that only loads the widget from elsewhere.
+fn loader(deps: &str, body: &str) -> String {
+    format!("define([{deps}], function (App) {{\n  {body}\n}});\n")
+}
+
+#[test]
+fn loaders_are_followed_into_package_modules() {
+    let app = support::SCRIPT.replace("define(['jquery']", "define(['jquery', './lib/util']");
+    for dep in ["'./dist/app.js'", "'./dist/app'", "'dist/app.js'"] {
+        let r = Widget::valid()
+            .set(
+                "script.js",
+                loader(
+                    dep,
+                    "return function () { return App.default ? App.default.call(this, this) : App.call(this); };",
+                ),
+            )
+            .set("dist/app.js", &app)
+            .set("dist/lib/util.js", "define([], function () { return {}; });\n")
+            .publication();
+        for code in [
+            "script.no_callbacks",
+            "script.missing_callback",
+            "script.remote_code",
+        ] {
+            absent(&r, code);
+        }
+        assert!(r.valid, "{dep}: {:?}", r.codes());
+    }
+    // Two levels down, through a name bound to the path.
+    let r = Widget::valid()
+        .set(
+            "script.js",
+            "var BUNDLE = './build/boot';\ndefine([BUNDLE], function (Boot) { return Boot; });\n",
+        )
+        .set("build/boot.js", loader("'./widget.js'", "return App;"))
+        .set("build/widget.js", support::SCRIPT)
+        .upload();
+    absent(&r, "script.no_callbacks");
+    // A missing callback is reported where the callbacks are.
+    let r = Widget::valid()
+        .set("script.js", loader("'./dist/app.js'", "return App;"))
+        .set(
+            "dist/app.js",
+            support::SCRIPT.replace("init: function () { return true; },", ""),
+        )
+        .publication();
+    let d = expect(
+        &r,
+        "script.missing_callback",
+        Error,
+        Some("dist/app.js"),
+        Some(4),
+    );
+    assert!(d.message.contains("`init`"), "{}", d.message);
+    // No module anywhere has callbacks: reported on script.js, a warning on upload.
+    let r = Widget::valid()
+        .set("script.js", loader("'./dist/app.js'", "return App;"))
+        .set(
+            "dist/app.js",
+            "define([], function () { return function () {}; });\n",
+        )
+        .upload();
+    let d = expect(
+        &r,
+        "script.no_callbacks",
+        Warning,
+        Some("script.js"),
+        Some(1),
+    );
+    assert!(
+        d.hint.contains("at moderation this is an error"),
+        "{}",
+        d.hint
+    );
+    assert!(r.valid, "{:?}", r.codes());
+}
+
+#[test]
+fn code_from_a_development_host_blocks_publication_and_a_cdn_warns() {
+    // The development/production switch: a localStorage override or the packaged build.
+    let switch = "var src = localStorage.getItem('deal_notes_dev') ? 'http://localhost:8080/app.js' : './build/widget.js';\ndefine([src], function (Widget) { return Widget; });\n";
+    let w = Widget::valid()
+        .set("script.js", switch)
+        .set("build/widget.js", support::SCRIPT);
+    let r = w.upload();
+    let d = expect(
+        &r,
+        "script.remote_code",
+        Warning,
+        Some("script.js"),
+        Some(1),
+    );
+    assert!(
+        d.message.contains("http://localhost:8080/app.js"),
+        "{}",
+        d.message
+    );
+    assert!(r.valid, "{:?}", r.codes());
+    absent(&r, "script.no_callbacks");
+    let r = w.publication();
+    expect(&r, "script.remote_code", Error, Some("script.js"), Some(1));
+    for url in [
+        "https://7f3a-85-140-1-2.ngrok-free.app/app.js",
+        "https://shy-cat-12.loca.lt/app.js",
+        "https://words-here.trycloudflare.com/app.js",
+        "http://192.168.1.20:3000/app.js",
+    ] {
+        let r = Widget::valid()
+            .set("script.js", loader(&format!("'{url}'"), "return App;"))
+            .publication();
+        expect(&r, "script.remote_code", Error, Some("script.js"), Some(1));
+        // The constructor comes from outside: not also "no callbacks".
+        absent(&r, "script.no_callbacks");
+    }
+    // From a public host: a warning for the moderator in both profiles.
+    let cdn = Widget::valid().set(
+        "script.js",
+        loader(
+            "'https://cdn.dealnotes.io/widget/2.1.0/app.js'",
+            "return App;",
+        ),
+    );
+    expect(
+        &cdn.publication(),
+        "script.remote_code",
+        Warning,
+        Some("script.js"),
+        Some(1),
+    );
+    // Anywhere in the package: require([...]) at run time, a <script src>, require.config.
+    let r = Widget::valid()
+        .edit(
+            "script.js",
+            "init: function () { return true; },",
+            "init: function () { require([window.localStorage.dev_url || 'https://abc.ngrok.io/dev.js'], function () {}); $('body').append('<script src=\"http://127.0.0.1:3000/hot.js\"></script>'); return true; },",
+        )
+        .set(
+            "js/config.js",
+            "requirejs.config({ paths: { chart: 'http://localhost:9000/chart' } });\n",
+        )
+        .publication();
+    let remote: Vec<_> = find(&r, "script.remote_code")
+        .iter()
+        .map(|d| (d.file.clone().unwrap_or_default(), d.severity))
+        .collect();
+    assert_eq!(
+        remote,
+        [
+            ("js/config.js".to_string(), Error),
+            ("script.js".to_string(), Error),
+            ("script.js".to_string(), Error)
+        ]
+    );
+}
+
+#[test]
+fn an_unreplaced_build_placeholder_is_named() {
+    for token in ["__WIDGET_BUNDLE__", "<%= bundleUrl %>", "%APP_ENTRY%"] {
+        let w = Widget::valid().set("script.js", loader(&format!("'{token}'"), "return App;"));
+        let up = w.upload();
+        let d = expect(
+            &up,
+            "script.build_placeholder",
+            Warning,
+            Some("script.js"),
+            Some(1),
+        );
+        assert!(d.message.contains(token), "{}", d.message);
+        let r = w.publication();
+        expect(
+            &r,
+            "script.build_placeholder",
+            Error,
+            Some("script.js"),
+            Some(1),
+        );
+        absent(&r, "script.no_callbacks");
+    }
+}
+
+// ---- known libraries ----
+
+#[test]
+fn a_known_library_is_listed_not_judged_and_its_advisories_reported() {
+    // A jQuery 3.4.1 build as people save it (recognised by its banner and file name), with
+    // code that would be findings in the author's own files.
+    let jquery = "/*! jQuery v3.4.1 | (c) JS Foundation and other contributors | jquery.org/license */\n!function(e,t){var x=new Function('return this')();e.ajax({url:'/a',async:false});document.createElement('script');debugger;}(window);\n";
+    let w = Widget::valid().set("libs/jquery-3.4.1.min.js", jquery);
+    let up = w.upload();
+    for code in [
+        "script.new_function",
+        "script.sync_xhr",
+        "script.script_injection",
+        "script.debugger",
+        "script.minified",
+    ] {
+        absent(&up, code);
+    }
+    assert_eq!(up.libraries.len(), 1, "{:?}", up.libraries);
+    let lib = &up.libraries[0];
+    assert_eq!(
+        (
+            lib.file.as_str(),
+            lib.name.as_str(),
+            lib.version.as_str(),
+            lib.how.as_str()
+        ),
+        ("libs/jquery-3.4.1.min.js", "jQuery", "3.4.1", "banner")
+    );
+    assert!(
+        lib.advisories.iter().any(|a| a == "CVE-2020-11022"),
+        "{lib:?}"
+    );
+    let d = expect(
+        &up,
+        "library.vulnerable",
+        Info,
+        Some("libs/jquery-3.4.1.min.js"),
+        None,
+    );
+    assert!(d.message.contains("CVE-2020-11022"), "{}", d.message);
+    expect(
+        &w.publication(),
+        "library.vulnerable",
+        Warning,
+        Some("libs/jquery-3.4.1.min.js"),
+        None,
+    );
+    // The same code under a name that is not the library's is the author's code.
+    let mine = Widget::valid().set("libs/helpers.js", jquery).publication();
+    assert!(mine.libraries.is_empty());
+    expect(
+        &mine,
+        "script.sync_xhr",
+        Error,
+        Some("libs/helpers.js"),
+        Some(2),
+    );
+    absent(&mine, "library.vulnerable");
+    // A fixed version: listed, no advisory.
+    let fixed = Widget::valid()
+        .set("vendor/jquery.min.js", jquery.replace("v3.4.1", "v3.7.1"))
+        .publication();
+    assert_eq!(fixed.libraries[0].version, "3.7.1");
+    absent(&fixed, "library.vulnerable");
 }

@@ -41,11 +41,11 @@ impl Sub {
             description: map(&[
                 (
                     "en",
-                    "Syncs deal notes with your notebook. Support: +7 495 123-45-67, support@dealnotes.io",
+                    "Syncs deal notes with your notebook. Support: +7 495 215-37-84, support@dealnotes.io",
                 ),
                 (
                     "ru",
-                    "Синхронизирует заметки сделок с блокнотом. Поддержка: +7 (495) 123-45-67, support@dealnotes.io",
+                    "Синхронизирует заметки сделок с блокнотом. Поддержка: +7 (495) 215-37-84, support@dealnotes.io",
                 ),
             ]),
             instructions: map(&[
@@ -58,7 +58,7 @@ impl Sub {
                     "Установите виджет, вставьте ключ API из профиля Deal Notes и сохраните.",
                 ),
             ]),
-            support_phone: "+7 495 123-45-67".into(),
+            support_phone: "+7 495 215-37-84".into(),
             support_email: "support@dealnotes.io".into(),
             test_credentials: None,
             name_changes: BTreeMap::new(),
@@ -293,7 +293,7 @@ fn description_needs_a_phone_and_an_email_in_every_language() {
         .insert("ru".into(), "Синхронизирует заметки сделок.".into());
     sub.description.insert(
         "en".into(),
-        "Syncs notes. Call +7 495 123-45-67 or write to support at dealnotes dot io".into(),
+        "Syncs notes. Call +7 495 215-37-84 or write to support at dealnotes dot io".into(),
     );
     let r = sub.check(&Widget::valid());
     for (code, pointer) in [
@@ -424,4 +424,77 @@ fn a_script_talking_to_a_third_party_needs_test_credentials() {
         &Sub::valid().check(&w),
         "submission.test_credentials_missing",
     );
+}
+
+#[test]
+fn placeholder_contacts_and_leftovers_block_publication() {
+    // In the submission's fields.
+    let mut sub = Sub::valid();
+    sub.support_phone = "+7 000 000-00-00".into();
+    sub.support_email = "support@test.com".into();
+    sub.description.insert(
+        "en".into(),
+        "Syncs deal notes. Support: +7 495 215-37-84, help@yourdomain.com. TODO: check the text"
+            .into(),
+    );
+    let r = sub.check(&Widget::valid());
+    let d = field_error(&r, "text.placeholder_contact", "/support_phone");
+    assert!(d.message.contains("+7 000 000-00-00"), "{}", d.message);
+    let mut contacts: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "text.placeholder_contact")
+        .map(|d| d.pointer.clone().unwrap_or_default())
+        .collect();
+    contacts.sort();
+    assert_eq!(
+        contacts,
+        ["/description/en", "/support_email", "/support_phone"],
+        "{:#?}",
+        r.diagnostics
+    );
+    let d = field_error(&r, "text.leftover_marker", "/description/en");
+    assert!(d.message.contains("TODO"), "{}", d.message);
+
+    // In the package: widget.support and the language files; a warning on upload.
+    let w = Widget::valid()
+        .manifest(|m| {
+            m["widget"]["support"] =
+                serde_json::json!({"link": "https://test.com", "email": "support@test.com"});
+        })
+        .edit(
+            "i18n/en.json",
+            "\"How it works\"",
+            "\"Lorem ipsum dolor sit amet. Call +7 (999) 123-45-67\"",
+        );
+    let up = w.upload();
+    let d = at(
+        &up,
+        "text.placeholder_contact",
+        widgetry_validator::Severity::Warning,
+        Some("manifest.json"),
+        "/widget/support/link",
+    );
+    assert!(d.message.contains("test.com"), "{}", d.message);
+    assert!(up.valid, "{:?}", up.codes());
+    let publ = w.publication();
+    at(
+        &publ,
+        "text.placeholder_contact",
+        widgetry_validator::Severity::Error,
+        Some("i18n/en.json"),
+        "/widget/tour_description",
+    );
+    at(
+        &publ,
+        "text.leftover_marker",
+        widgetry_validator::Severity::Error,
+        Some("i18n/en.json"),
+        "/widget/tour_description",
+    );
+    // Real contacts, and `todo` as a word of another language, pass.
+    let ok = Widget::valid().edit("i18n/en.json", "\"How it works\"", "\"Todo en uno\"");
+    for code in ["text.placeholder_contact", "text.leftover_marker"] {
+        absent(&ok.publication(), code);
+    }
 }

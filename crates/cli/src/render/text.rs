@@ -51,8 +51,41 @@ pub fn render(report: &Report, package: &Package, name: &str, style: Style) -> S
         out.push_str(&renderer.render(&[group]));
         out.push_str("\n\n");
     }
+    if !report.libraries.is_empty() {
+        out.push_str(&libraries(report, style.lang));
+        out.push_str("\n\n");
+    }
     out.push_str(&renderer.render(&[summary(report, name, style.lang)]));
     out.push('\n');
+    out
+}
+
+/// The known libraries found, one line each, so the author sees which files were taken as
+/// someone else's code.
+fn libraries(report: &Report, lang: Lang) -> String {
+    let mut out = match lang {
+        Lang::En => "known libraries (not judged as your code):".to_string(),
+        Lang::Ru => "известные библиотеки (не проверяются как ваш код):".to_string(),
+    };
+    for l in &report.libraries {
+        let how = match (lang, l.how.as_str()) {
+            (Lang::En, "hash") => "byte for byte a published release",
+            (Lang::En, "normalised_hash") => "a published release, re-saved",
+            (Lang::En, _) => "by its licence banner and file name",
+            (Lang::Ru, "hash") => "совпадает с опубликованным выпуском байт в байт",
+            (Lang::Ru, "normalised_hash") => "опубликованный выпуск, пересохранённый",
+            (Lang::Ru, _) => "по лицензионному заголовку и имени файла",
+        };
+        out.push_str(&format!(
+            "\n  {}: {} {} ({how})",
+            normalize_untrusted_str(&l.file),
+            l.name,
+            l.version
+        ));
+        if !l.advisories.is_empty() {
+            out.push_str(&format!(" [{}]", l.advisories.join(", ")));
+        }
+    }
     out
 }
 

@@ -2343,7 +2343,7 @@ mod tests {
             ("languages", "../x"),
             (
                 "description_en",
-                "Shows notes. +7 495 123-45-67, help@vendor.ru",
+                "Shows notes. +7 495 215-37-84, help@vendor.ru",
             ),
             ("description_ru", "  "),
             ("description_es", "Muestra notas"),
@@ -2352,7 +2352,7 @@ mod tests {
             ("change_name_ru", ""),
             ("change_description_es", "Nuevo"),
             ("test_credentials", "  login: demo  "),
-            ("support_phone", "+7 495 123-45-67"),
+            ("support_phone", "+7 495 215-37-84"),
             ("support_email", "help@vendor.ru"),
             ("description_Bad Lang", "ignored"),
         ]));
@@ -2372,7 +2372,7 @@ mod tests {
             s.test_credentials.map(|c| c.0),
             Some("login: demo".to_string())
         );
-        assert_eq!(s.support_phone, "+7 495 123-45-67");
+        assert_eq!(s.support_phone, "+7 495 215-37-84");
         assert_eq!(s.support_email, "help@vendor.ru");
         // Changes as entered (a change in a non-publication language is the validator's to
         // report), blanks dropped.
@@ -2506,7 +2506,7 @@ mod tests {
         let values = SubmitValues {
             languages: vec!["en".into(), "ru".into()],
             description: BTreeMap::from([("en".into(), "Shows <notes>".into())]),
-            support_phone: "+7 495 123-45-67".into(),
+            support_phone: "+7 495 215-37-84".into(),
             test_credentials: String::new(),
             ..SubmitValues::default()
         };
@@ -2554,7 +2554,7 @@ mod tests {
         assert!(ru.contains("sub-description-ru-error"), "{ru}");
         // Values kept (escaped), the test credentials not, and the page says so.
         assert!(body.contains("Shows &lt;notes&gt;</textarea>"), "{body}");
-        assert!(body.contains(r#"value="+7 495 123-45-67""#), "{body}");
+        assert!(body.contains(r#"value="+7 495 215-37-84""#), "{body}");
         assert!(body.contains(r#"rows="3" autocomplete="off" aria-describedby="sub-test-credentials-hint"></textarea>"#), "{body}");
         assert!(body.contains("тестовый доступ не сохранён"), "{body}");
         // The report under the form, in Russian.

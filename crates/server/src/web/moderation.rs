@@ -859,6 +859,7 @@ async fn show(
     let files = file_rows(&d.version.files, &d.diff);
     let findings = finding_options(&d.submission.report.diagnostics);
     let report_counts = (d.submission.report.errors, d.submission.report.warnings);
+    let libraries = d.submission.report.libraries.clone();
     let changes: Vec<ChangeView> = d.diff.into_iter().map(change_view).collect();
     while forms.rows.len() < MIN_REASON_ROWS {
         forms.rows.push(ReasonRow::default());
@@ -894,6 +895,7 @@ async fn show(
             version => d.version.version,
             base => d.base_version,
             groups => groups,
+            libraries => minijinja::Value::from_serialize(&libraries),
             report_errors => report_counts.0,
             report_warnings => report_counts.1,
             files => files,

@@ -141,15 +141,15 @@ async function signIn(page, user) {
 const SUBMISSION_FIELDS = {
   languages: ["en", "ru"],
   description: {
-    en: "Shows deal notes in lead cards. Support: +7 495 123-45-67, help@vendor-widgets.ru",
-    ru: "Показывает заметки в карточке сделки. Поддержка: +7 495 123-45-67, help@vendor-widgets.ru",
+    en: "Shows deal notes in lead cards. Support: +7 495 215-37-84, help@vendor-widgets.ru",
+    ru: "Показывает заметки в карточке сделки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru",
   },
   instructions: {
     en: "Install the widget, enter the API key from your vendor-widgets.ru profile, open a lead.",
     ru: "Установите виджет, введите API-ключ из профиля vendor-widgets.ru и откройте сделку.",
   },
   test_credentials: "demo login: moderator@vendor-widgets.ru / password: Xq7-demo-9931",
-  support_phone: "+7 495 123-45-67",
+  support_phone: "+7 495 215-37-84",
   support_email: "help@vendor-widgets.ru",
 };
 
@@ -518,7 +518,7 @@ async function moderatorReadsTheSubmission(w) {
   await see(page.getByRole("heading", { name: `Submission ${w.submissionId}: Deal Notes`, level: 1 }), "the submission page");
   await see(page.getByRole("heading", { name: "Automated checks", level: 2 }), "the report");
   const fields = page.getByRole("region", { name: "What the integrator submitted" });
-  await seeText(fields, ["+7 495 123-45-67", "help@vendor-widgets.ru", "Shows deal notes", "Показывает заметки"], "the submitted texts");
+  await seeText(fields, ["+7 495 215-37-84", "help@vendor-widgets.ru", "Shows deal notes", "Показывает заметки"], "the submitted texts");
   const secret = page.getByRole("region", { name: "Test data — for moderators only" });
   await seeText(secret, ["Xq7-demo-9931"], "the test data box");
   const files = page.getByRole("region", { name: "Files", exact: true });

@@ -173,12 +173,19 @@ impl Drop for TestServer {
     }
 }
 
-/// The scaffolded widget's files, with `widget.version` set.
+/// The scaffolded widget's files (placeholder contacts: fine for a private upload, refused
+/// at publication), with `widget.version` set.
 pub fn widget_files(name: &str, version: &str) -> Vec<(String, Vec<u8>)> {
-    let opts = widgetry_scaffold::ScaffoldOptions {
-        name: name.to_string(),
-        ..widgetry_scaffold::ScaffoldOptions::default()
-    };
+    scaffolded(
+        widgetry_scaffold::ScaffoldOptions {
+            name: name.to_string(),
+            ..widgetry_scaffold::ScaffoldOptions::default()
+        },
+        version,
+    )
+}
+
+fn scaffolded(opts: widgetry_scaffold::ScaffoldOptions, version: &str) -> Vec<(String, Vec<u8>)> {
     let mut files = widgetry_scaffold::scaffold(&opts);
     for (path, bytes) in &mut files {
         if path == "manifest.json" {
@@ -190,20 +197,21 @@ pub fn widget_files(name: &str, version: &str) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// The scaffolded widget made ready for publication: the scaffold's placeholder contacts
-/// (`example.com`) replaced by a real-looking vendor domain.
+/// The scaffolded widget made ready for publication: real-looking support contacts instead
+/// of the scaffold's placeholders.
 pub fn publishable_files(name: &str, version: &str) -> Vec<(String, Vec<u8>)> {
-    widget_files(name, version)
-        .into_iter()
-        .map(|(path, bytes)| match String::from_utf8(bytes) {
-            Ok(text) => (
-                path,
-                text.replace("example.com", "vendor-widgets.ru")
-                    .into_bytes(),
-            ),
-            Err(e) => (path, e.into_bytes()),
-        })
-        .collect()
+    scaffolded(
+        widgetry_scaffold::ScaffoldOptions {
+            name: name.to_string(),
+            support: Some(widgetry_scaffold::Support {
+                link: "https://vendor-widgets.ru/support".into(),
+                email: "help@vendor-widgets.ru".into(),
+            }),
+            phone: Some("+7 495 215-37-84".into()),
+            ..widgetry_scaffold::ScaffoldOptions::default()
+        },
+        version,
+    )
 }
 
 /// A publishable `widget.zip`.

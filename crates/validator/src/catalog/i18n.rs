@@ -52,12 +52,12 @@ rule!(I18N_EMPTY_VALUE, "i18n.empty_value", Warning / Error,
     example: "{\"widget\": {\"name\": \"\"}}");
 
 rule!(I18N_WRONG_TYPE, "i18n.wrong_type", Error / Error,
-    en: "`{key}` in `i18n/{locale}.json` must be text or a group of texts, found {found}",
-    ru: "`{key}` в `i18n/{locale}.json` должен быть текстом или группой текстов, найдено: {found}",
-    hint_en: "language files hold only strings, nested in objects",
-    hint_ru: "языковые файлы содержат только строки, вложенные в объекты",
-    why: "The CRM treats every leaf of a language file as a text.",
-    example: "{\"widget\": {\"name\": [\"A\"]}}");
+    en: "`{key}` in `i18n/{locale}.json` is shown as `{field}` and must be a text, found {found}",
+    ru: "`{key}` в `i18n/{locale}.json` показывается как `{field}` и должен быть текстом, найдено: {found}",
+    hint_en: "make `{key}` a string; keep lists and other data the script reads through `self.i18n()` under other keys",
+    hint_ru: "сделайте `{key}` строкой; списки и другие данные, которые скрипт читает через `self.i18n()`, держите под другими ключами",
+    why: "The CRM shows the texts manifest.json names (widget name, descriptions, setting titles) as they are; a list or a group there shows as nothing or as [object Object]. Other values of a language file may be any JSON: widgets read arrays of month names or numbers through `self.i18n()`.",
+    example: "\"name\": \"widget.name\" in manifest.json with {\"widget\": {\"name\": [\"A\"]}}");
 
 /// The i18n rules, in catalogue order.
 pub(super) const RULES: &[&Rule] = &[

@@ -34,6 +34,14 @@ rule!(JSON_BOM, "json.bom", Error / Error,
     why: "PHP's json_decode, used by the CRM, refuses JSON that starts with a BOM.",
     example: "manifest.json beginning with the bytes EF BB BF");
 
+rule!(JSON_NOT_UTF8, "json.not_utf8", Error / Error,
+    en: "`{file}` is not valid UTF-8, so it cannot be read as JSON",
+    ru: "`{file}` — не корректный UTF-8, поэтому его нельзя прочитать как JSON",
+    hint_en: "save the file as UTF-8 (without BOM); the first invalid byte is at the marked position",
+    hint_ru: "сохраните файл в UTF-8 (без BOM); первый неверный байт — в отмеченном месте",
+    why: "JSON is UTF-8 (RFC 8259); the CRM's json_decode refuses anything else, so amoCRM refuses the upload.",
+    example: "i18n/ru.json saved in Windows-1251");
+
 rule!(JSON_NOT_OBJECT, "json.not_object", Error / Error,
     en: "`{file}` must hold a JSON object, found {found}",
     ru: "`{file}` должен содержать JSON-объект, найдено: {found}",
@@ -48,5 +56,6 @@ pub(super) const RULES: &[&Rule] = &[
     &JSON_TOO_DEEP,
     &JSON_DUPLICATE_KEY,
     &JSON_BOM,
+    &JSON_NOT_UTF8,
     &JSON_NOT_OBJECT,
 ];

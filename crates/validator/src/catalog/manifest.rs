@@ -275,12 +275,12 @@ rule!(MANIFEST_SETTINGS_MULTIPLE_CUSTOM, "manifest.settings_multiple_custom", Er
     why: "The CRM provides one hidden input and one container for custom settings per widget.",
     example: "two fields with \"type\": \"custom\"");
 
-rule!(MANIFEST_SETTINGS_CUSTOM_LOCATION, "manifest.settings_custom_location", Error / Error,
+rule!(MANIFEST_SETTINGS_CUSTOM_LOCATION, "manifest.settings_custom_location", Warning / Error,
     en: "settings field `{field}` is `custom`, but `settings` is not in `locations`",
     ru: "поле настроек `{field}` имеет тип `custom`, но области `settings` нет в `locations`",
     hint_en: "add `settings` to `locations` so that script.js can draw the custom field",
     hint_ru: "добавьте `settings` в `locations`, чтобы script.js мог нарисовать поле custom",
-    why: "A custom field is drawn by script.js in the settings modal, which only runs with the `settings` location.",
+    why: "A custom field is drawn by script.js in the settings modal, which only runs with the `settings` location. amoCRM takes such an upload (the field just does not appear), so it is a warning on upload; moderation rejects a settings form that cannot be filled in.",
     example: "\"locations\": [\"lcard-1\"] with a custom settings field");
 
 rule!(MANIFEST_LEFT_MENU_SETTINGS_HIDDEN, "manifest.left_menu_settings_hidden", Error / Error,
@@ -322,6 +322,14 @@ rule!(MANIFEST_MISSING_FILE, "manifest.missing_file", Error / Error,
     hint_ru: "добавьте файл `{path}` или исправьте путь (пути считаются от корня виджета){suggestion}",
     why: "A missing tour image or menu icon shows as a broken image in the CRM.",
     example: "\"tour_images\": {\"en\": [\"/images/tour_1_en.png\"]} without that file");
+
+rule!(MANIFEST_DP_WEBHOOK_MISSING, "manifest.dp_webhook_missing", Warning / Warning,
+    en: "`dp` has no `webhook_url`: the digital pipeline action will not reach your server",
+    ru: "в `dp` нет `webhook_url`: действие цифровой воронки не дойдёт до вашего сервера",
+    hint_en: "add `\"webhook_url\": \"https://your-server.example.net/amocrm/dp\"` to `dp`, the address amoCRM calls when a lead reaches the widget's stage",
+    hint_ru: "добавьте в `dp` `\"webhook_url\": \"https://your-server.example.net/amocrm/dp\"` — адрес, который amoCRM вызывает, когда сделка попадает на этап виджета",
+    why: "When a lead enters a pipeline stage with the widget's action, amoCRM POSTs to `dp.webhook_url`; without it the action is configured in the pipeline but nothing happens. Moderators ask about it.",
+    example: "\"dp\": {\"settings\": {...}, \"action_multiple\": false}");
 
 /// The manifest rules, in catalogue order.
 pub(super) const RULES: &[&Rule] = &[
@@ -365,4 +373,5 @@ pub(super) const RULES: &[&Rule] = &[
     &MANIFEST_TOUR_DISABLED,
     &MANIFEST_TOUR_IMAGES_LOCALE,
     &MANIFEST_MISSING_FILE,
+    &MANIFEST_DP_WEBHOOK_MISSING,
 ];

@@ -29,6 +29,7 @@ mod css;
 mod i18n;
 mod images;
 mod json;
+mod library;
 mod listing;
 mod manifest;
 mod package;
@@ -41,6 +42,7 @@ pub use css::*;
 pub use i18n::*;
 pub use images::*;
 pub use json::*;
+pub use library::*;
 pub use listing::*;
 pub use manifest::*;
 pub use package::*;
@@ -115,6 +117,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         i18n::RULES,
         images::RULES,
         script::RULES,
+        library::RULES,
         css::RULES,
         text::RULES,
         listing::RULES,

@@ -11,7 +11,7 @@ rule!(SCRIPT_MISSING, "script.missing", Error / Error,
     why: "amoCRM lists script.js as a required file: it is the widget's code, loaded by RequireJS. Without it nothing of the widget runs.",
     example: "widget.zip with manifest.json, i18n/ and images/ only");
 
-rule!(SCRIPT_SYNTAX_ERROR, "script.syntax_error", Error / Error,
+rule!(SCRIPT_SYNTAX_ERROR, "script.syntax_error", Warning / Error,
     en: "`{file}` has a JavaScript syntax error: {detail}",
     ru: "в `{file}` синтаксическая ошибка JavaScript: {detail}",
     hint_en: "fix the code at the marked position; the browser refuses to run a file with a syntax error",
@@ -27,7 +27,7 @@ rule!(SCRIPT_TOO_DEEP, "script.too_deep", Warning / Error,
     why: "Parsers recurse once per nesting level, so pathological nesting is a denial-of-service vector. The depth is estimated cheaply before parsing; a deeper file is not analysed, so its other rules cannot be checked.",
     example: "((((((( ... 10,000 levels ... )))))))");
 
-rule!(SCRIPT_NOT_AMD, "script.not_amd", Error / Error,
+rule!(SCRIPT_NOT_AMD, "script.not_amd", Warning / Error,
     en: "`script.js` is not an AMD module: no `define(...)` call with a factory function",
     ru: "`script.js` не является AMD-модулем: нет вызова `define(...)` с функцией-фабрикой",
     hint_en: "wrap the code in `define(['jquery'], function ($) { var CustomWidget = function () { ... }; return CustomWidget; });`",
@@ -35,7 +35,7 @@ rule!(SCRIPT_NOT_AMD, "script.not_amd", Error / Error,
     why: "The host loads script.js with RequireJS and instantiates the constructor the module's factory returns. A plain script defines nothing the host can call.",
     example: "var CustomWidget = function () {};");
 
-rule!(SCRIPT_NO_CALLBACKS, "script.no_callbacks", Error / Error,
+rule!(SCRIPT_NO_CALLBACKS, "script.no_callbacks", Warning / Error,
     en: "`script.js` defines no `callbacks` object",
     ru: "в `script.js` нет объекта `callbacks`",
     hint_en: "in the widget constructor, assign `this.callbacks = { render: ..., init: ..., bind_actions: ..., ... }`",
@@ -43,7 +43,23 @@ rule!(SCRIPT_NO_CALLBACKS, "script.no_callbacks", Error / Error,
     why: "The host calls the widget only through `callbacks`: render, init, bind_actions, settings, onSave and the location callbacks. Without the object the widget never runs.",
     example: "define([], function () { return function () { return this; }; });");
 
-rule!(SCRIPT_MISSING_CALLBACK, "script.missing_callback", Error / Error,
+rule!(SCRIPT_REMOTE_CODE, "script.remote_code", Warning / Error,
+    en: "code is loaded from `{url}`, outside the package ({how})",
+    ru: "код загружается с `{url}`, вне пакета ({how})",
+    hint_en: "put the code in the package and load it by a relative path (`define(['./dist/app.js'], ...)`); a development server or tunnel address must never ship",
+    hint_ru: "положите код в пакет и подключайте его по относительному пути (`define(['./dist/app.js'], ...)`); адрес сервера разработки или туннеля не должен попадать в публикацию",
+    why: "Moderators review the package; code fetched from a URL at run time can change after approval and cannot be reviewed. On publication this is an error when the URL is a local, test or development-tunnel host (localhost, private addresses, ngrok, zrok, localtunnel, serveo, cloudflared quick tunnels...): the widget only works on the author's machine. From any other host it stays a warning for the moderator: that code is outside the package. Loaders are followed through package files; only what they fetch from outside is reported.",
+    example: "define([localStorage.dev ? 'http://localhost:8080/app.js' : './build/app.js'], function (App) { return App; });");
+
+rule!(SCRIPT_BUILD_PLACEHOLDER, "script.build_placeholder", Warning / Error,
+    en: "the module `{value}` is a build placeholder that was never replaced",
+    ru: "модуль `{value}` — заглушка сборки, которую так и не заменили",
+    hint_en: "run the build step that replaces it (the packer's define/replace plugin), or write the module's path",
+    hint_ru: "запустите шаг сборки, который её заменяет (плагин define/replace сборщика), или укажите путь к модулю",
+    why: "Build tools substitute such tokens (`__APP_URL__`, `%BUNDLE%`, `<%= ... %>`, `{{ ... }}`) at packing time; left in, RequireJS asks for a module that does not exist and the widget never loads.",
+    example: "define(['__WIDGET_BUNDLE__'], function (Widget) { return Widget; });");
+
+rule!(SCRIPT_MISSING_CALLBACK, "script.missing_callback", Warning / Error,
     en: "the `callbacks` object has no `{name}` callback",
     ru: "в объекте `callbacks` нет функции `{name}`",
     hint_en: "add `{name}: function () { return true; }` to `callbacks`, even if it does nothing",
@@ -162,6 +178,8 @@ pub(super) const RULES: &[&Rule] = &[
     &SCRIPT_TOO_DEEP,
     &SCRIPT_NOT_AMD,
     &SCRIPT_NO_CALLBACKS,
+    &SCRIPT_REMOTE_CODE,
+    &SCRIPT_BUILD_PLACEHOLDER,
     &SCRIPT_MISSING_CALLBACK,
     &SCRIPT_LOCATION_CALLBACK,
     &SCRIPT_DEBUGGER,

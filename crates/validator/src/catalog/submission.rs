@@ -57,8 +57,8 @@ rule!(SUBMISSION_DESCRIPTION_MISSING, "submission.description_missing", Error / 
 rule!(SUBMISSION_DESCRIPTION_NO_PHONE, "submission.description_no_phone", Error / Error,
     en: "the description for `{language}` has no phone number",
     ru: "в описании на языке `{language}` нет номера телефона",
-    hint_en: "add a support phone number with its country code, such as `+7 495 123-45-67`",
-    hint_ru: "добавьте телефон поддержки с кодом страны, например `+7 495 123-45-67`",
+    hint_en: "add a support phone number with its country code, such as `+7 495 215-37-84`",
+    hint_ru: "добавьте телефон поддержки с кодом страны, например `+7 495 215-37-84`",
     why: "A published widget's description must say how to reach its support by phone (at least 7 digits; spaces, dashes, dots, parentheses and a leading + are allowed).",
     example: "\"description\": {\"en\": \"Syncs notes. Support: help@acme.io\"}");
 
@@ -68,7 +68,7 @@ rule!(SUBMISSION_DESCRIPTION_NO_EMAIL, "submission.description_no_email", Error 
     hint_en: "add a support e-mail address, such as `support@your-company.com`",
     hint_ru: "добавьте адрес поддержки, например `support@your-company.ru`",
     why: "A published widget's description must say how to reach its support by e-mail.",
-    example: "\"description\": {\"en\": \"Syncs notes. Support: +7 495 123-45-67\"}");
+    example: "\"description\": {\"en\": \"Syncs notes. Support: +7 495 215-37-84\"}");
 
 rule!(SUBMISSION_INSTRUCTIONS_MISSING, "submission.instructions_missing", Error / Error,
     en: "the instructions for `{language}` are missing",
@@ -89,8 +89,8 @@ rule!(SUBMISSION_INSTRUCTIONS_SHORT, "submission.instructions_short", Warning / 
 rule!(SUBMISSION_SUPPORT_PHONE_MISSING, "submission.support_phone_missing", Error / Error,
     en: "the support phone is missing",
     ru: "не указан телефон поддержки",
-    hint_en: "give `support_phone`, such as `+7 495 123-45-67`",
-    hint_ru: "укажите `support_phone`, например `+7 495 123-45-67`",
+    hint_en: "give `support_phone`, such as `+7 495 215-37-84`",
+    hint_ru: "укажите `support_phone`, например `+7 495 215-37-84`",
     why: "Moderators and users need a phone number to reach the widget's support.",
     example: "\"support_phone\": \"\"");
 

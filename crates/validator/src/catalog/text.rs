@@ -3,12 +3,12 @@
 
 use super::Rule;
 
-rule!(TEXT_NOT_UTF8, "text.not_utf8", Error / Error,
+rule!(TEXT_NOT_UTF8, "text.not_utf8", Warning / Error,
     en: "`{file}` is not valid UTF-8",
     ru: "`{file}` — не корректный UTF-8",
     hint_en: "save the file as UTF-8 (without BOM); the first invalid byte is at the marked position",
     hint_ru: "сохраните файл в UTF-8 (без BOM); первый неверный байт — в отмеченном месте",
-    why: "Widget text files must be UTF-8; a file in another encoding shows garbled text or fails to parse.",
+    why: "Widget text files must be UTF-8; a file in another encoding shows garbled text or fails to parse. amoCRM takes such an upload, moderation does not. (A JSON file that is not UTF-8 is `json.not_utf8`, an error everywhere.)",
     example: "i18n/ru.json saved in Windows-1251");
 
 rule!(TEXT_BOM, "text.bom", Warning / Error,
@@ -43,6 +43,22 @@ rule!(TEXT_PLACEHOLDER_SECRET, "text.placeholder_secret", Warning / Error,
     why: "Placeholder keys and test credentials in shipped code mean the widget was not finished or leaks test accounts.",
     example: "var API_KEY = 'YOUR_API_KEY';");
 
+rule!(TEXT_PLACEHOLDER_CONTACT, "text.placeholder_contact", Warning / Error,
+    en: "{where} has the placeholder contact `{text}`",
+    ru: "в {where} контакт-заглушка `{text}`",
+    hint_en: "write your real support address, e-mail and phone: users of every account that installs the widget will use them",
+    hint_ru: "укажите настоящие адрес, e-mail и телефон поддержки: ими будут пользоваться во всех аккаунтах, где установят виджет",
+    why: "Moderation rejects test data. Placeholder domains (example.*, test.com, domain.com, yourdomain.*...), reserved test names and placeholder phones (one repeated digit, all zeros, 1234567) in the support contacts, the language files or the submission mean the widget cannot be supported as published.",
+    example: "\"support\": {\"link\": \"https://test.com\", \"email\": \"support@test.com\"}");
+
+rule!(TEXT_LEFTOVER_MARKER, "text.leftover_marker", Warning / Error,
+    en: "{where} still has `{text}`",
+    ru: "в {where} осталось `{text}`",
+    hint_en: "finish the text: remove the TODO/FIXME note, the sample text or the scaffold's placeholder sentence",
+    hint_ru: "допишите текст: уберите пометку TODO/FIXME, текст-рыбу или предложение-заглушку из заготовки",
+    why: "Users read these texts in the marketplace and the widget's settings; moderation rejects unfinished ones. TODO and FIXME count as upper-case words only (todo is a Spanish and Portuguese word).",
+    example: "\"description\": \"Syncs notes. TODO: replace the placeholder contacts with your own.\"");
+
 /// The text rules, in catalogue order.
 pub(super) const RULES: &[&Rule] = &[
     &TEXT_NOT_UTF8,
@@ -50,4 +66,6 @@ pub(super) const RULES: &[&Rule] = &[
     &TEXT_CRLF,
     &TEXT_TEST_DOMAIN,
     &TEXT_PLACEHOLDER_SECRET,
+    &TEXT_PLACEHOLDER_CONTACT,
+    &TEXT_LEFTOVER_MARKER,
 ];

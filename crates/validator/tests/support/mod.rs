@@ -38,6 +38,9 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
+/// A small menu icon.
+pub const MENU_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24"><rect width="24" height="24" fill="#2a7"/></svg>"##;
+
 pub const MANIFEST: &str = r#"{
   "widget": {
     "name": "widget.name",
@@ -70,7 +73,7 @@ pub const MANIFEST: &str = r#"{
 pub const EN: &str = r#"{
   "widget": {
     "name": "Deal Notes Sync",
-    "description": "Syncs the notes of #SUBDOMAIN# deals with your notebook. Support: +7 495 123-45-67, support@dealnotes.io",
+    "description": "Syncs the notes of #SUBDOMAIN# deals with your notebook. Support: +7 495 215-37-84, support@dealnotes.io",
     "short_description": "Sync deal notes",
     "tour_description": "How it works"
   },
@@ -81,7 +84,7 @@ pub const EN: &str = r#"{
 pub const RU: &str = r#"{
   "widget": {
     "name": "Синхронизация заметок",
-    "description": "Синхронизирует заметки сделок #SUBDOMAIN# с вашим блокнотом. Поддержка: +7 495 123-45-67, support@dealnotes.io",
+    "description": "Синхронизирует заметки сделок #SUBDOMAIN# с вашим блокнотом. Поддержка: +7 495 215-37-84, support@dealnotes.io",
     "short_description": "Синхронизация заметок",
     "tour_description": "Как это работает"
   },

@@ -1,0 +1,388 @@
+//! Placeholder contacts and leftover markers in what users and moderators read: the
+//! support contacts of `manifest.json`, the texts of the language files, and the fields of a
+//! submission. "No test data" (rule book) covers them: a widget published with
+//! `support@test.com`, `+0 000 000-00-00` or "TODO: replace ..." in its description is not
+//! finished.
+//!
+//! - **Placeholder domains**: the names reserved for examples and tests (RFC 2606/6761:
+//!   `example.*`, `*.test`, `*.invalid`, `*.localhost`, `*.local`) and the common
+//!   placeholder domains of [`PLACEHOLDER_DOMAINS`] (`test.com`, `domain.com`,
+//!   `yourdomain.*`, `site.com`...). The list holds no real mail or hosting provider.
+//! - **Placeholder phones**: seven to fifteen digits, all the same digit, a subscriber
+//!   number (the last seven digits) of one repeated digit, `1234567` or `7654321`, or
+//!   `123456789` anywhere.
+//! - **Leftover markers**: `TODO` and `FIXME` as upper-case words (lower-case `todo` is a
+//!   Spanish and Portuguese word), `lorem ipsum`, and the scaffold's own placeholder
+//!   sentences.
+//!
+//! In files, reserved test domains are `text.test_domain`'s (it reads every text file);
+//! this module reports the other placeholder domains there, and every placeholder domain in
+//! submission fields.
+
+use crate::catalog as rules;
+use crate::context::Ctx;
+use crate::diag::{Findings, Loc};
+use crate::json::escape;
+use serde_json::Value;
+
+/// Placeholder domains that are not reserved names: exact second-level names (any TLD when
+/// the entry ends in `.*`).
+pub const PLACEHOLDER_DOMAINS: &[&str] = &[
+    "example.*",
+    "test.com",
+    "test.ru",
+    "test.net",
+    "test.org",
+    "testing.test",
+    "domain.com",
+    "domain.ru",
+    "domain.tld",
+    "yourdomain.*",
+    "your-domain.*",
+    "mydomain.*",
+    "my-domain.*",
+    "site.com",
+    "site.ru",
+    "mysite.*",
+    "yoursite.*",
+    "your-site.*",
+    "yourwebsite.*",
+    "mywebsite.*",
+    "yourcompany.*",
+    "your-company.*",
+    "mycompany.*",
+    "company.com",
+    "placeholder.com",
+    "sample.com",
+    "foo.com",
+    "foobar.com",
+    "yourapp.*",
+    "email.test",
+];
+
+/// Scaffold sentences and other leftovers, lower case, matched case-insensitively.
+const LEFTOVER_PHRASES: &[&str] = &[
+    "lorem ipsum",
+    "replace the placeholder contacts",
+    "замените контакты-заглушки",
+    "your support phone",
+    "your support e-mail",
+];
+
+/// Upper-case leftover words, matched as whole words.
+const LEFTOVER_WORDS: &[&str] = &["TODO", "FIXME"];
+
+/// What a text holds that should not be published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// A placeholder domain (in a URL or an e-mail address) or phone number.
+    Contact(String),
+    /// A leftover marker.
+    Marker(String),
+}
+
+/// Whether a host is a placeholder: reserved for examples and tests, or in
+/// [`PLACEHOLDER_DOMAINS`] (or a subdomain of one).
+pub fn is_placeholder_domain(host: &str) -> bool {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    if crate::text::is_test_host(&h) {
+        return true;
+    }
+    let labels: Vec<&str> = h.split('.').collect();
+    if labels.len() < 2 {
+        return false;
+    }
+    let n = labels.len();
+    let registrable = format!("{}.{}", labels[n - 2], labels[n - 1]);
+    PLACEHOLDER_DOMAINS
+        .iter()
+        .any(|d| match d.strip_suffix(".*") {
+            Some(name) => labels[n - 2] == name,
+            None => registrable == *d,
+        })
+}
+
+/// Whether the digits of a phone number are a placeholder. In free text (`in_text`), nines
+/// after the country code are an input mask (`+7 (999) 999-99-99`: 9 stands for any digit),
+/// not a number.
+pub fn is_placeholder_phone(digits: &str, in_text: bool) -> bool {
+    let n = digits.len();
+    if !(7..=15).contains(&n) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let same = |s: &str| s.bytes().all(|b| Some(b) == s.bytes().next());
+    let subscriber = &digits[n - 7..];
+    if in_text && subscriber.bytes().all(|b| b == b'9') && digits[1..].bytes().all(|b| b == b'9') {
+        return false;
+    }
+    same(digits)
+        || same(subscriber)
+        || matches!(subscriber, "1234567" | "7654321")
+        || digits.contains("123456789")
+}
+
+/// Every placeholder in a text, each once, in order.
+pub(crate) fn find(text: &str, reserved_too: bool) -> Vec<Found> {
+    find_in(text, reserved_too, true)
+}
+
+/// [`find`], saying whether `text` is free text (where `+7 (999) 999-99-99` is a mask) or a
+/// phone field.
+fn find_in(text: &str, reserved_too: bool, in_text: bool) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    let mut push = |f: Found| {
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    };
+    for (_, host) in crate::text::url_hosts(text)
+        .into_iter()
+        .chain(email_domains(text))
+    {
+        if is_placeholder_domain(&host) && (reserved_too || !crate::text::is_test_host(&host)) {
+            push(Found::Contact(host));
+        }
+    }
+    for phone in phones(text) {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        if is_placeholder_phone(&digits, in_text) {
+            push(Found::Contact(phone.to_string()));
+        }
+    }
+    let lower = text.to_lowercase();
+    for phrase in LEFTOVER_PHRASES {
+        if lower.contains(phrase) {
+            push(Found::Marker((*phrase).to_string()));
+        }
+    }
+    for word in LEFTOVER_WORDS {
+        let whole = text.match_indices(word).any(|(i, w)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + w.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        });
+        if whole {
+            push(Found::Marker((*word).to_string()));
+        }
+    }
+    out
+}
+
+/// The domains of the e-mail addresses in a text, lowercase.
+fn email_domains(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices('@') {
+        let local = text[..at].chars().next_back();
+        if !local.is_some_and(|c| c.is_alphanumeric() || "._-+".contains(c)) {
+            continue;
+        }
+        let domain: String = text[at + 1..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '.' || *c == '-')
+            .collect();
+        let domain = domain.trim_end_matches('.').to_lowercase();
+        if domain.contains('.') {
+            out.push((at + 1, domain));
+        }
+    }
+    out
+}
+
+/// Phone-like runs: a `+` or digit, then digits, spaces, `-`, `.`, `(` and `)`, with seven
+/// to fifteen digits, not inside a word.
+fn phones(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let starts = (b[i] == b'+' || b[i].is_ascii_digit())
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < b.len() && (b[end].is_ascii_digit() || b" -.()".contains(&b[end])) {
+            end += 1;
+        }
+        let run = text[i..end].trim_end_matches([' ', '-', '.', '(']);
+        let digits = run.bytes().filter(u8::is_ascii_digit).count();
+        let in_word = b
+            .get(i + run.len())
+            .is_some_and(|c| c.is_ascii_alphabetic());
+        if (7..=15).contains(&digits) && !in_word {
+            out.push(run);
+        }
+        i = end.max(i + 1);
+    }
+    out
+}
+
+fn report(out: &mut Findings, loc: Loc, where_: &str, found: Vec<Found>) {
+    for f in found {
+        match f {
+            Found::Contact(text) => out.add(
+                &rules::TEXT_PLACEHOLDER_CONTACT,
+                loc.clone(),
+                &[("text", &text), ("where", &where_)],
+            ),
+            Found::Marker(text) => out.add(
+                &rules::TEXT_LEFTOVER_MARKER,
+                loc.clone(),
+                &[("text", &text), ("where", &where_)],
+            ),
+        }
+    }
+}
+
+/// The support contacts of `manifest.json` and every text of the language files.
+pub fn check_package(ctx: &mut Ctx<'_>) {
+    if let Some(manifest) = &ctx.manifest {
+        for key in ["link", "email"] {
+            let pointer = format!("/widget/support/{key}");
+            if let Some(Value::String(value)) = manifest.get(&pointer) {
+                let found = find(value, false);
+                let field = format!("widget.support.{key}");
+                report(&mut ctx.out, manifest.loc(&pointer), &field, found);
+            }
+        }
+    }
+    for (locale, doc) in &ctx.i18n {
+        let mut stack: Vec<(String, &Value)> = vec![(String::new(), &doc.value)];
+        while let Some((pointer, value)) = stack.pop() {
+            match value {
+                Value::Object(map) => {
+                    for (k, v) in map.iter().rev() {
+                        stack.push((format!("{pointer}/{}", escape(k)), v));
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, v) in items.iter().enumerate().rev() {
+                        stack.push((format!("{pointer}/{i}"), v));
+                    }
+                }
+                Value::String(text) => {
+                    let found = find(text, false);
+                    if !found.is_empty() {
+                        let key = pointer.trim_start_matches('/').replace('/', ".");
+                        let where_ = format!("i18n/{locale}.json: {key}");
+                        report(&mut ctx.out, doc.loc(&pointer), &where_, found);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A submission's texts: descriptions, instructions, support contacts, changes.
+pub(crate) fn check_fields(fields: &crate::SubmissionFields<'_>, out: &mut Findings) {
+    let maps = [
+        ("description", fields.description),
+        ("instructions", fields.instructions),
+        ("name_changes", fields.name_changes),
+        ("description_changes", fields.description_changes),
+    ];
+    for (name, map) in maps {
+        for (language, text) in map {
+            let pointer = format!("/{name}/{}", escape(language));
+            let loc = Loc {
+                pointer: Some(pointer),
+                ..Loc::default()
+            };
+            report(out, loc, &format!("{name}.{language}"), find(text, true));
+        }
+    }
+    for (name, text) in [
+        ("support_phone", fields.support_phone),
+        ("support_email", fields.support_email),
+    ] {
+        let loc = Loc {
+            pointer: Some(format!("/{name}")),
+            ..Loc::default()
+        };
+        report(out, loc, name, find_in(text, true, name != "support_phone"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholder_domains_and_real_ones() {
+        for h in [
+            "test.com",
+            "support.test.ru",
+            "example.de",
+            "mail.example.com",
+            "yourdomain.ru",
+            "site.com",
+            "widget.test",
+            "domain.com",
+        ] {
+            assert!(is_placeholder_domain(h), "{h}");
+        }
+        for h in [
+            "gmail.com",
+            "mail.ru",
+            "yandex.ru",
+            "amocrm.ru",
+            "testing.com",
+            "contest.com",
+            "website.org",
+            "lidgen-crm.ru",
+        ] {
+            assert!(!is_placeholder_domain(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn placeholder_phones_and_real_ones() {
+        for d in [
+            "00000000000",
+            "70000000000",
+            "74951234567",
+            "1111111",
+            "380123456789",
+        ] {
+            assert!(is_placeholder_phone(d, true), "{d}");
+        }
+        for d in ["74952153784", "4951234", "12345", "79161230000"] {
+            assert!(!is_placeholder_phone(d, true), "{d}");
+        }
+        // An input mask in a text; a placeholder in the phone field.
+        assert!(!is_placeholder_phone("79999999999", true));
+        assert!(is_placeholder_phone("79999999999", false));
+    }
+
+    #[test]
+    fn the_scaffold_text_is_found_whole() {
+        let text = "Notes for deals. Support: support@example.com, +0 000 000-00-00. TODO: replace the placeholder contacts with your own.";
+        let found = find(text, true);
+        assert!(
+            found.contains(&Found::Contact("example.com".into())),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&Found::Contact("+0 000 000-00-00".into())),
+            "{found:?}"
+        );
+        assert!(found.contains(&Found::Marker("TODO".into())), "{found:?}");
+        assert!(found.contains(&Found::Marker("replace the placeholder contacts".into())));
+        // In files the reserved names are text.test_domain's.
+        assert!(!find(text, false).contains(&Found::Contact("example.com".into())));
+    }
+
+    #[test]
+    fn real_texts_pass() {
+        for text in [
+            "Поддержка: +7 495 215-37-84, help@lidgen-crm.ru, https://lidgen-crm.ru/help",
+            "Todo el equipo: soporte@acme-crm.es. Lista de tareas (todo list).",
+            "Version 2.10.3 released 2024-05-17, 250 leads per batch, ID 4815162342",
+            "TODOS los días",
+        ] {
+            assert_eq!(find(text, true), Vec::<Found>::new(), "{text}");
+        }
+    }
+}
