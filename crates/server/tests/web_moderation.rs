@@ -25,6 +25,11 @@ fn widget(version: &str) -> Vec<u8> {
         "templates/panel.html".into(),
         b"<p onclick=\"alert(1)\">hi</p>".to_vec(),
     ));
+    // A bundled library the validator recognises by its banner and name (and an old one).
+    files.push((
+        "vendor/jquery-3.4.1.min.js".into(),
+        b"/*! jQuery v3.4.1 | (c) JS Foundation and other contributors | jquery.org/license */\n!function(e){e.ajax({async:false})}(window);\n".to_vec(),
+    ));
     zip(&files)
 }
 
@@ -229,6 +234,18 @@ async fn the_viewer_never_renders_markup(db: Db) {
     let c = console(db).await;
     c.upload("1.0.0").await;
     let sid = c.submit(1).await;
+
+    // The moderator sees which libraries the package bundles, and their advisories.
+    let (status, _, page) = c.get(&c.moderator, &format!("/moderation/{sid}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Bundled libraries"), "{page}");
+    assert!(
+        page.contains("<code>vendor/jquery-3.4.1.min.js</code>"),
+        "{page}"
+    );
+    assert!(page.contains("jQuery 3.4.1"), "{page}");
+    assert!(page.contains("<code>CVE-2020-11022</code>"), "{page}");
+    assert!(page.contains("by licence banner and file name"), "{page}");
 
     let (status, _, page) = c
         .get(

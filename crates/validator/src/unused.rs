@@ -1,14 +1,16 @@
 //! Finds files nothing refers to. A file is used when it is a fixed part of a widget
 //! (manifest, script.js, style.css, the declared i18n files, the logos), when the manifest
 //! names it, or when its name (or, for scripts and templates, its name without extension)
-//! appears as a word in any other text file. One linear pass over all text.
+//! appears as a word in any other text file. One pass over each text file, looking for the
+//! candidate names only (one Aho-Corasick automaton).
 
 use crate::catalog as rules;
 use crate::context::{Ctx, is_text_file};
 use crate::diag::Loc;
 use crate::images::LOGOS;
 use crate::paths;
-use std::collections::{HashMap, HashSet};
+use aho_corasick::AhoCorasick;
+use std::collections::HashSet;
 
 /// Runs the unused-file rule.
 pub fn check(ctx: &mut Ctx<'_>) {
@@ -31,26 +33,10 @@ pub fn check(ctx: &mut Ctx<'_>) {
     for (name, ..) in LOGOS {
         fixed.insert(format!("images/{name}"));
     }
-    // Every word of every text file (the manifest included) that could name a file, with the
-    // first file it appears in and whether it appears in another one too.
-    let mut words: HashMap<&str, (&str, bool)> = HashMap::new();
-    let texts: Vec<(&str, &str)> = ctx
-        .package
-        .files()
-        .filter(|(p, _)| is_text_file(p))
-        .filter_map(|(p, _)| ctx.text(p).map(|t| (p, t)))
-        .collect();
-    for (file, text) in &texts {
-        // Path segments are words of their own, so `lib/helper.js` yields `helper.js`.
-        for name in text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))) {
-            if !name.is_empty() {
-                let entry = words.entry(name).or_insert((file, false));
-                if entry.0 != *file {
-                    entry.1 = true;
-                }
-            }
-        }
-    }
+    // The words that would name each candidate file: its name, and for scripts and
+    // templates its stem.
+    let mut words: Vec<&str> = Vec::new();
+    let mut candidates: Vec<(&str, Vec<usize>)> = Vec::new();
     for (path, _) in ctx.package.files() {
         if fixed.contains(path) || path.starts_with("i18n/") {
             continue;
@@ -61,13 +47,54 @@ pub fn check(ctx: &mut Ctx<'_>) {
             paths::extension(path).as_deref(),
             Some("js" | "twig" | "html" | "tpl" | "css")
         );
+        let mut ids = Vec::new();
+        for word in [Some(name), by_stem.then_some(stem)].into_iter().flatten() {
+            if word.is_empty() {
+                continue;
+            }
+            let id = match words.iter().position(|w| *w == word) {
+                Some(id) => id,
+                None => {
+                    words.push(word);
+                    words.len() - 1
+                }
+            };
+            ids.push(id);
+        }
+        candidates.push((path, ids));
+    }
+    if candidates.is_empty() {
+        return;
+    }
+    // Where each word appears as a whole word (letters, digits, `_`, `.` and `-` make up
+    // words; path separators split them, so `lib/helper.js` names `helper.js`): the files,
+    // at most two distinct ones per word are needed. One pass over each text.
+    let mut seen_in: Vec<Vec<&str>> = vec![Vec::new(); words.len()];
+    let Ok(automaton) = AhoCorasick::new(&words) else {
+        return;
+    };
+    let is_word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '-');
+    for (file, _) in ctx.package.files() {
+        if !is_text_file(file) {
+            continue;
+        }
+        let Some(text) = ctx.text(file) else { continue };
+        for m in automaton.find_overlapping_iter(text) {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            if before.is_some_and(is_word) || after.is_some_and(is_word) {
+                continue;
+            }
+            let files = &mut seen_in[m.pattern().as_usize()];
+            if files.len() < 2 && !files.contains(&file) {
+                files.push(file);
+            }
+        }
+    }
+    for (path, ids) in candidates {
         // A mention counts only from another file: a script naming itself is still unused.
-        let mentioned = |word: &str| {
-            words
-                .get(word)
-                .is_some_and(|(first, elsewhere)| *elsewhere || *first != path)
-        };
-        if mentioned(name) || (by_stem && mentioned(stem)) {
+        let mentioned = ids.iter().any(|id| seen_in[*id].iter().any(|f| *f != path));
+        if mentioned {
             continue;
         }
         ctx.out.add(
