@@ -797,12 +797,26 @@ async fn warnings_after_upload_and_package_findings_of_a_submission_show_their_l
         .unwrap()
         + 1;
     script.1 = edited.into_bytes();
+    // A bundled library: listed after the upload, not judged as the author's code.
+    files.push((
+        "vendor/jquery-3.7.1.min.js".into(),
+        b"/*! jQuery v3.7.1 | (c) OpenJS Foundation and other contributors | jquery.org/license */\n!function(e){e.ajax({async:false})}(window);\n".to_vec(),
+    ));
 
     let p = b
         .upload(id, Some(&page.csrf()), zip(&files), "widget.zip")
         .await;
     let p = b.follow(&p).await;
     p.assert_has("Version 1 (1.0.0) uploaded. Warnings: ");
+    let libraries = p
+        .between(r#"<section class="libraries""#, "</section>")
+        .replace("&#x2f;", "/");
+    assert!(
+        libraries.contains("<code>vendor/jquery-3.7.1.min.js</code>")
+            && libraries.contains("jQuery 3.7.1"),
+        "{libraries}"
+    );
+    p.assert_lacks("script.sync_xhr");
     let warnings = p.between(
         r#"<section id="upload-warnings""#,
         r#"<h2 id="versions-heading">"#,

@@ -193,9 +193,21 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
 
 /// The URL in a `<script src=...>` written in a string, if any.
 pub(crate) fn script_src(text: &str) -> Option<(usize, &str)> {
-    let lower = text.to_ascii_lowercase();
-    let tag = lower.find("<script")?;
-    let src = tag + lower.get(tag..)?.find("src=")? + 4;
+    // Every string literal of a file comes here: look for the tag without allocating.
+    let bytes = text.as_bytes();
+    let tag = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'<')
+        .map(|(i, _)| i)
+        .find(|&i| {
+            bytes
+                .get(i..i + 7)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"<script"))
+        })?;
+    let tail = text.get(tag..)?;
+    let end_of_tag = tail.find('>').unwrap_or(tail.len());
+    let src = tag + tail.get(..end_of_tag)?.to_ascii_lowercase().find("src=")? + 4;
     let rest = text.get(src..)?;
     let (start, quote) = match rest.chars().next()? {
         q @ ('"' | '\'') => (src + 1, Some(q)),

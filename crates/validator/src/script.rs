@@ -97,7 +97,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
     }
     let locations = ctx.locations();
     let package = ctx.package;
-    let mut hits: BTreeMap<&str, Vec<Hit>> = BTreeMap::new();
+    let mut hits: BTreeMap<String, Vec<Hit>> = BTreeMap::new();
     let mut modules: BTreeMap<String, Facts> = BTreeMap::new();
     for (path, _) in package.files() {
         // A known library's code is not the author's: none of these rules apply to it.
@@ -118,26 +118,22 @@ pub fn check(ctx: &mut Ctx<'_>) {
             }
             _ => continue,
         };
-        hits.entry(path).or_default().extend(found);
+        hits.entry(path.to_string()).or_default().extend(found);
     }
     if let Some(main) = modules.get("script.js")
         && !main.syntax_error
     {
         for (path, hit) in check_module(main, &modules, package, &locations) {
-            if let Some((p, _)) = package.files().find(|(p, _)| *p == path) {
-                hits.entry(p).or_default().push(hit);
-            }
+            hits.entry(path).or_default().push(hit);
         }
     }
     for (path, facts) in &modules {
         let found = check_loads(path, facts, package);
-        if let Some((p, _)) = package.files().find(|(p, _)| p == path) {
-            hits.entry(p).or_default().extend(found);
-        }
+        hits.entry(path.clone()).or_default().extend(found);
     }
     for (path, found) in hits {
-        if let Some(text) = ctx.text(path) {
-            emit(ctx, path, text, found);
+        if let Some(text) = ctx.text(&path) {
+            emit(ctx, &path, text, found);
         }
     }
 }
@@ -479,6 +475,10 @@ enum Loaded {
 
 /// How deep [`collect_loaded`] looks into an expression.
 const MAX_LOADED_DEPTH: usize = 8;
+/// At most this many values are remembered per name, and this many loads per file, so that a
+/// hostile file cannot make the name resolution quadratic.
+const MAX_VALUES_PER_NAME: usize = 8;
+const MAX_LOADS_PER_FILE: usize = 1024;
 
 /// The values an expression may evaluate to, as far as they can be read: strings, both
 /// branches of `?:` and `||`/`&&`/`??`, the left side of `+`, and names.
@@ -548,7 +548,9 @@ impl<'s> Scan<'s> {
     fn loads(&mut self, e: &Expression<'_>, via: Via) {
         let mut found = Vec::new();
         collect_loaded(e, &mut found, 0);
-        self.raw_deps.extend(found.into_iter().map(|l| (l, via)));
+        let room = MAX_LOADS_PER_FILE.saturating_sub(self.raw_deps.len());
+        self.raw_deps
+            .extend(found.into_iter().take(room).map(|l| (l, via)));
     }
 
     /// What the file loads, names resolved to the strings bound to them.
@@ -1059,6 +1061,7 @@ impl<'a> Visit<'a> for Scan<'_> {
                 for value in values {
                     if let Loaded::Text(url, at) = value
                         && loaders::is_js_url(&url)
+                        && self.raw_deps.len() < MAX_LOADS_PER_FILE
                     {
                         self.raw_deps.push((Loaded::Text(url, at), Via::ScriptSrc));
                     }
@@ -1118,10 +1121,12 @@ impl<'a> Visit<'a> for Scan<'_> {
                 })
                 .collect();
             if !texts.is_empty() {
-                self.string_vars
+                let values = self
+                    .string_vars
                     .entry(name.as_str().to_string())
-                    .or_default()
-                    .extend(texts);
+                    .or_default();
+                let room = MAX_VALUES_PER_NAME.saturating_sub(values.len());
+                values.extend(texts.into_iter().take(room));
             }
             if let Expression::ObjectExpression(obj) = init.without_parentheses() {
                 let mut keys = Vec::new();
@@ -1147,7 +1152,8 @@ impl<'a> Visit<'a> for Scan<'_> {
 
     fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
         self.switcher_in(it.span);
-        if let Some(raw) = self.src.get(it.span.start as usize..it.span.end as usize)
+        if self.raw_deps.len() < MAX_LOADS_PER_FILE
+            && let Some(raw) = self.src.get(it.span.start as usize..it.span.end as usize)
             && let Some((at, url)) = loaders::script_src(raw)
         {
             let offset = it.span.start + u32::try_from(at).unwrap_or(0);

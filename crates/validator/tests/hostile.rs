@@ -829,3 +829,33 @@ fn deflate_helper_round_trips() {
     let c = run(&zip);
     assert_eq!(c.package.get("a.txt"), Some(data.as_slice()));
 }
+
+/// A script that binds one name to a URL thousands of times and loads that name thousands
+/// of times: the name resolution is bounded (values per name, loads per file), so the report
+/// is one finding, not millions of dependencies.
+#[test]
+fn loads_through_names_stay_bounded() {
+    let mut js = String::from(
+        "define([], function () { return function () { this.callbacks = {render: function () { return true; }, init: function () { return true; }, bind_actions: function () { return true; }}; }; });\n",
+    );
+    for i in 0..20_000 {
+        js.push_str(&format!(
+            "var u = 'http://localhost:8080/m{}.js'; require([u]);\n",
+            i % 50
+        ));
+    }
+    let zip = widget_plus(vec![Entry::stored("js/loader.js", js.as_bytes())]);
+    let c = run(&zip);
+    let remote = with_code(&c.report, "script.remote_code");
+    assert!(
+        !remote.is_empty() && remote.len() <= 8,
+        "{}: {:?}",
+        remote.len(),
+        codes(&c.report)
+    );
+    assert!(
+        remote
+            .iter()
+            .all(|d| d.file.as_deref() == Some("js/loader.js"))
+    );
+}

@@ -1310,8 +1310,9 @@ async fn integration_page(
         (Ok(v), Ok(s)) => (v, s),
         (Err(e), _) | (_, Err(e)) => return failure(viewer, e),
     };
-    // After an upload: its notice and warnings, looked up from the stored report.
+    // After an upload: its notice, warnings and bundled libraries, from the stored report.
     let mut warnings = None;
+    let mut libraries = Value::from(());
     if let Some(number) = extras.warnings_of
         && let Ok(detail) = registry.get_version(principal, id, number).await
     {
@@ -1335,6 +1336,7 @@ async fn integration_page(
                 ("n", &count),
             ],
         ));
+        libraries = Value::from_serialize(&detail.report.libraries);
         if !found.is_empty() {
             let sources =
                 report::stored_sources(registry, &detail.files, &found, OWN_SOURCE_BYTES).await;
@@ -1372,6 +1374,7 @@ async fn integration_page(
             upload_error => extras.upload_error,
             upload_report => Value::from_serialize(&extras.upload_report),
             warnings => warnings,
+            libraries => libraries,
             upload_limit => size_text(limit),
         },
     )
