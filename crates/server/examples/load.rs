@@ -420,6 +420,39 @@ fn unix_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
+/// Compares an acknowledged upload (integration, number, `widget.version`) with how the
+/// server lists it: counts and records a missing listing (first counter) or another
+/// `widget_version` (second), and returns the listing's `files_base_url` (`None`, recorded,
+/// when it is not listed or has none). The cluster and chaos checks share it.
+fn listed_files_base<'v>(
+    listed: Option<&'v serde_json::Value>,
+    (id, number, widget_version): (i64, i64, &str),
+    (missing, version_differs): (&mut usize, &mut usize),
+    failures: &mut Vec<String>,
+) -> Option<&'v str> {
+    let Some(v) = listed else {
+        *missing += 1;
+        failures.push(format!(
+            "integration {id}: acknowledged version {number} ({widget_version}) is not listed"
+        ));
+        return None;
+    };
+    let listed_version = v["widget_version"].as_str().unwrap_or_default();
+    if listed_version != widget_version {
+        *version_differs += 1;
+        failures.push(format!(
+            "integration {id} version {number}: widget_version {listed_version}, acknowledged {widget_version}"
+        ));
+    }
+    let base = v["files_base_url"].as_str();
+    if base.is_none() {
+        failures.push(format!(
+            "integration {id} version {number}: no files_base_url"
+        ));
+    }
+    base
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", sha2::Sha256::digest(bytes))
 }
@@ -1237,24 +1270,12 @@ async fn verify(args: &[String]) -> Result<(), Error> {
             let mine = acks.get(&id).cloned().unwrap_or_default();
             unacknowledged += by_number.keys().filter(|n| !mine.contains_key(n)).count();
             for (number, (widget_version, files)) in &mine {
-                let Some(v) = by_number.get(number) else {
-                    missing += 1;
-                    failures.push(format!(
-                        "integration {id}: acknowledged version {number} ({widget_version}) is not listed"
-                    ));
-                    continue;
-                };
-                let listed_version = v["widget_version"].as_str().unwrap_or_default();
-                if listed_version != widget_version {
-                    version_differs += 1;
-                    failures.push(format!(
-                        "integration {id} version {number}: widget_version {listed_version}, acknowledged {widget_version}"
-                    ));
-                }
-                let Some(base) = v["files_base_url"].as_str() else {
-                    failures.push(format!(
-                        "integration {id} version {number}: no files_base_url"
-                    ));
+                let Some(base) = listed_files_base(
+                    by_number.get(number).copied(),
+                    (id, *number, widget_version),
+                    (&mut missing, &mut version_differs),
+                    &mut failures,
+                ) else {
                     continue;
                 };
                 for (path, sha) in files {
@@ -2545,24 +2566,12 @@ async fn check(args: &[String]) -> Result<(), Error> {
             u["number"].as_i64().unwrap_or(0),
         );
         let wv = u["widget_version"].as_str().unwrap_or_default();
-        let Some(v) = listed.get(&(id, number)) else {
-            uploads_missing += 1;
-            failures.push(format!(
-                "integration {id}: acknowledged version {number} ({wv}) is not listed"
-            ));
-            continue;
-        };
-        let listed_wv = v["widget_version"].as_str().unwrap_or_default();
-        if listed_wv != wv {
-            version_differs += 1;
-            failures.push(format!(
-                "integration {id} version {number}: widget_version {listed_wv}, acknowledged {wv}"
-            ));
-        }
-        let Some(base) = v["files_base_url"].as_str() else {
-            failures.push(format!(
-                "integration {id} version {number}: no files_base_url"
-            ));
+        let Some(base) = listed_files_base(
+            listed.get(&(id, number)),
+            (id, number, wv),
+            (&mut uploads_missing, &mut version_differs),
+            &mut failures,
+        ) else {
             continue;
         };
         let files: BTreeMap<String, String> =

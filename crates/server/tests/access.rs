@@ -445,19 +445,7 @@ async fn access_matrix() {
 #[tokio::test]
 async fn public_views_hold_no_private_facts() {
     let s = TestServer::start().await;
-    let dev = s
-        .token(
-            "dev@vendor.test",
-            "vendor",
-            Role::Admin,
-            &[Scope::Upload, Scope::Submit],
-        )
-        .await;
-    let shop = s
-        .token("admin@shop.test", "shop", Role::Admin, &[Scope::Install])
-        .await;
-    s.moderator("mod@platform.test", "platform").await;
-    let moderator = s.token_for("mod@platform.test", &[Scope::Moderate]).await;
+    let (dev, shop, moderator) = s.vendor_shop_moderator().await;
     let id = s.integration(&dev).await;
     let r = s.upload(&dev, id, publishable_zip("Notes", "1.0.0")).await;
     assert_eq!(r.status(), 201);

@@ -109,26 +109,7 @@ async fn sign_in_throttle_counts_first_and_locks_no_one_out(db: Db) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let form = client.get(s.url("/login")).send().await.unwrap();
-    let pairing = form
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("widgetry_login="))
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_string();
-    let html = form.text().await.unwrap();
-    let marker = "name=\"login_csrf\" value=\"";
-    let at = html.find(marker).unwrap() + marker.len();
-    let token = &html[at..at + html[at..].find('"').unwrap()];
-    let body: String = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("email", "dev@vendor.test")
-        .append_pair("password", PASSWORD)
-        .append_pair("next", "/catalog")
-        .append_pair("login_csrf", token)
-        .finish();
+    let (pairing, body) = s.login_form(&client, "dev@vendor.test", "/catalog").await;
     let post = |from: &'static str| {
         client
             .post(s.url("/login"))
@@ -249,15 +230,7 @@ async fn redirects_stay_on_the_site() {
         .build()
         .unwrap();
     let r = s.page_login(&client, "dev@vendor.test", "/catalog").await;
-    let cookie = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("widgetry_session="))
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_string();
+    let cookie = support::cookie_pair(&r, "widgetry_session").unwrap();
     for next in [
         "/%09/evil.example/",
         "/%0a/evil.example/",
@@ -613,19 +586,7 @@ async fn secrets_at_rest() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn legacy_secret_keys_are_not_published() {
     let s = TestServer::start().await;
-    let dev = s
-        .token(
-            "dev@vendor.test",
-            "vendor",
-            Role::Admin,
-            &[Scope::Upload, Scope::Submit],
-        )
-        .await;
-    let shop = s
-        .token("admin@shop.test", "shop", Role::Admin, &[Scope::Install])
-        .await;
-    s.moderator("mod@platform.test", "platform").await;
-    let moderator = s.token_for("mod@platform.test", &[Scope::Moderate]).await;
+    let (dev, shop, moderator) = s.vendor_shop_moderator().await;
     let key = "a1".repeat(32);
     let legacy = s
         .registry

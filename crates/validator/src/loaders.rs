@@ -111,14 +111,8 @@ fn remote_host(value: &str) -> Option<String> {
         .strip_prefix("https://")
         .or_else(|| lower.strip_prefix("http://"))
         .or_else(|| lower.strip_prefix("//"))?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit('@').next().unwrap_or(authority);
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        host_port.split(':').next().unwrap_or("")
-    };
-    (!host.is_empty()).then(|| host.trim_end_matches('.').to_string())
+    let (_, host) = crate::text::url_host(rest, 0)?;
+    Some(host.trim_end_matches('.').to_string())
 }
 
 /// Development tunnels and preview hosts: code served from them lives on the author's

@@ -224,7 +224,7 @@ fn scan(text: &str) -> Found {
 
 /// The host of the URL authority starting at `start` (just after `//`), without user info
 /// and port, with its offset; `None` when there is no host there.
-fn url_host(text: &str, start: usize) -> Option<(usize, &str)> {
+pub(crate) fn url_host(text: &str, start: usize) -> Option<(usize, &str)> {
     let b = text.as_bytes();
     let mut end = start;
     while end < b.len() && (is_host_char(b[end]) || matches!(b[end], b'@' | b':' | b'[' | b']')) {

@@ -10,7 +10,7 @@ use crate::diag::Loc;
 use crate::images::LOGOS;
 use crate::paths;
 use aho_corasick::AhoCorasick;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Runs the unused-file rule.
 pub fn check(ctx: &mut Ctx<'_>) {
@@ -36,6 +36,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
     // The words that would name each candidate file: its name, and for scripts and
     // templates its stem.
     let mut words: Vec<&str> = Vec::new();
+    let mut ids_of: HashMap<&str, usize> = HashMap::new();
     let mut candidates: Vec<(&str, Vec<usize>)> = Vec::new();
     for (path, _) in ctx.package.files() {
         if fixed.contains(path) || path.starts_with("i18n/") {
@@ -52,13 +53,10 @@ pub fn check(ctx: &mut Ctx<'_>) {
             if word.is_empty() {
                 continue;
             }
-            let id = match words.iter().position(|w| *w == word) {
-                Some(id) => id,
-                None => {
-                    words.push(word);
-                    words.len() - 1
-                }
-            };
+            let id = *ids_of.entry(word).or_insert_with(|| {
+                words.push(word);
+                words.len() - 1
+            });
             ids.push(id);
         }
         candidates.push((path, ids));

@@ -440,25 +440,17 @@ impl TestServer {
         }
     }
 
-    /// Signs in through the sign-in page as a browser does: loads the form (its pairing
-    /// cookie and hidden token), then posts it. Returns the answer to the post (303 on
-    /// success); `client` must not follow redirects.
-    pub async fn page_login(
+    /// Loads the sign-in page as a browser does: its pairing cookie (`name=value`) and the
+    /// body of the filled-in form (`email`, the test password, `next`, the hidden token).
+    pub async fn login_form(
         &self,
         client: &reqwest::Client,
         email: &str,
         next: &str,
-    ) -> reqwest::Response {
+    ) -> (String, String) {
         let form = client.get(self.url("/login")).send().await.unwrap();
-        let pairing = form
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("widgetry_login="))
-            .and_then(|v| v.split(';').next())
-            .expect("the sign-in page sets its pairing cookie")
-            .to_string();
+        let pairing =
+            cookie_pair(&form, "widgetry_login").expect("the sign-in page sets its pairing cookie");
         let html = form.text().await.unwrap();
         let marker = "name=\"login_csrf\" value=\"";
         let at = html.find(marker).expect("the sign-in form has its token") + marker.len();
@@ -469,6 +461,19 @@ impl TestServer {
             .append_pair("next", next)
             .append_pair("login_csrf", token)
             .finish();
+        (pairing, body)
+    }
+
+    /// Signs in through the sign-in page as a browser does: loads the form (its pairing
+    /// cookie and hidden token), then posts it. Returns the answer to the post (303 on
+    /// success); `client` must not follow redirects.
+    pub async fn page_login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        next: &str,
+    ) -> reqwest::Response {
+        let (pairing, body) = self.login_form(client, email, next).await;
         client
             .post(self.url("/login"))
             .header("cookie", pairing)
@@ -477,6 +482,28 @@ impl TestServer {
             .send()
             .await
             .unwrap()
+    }
+
+    /// The usual three parties, with API tokens: a vendor's admin who uploads and submits
+    /// (`dev@vendor.test`), a shop's admin who installs (`admin@shop.test`), and a moderator
+    /// (`mod@platform.test`).
+    pub async fn vendor_shop_moderator(&self) -> (String, String, String) {
+        let dev = self
+            .token(
+                "dev@vendor.test",
+                "vendor",
+                Role::Admin,
+                &[Scope::Upload, Scope::Submit],
+            )
+            .await;
+        let shop = self
+            .token("admin@shop.test", "shop", Role::Admin, &[Scope::Install])
+            .await;
+        self.moderator("mod@platform.test", "platform").await;
+        let moderator = self
+            .token_for("mod@platform.test", &[Scope::Moderate])
+            .await;
+        (dev, shop, moderator)
     }
 
     /// A user with a token of the given scopes: creates the user, signs in, makes the token.
@@ -530,4 +557,16 @@ impl TestServer {
             .await
             .unwrap()
     }
+}
+
+/// The `name=value` pair of the cookie `name` an answer sets, if it sets one.
+pub fn cookie_pair(r: &reqwest::Response, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&prefix))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
 }
