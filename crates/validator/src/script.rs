@@ -1370,7 +1370,7 @@ fn text_switcher_hits(text: &str, start: usize, end: usize) -> Vec<Hit> {
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     let mut hits = Vec::new();
     for class in ["switcher_on", "switcher_off"] {
-        for (i, _) in region.match_indices(class) {
+        for i in memchr::memmem::find_iter(bytes, class) {
             let before_ok = i == 0 || !bytes.get(i - 1).copied().is_some_and(is_word);
             let after_ok = !bytes.get(i + class.len()).copied().is_some_and(is_word);
             if before_ok && after_ok && hits.len() < MAX_TEXT_HITS {
@@ -1389,19 +1389,18 @@ fn text_switcher_hits(text: &str, start: usize, end: usize) -> Vec<Hit> {
 /// and where.
 fn minified_measure(text: &str, lang: Lang) -> Option<(usize, String)> {
     let ru = lang == Lang::Ru;
-    for signature in ["eval(function(p,a,c,k,e,", "eval(function(p, a, c, k, e,"] {
-        if let Some(i) = text.find(signature) {
-            return Some((
-                i,
-                if ru {
-                    format!("сигнатура упаковщика `{signature}`")
-                } else {
-                    format!("packer signature `{signature}`")
-                },
-            ));
-        }
+    let bytes = text.as_bytes();
+    if let Some((i, signature)) = packer_signature(bytes) {
+        return Some((
+            i,
+            if ru {
+                format!("сигнатура упаковщика `{signature}`")
+            } else {
+                format!("packer signature `{signature}`")
+            },
+        ));
     }
-    let obfuscated = obfuscator_names(text);
+    let obfuscated = obfuscator_names(bytes);
     if obfuscated.0 >= 20 {
         return Some((
             obfuscated.1,
@@ -1416,7 +1415,12 @@ fn minified_measure(text: &str, lang: Lang) -> Option<(usize, String)> {
     let mut lengths = Vec::new();
     let mut first_long: Option<(usize, usize, usize)> = None;
     for (n, line) in text.split('\n').enumerate() {
-        let len = line.chars().count();
+        // Characters, not bytes; a line of bytes can only be shorter in characters.
+        let len = if line.len() > 200 {
+            line.chars().count()
+        } else {
+            line.len()
+        };
         if len > 0 {
             lengths.push(len);
         }
@@ -1444,10 +1448,18 @@ fn minified_measure(text: &str, lang: Lang) -> Option<(usize, String)> {
     }
     // Minified code wrapped at a fixed width: most lines are long. The median ignores a few
     // long data lines in readable code.
-    lengths.sort_unstable();
-    let median = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
-    let spaces = text.bytes().filter(u8::is_ascii_whitespace).count();
-    if text.len() >= 5000 && median > 200 && spaces * 100 < text.len() * 10 {
+    if text.len() < 5000 {
+        return None;
+    }
+    let middle = lengths.len() / 2;
+    let median = if middle < lengths.len() {
+        *lengths.select_nth_unstable(middle).1
+    } else {
+        0
+    };
+    if median > 200
+        && bytes.iter().filter(|b| b.is_ascii_whitespace()).count() * 100 < text.len() * 10
+    {
         let measure = if ru {
             format!("медианная длина строки {median} символов")
         } else {
@@ -1458,12 +1470,36 @@ fn minified_measure(text: &str, lang: Lang) -> Option<(usize, String)> {
     None
 }
 
+/// The first signature of Dean Edwards' packer (`eval(function(p,a,c,k,e,` written tight,
+/// else with spaces), and where it is.
+fn packer_signature(bytes: &[u8]) -> Option<(usize, &'static str)> {
+    const SIGNATURES: [&str; 2] = ["eval(function(p,a,c,k,e,", "eval(function(p, a, c, k, e,"];
+    let mut found: [Option<usize>; 2] = [None, None];
+    for i in memchr::memmem::find_iter(bytes, b"eval(function(p,") {
+        for (slot, signature) in found.iter_mut().zip(SIGNATURES) {
+            if slot.is_none()
+                && bytes
+                    .get(i..)
+                    .is_some_and(|rest| rest.starts_with(signature.as_bytes()))
+            {
+                *slot = Some(i);
+            }
+        }
+        if found[0].is_some() {
+            break;
+        }
+    }
+    found
+        .iter()
+        .zip(SIGNATURES)
+        .find_map(|(at, signature)| at.map(|i| (i, signature)))
+}
+
 /// How many `_0x1a2b`-style names a text has, and where the first is.
-fn obfuscator_names(text: &str) -> (usize, usize) {
-    let bytes = text.as_bytes();
+fn obfuscator_names(bytes: &[u8]) -> (usize, usize) {
     let mut count = 0;
     let mut first = 0;
-    for (i, _) in text.match_indices("_0x") {
+    for i in memchr::memmem::find_iter(bytes, b"_0x") {
         let hex = bytes
             .get(i + 3..)
             .unwrap_or_default()
@@ -1557,43 +1593,42 @@ fn nesting_overflow(text: &str) -> Option<usize> {
             continue;
         }
         if c == b'/' && b.get(i + 1) == Some(&b'/') {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
+            i = memchr::memchr(b'\n', rest(b, i)).map_or(b.len(), |k| i + k);
             continue;
         }
         if c == b'/' && b.get(i + 1) == Some(&b'*') {
             i += 2;
-            while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
-                if b[i] == b'\n' && prev == Prev::Value {
-                    newline = true;
-                }
-                i += 1;
+            let end = memchr::memmem::find(rest(b, i), b"*/").map_or(b.len(), |k| i + k);
+            if prev == Prev::Value
+                && memchr::memchr(b'\n', b.get(i..end).unwrap_or_default()).is_some()
+            {
+                newline = true;
             }
-            i += 2;
+            i = end + 2;
             continue;
         }
 
         // A statement may have ended at the last newline or block end: the chain ends before
         // a token that cannot continue the expression, and an `else if` chain ends before
         // anything but `else`.
-        let starts_value = c.is_ascii_alphanumeric()
-            || c == b'_'
-            || c == b'$'
-            || c >= 0x80
-            || matches!(c, b'"' | b'\'' | b'{' | b'!' | b'~' | b';')
-            || (c == b'+' && b.get(i + 1) == Some(&b'+'))
-            || (c == b'-' && b.get(i + 1) == Some(&b'-'));
-        let word = &b[i..skip_word(b, i)];
-        if (newline || after_block) && starts_value && !is_continuation_word(word) {
-            reset!();
-        }
-        if (newline || after_block || else_break)
-            && word != b"else"
-            && let Some(f) = frames.last_mut()
-        {
-            total = total.saturating_sub(f.elses);
-            f.elses = 0;
+        if newline || after_block || else_break {
+            let starts_value = c.is_ascii_alphanumeric()
+                || c == b'_'
+                || c == b'$'
+                || c >= 0x80
+                || matches!(c, b'"' | b'\'' | b'{' | b'!' | b'~' | b';')
+                || (c == b'+' && b.get(i + 1) == Some(&b'+'))
+                || (c == b'-' && b.get(i + 1) == Some(&b'-'));
+            let word = b.get(i..skip_word(b, i)).unwrap_or_default();
+            if (newline || after_block) && starts_value && !is_continuation_word(word) {
+                reset!();
+            }
+            if word != b"else"
+                && let Some(f) = frames.last_mut()
+            {
+                total = total.saturating_sub(f.elses);
+                f.elses = 0;
+            }
         }
         newline = false;
         after_block = false;
@@ -1607,10 +1642,19 @@ fn nesting_overflow(text: &str) -> Option<usize> {
         match c {
             b'"' | b'\'' => {
                 i += 1;
-                while i < b.len() && b[i] != c && b[i] != b'\n' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
+                // To the closing quote or the end of the line, over escapes.
+                loop {
+                    let Some(k) = memchr::memchr3(c, b'\\', b'\n', rest(b, i)) else {
+                        i = b.len();
+                        break;
+                    };
+                    i += k;
+                    if b.get(i) != Some(&b'\\') {
+                        break;
+                    }
+                    i += 2;
                 }
-                i += 1;
+                i = i.min(b.len()) + 1;
                 prev = Prev::Value;
             }
             b'`' => {
@@ -1790,6 +1834,11 @@ fn nesting_overflow(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The bytes from `i` on (none past the end).
+fn rest(b: &[u8], i: usize) -> &[u8] {
+    b.get(i..).unwrap_or_default()
 }
 
 /// Whether a word continues an expression or statement rather than starting one.
@@ -2483,6 +2532,44 @@ mod tests {
             .collect();
         assert_eq!(nesting_overflow(&chain), None);
         assert_eq!(nesting_overflow(VALID), None);
+        // Brackets inside comments and strings (escapes included) do not nest; ones after
+        // them do, up to the end of the text even when a comment or string is unterminated.
+        let deep = "(".repeat(300);
+        for hidden in [
+            format!("// {deep}\nx = 1;"),
+            format!("/* {deep} */ x = 1;"),
+            format!("x = '{deep}\\' {deep}';"),
+            format!("x = \"\\\"{deep}\";"),
+            format!("/* {deep}"),
+            format!("x = '{deep}"),
+        ] {
+            assert_eq!(nesting_overflow(&hidden), None, "{}", &hidden[..8]);
+        }
+        for shown in [
+            format!("// c\n{deep}"),
+            format!("/* c */ {deep}"),
+            format!("x = 'c'; {deep}"),
+            format!("x = 'a\\'b'; {deep}"),
+            format!("x = 'unterminated\n{deep}"),
+        ] {
+            assert!(nesting_overflow(&shown).is_some(), "{}", &shown[..8]);
+        }
+    }
+
+    #[test]
+    fn packer_signatures_prefer_the_tight_form_and_obfuscator_names_count_hex() {
+        let spaced = "x; eval(function(p, a, c, k, e, d){})";
+        assert_eq!(
+            packer_signature(spaced.as_bytes()),
+            Some((3, "eval(function(p, a, c, k, e,"))
+        );
+        let both = "eval(function(p, a, c, k, e, r){}); eval(function(p,a,c,k,e,r){})";
+        assert_eq!(
+            packer_signature(both.as_bytes()),
+            Some((36, "eval(function(p,a,c,k,e,"))
+        );
+        assert_eq!(packer_signature(b"eval(function(p,q){})"), None);
+        assert_eq!(obfuscator_names(b"_0x12 _0x1a2b _0xffff0 x_0xabcd"), (3, 6));
     }
 
     #[test]

@@ -57,9 +57,9 @@ pub fn check_encoding(ctx: &mut Ctx<'_>) {
                 continue;
             }
         };
-        let count = text.matches("\r\n").count();
-        if count > 0 {
-            let first = text.find("\r\n").unwrap_or(0);
+        let mut crlf = memchr::memmem::find_iter(body, b"\r\n");
+        if let Some(first) = crlf.next() {
+            let count = 1 + crlf.count();
             let (line, column) = LineIndex::new(text).position(text, first);
             ctx.out.add(
                 &rules::TEXT_CRLF,
