@@ -1,4 +1,4 @@
-//! The moderation API as the CLI reads it: the server's own JSON views (`widgetry_server::views`,
+//! The moderation API as the CLI reads it: the server's own JSON views (`widgetry_api::views`,
 //! so a change of shape breaks the build, not the output), the list wrappers around them, and
 //! the few ways the commands print them. An answer that does not read is an error, never a
 //! panic.
@@ -6,7 +6,7 @@
 use crate::client::Client;
 use anyhow::{Result, bail};
 use serde::Deserialize;
-pub use widgetry_server::views::{
+pub use widgetry_api::views::{
     DecisionView as Decision, EventView as Event, IntegrationView as Integration,
     SubmissionView as Submission, VersionView as Version,
 };
@@ -113,7 +113,7 @@ impl VersionSpec {
 
 /// `2025-06-01 12:30 UTC` for a unix time in milliseconds.
 pub fn utc(ms: i64) -> String {
-    widgetry_server::views::utc_datetime(ms)
+    widgetry_api::utc_datetime(ms)
 }
 
 /// The reasons of a rejection, one per line: `  - code: text`.

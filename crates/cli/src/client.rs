@@ -185,6 +185,9 @@ impl Client {
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             bail!("the server address `{server}` must start with http:// or https://");
         }
+        // The client's TLS provider; a second call (or one in a build that installed
+        // another) changes nothing.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .user_agent(concat!("widgetry-cli/", env!("CARGO_PKG_VERSION")))
             .build()?;

@@ -1,4 +1,5 @@
-//! `widgetry`: the integrator's command-line tool (and, later, the server).
+//! `widgetry`: the integrator's command-line tool and, with the `server` feature (the
+//! default), the marketplace server.
 //!
 //! `main` parses the command line and hands each subcommand to its module under
 //! `commands/`. Exit codes: 0 success, 1 the package has errors or the server refused (or, for
@@ -52,9 +53,19 @@ enum Command {
     /// Moderators: the queue, a submission's report and diff, approve, reject.
     Moderate(commands::moderate::Args),
     /// Run the marketplace server.
+    #[cfg(feature = "server")]
     Serve(Box<commands::serve::Args>),
     /// Operator commands: create users, import legacy integrations, collect blobs, rotate the secrets key.
+    #[cfg(feature = "server")]
     Admin(commands::admin::Args),
+    /// Run the marketplace server (not in this build).
+    #[cfg(not(feature = "server"))]
+    #[command(hide = true, disable_help_flag = true)]
+    Serve(commands::without_server::Args),
+    /// Operator commands (not in this build).
+    #[cfg(not(feature = "server"))]
+    #[command(hide = true, disable_help_flag = true)]
+    Admin(commands::without_server::Args),
 }
 
 fn main() -> ExitCode {
@@ -83,8 +94,14 @@ fn main() -> ExitCode {
         Command::Rollback(args) => commands::rollback::run(args),
         Command::Webhook(args) => commands::webhook::run(args),
         Command::Moderate(args) => commands::moderate::run(args),
+        #[cfg(feature = "server")]
         Command::Serve(args) => commands::serve::run(*args),
+        #[cfg(feature = "server")]
         Command::Admin(args) => commands::admin::run(args),
+        #[cfg(not(feature = "server"))]
+        Command::Serve(_) => commands::without_server::run("serve"),
+        #[cfg(not(feature = "server"))]
+        Command::Admin(_) => commands::without_server::run("admin"),
     };
     match result {
         Ok(code) => code,

@@ -8,7 +8,7 @@ use crate::auth::{Principal, Scope};
 use crate::error::{Error, Result};
 use crate::util::{now_ms, random_hex};
 use crate::{IntegrationId, Registry};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::Any;
 
@@ -82,49 +82,9 @@ pub struct Webhook {
     pub deliveries: Vec<Delivery>,
 }
 
-/// One event's delivery to a webhook.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Delivery {
-    /// Id (the `X-Widgetry-Delivery` header).
-    pub id: i64,
-    /// The audit event delivered.
-    pub event_id: i64,
-    /// Its kind.
-    pub kind: String,
-    /// The URL it goes to.
-    pub url: String,
-    /// `pending`, `delivered` or `failed` (attempts used up).
-    pub state: String,
-    /// Attempts made.
-    pub attempts: i64,
-    /// Next attempt, unix ms, while pending.
-    pub next_attempt_at: Option<i64>,
-    /// Last HTTP status received.
-    pub last_status: Option<i64>,
-    /// Last error (connection, timeout, status).
-    pub last_error: Option<String>,
-    /// Queued, unix ms.
-    pub created_at: i64,
-    /// Delivered, unix ms.
-    pub delivered_at: Option<i64>,
-    /// Every attempt, oldest first.
-    pub attempt_log: Vec<Attempt>,
-}
-
-/// One delivery attempt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Attempt {
-    /// 1, 2, ...
-    pub attempt: i64,
-    /// When, unix ms.
-    pub at: i64,
-    /// HTTP status, if an answer came.
-    pub status: Option<i64>,
-    /// What went wrong, if anything.
-    pub error: Option<String>,
-    /// How long it took, ms.
-    pub duration_ms: i64,
-}
+/// One event's delivery to a webhook, and one attempt of it: read models, in the shape the
+/// API shows them (the types are `widgetry_api`'s).
+pub use widgetry_api::webhooks::{AttemptView as Attempt, DeliveryView as Delivery};
 
 /// A delivery claimed by a worker.
 #[derive(Clone, PartialEq, Eq)]

@@ -230,6 +230,9 @@ fn parse_network(text: &str) -> Result<ipnet::IpNet> {
 /// Runs `widgetry serve`.
 pub fn run(args: Args) -> Result<ExitCode> {
     fix_malloc_threshold();
+    // This build links two TLS providers (aws-lc-rs for the server's stacks, ring for the
+    // client commands): name the server's, so nothing has to guess.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let filter = tracing_subscriber::EnvFilter::try_from_env("WIDGETRY_LOG")
         // PostgreSQL's notices ("relation _sqlx_migrations already exists, skipping") are
         // not news.

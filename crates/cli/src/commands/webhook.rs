@@ -8,7 +8,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::process::ExitCode;
-use widgetry_registry::Delivery;
+use widgetry_api::webhooks::DeliveryView as Delivery;
 
 /// Arguments of `widgetry webhook`.
 #[derive(Debug, clap::Args)]

@@ -41,8 +41,8 @@ pub async fn catalog(
         integrations: entries
             .iter()
             .map(|e| CatalogItem {
-                integration: IntegrationView::for_viewer(&e.integration, p.account.id),
-                live_version: VersionView::for_viewer(
+                integration: crate::views::integration_for_viewer(&e.integration, p.account.id),
+                live_version: crate::views::version_for_viewer(
                     &e.live_version,
                     origin,
                     p.account.id,

@@ -78,7 +78,7 @@ pub async fn create(
     Ok((
         StatusCode::CREATED,
         axum::Json(NewIntegrationResponse {
-            integration: (&integration).into(),
+            integration: crate::views::integration(&integration),
             secret_key,
         }),
     ))
@@ -94,7 +94,7 @@ pub async fn list(
 ) -> Result<axum::Json<IntegrationList>, ApiError> {
     let list = state.inner.registry.list_integrations(&p).await?;
     Ok(axum::Json(IntegrationList {
-        integrations: list.iter().map(IntegrationView::from).collect(),
+        integrations: list.iter().map(crate::views::integration).collect(),
     }))
 }
 
@@ -112,7 +112,10 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<IntegrationView>, ApiError> {
     let i = state.inner.registry.get_integration(&p, id).await?;
-    Ok(axum::Json(IntegrationView::for_viewer(&i, p.account.id)))
+    Ok(axum::Json(crate::views::integration_for_viewer(
+        &i,
+        p.account.id,
+    )))
 }
 
 /// Updates an integration's texts.
@@ -141,7 +144,7 @@ pub async fn update(
         .registry
         .update_integration(&p, id, update)
         .await?;
-    Ok(axum::Json((&i).into()))
+    Ok(axum::Json(crate::views::integration(&i)))
 }
 
 /// Converts a legacy integration to the market scheme (account admins; audited).
@@ -160,7 +163,7 @@ pub async fn convert(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<IntegrationView>, ApiError> {
     let i = state.inner.registry.convert(&p, id).await?;
-    Ok(axum::Json((&i).into()))
+    Ok(axum::Json(crate::views::integration(&i)))
 }
 
 /// Replaces the integration's secret key; the new key is shown only in this answer and the
@@ -180,7 +183,7 @@ pub async fn rotate_secret(
 ) -> Result<axum::Json<NewIntegrationResponse>, ApiError> {
     let (integration, secret_key) = state.inner.registry.rotate_secret(&p, id).await?;
     Ok(axum::Json(NewIntegrationResponse {
-        integration: (&integration).into(),
+        integration: crate::views::integration(&integration),
         secret_key,
     }))
 }

@@ -149,7 +149,7 @@ pub async fn queue(
         }
     };
     Ok(axum::Json(SubmissionList {
-        submissions: list.into_iter().map(SubmissionView::from).collect(),
+        submissions: list.into_iter().map(crate::views::submission).collect(),
     }))
 }
 
@@ -170,10 +170,10 @@ pub async fn submission(
 ) -> Result<axum::Json<ReviewView>, ApiError> {
     let d = state.inner.registry.review_detail(&p, sid).await?;
     Ok(axum::Json(ReviewView {
-        submission: d.submission.into(),
-        integration: (&d.integration).into(),
+        submission: crate::views::submission(d.submission),
+        integration: crate::views::integration(&d.integration),
         version: d.version.into(),
-        base_version: d.base_version.as_ref().map(VersionView::from),
+        base_version: d.base_version.as_ref().map(crate::views::version),
         diff: d.diff.into_iter().map(FileChangeView::from).collect(),
     }))
 }
@@ -243,7 +243,7 @@ pub async fn approve(
         .registry
         .approve(&p, sid, req.base_version, req.note)
         .await?;
-    Ok(axum::Json(s.into()))
+    Ok(axum::Json(crate::views::submission(s)))
 }
 
 /// Rejects a submission with reasons; the version stays private.
@@ -277,7 +277,7 @@ pub async fn reject(
         .registry
         .reject(&p, sid, reasons, req.note)
         .await?;
-    Ok(axum::Json(s.into()))
+    Ok(axum::Json(crate::views::submission(s)))
 }
 
 /// The moderators' own reason codes.

@@ -117,8 +117,8 @@ pub async fn login(
         .create_session(login.user.id, membership.account.id)
         .await?;
     let body = LoginResponse {
-        user: (&login.user).into(),
-        account: (&membership.account).into(),
+        user: crate::views::user(&login.user),
+        account: crate::views::account(&membership.account),
         role: membership.role.as_str().to_string(),
         csrf_token: session.csrf_token,
         expires_at: session.expires_at,
@@ -164,5 +164,5 @@ pub async fn logout(
         (status = 401, description = "not authenticated", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn me(Auth(p): Auth) -> axum::Json<MeView> {
-    axum::Json((&p).into())
+    axum::Json(crate::views::me(&p))
 }

@@ -122,7 +122,7 @@ pub async fn submit(
     let location = format!("/api/v1/integrations/{id}/submissions/{}", submission.id);
     let mut response = (
         StatusCode::CREATED,
-        axum::Json(SubmissionView::from(submission)),
+        axum::Json(crate::views::submission(submission)),
     )
         .into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
@@ -146,7 +146,7 @@ pub async fn list(
 ) -> Result<axum::Json<SubmissionList>, ApiError> {
     let list = state.inner.registry.list_submissions(&p, id).await?;
     Ok(axum::Json(SubmissionList {
-        submissions: list.into_iter().map(SubmissionView::from).collect(),
+        submissions: list.into_iter().map(crate::views::submission).collect(),
     }))
 }
 
@@ -164,7 +164,7 @@ pub async fn get(
     Path((id, sid)): Path<(i64, i64)>,
 ) -> Result<axum::Json<SubmissionView>, ApiError> {
     let s = state.inner.registry.get_submission(&p, id, sid).await?;
-    Ok(axum::Json(s.into()))
+    Ok(axum::Json(crate::views::submission(s)))
 }
 
 /// Withdraws a submission still in review.
@@ -183,7 +183,7 @@ pub async fn withdraw(
     Path((id, sid)): Path<(i64, i64)>,
 ) -> Result<axum::Json<SubmissionView>, ApiError> {
     let s = state.inner.registry.withdraw(&p, id, sid).await?;
-    Ok(axum::Json(s.into()))
+    Ok(axum::Json(crate::views::submission(s)))
 }
 
 /// Publishes an earlier published version again, without a new review.
@@ -205,7 +205,7 @@ pub async fn rollback(
     Json(req): Json<RollbackRequest>,
 ) -> Result<axum::Json<IntegrationView>, ApiError> {
     let i = state.inner.registry.rollback(&p, id, req.version).await?;
-    Ok(axum::Json((&i).into()))
+    Ok(axum::Json(crate::views::integration(&i)))
 }
 
 /// Every recorded event of one of the caller's integrations, oldest first.
@@ -228,7 +228,7 @@ pub async fn history(
         .integration_history(&p, id, q.after.unwrap_or(0), false, 10_000)
         .await?;
     Ok(axum::Json(EventList {
-        events: events.into_iter().map(EventView::from).collect(),
+        events: events.into_iter().map(crate::views::event).collect(),
     }))
 }
 
@@ -349,7 +349,7 @@ fn event_stream(
                 let event = Event::default()
                     .id(e.id.to_string())
                     .event(e.kind.clone())
-                    .json_data(EventView::from(e))
+                    .json_data(crate::views::event(e))
                     .unwrap_or_else(|_| Event::default().comment("unserializable event"));
                 return Some((Ok(event), f));
             }

@@ -110,7 +110,7 @@ pub async fn list(
 ) -> Result<axum::Json<TokenList>, ApiError> {
     let tokens = state.inner.registry.list_tokens(&p).await?;
     Ok(axum::Json(TokenList {
-        tokens: tokens.iter().map(TokenView::from).collect(),
+        tokens: tokens.iter().map(crate::views::token).collect(),
     }))
 }
 

@@ -137,7 +137,7 @@ async fn receive_and_store(
     let mut response = (
         StatusCode::CREATED,
         axum::Json(UploadResponse {
-            version: VersionView::for_viewer(
+            version: crate::views::version_for_viewer(
                 &outcome.version,
                 state.files_origin(),
                 p.account.id,
@@ -173,7 +173,7 @@ pub async fn list(
     Ok(axum::Json(VersionList {
         versions: versions
             .iter()
-            .map(|v| VersionView::for_viewer(v, origin, p.account.id, &integration))
+            .map(|v| crate::views::version_for_viewer(v, origin, p.account.id, &integration))
             .collect(),
     }))
 }
@@ -194,8 +194,12 @@ pub async fn get(
     let registry = &state.inner.registry;
     let d = registry.get_version(&p, id, number).await?;
     let integration = registry.get_integration(&p, id).await?;
-    let version =
-        VersionView::for_viewer(&d.version, state.files_origin(), p.account.id, &integration);
+    let version = crate::views::version_for_viewer(
+        &d.version,
+        state.files_origin(),
+        p.account.id,
+        &integration,
+    );
     Ok(axum::Json(VersionDetailView {
         version,
         ..d.into()
@@ -205,7 +209,7 @@ pub async fn get(
 impl From<widgetry_registry::VersionDetail> for VersionDetailView {
     fn from(d: widgetry_registry::VersionDetail) -> Self {
         VersionDetailView {
-            version: (&d.version).into(),
+            version: crate::views::version(&d.version),
             manifest: d.manifest,
             report: d.report,
             files: d

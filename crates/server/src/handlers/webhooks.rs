@@ -5,42 +5,17 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Path};
+use crate::views::webhook as view;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use widgetry_api::webhooks::WebhookView;
 
 /// `PUT /api/v1/integrations/{id}/webhook` body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct WebhookRequest {
     /// Where status changes are POSTed (`https://`, or `http://`).
     pub url: String,
-}
-
-/// A webhook with its recent deliveries.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct WebhookView {
-    /// The URL.
-    pub url: String,
-    /// The signing secret: only in the answer to `PUT`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-    /// Set.
-    pub created_at: i64,
-    /// Last change.
-    pub updated_at: i64,
-    /// The 50 most recent deliveries, newest first, each with `attempt_log`.
-    #[schema(value_type = Vec<Object>)]
-    pub deliveries: Vec<widgetry_registry::Delivery>,
-}
-
-fn view(w: widgetry_registry::Webhook, secret: Option<String>) -> WebhookView {
-    WebhookView {
-        url: w.url,
-        secret,
-        created_at: w.created_at,
-        updated_at: w.updated_at,
-        deliveries: w.deliveries,
-    }
 }
 
 /// Sets the integration's webhook (replacing any earlier one and its secret).
