@@ -2,26 +2,33 @@
 # The client-only CLI (`--no-default-features`: no server, database, HTTP-server or cloud-storage
 # stacks) against the binary of an earlier revision that linked everything: crates compiled,
 # cold release build time, binary size, start-up time and `lint` time on the typical widget.
-# Both are built from nothing (a fresh target folder each), one after the other, in one run.
+# Both are built from nothing (a fresh target folder each), one after the other, in one run,
+# each from a clean checkout (a git worktree) of its revision.
 #
-#   BEFORE_REV=00cee6f bench/cli-build.sh    # the revision to compare with (a git worktree)
-#   FULL=1 BEFORE_REV=... bench/cli-build.sh # also today's full binary (default features)
+#   BEFORE_REV=00cee6f bench/cli-build.sh    # the revision to compare with
+#   AFTER_REV=HEAD                           # the revision whose client-only CLI is measured
+#   FULL=1 BEFORE_REV=... bench/cli-build.sh # also the full binary (default features) of AFTER_REV
 #
 # About 20 minutes on 2 cores (a cold release build of the full binary takes most of it).
 set -euo pipefail
 
 BEFORE_REV=${BEFORE_REV:?give BEFORE_REV, the revision whose binary to compare with}
+AFTER_REV=${AFTER_REV:-HEAD}
 FULL=${FULL:-}
 RUNS=${RUNS:-100}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$(mktemp -d)
 cleanup() {
   git -C "$ROOT" worktree remove --force "$OUT/before" >/dev/null 2>&1 || true
+  git -C "$ROOT" worktree remove --force "$OUT/after" >/dev/null 2>&1 || true
   rm -rf "$OUT"
 }
 trap cleanup EXIT
 
 git -C "$ROOT" worktree add --detach -q "$OUT/before" "$BEFORE_REV"
+git -C "$ROOT" worktree add --detach -q "$OUT/after" "$AFTER_REV"
+echo "== before: $(git -C "$OUT/before" log -1 --format='%h %s' | cut -c1-80)"
+echo "== after:  $(git -C "$OUT/after" log -1 --format='%h %s' | cut -c1-80)"
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM; $(rustc --version)"
 
 # Distinct packages (name and version) in the normal dependency graph of the binary.
@@ -49,8 +56,8 @@ names=(before thin)
 for name in "${names[@]}"; do
   case $name in
     before) dir=$OUT/before; flags=() ;;
-    thin) dir=$ROOT; flags=(--no-default-features) ;;
-    full) dir=$ROOT; flags=() ;;
+    thin) dir=$OUT/after; flags=(--no-default-features) ;;
+    full) dir=$OUT/after; flags=() ;;
   esac
   echo "== $name: cold release build (${flags[*]:-default features})"
   COUNT[$name]=$(crates "$dir" "${flags[@]}")
@@ -61,7 +68,7 @@ for name in "${names[@]}"; do
 done
 
 echo "== the benchmark widget"
-(cd "$ROOT" && CARGO_TARGET_DIR=$OUT/target-thin cargo build --release -q -p widgetry-validator --example bench_widgets)
+(cd "$OUT/after" && CARGO_TARGET_DIR=$OUT/target-thin cargo build --release -q -p widgetry-validator --example bench_widgets)
 "$OUT/target-thin/release/examples/bench_widgets" "$OUT" >/dev/null
 ZIP=$OUT/typical.zip
 

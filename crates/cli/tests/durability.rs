@@ -56,20 +56,14 @@ macro_rules! on_both {
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(widgetry_test_postgres), ignore = "needs WIDGETRY_TEST_POSTGRES_URL: a PostgreSQL server to test against")]
             async fn postgres() {
-                if std::env::var_os("WIDGETRY_TEST_POSTGRES_URL").is_none() {
-                    eprintln!("skipped: WIDGETRY_TEST_POSTGRES_URL is not set");
-                    return;
-                }
                 super::$name(super::Db::Postgres).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(widgetry_test_s3), ignore = "needs WIDGETRY_TEST_S3_BUCKET (and WIDGETRY_TEST_AWS_*): an S3-compatible server to test against")]
             async fn s3() {
-                if std::env::var_os("WIDGETRY_TEST_S3_BUCKET").is_none() {
-                    eprintln!("skipped: WIDGETRY_TEST_S3_BUCKET is not set");
-                    return;
-                }
                 super::$name(super::Db::S3).await;
             }
         }

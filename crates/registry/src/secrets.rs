@@ -55,24 +55,8 @@ impl std::fmt::Debug for SecretBox {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
+    hex::decode(s).ok()
 }
 
 fn malformed(path: &Path) -> Error {
@@ -132,7 +116,10 @@ impl SecretBox {
     }
 
     fn file_text(&self) -> String {
-        self.keys.iter().map(|k| hex(&k.bytes) + "\n").collect()
+        self.keys
+            .iter()
+            .map(|k| hex::encode(k.bytes) + "\n")
+            .collect()
     }
 
     /// Writes the keys to a new file `path` (mode 0600), failing with `AlreadyExists` when it
@@ -185,8 +172,8 @@ impl SecretBox {
         Ok(format!(
             "{PREFIX}:{}:{}:{}",
             key.id,
-            hex(&nonce),
-            hex(&ciphertext)
+            hex::encode(nonce),
+            hex::encode(&ciphertext)
         ))
     }
 

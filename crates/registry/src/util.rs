@@ -1,4 +1,5 @@
-//! Small helpers: time, hashing, randomness, constant-time comparison.
+//! Small helpers: time, hashing, randomness, constant-time comparison (the `hex` and
+//! `subtle` crates do the work).
 
 use sha2::{Digest, Sha256};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -11,27 +12,16 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Lowercase hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    s
-}
-
 /// SHA-256 of bytes, lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// `n` random bytes as lowercase hex (2n characters), from the thread's CSPRNG.
 pub fn random_hex(n: usize) -> String {
     let mut bytes = vec![0u8; n];
     rand::fill(&mut bytes[..]);
-    hex(&bytes)
+    hex::encode(bytes)
 }
 
 /// `n` random characters from `alphabet` (uniform, from the thread's CSPRNG).
@@ -46,16 +36,10 @@ pub const LOWER_ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 /// Letters (both cases) and digits.
 pub const BASE62: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-/// Compares two byte strings in time that depends only on their lengths.
+/// Compares two byte strings in time that depends only on their lengths (`subtle`).
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut diff = 0u8;
-    for (x, y) in a.iter().zip(b) {
-        diff |= x ^ y;
-    }
-    std::hint::black_box(diff) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 /// Whether `s` is 64 hex characters (a SHA-256 or a secret key).
@@ -74,7 +58,6 @@ mod tests {
 
     #[test]
     fn hex_and_hashes() {
-        assert_eq!(hex(&[0, 15, 255]), "000fff");
         assert_eq!(
             sha256_hex(b""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

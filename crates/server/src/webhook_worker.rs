@@ -50,13 +50,7 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body.as_bytes());
-    let digest = mac.finalize().into_bytes();
-    let mut hex = String::with_capacity(7 + digest.len() * 2);
-    hex.push_str("sha256=");
-    for b in digest {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    hex
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
 /// Whether a webhook may not be sent to an address: anything in IANA's IPv4 and IPv6
@@ -104,9 +98,7 @@ pub async fn run(registry: Registry, config: WebhookConfig) {
         }
         let pause = match registry.next_delivery_due().await {
             Ok(Some(due)) => {
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+                let now = widgetry_registry::now_ms();
                 Duration::from_millis(u64::try_from(due - now).unwrap_or(0)).min(IDLE)
             }
             _ => IDLE,
@@ -241,14 +233,8 @@ mod tests {
         // is not expressible here, so check the RFC 4231 test case 2 layout instead.
         let mut mac = Hmac::<Sha256>::new_from_slice(b"Jefe").unwrap_or_else(|_| unreachable!());
         mac.update(b"what do ya want for nothing?");
-        let hex: String = mac
-            .finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
         assert_eq!(
-            hex,
+            hex::encode(mac.finalize().into_bytes()),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
     }

@@ -4,7 +4,7 @@
 //!
 //! Runs its own `s3s-fs` (a real S3 protocol server; `cargo install s3s-fs --features binary`,
 //! on PATH or at `WIDGETRY_S3S_FS`) so that it can stop and restart it. Without it the test
-//! passes with a note, unless `WIDGETRY_REQUIRE_S3=1`.
+//! is reported as ignored, with the reason.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -85,14 +85,12 @@ async fn recorded(s: &TestServer, token: &str, id: i64) -> (Value, Value) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(widgetry_test_s3s_fs),
+    ignore = "needs the s3s-fs binary on PATH or at WIDGETRY_S3S_FS (cargo install s3s-fs --features binary)"
+)]
 async fn an_upload_when_the_object_store_stops_is_refused_and_the_store_back_is_used_again() {
-    let Some(bin) = s3s_fs() else {
-        if std::env::var("WIDGETRY_REQUIRE_S3").as_deref() == Ok("1") {
-            panic!("WIDGETRY_REQUIRE_S3=1 but s3s-fs is not on PATH (or WIDGETRY_S3S_FS)");
-        }
-        eprintln!("skipped: s3s-fs is not installed (cargo install s3s-fs --features binary)");
-        return;
-    };
+    let bin = s3s_fs().expect("s3s-fs is on PATH or at WIDGETRY_S3S_FS");
     let root = tempfile::tempdir().unwrap();
     std::fs::create_dir(root.path().join("widgets")).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")

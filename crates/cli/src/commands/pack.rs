@@ -81,7 +81,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let bytes = zip_bytes(&files).context("failed to build the archive")?;
     write_atomically(&args.output, &bytes)?;
     let digest = Sha256::digest(&bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hex::encode(digest);
     status(
         "Finished",
         &format!(

@@ -60,12 +60,9 @@ impl Env {
     }
 
     /// On PostgreSQL when configured (SQLite otherwise), with blobs on the test S3 server;
-    /// `None` (with a note) when `WIDGETRY_TEST_S3_BUCKET` is unset.
+    /// `None` when `WIDGETRY_TEST_S3_BUCKET` is unset.
     pub async fn s3() -> Option<Env> {
-        let Some(s3) = test_s3() else {
-            eprintln!("note: WIDGETRY_TEST_S3_BUCKET is unset; skipping the S3 run");
-            return None;
-        };
+        let s3 = test_s3()?;
         let dir = tempfile::tempdir().unwrap();
         let (url, backend) = match postgres_database().await {
             Some(url) => (url, "postgres+s3"),
@@ -79,13 +76,10 @@ impl Env {
         matches!(self.blobs, BlobStoreConfig::Local(_))
     }
 
-    /// A fresh database on the PostgreSQL server, or `None` (with a note) when
+    /// A fresh database on the PostgreSQL server, or `None` when
     /// `WIDGETRY_TEST_POSTGRES_URL` is unset.
     pub async fn postgres() -> Option<Env> {
-        let Some(url) = postgres_database().await else {
-            eprintln!("note: WIDGETRY_TEST_POSTGRES_URL is unset; skipping the PostgreSQL run");
-            return None;
-        };
+        let url = postgres_database().await?;
         let dir = tempfile::tempdir().unwrap();
         let blobs = BlobStoreConfig::default_for(dir.path());
         Some(Env::open(url, dir, "postgres", blobs).await)
@@ -273,16 +267,16 @@ macro_rules! on_both {
                 super::$name(super::common::Env::sqlite().await).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[cfg_attr(not(widgetry_test_postgres), ignore = "needs WIDGETRY_TEST_POSTGRES_URL: a PostgreSQL server to test against")]
             async fn postgres() {
-                if let Some(env) = super::common::Env::postgres().await {
-                    super::$name(env).await;
-                }
+                let env = super::common::Env::postgres().await;
+                super::$name(env.expect("WIDGETRY_TEST_POSTGRES_URL is set")).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[cfg_attr(not(widgetry_test_s3), ignore = "needs WIDGETRY_TEST_S3_BUCKET (and WIDGETRY_TEST_AWS_*): an S3-compatible server to test against")]
             async fn s3() {
-                if let Some(env) = super::common::Env::s3().await {
-                    super::$name(env).await;
-                }
+                let env = super::common::Env::s3().await;
+                super::$name(env.expect("WIDGETRY_TEST_S3_BUCKET is set")).await;
             }
         }
     )*};

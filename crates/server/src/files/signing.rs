@@ -75,7 +75,7 @@ impl UrlSigner {
         Some(UrlSigner {
             // HMAC takes keys of any length.
             mac: <HmacSha256 as Mac>::new_from_slice(key).ok()?,
-            fingerprint: hex(&digest[..8]),
+            fingerprint: hex::encode(&digest[..8]),
         })
     }
 
@@ -135,7 +135,7 @@ impl UrlSigner {
     /// The prefix segment `~{expires}.{signature}` for a version's files.
     pub fn sign(&self, code: &str, version: &str, expires: u64) -> String {
         let tag = self.mac(code, version, expires).finalize().into_bytes();
-        format!("~{expires}.{}", hex(&tag[..SIGNATURE_BYTES]))
+        format!("~{expires}.{}", hex::encode(&tag[..SIGNATURE_BYTES]))
     }
 
     /// The expiry of a prefix segment (without its `~`) that is a valid signature for this code
@@ -162,24 +162,12 @@ impl UrlSigner {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
+/// Hex digits to bytes; `None` when they are not, or longer than any key or signature.
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) || s.len() > 256 {
+    if s.len() > 256 {
         return None;
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
+    hex::decode(s).ok()
 }
 
 /// Writes a new key file with mode 0600, failing with `AlreadyExists` when one appeared
@@ -197,7 +185,7 @@ fn write_new_key(path: &Path, key: &[u8]) -> std::io::Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(0o600));
     }
     let mut tmp = builder.tempfile_in(dir)?;
-    writeln!(tmp, "{}", hex(key))?;
+    writeln!(tmp, "{}", hex::encode(key))?;
     tmp.as_file().sync_all()?;
     std::fs::hard_link(tmp.path(), path)?;
     if let Ok(d) = std::fs::File::open(dir) {

@@ -70,7 +70,7 @@ pub async fn create(
     let expires_at = match req.expires_in_days {
         None => None,
         Some(days) if (1..=MAX_DAYS).contains(&days) => {
-            Some(now_ms() + i64::from(days) * 24 * 60 * 60 * 1000)
+            Some(widgetry_registry::now_ms() + i64::from(days) * 24 * 60 * 60 * 1000)
         }
         Some(_) => {
             return Err(ApiError::bad_request(
@@ -129,11 +129,4 @@ pub async fn revoke(
 ) -> Result<StatusCode, ApiError> {
     state.inner.registry.revoke_token(&p, id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }

@@ -471,12 +471,6 @@ fn failure(viewer: &Viewer, e: Error) -> Response {
     }
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
 /// Whole days between two unix-ms times (0 for less than a day).
 fn days_between(from_ms: i64, to_ms: i64) -> i64 {
     (to_ms - from_ms).max(0) / 86_400_000
@@ -511,7 +505,7 @@ struct QueueRow {
 }
 
 async fn queue_rows(registry: &Registry, list: Vec<Submission>) -> Result<Vec<QueueRow>, Error> {
-    let now = now_ms();
+    let now = widgetry_registry::now_ms();
     let mut names: HashMap<i64, BTreeMap<String, String>> = HashMap::new();
     let mut accounts: HashMap<i64, String> = HashMap::new();
     let mut rows = Vec::with_capacity(list.len());

@@ -156,10 +156,7 @@ const LOGIN_COOKIE: &str = "widgetry_login";
 
 /// The sign-in page with a fresh pairing token in its form and cookie.
 fn login_page(status: StatusCode, viewer: &Viewer, data: minijinja::Value) -> Response {
-    let token: String = rand::random::<[u8; 16]>()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let token = hex::encode(rand::random::<[u8; 16]>());
     let mut response = page_with(
         status,
         viewer,

@@ -162,12 +162,6 @@ const MAX_DAYS: u32 = 3650;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const DEFAULT_DAYS: &str = "90";
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
 /// The scopes a signed-in user may put on a token: `install` and `admin` for account admins,
 /// `moderate` for moderators.
 fn grantable(p: &Principal) -> Vec<Scope> {
@@ -325,7 +319,7 @@ async fn list_page(
     } else {
         HashMap::new()
     };
-    let now = now_ms();
+    let now = widgetry_registry::now_ms();
     let rows: Vec<Row> = tokens.into_iter().map(|t| row(t, &owners, now)).collect();
     let scopes: Vec<_> = grantable(p)
         .into_iter()
@@ -393,7 +387,9 @@ async fn create(
             return list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, *form, None).await;
         }
     };
-    let expires_at = new.days.map(|d| now_ms() + i64::from(d) * DAY_MS);
+    let expires_at = new
+        .days
+        .map(|d| widgetry_registry::now_ms() + i64::from(d) * DAY_MS);
     let created = state
         .inner
         .registry
@@ -405,7 +401,7 @@ async fn create(
             &user.viewer,
             "tokens/created.html",
             context! {
-                token => row(token, &HashMap::new(), now_ms()),
+                token => row(token, &HashMap::new(), widgetry_registry::now_ms()),
                 value => raw,
             },
         ),

@@ -156,8 +156,7 @@ pub fn rules_hash() -> &'static str {
         }
         let limits = format!("{:?}", crate::options::Limits::default());
         h.update(limits.as_bytes());
-        let digest = h.finalize();
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(h.finalize())
     })
 }
 
