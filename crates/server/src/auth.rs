@@ -83,10 +83,8 @@ fn csrf_ok(headers: &HeaderMap, expected: &str) -> bool {
 /// Whether two secrets are equal, in time that does not depend on where they differ; an
 /// empty expected secret never matches.
 pub fn same_secret(given: &str, expected: &str) -> bool {
-    let (a, b) = (given.as_bytes(), expected.as_bytes());
-    !b.is_empty()
-        && a.len() == b.len()
-        && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    !expected.is_empty() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
 }
 
 async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {

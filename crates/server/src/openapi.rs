@@ -1,10 +1,9 @@
-//! The OpenAPI document at `GET /api/openapi.json`, built from the `#[utoipa::path]`
-//! annotations on the handlers.
+//! The OpenAPI document at `GET /api/openapi.json`: what is said of the API as a whole here
+//! (title, tags, security schemes), every route from the router that registers it
+//! (`router::api`, from the handlers' `#[utoipa::path]` annotations).
 
-use crate::handlers::{
-    catalog, files, integrations, moderation, ops, session, submissions, tokens, validate,
-    versions, webhooks, widgets_v4,
-};
+use crate::handlers::{files, moderation};
+use std::sync::LazyLock;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -14,51 +13,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         title = "Widgetry",
         description = "The amoCRM / Kommo widget marketplace: integrations, widget uploads, the catalogue, widget files and the amoCRM widgets API. Errors are RFC 9457 `application/problem+json`."
     ),
-    paths(
-        ops::healthz,
-        ops::live,
-        ops::ready,
-        ops::openapi,
-        crate::metrics::metrics,
-        validate::validate,
-        session::login,
-        session::logout,
-        session::me,
-        tokens::create,
-        tokens::list,
-        tokens::revoke,
-        integrations::create,
-        integrations::list,
-        integrations::get,
-        integrations::update,
-        integrations::convert,
-        integrations::rotate_secret,
-        versions::upload,
-        versions::list,
-        versions::get,
-        submissions::submit,
-        submissions::list,
-        submissions::get,
-        submissions::withdraw,
-        submissions::rollback,
-        submissions::history,
-        submissions::events,
-        webhooks::set,
-        webhooks::get,
-        webhooks::delete,
-        moderation::queue,
-        moderation::reasons,
-        moderation::submission,
-        moderation::file,
-        moderation::approve,
-        moderation::reject,
-        catalog::catalog,
-        files::file,
-        widgets_v4::list,
-        widgets_v4::get,
-        widgets_v4::install,
-        widgets_v4::uninstall,
-    ),
+    // Every other path comes from the router (`router::api`); these two end in a wildcard
+    // there, which OpenAPI cannot write.
+    paths(files::file, moderation::file),
     components(schemas(crate::error::Problem)),
     modifiers(&Security),
     tags(
@@ -98,7 +55,13 @@ impl utoipa::Modify for Security {
     }
 }
 
-/// The document.
-pub fn document() -> utoipa::openapi::OpenApi {
+/// What the router's routes are added to.
+pub fn base() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
+}
+
+/// The whole document (built once: it is the same for every request and every process).
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| crate::router::api(0).1);
+    &DOCUMENT
 }

@@ -1,5 +1,6 @@
-//! Snapshots (insta) of what API clients read and would notice changing: the OpenAPI
-//! document and the problem+json bodies of typical refusals. A change shows as a diff of the
+//! Snapshots (insta) of what clients read and would notice changing: the OpenAPI document,
+//! the problem+json bodies of typical refusals, and rendered pages (the sign-in page in both
+//! languages). A change shows as a diff of the
 //! files under `tests/snapshots/`; when it is meant, accept it with `cargo insta review` (or
 //! rerun with `INSTA_UPDATE=always`) and commit the new snapshot.
 
@@ -71,4 +72,32 @@ async fn problem_bodies_of_typical_refusals() {
         .collect();
     record("invalid_widget", s.upload(&token, id, zip(&files)).await).await;
     insta::assert_json_snapshot!("problems", Value::Object(bodies));
+}
+
+/// The page with its one random value (the sign-in form's pairing token) masked.
+async fn page(s: &TestServer, path: &str, lang: &str) -> String {
+    let r = s
+        .get(path)
+        .header("Accept-Language", lang)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    let html = r.text().await.unwrap();
+    let marker = "name=\"login_csrf\" value=\"";
+    match html.find(marker) {
+        Some(at) => {
+            let start = at + marker.len();
+            let end = start + html[start..].find('"').unwrap();
+            format!("{}[token]{}", &html[..start], &html[end..])
+        }
+        None => html,
+    }
+}
+
+#[tokio::test]
+async fn the_sign_in_page_in_english_and_russian() {
+    let s = TestServer::start().await;
+    insta::assert_snapshot!("page_login_en", page(&s, "/login", "en").await);
+    insta::assert_snapshot!("page_login_ru", page(&s, "/login", "ru").await);
 }

@@ -139,6 +139,6 @@ pub async fn healthz(state: State<AppState>) -> Response {
 /// `GET /api/openapi.json`: the OpenAPI document of every route.
 #[utoipa::path(get, operation_id = "ops_openapi", path = "/api/openapi.json", tag = "operations",
     responses((status = 200, description = "the OpenAPI 3.1 document", body = Object)))]
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+pub async fn openapi() -> Json<&'static utoipa::openapi::OpenApi> {
     Json(crate::openapi::document())
 }

@@ -74,15 +74,11 @@ pub(crate) fn cookie(
     value: &str,
     max_age_secs: i64,
 ) -> Result<HeaderValue, ApiError> {
-    let secure = if state.config().secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_secs}{secure}"
-    ))
-    .map_err(|e| ApiError::internal(&e))
+    let cookie = crate::web::cookies::build(SESSION_COOKIE, value, "/", max_age_secs)
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(state.config().secure_cookies);
+    HeaderValue::from_str(&cookie.to_string()).map_err(|e| ApiError::internal(&e))
 }
 
 /// Signs in with e-mail and password; sets the session cookie.

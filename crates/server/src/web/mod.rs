@@ -8,6 +8,7 @@
 //! token in a hidden `csrf` field.
 
 mod catalog;
+pub(crate) mod cookies;
 mod i18n;
 mod integrator;
 mod moderation;

@@ -163,9 +163,10 @@ fn login_page(status: StatusCode, viewer: &Viewer, data: minijinja::Value) -> Re
         "login.html",
         context! { login_csrf => token.clone(), ..data },
     );
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=7200"
-    )) {
+    let cookie = super::cookies::build(LOGIN_COOKIE, &token, "/login", 7200)
+        .http_only(true)
+        .same_site(cookie::SameSite::Strict);
+    if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
@@ -295,9 +296,9 @@ pub(crate) struct LangQuery {
 async fn switch_lang(Query(q): Query<LangQuery>) -> Response {
     let lang = if q.to == "ru" { "ru" } else { "en" };
     let mut response = Redirect::to(&safe_next(q.next.as_deref())).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax"
-    )) {
+    let cookie = super::cookies::build(LANG_COOKIE, lang, "/", 365 * 24 * 3600)
+        .same_site(cookie::SameSite::Lax);
+    if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     response
