@@ -167,7 +167,7 @@ pub async fn check(response: reqwest::Response) -> Result<reqwest::Response> {
 /// any other error (no answer, a broken one) is passed on, for exit status 2.
 pub fn refused(error: anyhow::Error, what: &str) -> Result<std::process::ExitCode> {
     let problem = error.downcast::<Problem>()?;
-    eprintln!("error: the server refused {what}: {problem}");
+    crate::shell::error(format!("the server refused {what}: {problem}"));
     Ok(std::process::ExitCode::from(1))
 }
 

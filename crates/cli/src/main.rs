@@ -11,6 +11,7 @@ mod commands;
 mod folder;
 mod pairs;
 mod render;
+mod shell;
 mod sse;
 
 use clap::{Parser, Subcommand};
@@ -22,6 +23,12 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour: `auto` (when the output is a terminal and NO_COLOR is unset), `always`, `never`.
+    #[arg(long, global = true, value_enum, env = "WIDGETRY_COLOR", default_value_t = shell::ColorArg::Auto)]
+    color: shell::ColorArg,
+    /// Print results, warnings and errors only: no status lines, notes or progress.
+    #[arg(long, short, global = true, env = "WIDGETRY_QUIET")]
+    quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +87,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    shell::configure(cli.color, cli.quiet);
     let result = match cli.command {
         Command::Lint(args) => commands::lint::run(args),
         Command::Pack(args) => commands::pack::run(args),
@@ -106,9 +114,9 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            shell::error(&e);
             for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                shell::detail(format!("  caused by: {cause}"));
             }
             ExitCode::from(2)
         }

@@ -122,7 +122,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                         operator,
                     })
                     .await?;
-                println!(
+                crate::say!(
                     "created user {} ({}) in account `{}` as {}{}{}",
                     user.id,
                     user.email,
@@ -134,7 +134,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
             Command::ImportLegacy { account, code, secret_key, name } => {
                 let integration = registry.import_legacy(&account, &code, &secret_key, name.as_deref()).await?;
-                println!(
+                crate::say!(
                     "imported legacy integration {} with code `{}` into account `{account}`; uploads must carry this code and secret key until the owner converts it",
                     integration.id,
                     integration.code.as_deref().unwrap_or(&code)
@@ -143,7 +143,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Command::RotateSecretsKey => {
                 let path = args.storage.secrets_key_file();
                 let (key, count) = registry.rotate_secrets_key(&path).await.context("rotating the secrets key failed")?;
-                println!(
+                crate::say!(
                     "sealed {count} stored secret{} with the new key {key}, now in `{}`; give this file to every server process before starting it",
                     if count == 1 { "" } else { "s" },
                     path.display()
@@ -153,16 +153,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 if Duration::from_secs(grace_secs) < MIN_GC_GRACE {
                     bail!("--grace-secs must be at least {} (uploads in flight write their blobs before their rows)", MIN_GC_GRACE.as_secs());
                 }
-                eprintln!("collecting unreferenced blobs in {}{}", registry.blobs().describe(), if dry_run { " (dry run)" } else { "" });
+                crate::shell::progress(format!("collecting unreferenced blobs in {}{}", registry.blobs().describe(), if dry_run { " (dry run)" } else { "" }));
                 let report = registry
                     .collect_garbage(GcOptions { grace: Duration::from_secs(grace_secs), dry_run })
                     .await
                     .context("the collection failed (what was deleted before the failure stays deleted; run it again)")?;
                 if json {
-                    println!("{}", serde_json::to_string_pretty(&report)?);
+                    crate::say!("{}", serde_json::to_string_pretty(&report)?);
                 } else {
                     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
-                    println!(
+                    crate::say!(
                         "{} blobs ({:.1} MiB) in the store: {} recent (kept, younger than {grace_secs} s), {} named by a version (kept), {} unreferenced {} ({:.1} MiB)",
                         report.scanned,
                         mib(report.scanned_bytes),

@@ -55,29 +55,31 @@ pub fn run(args: Args) -> Result<ExitCode> {
         std::fs::write(&path, data)
             .with_context(|| format!("failed to write `{}`", path.display()))?;
     }
-    eprintln!(
-        "{:>12} widget `{}` in {} ({} files)",
+    crate::shell::status(
         "Created",
-        opts.name,
-        args.dir.display(),
-        files.len()
+        format!(
+            "widget `{}` in {} ({} files)",
+            opts.name,
+            args.dir.display(),
+            files.len()
+        ),
     );
     for (rel, _) in &files {
-        println!("  {rel}");
+        crate::say!("  {rel}");
     }
     let missing = missing_contacts(&args);
     if !missing.is_empty() {
-        println!();
-        println!("still to supply before publication:");
+        crate::say!();
+        crate::say!("still to supply before publication:");
         for m in &missing {
-            println!("  - {m}");
+            crate::say!("  - {m}");
         }
     }
     let dir = shell_path(&args.dir);
-    println!();
-    println!("next steps:");
-    println!("  widgetry lint {dir} --profile publication");
-    println!("  widgetry pack {dir}");
+    crate::say!();
+    crate::say!("next steps:");
+    crate::say!("  widgetry lint {dir} --profile publication");
+    crate::say!("  widgetry pack {dir}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -88,9 +90,9 @@ fn options(args: &Args) -> Result<ScaffoldOptions> {
         bail!("the widget name is empty");
     }
     if name.chars().count() > 30 {
-        eprintln!(
-            "warning: the name `{name}` is longer than 30 characters; publication requires at most 30"
-        );
+        crate::shell::warn(format!(
+            "the name `{name}` is longer than 30 characters; publication requires at most 30"
+        ));
     }
     let locales = clean_list(&args.locales);
     if locales.is_empty() {

@@ -63,18 +63,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 });
                 let created: Value = client.post("/api/v1/integrations", &body).await?;
                 if json {
-                    println!("{}", serde_json::to_string_pretty(&created)?);
+                    crate::say!("{}", serde_json::to_string_pretty(&created)?);
                 } else {
                     let id = created.pointer("/integration/id").or_else(|| created.get("id")).cloned().unwrap_or(Value::Null);
-                    println!("created integration {id}");
+                    crate::say!("created integration {id}");
                     if let Some(uuid) = created.pointer("/integration/client_uuid").or_else(|| created.get("client_uuid")) {
-                        println!("  client uuid: {}", uuid.as_str().unwrap_or_default());
+                        crate::say!("  client uuid: {}", uuid.as_str().unwrap_or_default());
                     }
                     if let Some(secret) = created.get("secret_key").and_then(Value::as_str) {
-                        println!("  secret key:  {secret}");
-                        eprintln!("note: the secret key is shown only this once; store it now");
+                        crate::say!("  secret key:  {secret}");
+                        crate::shell::note("the secret key is shown only this once; store it now");
                     }
-                    println!("next: widgetry push my-widget --integration {id}");
+                    crate::say!("next: widgetry push my-widget --integration {id}");
                 }
             }
             Command::RotateSecret { id } => {
@@ -82,22 +82,22 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     .post(&format!("/api/v1/integrations/{id}/secret"), &json!({}))
                     .await?;
                 let secret = answer.get("secret_key").and_then(Value::as_str).unwrap_or_default();
-                println!("new secret key of integration {id}: {secret}");
-                eprintln!("note: the key is shown only this once; the old key no longer works");
+                crate::say!("new secret key of integration {id}: {secret}");
+                crate::shell::note("the key is shown only this once; the old key no longer works");
             }
             Command::List { json } => {
                 let list: Value = client.get("/api/v1/integrations").await?;
                 if json {
-                    println!("{}", serde_json::to_string_pretty(&list)?);
+                    crate::say!("{}", serde_json::to_string_pretty(&list)?);
                 } else {
                     let items = list.get("integrations").and_then(Value::as_array).cloned().unwrap_or_default();
                     if items.is_empty() {
-                        println!("no integrations yet: widgetry integrations create --name ... --redirect-uri ...");
+                        crate::say!("no integrations yet: widgetry integrations create --name ... --redirect-uri ...");
                     }
-                    println!("{:>6}  {:<28}  {:<24}  {:<8}  {:<8}", "id", "name", "code", "scheme", "visibility");
+                    crate::say!("{:>6}  {:<28}  {:<24}  {:<8}  {:<8}", "id", "name", "code", "scheme", "visibility");
                     for i in items {
                         let name = i.pointer("/name/en").or_else(|| i.get("name").and_then(|n| n.as_object()).and_then(|m| m.values().next())).and_then(Value::as_str).unwrap_or("");
-                        println!(
+                        crate::say!(
                             "{:>6}  {:<28}  {:<24}  {:<8}  {:<8}",
                             i.get("id").map(Value::to_string).unwrap_or_default(),
                             name,

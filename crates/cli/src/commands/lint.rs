@@ -7,7 +7,7 @@
 use crate::folder;
 use crate::render::{self, sarif, text};
 use anyhow::{Context, Result};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use widgetry_validator::{Input, Lang, Limits, Options, Profile};
@@ -110,9 +110,9 @@ pub fn resolve_lang(arg: Option<LangArg>) -> Lang {
         .unwrap_or_default()
 }
 
-/// Whether stdout gets colour: it is a terminal and `NO_COLOR` is unset or empty.
+/// Whether stdout gets colour (`--color`, the terminal, `NO_COLOR`: see `shell`).
 pub fn use_color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    crate::shell::stdout_has_color()
 }
 
 /// Runs `widgetry lint`.

@@ -56,10 +56,13 @@ async fn login(args: Args) -> Result<ExitCode> {
         .pointer("/account/subdomain")
         .and_then(Value::as_str)
         .unwrap_or("?");
-    eprintln!(
-        "logged in to {} as {email} (account `{account}`); token saved in {}",
-        args.server,
-        path.display()
+    crate::shell::status(
+        "Logged in",
+        format!(
+            "to {} as {email} (account `{account}`); token saved in {}",
+            args.server,
+            path.display()
+        ),
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -111,7 +111,7 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
         Command::Queue { json } => {
             let queue: Value = client.get("/api/v1/moderation/queue").await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&queue)?);
+                crate::say!("{}", serde_json::to_string_pretty(&queue)?);
             } else {
                 let list: api::SubmissionList = serde_json::from_value(queue)?;
                 print!("{}", render_queue(&list.submissions));
@@ -122,7 +122,7 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
                 .get(&format!("/api/v1/moderation/submissions/{sid}"))
                 .await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&detail)?);
+                crate::say!("{}", serde_json::to_string_pretty(&detail)?);
             } else {
                 let lang = lint::resolve_lang(None);
                 print!(
@@ -150,9 +150,11 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
                 )
                 .await;
             match answer {
-                Ok(s) => println!(
+                Ok(s) => crate::say!(
                     "approved submission {sid}: version {} (widget.version {}) of `{}` is published",
-                    s.version.number, s.version.widget_version, s.code
+                    s.version.number,
+                    s.version.widget_version,
+                    s.code
                 ),
                 Err(e) => return client::refused(e, "the approval"),
             }
@@ -167,9 +169,10 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
                 .await;
             match answer {
                 Ok(s) => {
-                    println!(
+                    crate::say!(
                         "rejected submission {sid} (version {} of `{}`):",
-                        s.version.number, s.code
+                        s.version.number,
+                        s.code
                     );
                     print!("{}", api::reasons(s.decision.as_ref()));
                 }
@@ -184,7 +187,7 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
                     Lang::Ru if !r.title_ru.is_empty() => &r.title_ru,
                     _ => &r.title_en,
                 };
-                println!("{:<36}  {title}", r.code);
+                crate::say!("{:<36}  {title}", r.code);
             }
         }
     }

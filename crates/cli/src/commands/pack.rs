@@ -61,7 +61,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let checked = check(Input::Files(files.clone()), &options);
         let report = &checked.report;
         if !report.diagnostics.is_empty() {
-            let style = crate::render::text::Style { lang, color: false };
+            let style = crate::render::text::Style {
+                lang,
+                color: crate::shell::stderr_has_color(),
+            };
             let name = args.folder.display().to_string();
             eprint!(
                 "{}",
@@ -69,12 +72,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
             );
         }
         if !report.valid {
-            eprintln!(
-                "error: refusing to pack `{}`: {} error{} (use `--no-lint` to pack anyway)",
+            crate::shell::error(format!(
+                "refusing to pack `{}`: {} error{} (use `--no-lint` to pack anyway)",
                 args.folder.display(),
                 report.errors,
                 plural(report.errors)
-            );
+            ));
             return Ok(ExitCode::from(1));
         }
     }
@@ -91,10 +94,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             human_size(bytes.len() as u64)
         ),
     );
-    println!("{}", args.output.display());
-    println!("  files:  {}", files.len());
-    println!("  size:   {} bytes", bytes.len());
-    println!("  sha256: {hex}");
+    crate::say!("{}", args.output.display());
+    crate::say!("  files:  {}", files.len());
+    crate::say!("  size:   {} bytes", bytes.len());
+    crate::say!("  sha256: {hex}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -145,19 +148,19 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Prints the findings, one per line. (The lint command's renderer may replace this.)
 fn print_list(sel: &Selection) {
-    println!("included ({}):", sel.included.len());
+    crate::say!("included ({}):", sel.included.len());
     for f in &sel.included {
-        println!("  {}", f.rel);
+        crate::say!("  {}", f.rel);
     }
-    println!("left out ({}):", sel.excluded.len());
+    crate::say!("left out ({}):", sel.excluded.len());
     for (path, why) in &sel.excluded {
-        println!("  {path}  ({why})");
+        crate::say!("  {path}  ({why})");
     }
 }
 
 /// A cargo-style status line on stderr: a right-aligned verb and a message.
 fn status(verb: &str, message: &str) {
-    eprintln!("{verb:>12} {message}");
+    crate::shell::status(verb, message);
 }
 
 fn plural(n: usize) -> &'static str {

@@ -46,12 +46,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
             },
         );
         if !args.no_lint && !checked.report.valid {
-            let style = text::Style { lang, color: false };
+            let style = text::Style {
+                lang,
+                color: crate::shell::stderr_has_color(),
+            };
             eprint!(
                 "{}",
                 text::render(&checked.report, &checked.package, &name, style)
             );
-            eprintln!("error: not uploading `{name}`: fix the errors above (or use `--no-lint`)");
+            crate::shell::error(format!(
+                "not uploading `{name}`: fix the errors above (or use `--no-lint`)"
+            ));
             return Ok(ExitCode::from(1));
         }
         let bytes = pack::zip_bytes(&files).context("failed to pack the folder")?;
@@ -75,25 +80,28 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     })
                     .unwrap_or_default()
             };
-            println!(
+            crate::say!(
                 "uploaded version {} (widget.version {}) into integration {}",
                 field("number"),
                 field("widget_version"),
                 args.integration
             );
-            println!("  code:   {}", field("code"));
-            println!("  sha256: {}", field("sha256"));
-            println!("  size:   {} bytes", field("size"));
+            crate::say!("  code:   {}", field("code"));
+            crate::say!("  sha256: {}", field("sha256"));
+            crate::say!("  size:   {} bytes", field("size"));
             if let Some(files) = v.get("files_base_url").and_then(Value::as_str) {
                 // Signed and expiring: the owner account's way to its private files.
-                println!("  files:  {files}/script.js");
+                crate::say!("  files:  {files}/script.js");
             }
             let warnings: Vec<Diagnostic> = answer
                 .get("warnings")
                 .and_then(|w| serde_json::from_value(w.clone()).ok())
                 .unwrap_or_default();
             if !warnings.is_empty() {
-                let style = text::Style { lang, color: false };
+                let style = text::Style {
+                    lang,
+                    color: crate::shell::stderr_has_color(),
+                };
                 eprint!(
                     "{}",
                     text::render(&report_of(warnings), &package, &name, style)
@@ -103,16 +111,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         Err(e) => match e.downcast::<Problem>() {
             Ok(problem) if !problem.errors.is_empty() => {
-                let style = text::Style { lang, color: false };
+                let style = text::Style {
+                    lang,
+                    color: crate::shell::stderr_has_color(),
+                };
                 eprint!(
                     "{}",
                     text::render(&report_of(problem.errors.clone()), &package, &name, style)
                 );
-                eprintln!("error: the server refused the upload: {problem}");
+                crate::shell::error(format!("the server refused the upload: {problem}"));
                 Ok(ExitCode::from(1))
             }
             Ok(problem) => {
-                eprintln!("error: the server refused the upload: {problem}");
+                crate::shell::error(format!("the server refused the upload: {problem}"));
                 Ok(ExitCode::from(1))
             }
             Err(e) => Err(e),

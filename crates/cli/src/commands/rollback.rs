@@ -45,6 +45,8 @@ async fn rollback(client: &Client, args: &Args) -> Result<ExitCode> {
         .find(|v| v.number == number)
         .map(|v| format!(" (widget.version {})", v.widget_version))
         .unwrap_or_default();
-    println!("rolled back integration {id}: version {number}{widget_version} is published again");
+    crate::say!(
+        "rolled back integration {id}: version {number}{widget_version} is published again"
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -209,7 +209,9 @@ fn fix_malloc_threshold() {
         .args(std::env::args_os().skip(1))
         .env("MALLOC_MMAP_THRESHOLD_", "131072")
         .exec();
-    eprintln!("warning: could not fix the allocator's mmap threshold ({error}); running as is");
+    crate::shell::warn(format!(
+        "could not fix the allocator's mmap threshold ({error}); running as is"
+    ));
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]

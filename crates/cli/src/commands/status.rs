@@ -59,27 +59,29 @@ async fn status(client: &Client, args: &Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let Some(latest) = submissions.first() else {
-        eprintln!("error: nothing to wait for: integration {id} has no submission");
+        crate::shell::error(format!(
+            "nothing to wait for: integration {id} has no submission"
+        ));
         return Ok(ExitCode::from(2));
     };
     if latest.state != "in_review" {
         return Ok(outcome(latest, false));
     }
-    eprintln!(
+    crate::shell::progress(format!(
         "waiting for the moderators' decision on submission {}{} ...",
         latest.id,
         args.timeout
             .map(|s| format!(" (at most {s} s)"))
             .unwrap_or_default()
-    );
+    ));
     match follow(client, id, latest.id, deadline).await? {
         Some(decided) => Ok(outcome(&decided, true)),
         None => {
-            eprintln!(
-                "error: no decision on submission {} within {} s",
+            crate::shell::error(format!(
+                "no decision on submission {} within {} s",
                 latest.id,
                 args.timeout.unwrap_or_default()
-            );
+            ));
             Ok(ExitCode::from(2))
         }
     }
@@ -146,19 +148,19 @@ fn outcome(s: &Submission, with_reasons: bool) -> ExitCode {
     );
     match s.state.as_str() {
         "approved" => {
-            println!("approved: {version} is published");
+            crate::say!("approved: {version} is published");
             ExitCode::SUCCESS
         }
         "rejected" => {
-            println!("rejected: {version}");
+            crate::say!("rejected: {version}");
             if with_reasons {
                 print!("{}", api::reasons(s.decision.as_ref()));
             }
-            println!("next: fix the reasons above, push a new version and submit it");
+            crate::say!("next: fix the reasons above, push a new version and submit it");
             ExitCode::from(1)
         }
         state => {
-            println!("{state}: submission {} of {version}", s.id);
+            crate::say!("{state}: submission {} of {version}", s.id);
             ExitCode::from(2)
         }
     }
@@ -272,7 +274,7 @@ fn progress(event: &sse::Event) {
         ),
         Err(_) => (String::new(), String::new()),
     };
-    eprintln!("  {when}{}{states}", event.kind);
+    crate::shell::progress(format!("  {when}{}{states}", event.kind));
 }
 
 #[cfg(test)]

@@ -225,27 +225,31 @@ async fn submit(
         .post(&format!("/api/v1/integrations/{id}/submissions"), &body)
         .await;
     let lang = lint::resolve_lang(None);
-    let style = text::Style { lang, color: false };
+    let style = text::Style {
+        lang,
+        color: crate::shell::stderr_has_color(),
+    };
     let name = match version {
         Some(n) => format!("version {n} of integration {id}"),
         None => format!("the latest version of integration {id}"),
     };
     match answer {
         Ok(s) => {
-            println!(
+            crate::say!(
                 "submitted version {} (widget.version {}) of integration {id} for moderation",
-                s.version.number, s.version.widget_version
+                s.version.number,
+                s.version.widget_version
             );
-            println!("  submission: {}", s.id);
-            println!("  state:      {}", s.state);
-            println!("  languages:  {}", s.languages.join(", "));
+            crate::say!("  submission: {}", s.id);
+            crate::say!("  state:      {}", s.state);
+            crate::say!("  languages:  {}", s.languages.join(", "));
             if s.has_test_credentials {
-                println!("  test credentials: given (shown to the moderators only)");
+                crate::say!("  test credentials: given (shown to the moderators only)");
             }
             if !s.report.diagnostics.is_empty() {
                 eprint!("{}", findings(s.report.diagnostics, &name, style));
             }
-            println!("next: widgetry status --integration {id} --wait");
+            crate::say!("next: widgetry status --integration {id} --wait");
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

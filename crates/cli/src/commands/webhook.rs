@@ -69,16 +69,16 @@ async fn webhook(client: &Client, id: u64, command: Command) -> Result<ExitCode>
                 Ok(answer) => answer,
                 Err(e) => return client::refused(e, "the webhook"),
             };
-            println!("webhook of integration {id}: {}", answer.url);
-            println!("  secret: {}", answer.secret.unwrap_or_default());
-            eprintln!(
-                "note: the secret is shown only this once; check `X-Widgetry-Signature: sha256=HMAC-SHA256(secret, \"<X-Widgetry-Timestamp>.<body>\")` with it"
+            crate::say!("webhook of integration {id}: {}", answer.url);
+            crate::say!("  secret: {}", answer.secret.unwrap_or_default());
+            crate::shell::note(
+                "the secret is shown only this once; check `X-Widgetry-Signature: sha256=HMAC-SHA256(secret, \"<X-Widgetry-Timestamp>.<body>\")` with it",
             );
         }
         Command::Show { json } => {
             let answer: Value = client.get(&path).await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&answer)?);
+                crate::say!("{}", serde_json::to_string_pretty(&answer)?);
             } else {
                 print!("{}", render(id, &serde_json::from_value(answer)?));
             }
@@ -87,7 +87,7 @@ async fn webhook(client: &Client, id: u64, command: Command) -> Result<ExitCode>
             if let Err(e) = client.delete(&path).await {
                 return client::refused(e, "the deletion");
             }
-            println!("deleted the webhook of integration {id}");
+            crate::say!("deleted the webhook of integration {id}");
         }
     }
     Ok(ExitCode::SUCCESS)

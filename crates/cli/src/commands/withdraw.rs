@@ -40,11 +40,13 @@ async fn withdraw(client: &Client, args: &Args) -> Result<ExitCode> {
         .await;
     match answer {
         Ok(s) => {
-            println!(
+            crate::say!(
                 "withdrew submission {} of version {} (widget.version {})",
-                s.id, s.version.number, s.version.widget_version
+                s.id,
+                s.version.number,
+                s.version.widget_version
             );
-            println!(
+            crate::say!(
                 "next: widgetry submit --integration {id} --version {} ... to submit it again",
                 s.version.number
             );

@@ -13,11 +13,11 @@ pub struct Args {
 
 /// Explains that this build has no server; exit code 2 (usage).
 pub fn run(command: &str) -> Result<ExitCode> {
-    eprintln!(
-        "error: `widgetry {command}` is not in this build: it was built without the server \
+    crate::shell::error(format!(
+        "`widgetry {command}` is not in this build: it was built without the server \
          (--no-default-features), for checking, packing and publishing widgets only.\n\
          To run a server, install widgetry with its default features \
          (cargo install --path crates/cli)."
-    );
+    ));
     Ok(ExitCode::from(2))
 }

@@ -37,6 +37,9 @@ pub fn widgetry() -> Command {
     for var in [
         "WIDGETRY_LANG",
         "WIDGETRY_PROFILE",
+        "WIDGETRY_COLOR",
+        "WIDGETRY_QUIET",
+        "CLICOLOR_FORCE",
         "LC_ALL",
         "LC_MESSAGES",
         "LANG",

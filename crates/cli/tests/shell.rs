@@ -1,0 +1,49 @@
+//! The CLI's output settings, common to every command: `--color auto|always|never` (and
+//! `NO_COLOR`), `--quiet`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use support::{BROKEN_MANIFEST, run, widget_dir, widgetry};
+
+#[test]
+fn color_follows_the_flag_not_only_the_terminal() {
+    let (_tmp, root) = widget_dir(BROKEN_MANIFEST);
+    let root = root.to_str().unwrap();
+    // Piped: no colour unless asked for.
+    let plain = run(["lint", root]);
+    assert_eq!(plain.code, 1);
+    assert!(!plain.stdout.contains('\u{1b}'), "{}", plain.stdout);
+    let always = run(["--color", "always", "lint", root]);
+    assert_eq!(always.code, 1);
+    assert!(always.stdout.contains("\u{1b}["), "{}", always.stdout);
+    // The flag goes after the subcommand too, and `never` wins over the environment.
+    let never = widgetry()
+        .args(["lint", root, "--color", "never"])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&never.stdout).contains('\u{1b}'));
+    // An unknown choice is a usage error.
+    assert_eq!(run(["--color", "sometimes", "lint", root]).code, 2);
+}
+
+#[test]
+fn quiet_keeps_results_and_drops_status_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("w");
+    let loud = run(["init", dir.to_str().unwrap(), "--name", "Deal Notes"]);
+    assert_eq!(loud.code, 0, "{}", loud.stderr);
+    assert!(loud.stderr.contains("Created"), "{}", loud.stderr);
+    let dir = tmp.path().join("q");
+    let quiet = run(["init", "-q", dir.to_str().unwrap(), "--name", "Deal Notes"]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(!quiet.stderr.contains("Created"), "{}", quiet.stderr);
+    // The result (the files written) is still there.
+    assert!(quiet.stdout.contains("manifest.json"), "{}", quiet.stdout);
+    // Errors are never quiet.
+    let err = run(["-q", "lint", "/nonexistent/widget"]);
+    assert_eq!(err.code, 2);
+    assert!(err.stderr.starts_with("error: "), "{}", err.stderr);
+}
