@@ -6,6 +6,8 @@
 #   bench/lint-vs-unzip.sh            # 30 runs each (hyperfine if installed, else a bash loop)
 #   RUNS=100 bench/lint-vs-unzip.sh
 #   BEFORE_BIN=/tmp/widgetry-old bench/lint-vs-unzip.sh   # an older build in the same run
+#   CLIENT_ONLY=1 bench/lint-vs-unzip.sh     # the client-only CLI integrators install
+#                                            # (--no-default-features) instead of the full binary
 #
 # Uses CARGO_TARGET_DIR when set (default: target/ of the workspace).
 set -euo pipefail
@@ -20,8 +22,10 @@ trap 'rm -rf "$OUT"' EXIT
 
 command -v unzip >/dev/null || { echo "unzip is not installed (apt-get install -y unzip)"; exit 2; }
 
-echo "== building widgetry and the widget generator (release)"
-(cd "$ROOT" && cargo build --release -q -p widgetry --bin widgetry \
+FEATURES=()
+[[ -n ${CLIENT_ONLY:-} ]] && FEATURES=(--no-default-features)
+echo "== building widgetry ${FEATURES[*]:-(default features)} and the widget generator (release)"
+(cd "$ROOT" && cargo build --release -q -p widgetry --bin widgetry "${FEATURES[@]}" \
   && cargo build --release -q -p widgetry-validator --example bench_widgets)
 WIDGETRY="$TARGET/release/widgetry"
 "$TARGET/release/examples/bench_widgets" "$OUT"
