@@ -74,10 +74,19 @@ pub fn check(ctx: &mut Ctx<'_>) {
         }
         ctx.i18n.insert(locale.clone(), doc);
     }
-    check_leaves(ctx);
-    check_structure(ctx);
-    check_refs(ctx);
+    // Every file's leaves, once: the three checks below read them.
+    let leaves: Leaves = ctx
+        .i18n
+        .iter()
+        .map(|(l, d)| (l.clone(), leaves(&d.value)))
+        .collect();
+    check_leaves(ctx, &leaves);
+    check_structure(ctx, &leaves);
+    check_refs(ctx, &leaves);
 }
+
+/// Dot path -> JSON pointer of every leaf, by locale.
+type Leaves = BTreeMap<String, BTreeMap<String, String>>;
 
 /// Dot path -> JSON pointer of every leaf, for one file.
 fn leaves(value: &Value) -> BTreeMap<String, String> {
@@ -104,15 +113,18 @@ fn leaves(value: &Value) -> BTreeMap<String, String> {
     out
 }
 
-fn check_leaves(ctx: &mut Ctx<'_>) {
-    for (locale, doc) in &ctx.i18n {
-        for (key, pointer) in leaves(&doc.value) {
-            match doc.get(&pointer) {
+fn check_leaves(ctx: &mut Ctx<'_>, leaves: &Leaves) {
+    for (locale, keys) in leaves {
+        let Some(doc) = ctx.i18n.get(locale) else {
+            continue;
+        };
+        for (key, pointer) in keys {
+            match doc.get(pointer) {
                 Some(Value::String(s)) if s.trim().is_empty() => {
                     ctx.out.add(
                         &rules::I18N_EMPTY_VALUE,
-                        doc.loc(&pointer),
-                        &[("key", &key), ("locale", locale)],
+                        doc.loc(pointer),
+                        &[("key", key), ("locale", locale)],
                     );
                 }
                 // Anything else is data the widget reads through `self.i18n()` (month
@@ -123,19 +135,14 @@ fn check_leaves(ctx: &mut Ctx<'_>) {
     }
 }
 
-fn check_structure(ctx: &mut Ctx<'_>) {
-    let all: Vec<(String, BTreeMap<String, String>)> = ctx
-        .i18n
-        .iter()
-        .map(|(l, d)| (l.clone(), leaves(&d.value)))
-        .collect();
-    for (locale, keys) in &all {
+fn check_structure(ctx: &mut Ctx<'_>, all: &Leaves) {
+    for (locale, keys) in all {
         let Some(doc) = ctx.i18n.get(locale) else {
             continue;
         };
         // Each key missing here is reported once, naming the first language that has it.
         let mut reported = std::collections::BTreeSet::new();
-        for (other, other_keys) in &all {
+        for (other, other_keys) in all {
             if other == locale {
                 continue;
             }
@@ -189,7 +196,7 @@ fn looks_like_key(s: &str) -> bool {
         })
 }
 
-fn check_refs(ctx: &mut Ctx<'_>) {
+fn check_refs(ctx: &mut Ctx<'_>, leaves: &Leaves) {
     let Some(manifest) = ctx.manifest.as_ref() else {
         return;
     };
@@ -201,11 +208,7 @@ fn check_refs(ctx: &mut Ctx<'_>) {
         ));
     }
     let locales: Vec<String> = ctx.i18n.keys().cloned().collect();
-    let known_keys: Vec<String> = ctx
-        .i18n
-        .values()
-        .flat_map(|d| leaves(&d.value).into_keys())
-        .collect();
+    let known_keys: Vec<String> = leaves.values().flat_map(|k| k.keys().cloned()).collect();
     for (pointer, value) in refs {
         let field = pointer.trim_start_matches('/').replace('/', ".");
         let resolves_somewhere = ctx
