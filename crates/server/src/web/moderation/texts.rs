@@ -1,0 +1,395 @@
+//! The pages' texts in English and Russian: the templates and the handlers' messages.
+
+use super::*;
+
+pub(crate) const TEMPLATES: &[Template] = &[
+    (
+        "moderation/queue.html",
+        include_str!("../../../templates/moderation/queue.html"),
+    ),
+    (
+        "moderation/submission.html",
+        include_str!("../../../templates/moderation/submission.html"),
+    ),
+    (
+        "moderation/file.html",
+        include_str!("../../../templates/moderation/file.html"),
+    ),
+];
+
+pub(crate) const MESSAGES: &[Msg] = &[
+    ("moderation.title", "Moderation", "Модерация"),
+    (
+        "moderation.forbidden_title",
+        "For moderators only",
+        "Только для модераторов",
+    ),
+    (
+        "moderation.forbidden_text",
+        "The moderation console is for platform moderators, and you are not one. Ask the platform's operators if you should be.",
+        "Консоль модерации — для модераторов платформы, а вы не модератор. Если это ошибка, обратитесь к операторам платформы.",
+    ),
+    ("moderation.tabs", "Submissions", "Заявки"),
+    (
+        "moderation.tab_queue",
+        "Waiting for review",
+        "Ожидают проверки",
+    ),
+    (
+        "moderation.tab_history",
+        "Recently decided",
+        "Недавно рассмотренные",
+    ),
+    (
+        "moderation.queue_caption",
+        "Submissions waiting for review, oldest first",
+        "Заявки, ожидающие проверки, сначала самые старые",
+    ),
+    (
+        "moderation.history_caption",
+        "Decided submissions, newest first",
+        "Рассмотренные заявки, сначала самые новые",
+    ),
+    (
+        "moderation.queue_empty",
+        "No submissions are waiting for review.",
+        "Нет заявок, ожидающих проверки.",
+    ),
+    (
+        "moderation.history_empty",
+        "No submission has been decided yet.",
+        "Ещё ни одна заявка не рассмотрена.",
+    ),
+    ("moderation.col_integration", "Integration", "Интеграция"),
+    ("moderation.col_account", "Account", "Аккаунт"),
+    ("moderation.col_version", "Version", "Версия"),
+    ("moderation.col_languages", "Languages", "Языки"),
+    ("moderation.col_submitted", "Submitted", "Отправлена"),
+    ("moderation.col_waiting", "Waiting", "Ожидает"),
+    ("moderation.col_state", "Decision", "Решение"),
+    ("moderation.col_decided", "Decided", "Когда"),
+    ("moderation.waiting_days", "{n} days", "дней: {n}"),
+    (
+        "moderation.waiting_today",
+        "less than a day",
+        "меньше суток",
+    ),
+    (
+        "moderation.version_label",
+        "version {number} ({widget_version})",
+        "версия {number} ({widget_version})",
+    ),
+    ("moderation.state_in_review", "in review", "на проверке"),
+    ("moderation.state_approved", "approved", "одобрена"),
+    ("moderation.state_rejected", "rejected", "отклонена"),
+    ("moderation.state_withdrawn", "withdrawn", "отозвана"),
+    (
+        "moderation.submission_title",
+        "Submission {id}: {name}",
+        "Заявка {id}: {name}",
+    ),
+    ("moderation.back_to_queue", "Back to the queue", "К очереди"),
+    (
+        "moderation.on_this_page",
+        "On this page",
+        "На этой странице",
+    ),
+    ("moderation.summary", "Summary", "Сводка"),
+    ("moderation.code", "Code", "Код"),
+    ("moderation.state", "State", "Состояние"),
+    ("moderation.base", "Published now", "Опубликована сейчас"),
+    (
+        "moderation.base_none",
+        "nothing yet: this is the first publication",
+        "пока ничего: это первая публикация",
+    ),
+    (
+        "moderation.report_title",
+        "Automated checks",
+        "Автоматическая проверка",
+    ),
+    (
+        "moderation.report_counts",
+        "Checked with the publication rules when it was submitted (errors: {errors}, warnings: {warnings}).",
+        "Проверено по правилам публикации при отправке: ошибок — {errors}, предупреждений — {warnings}.",
+    ),
+    (
+        "moderation.report_clean",
+        "The automated checks found nothing.",
+        "Автоматическая проверка ничего не нашла.",
+    ),
+    (
+        "moderation.fields_title",
+        "What the integrator submitted",
+        "Что прислал интегратор",
+    ),
+    (
+        "moderation.languages",
+        "Publication languages",
+        "Языки публикации",
+    ),
+    ("moderation.description", "Description", "Описание"),
+    ("moderation.instructions", "Instructions", "Инструкция"),
+    (
+        "moderation.in_lang",
+        "{what}, language: {lang}",
+        "{what}, язык: {lang}",
+    ),
+    (
+        "moderation.support_phone",
+        "Support phone",
+        "Телефон поддержки",
+    ),
+    (
+        "moderation.support_email",
+        "Support e-mail",
+        "Эл. почта поддержки",
+    ),
+    (
+        "moderation.changes",
+        "Listing changes applied on approval",
+        "Изменения карточки, применяемые при одобрении",
+    ),
+    ("moderation.changes_none", "none", "нет"),
+    ("moderation.change_name", "Name", "Название"),
+    (
+        "moderation.test_title",
+        "Test data — for moderators only",
+        "Тестовые доступы — только для модераторов",
+    ),
+    (
+        "moderation.test_note",
+        "Use them to try the widget; do not pass them on. Nobody but moderators sees them.",
+        "Используйте их, чтобы проверить виджет, и никому не передавайте. Их видят только модераторы.",
+    ),
+    (
+        "moderation.test_none",
+        "The integrator gave no test data.",
+        "Интегратор не указал тестовые доступы.",
+    ),
+    ("moderation.files_title", "Files", "Файлы"),
+    (
+        "moderation.files_caption",
+        "Files of version {number}, compared with the published version",
+        "Файлы версии {number} по сравнению с опубликованной версией",
+    ),
+    ("moderation.col_path", "Path", "Путь"),
+    ("moderation.col_size", "Size", "Размер"),
+    (
+        "moderation.col_change",
+        "Since the published version",
+        "По сравнению с опубликованной",
+    ),
+    ("moderation.bytes", "{n} bytes", "{n} байт"),
+    ("moderation.change_added", "added", "добавлен"),
+    ("moderation.change_changed", "changed", "изменён"),
+    ("moderation.change_unchanged", "unchanged", "без изменений"),
+    ("moderation.change_removed", "removed", "удалён"),
+    (
+        "moderation.diff_title",
+        "Changes since the published version",
+        "Изменения по сравнению с опубликованной версией",
+    ),
+    (
+        "moderation.diff_against",
+        "Compared with version {number} ({widget_version}), the one published now.",
+        "Сравнение с версией {number} ({widget_version}), опубликованной сейчас.",
+    ),
+    (
+        "moderation.diff_first",
+        "Nothing is published yet, so every file is new and shown in full.",
+        "Пока ничего не опубликовано, поэтому все файлы новые и показаны целиком.",
+    ),
+    (
+        "moderation.diff_none",
+        "No file changed.",
+        "Ни один файл не изменился.",
+    ),
+    (
+        "moderation.diff_legend",
+        "Lines starting with + were added (underlined), lines starting with - were removed (struck through); lines starting with @@ give the line numbers of each block.",
+        "Строки, начинающиеся с +, добавлены (подчёркнуты), с - — удалены (зачёркнуты); строки с @@ показывают номера строк каждого блока.",
+    ),
+    (
+        "moderation.diff_counts",
+        "lines added: {added}, removed: {removed}",
+        "строк добавлено: {added}, удалено: {removed}",
+    ),
+    (
+        "moderation.diff_show",
+        "Line diff ({n} lines)",
+        "Построчные изменения (строк: {n})",
+    ),
+    (
+        "moderation.diff_of",
+        "Line diff of {path}",
+        "Построчные изменения {path}",
+    ),
+    (
+        "moderation.diff_binary",
+        "No line diff: a binary or very large file.",
+        "Построчных изменений нет: двоичный или очень большой файл.",
+    ),
+    (
+        "moderation.diff_truncated",
+        "The diff is cut short here; open the file to read all of it.",
+        "Изменения показаны не полностью; откройте файл, чтобы прочитать его целиком.",
+    ),
+    ("moderation.view_file", "Open the file", "Открыть файл"),
+    ("moderation.decide_title", "Decision", "Решение"),
+    (
+        "moderation.approve_title",
+        "Approve and publish",
+        "Одобрить и опубликовать",
+    ),
+    (
+        "moderation.approve_base",
+        "You reviewed the diff against version {number}; if another version is published before you approve, the approval is refused.",
+        "Вы проверили изменения относительно версии {number}; если до одобрения опубликуют другую версию, одобрение будет отклонено.",
+    ),
+    (
+        "moderation.approve_first",
+        "You reviewed it as a first publication; if another version is published before you approve, the approval is refused.",
+        "Вы проверили её как первую публикацию; если до одобрения опубликуют другую версию, одобрение будет отклонено.",
+    ),
+    (
+        "moderation.note",
+        "Note for the integrator (optional)",
+        "Комментарий для интегратора (необязательно)",
+    ),
+    (
+        "moderation.approve_button",
+        "Approve and publish",
+        "Одобрить и опубликовать",
+    ),
+    ("moderation.reject_title", "Reject", "Отклонить"),
+    (
+        "moderation.reject_intro",
+        "Give at least one reason: a code and what to fix. Empty rows are ignored.",
+        "Укажите хотя бы одну причину: код и что исправить. Пустые строки не учитываются.",
+    ),
+    ("moderation.reason_n", "Reason {n}", "Причина {n}"),
+    ("moderation.reason_code", "Code", "Код"),
+    ("moderation.reason_choose", "— choose —", "— выберите —"),
+    ("moderation.reason_text", "What to fix", "Что исправить"),
+    (
+        "moderation.reasons_moderation",
+        "Moderation reasons",
+        "Причины модерации",
+    ),
+    (
+        "moderation.reasons_findings",
+        "Findings of the automated checks",
+        "Замечания автоматической проверки",
+    ),
+    ("moderation.reject_button", "Reject", "Отклонить"),
+    (
+        "moderation.err_code_missing",
+        "Choose a code for this reason.",
+        "Выберите код для этой причины.",
+    ),
+    (
+        "moderation.err_code_unknown",
+        "This code is unknown; choose one from the list.",
+        "Такого кода нет; выберите код из списка.",
+    ),
+    (
+        "moderation.err_text_missing",
+        "Say what the integrator should fix.",
+        "Напишите, что интегратору нужно исправить.",
+    ),
+    (
+        "moderation.err_no_reason",
+        "Give at least one reason.",
+        "Укажите хотя бы одну причину.",
+    ),
+    (
+        "moderation.err_reject_form",
+        "The submission was not rejected: correct the marked reasons.",
+        "Заявка не отклонена: исправьте отмеченные причины.",
+    ),
+    (
+        "moderation.err_bad_form",
+        "The form could not be read; reload the page and try again.",
+        "Не удалось прочитать форму; обновите страницу и попробуйте снова.",
+    ),
+    (
+        "moderation.err_decided",
+        "This submission is no longer in review, so nothing was changed. Its decision is shown below.",
+        "Эта заявка уже не на проверке, поэтому ничего не изменено. Решение по ней показано ниже.",
+    ),
+    (
+        "moderation.err_published_changed",
+        "Another version of this integration was published while you were reviewing, so nothing was approved. Reload the page to see the diff against the version published now, then decide again.",
+        "Пока вы проверяли, была опубликована другая версия этой интеграции, поэтому ничего не одобрено. Обновите страницу, чтобы увидеть изменения относительно опубликованной сейчас версии, и решите снова.",
+    ),
+    (
+        "moderation.err_outdated",
+        "A newer version of this integration is published already, so this one cannot be approved. Reject it, or ask the integrator to withdraw it.",
+        "У этой интеграции уже опубликована более новая версия, поэтому эту одобрить нельзя. Отклоните её или попросите интегратора отозвать заявку.",
+    ),
+    ("moderation.reload", "Reload the page", "Обновить страницу"),
+    (
+        "moderation.decided_approved",
+        "Approved on {at}; the version was published.",
+        "Одобрена {at}; версия опубликована.",
+    ),
+    (
+        "moderation.decided_rejected",
+        "Rejected on {at}.",
+        "Отклонена {at}.",
+    ),
+    (
+        "moderation.decided_withdrawn",
+        "Withdrawn by the integrator on {at}.",
+        "Отозвана интегратором {at}.",
+    ),
+    ("moderation.decision_reasons", "Reasons", "Причины"),
+    ("moderation.decision_note", "Note", "Комментарий"),
+    (
+        "moderation.notice_approved",
+        "Approved: the version is published.",
+        "Одобрено: версия опубликована.",
+    ),
+    (
+        "moderation.notice_rejected",
+        "Rejected: the integrator sees your reasons.",
+        "Отклонено: интегратор увидит ваши причины.",
+    ),
+    ("moderation.file_heading", "File {path}", "Файл {path}"),
+    (
+        "moderation.back_to_submission",
+        "Back to submission {id}",
+        "Назад к заявке {id}",
+    ),
+    (
+        "moderation.file_meta",
+        "{size} bytes, SHA-256 {sha}",
+        "{size} байт, SHA-256 {sha}",
+    ),
+    (
+        "moderation.file_source",
+        "Contents of {path}",
+        "Содержимое {path}",
+    ),
+    (
+        "moderation.file_cut",
+        "Showing the first {shown} of {total} lines.",
+        "Показаны первые {shown} строк из {total}.",
+    ),
+    (
+        "moderation.file_raw",
+        "Open the raw file",
+        "Открыть файл без оформления",
+    ),
+    (
+        "moderation.file_binary",
+        "This file is not text, so it is not shown here.",
+        "Это не текстовый файл, поэтому он здесь не показан.",
+    ),
+    (
+        "moderation.file_image_alt",
+        "The image {path} from the package",
+        "Изображение {path} из пакета",
+    ),
+];
