@@ -83,8 +83,8 @@ fn csrf_ok(headers: &HeaderMap, expected: &str) -> bool {
 /// Whether two secrets are equal, in time that does not depend on where they differ; an
 /// empty expected secret never matches.
 pub fn same_secret(given: &str, expected: &str) -> bool {
-    use subtle::ConstantTimeEq;
-    !expected.is_empty() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
+    !expected.is_empty()
+        && widgetry_registry::constant_time_eq(given.as_bytes(), expected.as_bytes())
 }
 
 async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {

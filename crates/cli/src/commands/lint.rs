@@ -110,11 +110,6 @@ pub fn resolve_lang(arg: Option<LangArg>) -> Lang {
         .unwrap_or_default()
 }
 
-/// Whether stdout gets colour (`--color`, the terminal, `NO_COLOR`: see `shell`).
-pub fn use_color() -> bool {
-    crate::shell::stdout_has_color()
-}
-
 /// Runs `widgetry lint`.
 pub fn run(args: Args) -> Result<ExitCode> {
     let lang = resolve_lang(args.lang);
@@ -143,7 +138,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let name = display_name(&args.path);
             let style = text::Style {
                 lang,
-                color: use_color(),
+                color: crate::shell::stdout_has_color(),
             };
             text::render(report, &checked.package, &name, style)
         }
