@@ -14,6 +14,7 @@
 //! account role still applies on top of the scopes.
 
 use crate::error::{Error, Result};
+use crate::input::InputCode;
 use crate::util::{BASE62, constant_time_eq, now_ms, random_chars, random_hex, sha256_hex};
 use crate::{AccountId, Registry, UserId};
 use argon2::Argon2;
@@ -109,11 +110,7 @@ impl FromStr for Scope {
         Scope::ALL
             .into_iter()
             .find(|x| x.as_str() == s)
-            .ok_or_else(|| {
-                Error::BadInput(format!(
-                    "unknown scope `{s}`; known scopes: upload, submit, install, moderate, admin"
-                ))
-            })
+            .ok_or_else(|| Error::input("/scopes", InputCode::ScopeUnknown).with("value", s))
     }
 }
 
@@ -149,9 +146,7 @@ impl FromStr for Role {
         match s {
             "admin" => Ok(Role::Admin),
             "member" => Ok(Role::Member),
-            _ => Err(Error::BadInput(format!(
-                "unknown role `{s}`; roles: admin, member"
-            ))),
+            _ => Err(Error::input("/role", InputCode::RoleUnknown).with("value", s)),
         }
     }
 }
@@ -401,9 +396,7 @@ fn normalize_email(email: &str) -> Result<String> {
     if valid {
         Ok(email)
     } else {
-        Err(Error::BadInput(format!(
-            "`{email}` is not an e-mail address"
-        )))
+        Err(Error::input("/email", InputCode::EmailInvalid).with("value", email))
     }
 }
 
@@ -418,9 +411,7 @@ pub fn check_subdomain(s: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::BadInput(format!(
-            "`{s}` is not an account subdomain (lowercase letters, digits and `-`, at most 63)"
-        )))
+        Err(Error::input("/account_subdomain", InputCode::SubdomainInvalid).with("value", s))
     }
 }
 
@@ -458,9 +449,9 @@ impl Registry {
         let subdomain = new.account_subdomain.trim().to_lowercase();
         check_subdomain(&subdomain)?;
         if new.password.chars().count() < MIN_PASSWORD_LEN {
-            return Err(Error::BadInput(format!(
-                "the password is shorter than {MIN_PASSWORD_LEN} characters"
-            )));
+            return Err(
+                Error::input("/password", InputCode::PasswordShort).with("min", MIN_PASSWORD_LEN)
+            );
         }
         let hash = hash_password(new.password).await?;
         let now = now_ms();
@@ -768,20 +759,14 @@ impl Registry {
     ) -> Result<(ApiToken, String)> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::BadInput(
-                "a token name has 1 to 100 characters".to_string(),
-            ));
+            return Err(Error::input("/name", InputCode::TokenNameLength));
         }
         if scopes.is_empty() {
-            return Err(Error::BadInput(
-                "a token needs at least one scope".to_string(),
-            ));
+            return Err(Error::input("/scopes", InputCode::TokenScopesMissing));
         }
         let now = now_ms();
         if expires_at.is_some_and(|e| e <= now) {
-            return Err(Error::BadInput(
-                "the token's expiry is in the past".to_string(),
-            ));
+            return Err(Error::input("/expires_at", InputCode::TokenExpiryPast));
         }
         let Some(p) = self
             .principal(

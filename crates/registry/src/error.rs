@@ -1,20 +1,12 @@
 //! The one error type of the registry. Each variant maps to one HTTP answer in the server.
 
 use crate::auth::Scope;
+use crate::input::{BadInput, InputCode, SettingsProblem};
 use std::io;
 use widgetry_validator::Report;
 
 /// Shorthand for results of registry calls.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// One problem with an installation's settings value.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SettingsProblem {
-    /// The settings field key (empty for the settings object as a whole).
-    pub key: String,
-    /// What is wrong, a lowercase phrase.
-    pub message: String,
-}
 
 /// Everything a registry call can refuse or fail with.
 #[derive(Debug, thiserror::Error)]
@@ -69,11 +61,16 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
     /// Installation settings do not match the manifest's `settings` (HTTP 400/422).
-    #[error("invalid settings: {}", .0.iter().map(|p| if p.key.is_empty() { p.message.clone() } else { format!("`{}`: {}", p.key, p.message) }).collect::<Vec<_>>().join("; "))]
+    #[error("invalid settings: {}", .0.iter().map(|p| if p.key.is_empty() { p.message() } else { format!("`{}`: {}", p.key, p.message()) }).collect::<Vec<_>>().join("; "))]
     InvalidSettings(Vec<SettingsProblem>),
-    /// A malformed argument (HTTP 400), with a lowercase phrase saying what is wrong.
+    /// A malformed argument (HTTP 400): the field, a stable code and the values the message
+    /// names.
     #[error("{0}")]
-    BadInput(String),
+    BadInput(BadInput),
+    /// The service's own configuration is unusable (start-up and operator commands: a
+    /// database URL, a secrets key file), with what to do.
+    #[error("{0}")]
+    Config(String),
     /// The database failed (HTTP 500, or 503 when the pool is exhausted).
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
@@ -101,6 +98,20 @@ impl Error {
         Error::StateConflict {
             code,
             message: message.into(),
+        }
+    }
+
+    /// A refusal of the field at `field` (a JSON pointer) with `code`; add the values the
+    /// message names with [`Error::with`].
+    pub(crate) fn input(field: impl Into<String>, code: InputCode) -> Error {
+        Error::BadInput(BadInput::new(field, code))
+    }
+
+    /// Adds a value to a [`Error::BadInput`]'s message (other errors stay as they are).
+    pub(crate) fn with(self, name: &'static str, value: impl std::fmt::Display) -> Error {
+        match self {
+            Error::BadInput(b) => Error::BadInput(b.with(name, value)),
+            other => other,
         }
     }
 

@@ -4,6 +4,7 @@
 use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
 use crate::error::{Error, Result};
+use crate::input::InputCode;
 use crate::util::{constant_time_eq, is_hex64, now_ms, random_hex, sha256_hex};
 use crate::{AccountId, IntegrationId, Registry, VersionId};
 use serde::Serialize;
@@ -168,30 +169,37 @@ fn scheme_str(s: Scheme) -> &'static str {
 
 fn check_texts(
     map: BTreeMap<String, String>,
-    what: &str,
+    field: &str,
     max: usize,
 ) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for (locale, text) in map {
         if !DEFAULT_LOCALES.contains(&locale.as_str()) {
-            return Err(Error::BadInput(format!(
-                "unknown locale `{locale}` in the {what}; locales: {}",
-                DEFAULT_LOCALES.join(", ")
-            )));
+            return Err(
+                Error::input(format!("/{field}/{locale}"), InputCode::LocaleUnknown)
+                    .with("locale", &locale)
+                    .with("what", field)
+                    .with("locales", DEFAULT_LOCALES.join(", ")),
+            );
         }
         let text = text.trim().to_string();
         if text.chars().count() > max {
-            return Err(Error::BadInput(format!(
-                "the {what} in `{locale}` is longer than {max} characters"
-            )));
+            return Err(
+                Error::input(format!("/{field}/{locale}"), InputCode::TextTooLong)
+                    .with("what", field)
+                    .with("locale", &locale)
+                    .with("max", max),
+            );
         }
         if text
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
         {
-            return Err(Error::BadInput(format!(
-                "the {what} in `{locale}` contains control characters"
-            )));
+            return Err(
+                Error::input(format!("/{field}/{locale}"), InputCode::TextControl)
+                    .with("what", field)
+                    .with("locale", &locale),
+            );
         }
         if !text.is_empty() {
             out.insert(locale, text);
@@ -203,9 +211,7 @@ fn check_texts(
 fn check_names(name: BTreeMap<String, String>) -> Result<BTreeMap<String, String>> {
     let name = check_texts(name, "name", MAX_NAME_CHARS)?;
     if name.is_empty() {
-        return Err(Error::BadInput(
-            "an integration needs a name in at least one locale".to_string(),
-        ));
+        return Err(Error::input("/name", InputCode::NameMissing));
     }
     Ok(name)
 }
@@ -213,25 +219,25 @@ fn check_names(name: BTreeMap<String, String>) -> Result<BTreeMap<String, String
 /// Checks a redirect URI: absolute `https`, or `http` for localhost only; no fragment.
 pub(crate) fn check_redirect_uri(uri: &str) -> Result<String> {
     let uri = uri.trim();
-    let bad = |why: &str| Err(Error::BadInput(format!("redirect URI `{uri}` {why}")));
+    let bad = |code| Err(Error::input("/redirect_uri", code).with("uri", uri));
     let Ok(parsed) = url::Url::parse(uri) else {
-        return bad("is not an absolute URL");
+        return bad(InputCode::RedirectNotAbsolute);
     };
     let Some(host) = parsed.host_str() else {
-        return bad("has no host");
+        return bad(InputCode::RedirectNoHost);
     };
     let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]") || host.ends_with(".localhost");
     match parsed.scheme() {
         "https" => {}
         "http" if local => {}
-        "http" => return bad("must use https (http is allowed for localhost only)"),
-        _ => return bad("must be an https URL"),
+        "http" => return bad(InputCode::RedirectHttp),
+        _ => return bad(InputCode::RedirectScheme),
     }
     if parsed.fragment().is_some() {
-        return bad("must not have a fragment");
+        return bad(InputCode::RedirectFragment);
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return bad("must not carry credentials");
+        return bad(InputCode::RedirectCredentials);
     }
     Ok(uri.to_string())
 }
@@ -278,22 +284,17 @@ impl Registry {
     ) -> Result<Integration> {
         let code = code.trim();
         if !is_code(code) {
-            return Err(Error::BadInput(format!(
-                "`{code}` is not a widget code (`^[a-z][a-z0-9_]*$`, at most 64 characters)"
-            )));
+            return Err(Error::input("/code", InputCode::CodeInvalid).with("code", code));
         }
         if !is_hex64(secret_key.trim()) {
-            return Err(Error::BadInput(
-                "the secret key must be 64 hexadecimal characters".to_string(),
-            ));
+            return Err(Error::input("/secret_key", InputCode::SecretKeyInvalid));
         }
         let account = self
             .account_by_subdomain(account_subdomain)
             .await?
             .ok_or_else(|| {
-                Error::BadInput(format!(
-                    "no account has the subdomain `{account_subdomain}`"
-                ))
+                Error::input("/account_subdomain", InputCode::SubdomainUnknown)
+                    .with("value", account_subdomain)
             })?;
         let mut names = BTreeMap::new();
         names.insert(

@@ -37,6 +37,7 @@ mod diff;
 mod error;
 mod gc;
 mod hashing;
+mod input;
 mod integrations;
 mod notify;
 mod private;
@@ -63,8 +64,9 @@ pub use blob::{
     ObjectBlobStore, S3Config, content_type,
 };
 pub use diff::{ChangeKind, FileChange, MAX_DIFF_LINES, file_changes, is_text_path, text_diff};
-pub use error::{Error, Result, SettingsProblem};
+pub use error::{Error, Result};
 pub use gc::{GcOptions, GcReport, MIN_GC_GRACE};
+pub use input::{BadInput, InputCode, Params, SettingsProblem, fill};
 pub use integrations::{Integration, IntegrationUpdate, NewIntegration, Visibility, is_code};
 pub use review::{MODERATION_REASONS, ModerationReason, ReviewDetail, is_reason_code};
 pub use secrets::SecretBox;
@@ -119,7 +121,7 @@ impl Backend {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Backend::Postgres)
         } else {
-            Err(Error::BadInput(format!(
+            Err(Error::Config(format!(
                 "unsupported database URL `{}`; use `sqlite://PATH` or `postgres://...`",
                 url.split('@').next_back().unwrap_or(url)
             )))

@@ -7,6 +7,7 @@ use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
 use crate::diff::{self, FileChange};
 use crate::error::{Error, Result};
+use crate::input::InputCode;
 use crate::integrations::{Integration, Visibility};
 use crate::submissions::{
     ListingChanges, Reason, SUBMISSION_COLUMNS, SUBMISSION_FROM, Submission, SubmissionId,
@@ -461,9 +462,9 @@ impl Registry {
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| {
-                Error::BadInput(format!(
-                    "integration {integration_id} has no version {number}"
-                ))
+                Error::input("/version", InputCode::VersionUnknown)
+                    .with("integration", integration_id)
+                    .with("number", number)
             })?;
         Ok(row.try_get("id")?)
     }
@@ -503,9 +504,7 @@ impl Registry {
 /// Checks rejection reasons: at least one, each a known code with a text.
 fn check_reasons(reasons: Vec<Reason>) -> Result<Vec<Reason>> {
     if reasons.is_empty() {
-        return Err(Error::BadInput(
-            "a rejection needs at least one reason (a rule code and a text)".to_string(),
-        ));
+        return Err(Error::input("/reasons", InputCode::ReasonsMissing));
     }
     reasons
         .into_iter()
@@ -514,16 +513,20 @@ fn check_reasons(reasons: Vec<Reason>) -> Result<Vec<Reason>> {
             let code = r.code.trim().to_string();
             let text = r.text.trim().to_string();
             if !is_reason_code(&code) {
-                return Err(Error::BadInput(format!(
-                    "reason {}: unknown code `{code}`; use a rule code (`widgetry rules`) or a moderation code (GET /api/v1/moderation/reasons)",
-                    i + 1
-                )));
+                return Err(Error::input(
+                    format!("/reasons/{i}/code"),
+                    InputCode::ReasonCodeUnknown,
+                )
+                .with("index", i + 1)
+                .with("code", code));
             }
             if text.is_empty() {
-                return Err(Error::BadInput(format!(
-                    "reason {}: `{code}` needs a text saying what to fix",
-                    i + 1
-                )));
+                return Err(Error::input(
+                    format!("/reasons/{i}/text"),
+                    InputCode::ReasonTextMissing,
+                )
+                .with("index", i + 1)
+                .with("code", code));
             }
             Ok(Reason { code, text })
         })

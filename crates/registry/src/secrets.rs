@@ -60,7 +60,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 }
 
 fn malformed(path: &Path) -> Error {
-    Error::BadInput(format!(
+    Error::Config(format!(
         "`{}` does not hold secrets keys: one per line, {KEY_BYTES} bytes as 64 hex digits",
         path.display()
     ))
@@ -227,7 +227,7 @@ impl crate::Registry {
         if recorded == self.secrets.key_id() {
             return Ok(());
         }
-        Err(Error::BadInput(format!(
+        Err(Error::Config(format!(
             "the secrets key in `{}` (id {}) is not the one this service seals with (id {recorded}): \
              every process must use the same --secrets-key-file; copy it from a running process \
              (`widgetry admin rotate-secrets-key` replaces it for all)",

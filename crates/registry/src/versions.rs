@@ -5,6 +5,7 @@ use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
 use crate::blob::content_type;
 use crate::error::{Error, Result};
+use crate::input::InputCode;
 use crate::integrations::{Integration, Visibility, secret_matches};
 use crate::util::{LOWER_ALNUM, now_ms, random_chars, sha256_hex};
 use crate::widgets::SettingsField;
@@ -495,7 +496,7 @@ impl Registry {
             .and_then(Value::as_str)
             .map(str::trim)
             .filter(|v| !v.is_empty())
-            .ok_or_else(|| Error::BadInput("the manifest has no `widget.version`".to_string()))?
+            .ok_or_else(|| Error::input("/widget/version", InputCode::ManifestNoVersion))?
             .to_string();
         let archive_sha256 = sha256_hex(&archive);
 

@@ -6,6 +6,7 @@
 use crate::audit::AuditEvent;
 use crate::auth::{Principal, Scope};
 use crate::error::{Error, Result};
+use crate::input::InputCode;
 use crate::util::{now_ms, random_hex};
 use crate::{IntegrationId, Registry};
 use serde::Serialize;
@@ -134,19 +135,20 @@ impl AttemptOutcome {
 /// Checks a webhook URL: absolute http(s), a host, no credentials, not too long.
 fn check_url(raw: &str) -> Result<String> {
     let raw = raw.trim();
-    let bad = |why: &str| Error::BadInput(format!("webhook URL `{raw}` {why}"));
+    let bad = |code| Error::input("/url", code).with("url", raw);
     if raw.len() > MAX_URL_LEN {
-        return Err(bad("is too long"));
+        return Err(bad(InputCode::WebhookUrlTooLong));
     }
-    let url = url::Url::parse(raw).map_err(|e| bad(&format!("is not a valid URL ({e})")))?;
+    let url =
+        url::Url::parse(raw).map_err(|e| bad(InputCode::WebhookUrlMalformed).with("error", e))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad("must start with https:// (or http://)"));
+        return Err(bad(InputCode::WebhookUrlScheme));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(bad("has no host"));
+        return Err(bad(InputCode::WebhookUrlNoHost));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("must not carry a user name or password"));
+        return Err(bad(InputCode::WebhookUrlCredentials));
     }
     Ok(url.to_string())
 }

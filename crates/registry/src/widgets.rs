@@ -3,7 +3,8 @@
 
 use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
-use crate::error::{Error, Result, SettingsProblem};
+use crate::error::{Error, Result};
+use crate::input::{InputCode, SettingsProblem};
 use crate::integrations::{INTEGRATION_COLUMNS, Integration, integration_from_row};
 use crate::util::now_ms;
 use crate::versions::{Summary, VERSION_COLUMNS, Version, version_from_row};
@@ -228,22 +229,18 @@ pub(crate) fn check_settings(manifest: &Value, settings: &Value) -> Result<Map<S
         Value::Null => Map::new(),
         Value::Object(m) => m.clone(),
         _ => {
-            return Err(Error::InvalidSettings(vec![SettingsProblem {
-                key: String::new(),
-                message: "settings must be a JSON object".to_string(),
-            }]));
+            return Err(Error::InvalidSettings(vec![SettingsProblem::new(
+                "",
+                InputCode::SettingsNotObject,
+            )]));
         }
     };
     let mut problems = Vec::new();
-    let mut problem = |key: &str, message: String| {
-        problems.push(SettingsProblem {
-            key: key.to_string(),
-            message,
-        });
-    };
+    let mut problem = |problem: SettingsProblem| problems.push(problem);
+    let at = SettingsProblem::new;
     for key in values.keys() {
         if !fields.contains_key(key) {
-            problem(key, "the widget has no such settings field".to_string());
+            problem(at(key.as_str(), InputCode::SettingsUnknownField));
         }
     }
     for (key, field) in fields {
@@ -255,35 +252,34 @@ pub(crate) fn check_settings(manifest: &Value, settings: &Value) -> Result<Map<S
         let value = values.get(key).filter(|v| !v.is_null());
         let Some(value) = value else {
             if required {
-                problem(key, "a value is required".to_string());
+                problem(at(key.as_str(), InputCode::SettingsRequired));
             }
             continue;
         };
         match kind {
             "text" | "pass" => match value.as_str() {
                 Some(s) if required && s.trim().is_empty() => {
-                    problem(key, "a value is required".to_string())
+                    problem(at(key.as_str(), InputCode::SettingsRequired))
                 }
                 Some(_) => {}
-                None => problem(key, format!("a `{kind}` field takes a string")),
+                None => problem(at(key.as_str(), InputCode::SettingsString).with("kind", kind)),
             },
             "users" => match value.as_object() {
                 Some(m) => {
                     for (user, v) in m {
                         if !is_user_id(user) {
-                            problem(key, format!("`{user}` is not a user id"));
+                            problem(at(key.as_str(), InputCode::SettingsUserId).with("user", user));
                         } else if !v.is_string() {
-                            problem(key, format!("the value for user `{user}` must be a string"));
+                            problem(
+                                at(key.as_str(), InputCode::SettingsUserString).with("user", user),
+                            );
                         }
                     }
                     if required && m.is_empty() {
-                        problem(key, "a value is required".to_string());
+                        problem(at(key.as_str(), InputCode::SettingsRequired));
                     }
                 }
-                None => problem(
-                    key,
-                    "a `users` field takes an object of user id to string".to_string(),
-                ),
+                None => problem(at(key.as_str(), InputCode::SettingsUsersObject)),
             },
             "users_lp" => match value.as_object() {
                 Some(m) => {
@@ -294,38 +290,25 @@ pub(crate) fn check_settings(manifest: &Value, settings: &Value) -> Result<Map<S
                                 && o.get("password").is_some_and(Value::is_string)
                         });
                         if !is_user_id(user) {
-                            problem(key, format!("`{user}` is not a user id"));
+                            problem(at(key.as_str(), InputCode::SettingsUserId).with("user", user));
                         } else if pair.is_none() {
                             problem(
-                                key,
-                                format!(
-                                    "the value for user `{user}` must be {{\"login\": string, \"password\": string}}"
-                                ),
+                                at(key.as_str(), InputCode::SettingsUserPair).with("user", user),
                             );
                         }
                     }
                     if required && m.is_empty() {
-                        problem(key, "a value is required".to_string());
+                        problem(at(key.as_str(), InputCode::SettingsRequired));
                     }
                 }
-                None => problem(
-                    key,
-                    "a `users_lp` field takes an object of user id to {login, password}"
-                        .to_string(),
-                ),
+                None => problem(at(key.as_str(), InputCode::SettingsUsersLpObject)),
             },
             "custom" => match value {
                 Value::Number(_) => {}
                 Value::String(s) if serde_json::from_str::<Value>(s).is_ok() => {}
-                _ => problem(
-                    key,
-                    "a `custom` field takes a JSON string or a number".to_string(),
-                ),
+                _ => problem(at(key.as_str(), InputCode::SettingsCustom)),
             },
-            other => problem(
-                key,
-                format!("the manifest declares an unknown type `{other}`"),
-            ),
+            other => problem(at(key.as_str(), InputCode::SettingsUnknownType).with("kind", other)),
         }
     }
     if problems.is_empty() {
@@ -406,12 +389,12 @@ impl Registry {
         limit: i64,
     ) -> Result<WidgetPage> {
         if page < 1 {
-            return Err(Error::BadInput("`page` starts at 1".to_string()));
+            return Err(Error::input("/page", InputCode::PageStart));
         }
         if !(1..=MAX_WIDGETS_LIMIT).contains(&limit) {
-            return Err(Error::BadInput(format!(
-                "`limit` must be between 1 and {MAX_WIDGETS_LIMIT}"
-            )));
+            return Err(
+                Error::input("/limit", InputCode::LimitRange).with("max", MAX_WIDGETS_LIMIT)
+            );
         }
         let offset = (page - 1).saturating_mul(limit);
         let items = self

@@ -8,7 +8,9 @@
 //!
 //! `type` is a URN built from a stable `code` (also given as its own member, so clients can
 //! match on it without parsing URIs). Validation findings go under `errors`, already in the
-//! request's language. Extra members (`scope`, `next_version`, `existing_version`, `limit`)
+//! request's language. A refused argument (`request.invalid`) names its `field` (a JSON
+//! pointer into the request) and a stable `reason`. Extra members (`scope`, `next_version`,
+//! `existing_version`, `limit`)
 //! carry what a client needs to act on the error without parsing the prose.
 //!
 //! When to use what: handlers return `Result<_, ApiError>`; storage errors arrive as
@@ -68,6 +70,14 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub errors: Option<Vec<Diagnostic>>,
+    /// For `request.invalid`: a JSON pointer to the refused field of the request
+    /// (`/redirect_uri`, `/name/ru`, `/reasons/0/code`); empty for the request as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// For `request.invalid`: why, as a stable code (`redirect_uri.scheme`,
+    /// `rejection.reason_code_unknown`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl ApiError {
@@ -323,7 +333,13 @@ impl From<widgetry_registry::Error> for ApiError {
                     serde_json::to_value(problems).unwrap_or(Value::Null),
                 )
             }
-            E::BadInput(detail) => ApiError::bad_request("request.invalid", detail),
+            E::BadInput(bad) => ApiError::bad_request("request.invalid", bad.message())
+                .with("field", bad.field)
+                .with("reason", bad.code.as_str()),
+            E::Config(detail) => {
+                tracing::error!(%detail, "the service's configuration is unusable");
+                ApiError::internal(&detail)
+            }
             E::Busy(wait) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",

@@ -815,6 +815,7 @@ async fn widgets_api_v4_lists_installs_and_uninstalls() {
     let p = problem(r).await;
     assert_eq!(p["code"], "settings.invalid");
     assert_eq!(p["errors"][0]["key"], "api_key");
+    assert_eq!(p["errors"][0]["code"], "settings.required");
 
     // A member may not install; a token without `install` is told which scope it lacks.
     let r = s

@@ -465,15 +465,25 @@ async fn rejection_withdrawal_and_resubmission(db: Db) {
     let reject = format!("/api/v1/moderation/submissions/{sid}/reject");
 
     // Bad reasons change nothing.
-    for (reasons, needle) in [
-        (json!([]), "at least one reason"),
+    // Each refusal names the field (a JSON pointer into the request) and a stable reason.
+    for (reasons, needle, field, reason) in [
+        (
+            json!([]),
+            "at least one reason",
+            "/reasons",
+            "rejection.reasons_missing",
+        ),
         (
             json!([{"code": "nonsense.code", "text": "x"}]),
             "unknown code",
+            "/reasons/0/code",
+            "rejection.reason_code_unknown",
         ),
         (
-            json!([{"code": "moderation.unclear_instructions", "text": "  "}]),
-            "needs a text",
+            json!([{"code": "script.console", "text": "ok"}, {"code": "moderation.unclear_instructions", "text": "  "}]),
+            "reason 2: `moderation.unclear_instructions` needs a text",
+            "/reasons/1/text",
+            "rejection.reason_text_missing",
         ),
     ] {
         let r = w
@@ -483,6 +493,11 @@ async fn rejection_withdrawal_and_resubmission(db: Db) {
         let p = problem(r).await;
         assert_eq!(p["code"], "request.invalid");
         assert!(p["detail"].as_str().unwrap().contains(needle), "{p}");
+        assert_eq!(
+            (p["field"].as_str(), p["reason"].as_str()),
+            (Some(field), Some(reason)),
+            "{p}"
+        );
     }
     assert_eq!(w.version_states().await, vec![(1, "in_review".into())]);
 

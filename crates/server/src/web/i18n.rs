@@ -9,8 +9,9 @@ use widgetry_validator::Lang;
 /// One text: its key, English and Russian.
 pub(crate) type Msg = (&'static str, &'static str, &'static str);
 
-fn tables() -> [&'static [Msg]; 5] {
+fn tables() -> [&'static [Msg]; 6] {
     [
+        super::input::MESSAGES,
         super::pages::MESSAGES,
         super::catalog::MESSAGES,
         super::integrator::MESSAGES,

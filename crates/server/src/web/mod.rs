@@ -10,6 +10,7 @@
 mod catalog;
 pub(crate) mod cookies;
 mod i18n;
+mod input;
 mod integrator;
 mod moderation;
 mod pages;

@@ -406,8 +406,12 @@ async fn create(
             },
         ),
         Err(e @ (Error::BadInput(_) | Error::Forbidden(_) | Error::MissingScope(_))) => {
+            let general = match &e {
+                Error::BadInput(bad) => super::input::bad_input(lang, bad),
+                other => other.to_string(),
+            };
             let form = FormView {
-                general: Some(e.to_string()),
+                general: Some(general),
                 ..form_again(&posted, lang)
             };
             list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, form, None).await

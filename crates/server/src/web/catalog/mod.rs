@@ -80,6 +80,7 @@ fn key_like(raw: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+    use widgetry_registry::InputCode;
 
     fn manifest() -> Value {
         json!({"settings": {
@@ -141,14 +142,8 @@ mod tests {
             "creds": {"7": {"login": "l7", "password": "p7"}}, "blob": 5});
         let label = |s: &Spec| texts.text(&s.name).unwrap_or_else(|| s.key.clone());
         let problems = [
-            SettingsProblem {
-                key: "login".into(),
-                message: "a value is required".into(),
-            },
-            SettingsProblem {
-                key: String::new(),
-                message: "settings must be a JSON object".into(),
-            },
+            SettingsProblem::new("login", InputCode::SettingsRequired),
+            SettingsProblem::new("", InputCode::SettingsNotObject),
         ];
         let (fields, general) = form_view(
             &specs(&texts.manifest),
@@ -159,7 +154,11 @@ mod tests {
             &problems,
             Lang::Ru,
         );
-        assert_eq!(general, ["Settings must be a JSON object."]);
+        // Translated by code, even what the untyped messages left in English.
+        assert_eq!(
+            general,
+            ["Не удалось прочитать настройки; обновите страницу и попробуйте снова."]
+        );
         let f = |k: &str| fields.iter().find(|f| f.key == k).unwrap();
         let login = f("login");
         assert_eq!(

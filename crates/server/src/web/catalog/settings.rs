@@ -1,6 +1,7 @@
 //! The settings form: fields from the manifest, values from the form and the stored settings, problems beside their fields.
 
 use super::*;
+use crate::web::input::settings_problem;
 
 // ---- The settings form ----
 
@@ -216,23 +217,6 @@ pub(super) struct FieldView {
     pub(super) users: Vec<UserInput>,
 }
 
-/// A registry problem in the page's language (the common ones translated).
-pub(super) fn problem_text(lang: Lang, message: &str) -> String {
-    match message {
-        "a value is required" => text(lang, "catalog.problem.required").to_string(),
-        "a `custom` field takes a JSON string or a number" => {
-            text(lang, "catalog.problem.custom").to_string()
-        }
-        other => {
-            let mut s = other.to_string();
-            if let Some(first) = s.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            format!("{s}.")
-        }
-    }
-}
-
 /// The form's fields showing `values` (passwords never), with `current` telling which
 /// passwords are saved, and each problem beside its field; problems without a field come
 /// back separately.
@@ -249,9 +233,9 @@ pub(super) fn form_view(
     for p in problems {
         if p.key.is_empty() || !specs.iter().any(|s| s.key == p.key) {
             let what = if p.key.is_empty() {
-                problem_text(lang, &p.message)
+                settings_problem(lang, p)
             } else {
-                format!("{}: {}", p.key, problem_text(lang, &p.message))
+                format!("{}: {}", p.key, settings_problem(lang, p))
             };
             general.push(what);
         }
@@ -264,7 +248,7 @@ pub(super) fn form_view(
             let errors: Vec<String> = problems
                 .iter()
                 .filter(|p| p.key == s.key)
-                .map(|p| problem_text(lang, &p.message))
+                .map(|p| settings_problem(lang, p))
                 .collect();
             let error = (!errors.is_empty()).then(|| errors.join(" "));
             let stored = s.kind == Kind::Pass && stored_str(current, &[key]).is_some();

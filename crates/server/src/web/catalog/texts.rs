@@ -150,16 +150,6 @@ pub(crate) const MESSAGES: &[super::super::i18n::Msg] = &[
         "Эту настройку виджет рисует сам внутри amoCRM. Здесь можно указать её значение как JSON-текст (например, {\"mode\": \"full\"}) или число.",
     ),
     (
-        "catalog.problem.required",
-        "A value is required.",
-        "Укажите значение.",
-    ),
-    (
-        "catalog.problem.custom",
-        "Enter valid JSON text (for example {\"mode\": \"full\"}) or a number.",
-        "Введите корректный JSON-текст (например, {\"mode\": \"full\"}) или число.",
-    ),
-    (
         "catalog.notice.installed",
         "The widget is installed.",
         "Виджет установлен.",

@@ -73,9 +73,10 @@ pub(super) async fn rollback(
             &state,
             &user,
             integration,
-            Err(Error::BadInput(
-                text(user.viewer.lang, "integrator.versions.none_chosen").into(),
-            )),
+            Err(Error::BadInput(BadInput::new(
+                "/version",
+                InputCode::VersionNotChosen,
+            ))),
             "rolled_back",
         )
         .await;

@@ -57,14 +57,17 @@ impl IntegrationForm {
     }
 
     /// Errors found before asking the registry: field id -> message.
-    pub(super) fn check(&self, lang: Lang) -> BTreeMap<&'static str, String> {
+    pub(super) fn check(&self, lang: Lang) -> BTreeMap<String, String> {
         let mut errors = BTreeMap::new();
         if self.name_en.trim().is_empty() && self.name_ru.trim().is_empty() {
-            errors.insert("name-en", text(lang, "integrator.err.name_missing").into());
+            errors.insert(
+                "name-en".into(),
+                input::sentence(lang, InputCode::NameMissing, &[]),
+            );
         }
         if self.redirect_uri.trim().is_empty() {
             errors.insert(
-                "redirect-uri",
+                "redirect-uri".into(),
                 text(lang, "integrator.err.redirect_missing").into(),
             );
         }
@@ -72,22 +75,14 @@ impl IntegrationForm {
     }
 }
 
-/// The field a registry refusal of an integration's texts is about, with its message.
-pub(super) fn field_of_bad_input(lang: Lang, detail: &str) -> (&'static str, String) {
-    let (field, key) = if detail.starts_with("redirect URI") {
-        ("redirect-uri", "integrator.err.redirect")
-    } else if detail.contains("needs a name") {
-        ("name-en", "integrator.err.name_missing")
-    } else if detail.contains("the name in `ru`") {
-        ("name-ru", "integrator.err.name")
-    } else if detail.contains("name") {
-        ("name-en", "integrator.err.name")
-    } else if detail.contains("the description in `ru`") {
-        ("description-ru", "integrator.err.description")
-    } else {
-        ("description-en", "integrator.err.description")
+/// The form field a registry refusal of an integration's texts is about (`/name` alone is
+/// the English name's field), with its message.
+pub(super) fn field_of_bad_input(lang: Lang, bad: &BadInput) -> (String, String) {
+    let field = match bad.field.as_str() {
+        "/name" => "name-en".to_string(),
+        other => input::field_id(other, "name-en"),
     };
-    (field, format!("{} ({detail})", text(lang, key)))
+    (field, input::bad_input(lang, bad))
 }
 
 pub(super) fn form_page(
@@ -95,7 +90,7 @@ pub(super) fn form_page(
     status: StatusCode,
     editing: Option<&Integration>,
     values: &IntegrationForm,
-    errors: &BTreeMap<&'static str, String>,
+    errors: &BTreeMap<String, String>,
 ) -> Response {
     let problem = (!errors.is_empty()).then(|| text(viewer.lang, "integrator.form.failed"));
     page_with(
@@ -160,8 +155,8 @@ pub(super) async fn create(
             )
             .await
         }
-        Err(Error::BadInput(detail)) => {
-            let (field, message) = field_of_bad_input(lang, &detail);
+        Err(Error::BadInput(bad)) => {
+            let (field, message) = field_of_bad_input(lang, &bad);
             let errors = BTreeMap::from([(field, message)]);
             form_page(&viewer, StatusCode::UNPROCESSABLE_ENTITY, None, &f, &errors)
         }
@@ -215,8 +210,8 @@ pub(super) async fn edit(
         .await
     {
         Ok(_) => see_page(integration.id, "edited"),
-        Err(Error::BadInput(detail)) => {
-            let (field, message) = field_of_bad_input(lang, &detail);
+        Err(Error::BadInput(bad)) => {
+            let (field, message) = field_of_bad_input(lang, &bad);
             let errors = BTreeMap::from([(field, message)]);
             form_page(
                 &user.viewer,

@@ -10,6 +10,7 @@
 //! module holds the routes and the helpers they share.
 
 use super::i18n::{self, Msg};
+use super::input;
 use super::pages::not_found;
 use super::render::{Template, page, page_with};
 use super::report::{self, Group};
@@ -27,9 +28,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use widgetry_registry::{
-    AuditEvent, Diagnostic, Error, Integration, IntegrationUpdate, ListingChanges, NewIntegration,
-    NewSubmission, Principal, Severity, Submission, SubmissionState, TestCredentials, Version,
-    VersionState, Visibility,
+    AuditEvent, BadInput, Diagnostic, Error, InputCode, Integration, IntegrationUpdate,
+    ListingChanges, NewIntegration, NewSubmission, Principal, Severity, Submission,
+    SubmissionState, TestCredentials, Version, VersionState, Visibility,
 };
 use widgetry_validator::{Lang, Scheme};
 
@@ -214,9 +215,13 @@ fn refusal(lang: Lang, e: &Error) -> Option<(StatusCode, String)> {
             StatusCode::CONFLICT,
             format!("{} {message}", text(lang, "integrator.refused.conflict")),
         )),
-        Error::BadInput(message) => Some((
+        Error::BadInput(bad) => Some((
             StatusCode::BAD_REQUEST,
-            format!("{} {message}", text(lang, "integrator.refused.conflict")),
+            format!(
+                "{} {}",
+                text(lang, "integrator.refused.conflict"),
+                input::bad_input(lang, bad)
+            ),
         )),
         Error::Forbidden(message) => Some((
             StatusCode::FORBIDDEN,
@@ -420,27 +425,26 @@ mod tests {
 
     #[test]
     fn registry_refusals_of_texts_land_on_their_field() {
-        let (f, m) = field_of_bad_input(Lang::En, "redirect URI `ftp://x` must be an https URL");
+        use widgetry_registry::InputCode as C;
+        let bad = |field: &str, code| BadInput::new(field, code);
+        let (f, m) = field_of_bad_input(
+            Lang::En,
+            &bad("/redirect_uri", C::RedirectScheme).with("uri", "ftp://x"),
+        );
         assert_eq!(f, "redirect-uri");
         assert!(m.contains("https://") && m.contains("ftp://x"), "{m}");
         assert_eq!(
-            field_of_bad_input(
-                Lang::En,
-                "an integration needs a name in at least one locale"
-            )
-            .0,
+            field_of_bad_input(Lang::En, &bad("/name", C::NameMissing)).0,
             "name-en"
         );
+        let (f, m) =
+            field_of_bad_input(Lang::Ru, &bad("/name/ru", C::TextTooLong).with("max", 255));
         assert_eq!(
-            field_of_bad_input(Lang::Ru, "the name in `ru` is longer than 255 characters").0,
-            "name-ru"
+            (f.as_str(), m.as_str()),
+            ("name-ru", "Сократите текст до 255 символов.")
         );
         assert_eq!(
-            field_of_bad_input(
-                Lang::En,
-                "the description in `ru` contains control characters"
-            )
-            .0,
+            field_of_bad_input(Lang::En, &bad("/description/ru", C::TextControl)).0,
             "description-ru"
         );
     }

@@ -123,29 +123,9 @@ pub(crate) const MESSAGES: &[Msg] = &[
         "Интеграция не сохранена: исправьте отмеченные поля.",
     ),
     (
-        "integrator.err.name_missing",
-        "Enter a name in English or in Russian.",
-        "Введите название на английском или на русском.",
-    ),
-    (
-        "integrator.err.name",
-        "This name cannot be used.",
-        "Это название не подходит.",
-    ),
-    (
-        "integrator.err.description",
-        "This description cannot be used.",
-        "Это описание не подходит.",
-    ),
-    (
         "integrator.err.redirect_missing",
         "Enter the redirect URI.",
         "Введите redirect URI.",
-    ),
-    (
-        "integrator.err.redirect",
-        "Enter an absolute https:// address without a fragment (http:// only for localhost).",
-        "Введите полный адрес https:// без фрагмента (http:// только для localhost).",
     ),
     // The integration page.
     ("integrator.page.code", "Code", "Код"),

@@ -248,8 +248,8 @@ pub(super) async fn refused(
             (StatusCode::CONFLICT, "moderation.err_outdated", false)
         }
         Error::StateConflict { .. } => (StatusCode::CONFLICT, "moderation.err_decided", false),
-        Error::BadInput(detail) => {
-            tracing::info!(sid, detail, "a decision was refused");
+        Error::BadInput(bad) => {
+            tracing::info!(sid, %bad, "a decision was refused");
             (StatusCode::BAD_REQUEST, "moderation.err_bad_form", true)
         }
         _ => return failure(&user.viewer, e),
