@@ -723,6 +723,9 @@ async fn posts_without_csrf_change_nothing_and_legacy_converts(db: Db) {
     ] {
         let p = b.post(&path, &form).await;
         assert_eq!(p.status, 403, "{path}");
+        // An HTML page in the site's layout for the signed-in viewer, never problem+json.
+        p.assert_has("<h1>The form expired</h1>");
+        p.assert_has(r#"action="/logout""#);
         let mut forged = form.clone();
         forged.push(("csrf", "not-the-token"));
         let p = b.post(&path, &forged).await;
@@ -837,7 +840,47 @@ async fn warnings_after_upload_and_package_findings_of_a_submission_show_their_l
     assert!(report.contains("<mark>      debugger;</mark>"), "{report}");
 }
 
+async fn pages_that_cannot_be_shown_are_html_in_the_viewers_language(db: Db) {
+    let (s, mut b) = world(db).await;
+    let (id, _) = b.create("Deal Notes").await;
+    s.user("other@elsewhere.test", "elsewhere", Role::Admin)
+        .await;
+    let mut other = Browser::sign_in(&s, "other@elsewhere.test").await;
+    // Another account's integration, one that does not exist, an id that is not one.
+    for path in [
+        format!("/integrations/{id}"),
+        "/integrations/999999/edit".to_string(),
+        "/integrations/abc/history".to_string(),
+    ] {
+        let p = other.get(&path).await;
+        assert_eq!(p.status, 404, "{path}");
+        p.assert_has("<h1>Not found</h1>");
+        p.assert_has(r#"href="/integrations""#);
+        p.assert_has(r#"action="/logout""#);
+    }
+    other.lang = "ru";
+    let p = other.get(&format!("/integrations/{id}")).await;
+    assert_eq!(p.status, 404);
+    p.assert_has("<h1>Не найдено</h1>");
+    // A refused state change: 409 with the reason, in the page's language.
+    b.lang = "ru";
+    let page = b.get(&format!("/integrations/{id}")).await;
+    let r = b
+        .post(
+            &format!("/integrations/{id}/rollback"),
+            &[("csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    r.assert_has("Сначала выберите версию.");
+    // Not a moderator: the console's own refusal.
+    let p = b.get("/moderation").await;
+    assert_eq!(p.status, 403);
+    p.assert_has("<h1>Только для модераторов</h1>");
+}
+
 on_both!(
+    pages_that_cannot_be_shown_are_html_in_the_viewers_language,
     create_shows_the_secret_once_and_errors_beside_fields,
     uploads_show_the_report_by_file_and_list_versions,
     an_upload_past_the_limit_is_413_on_the_page,

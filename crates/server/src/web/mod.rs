@@ -9,6 +9,7 @@
 
 mod catalog;
 pub(crate) mod cookies;
+mod failure;
 mod i18n;
 mod input;
 mod integrator;
@@ -32,6 +33,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(integrator::routes())
         .merge(moderation::routes())
         .merge(tokens::routes())
+        .layer(axum::middleware::from_fn(failure::render_failures))
         .layer(axum::middleware::map_response_with_state(
             state.clone(),
             render::page_headers,

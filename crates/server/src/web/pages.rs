@@ -1,8 +1,9 @@
 //! The pages every visitor meets: the start page, sign-in and sign-out, the language switch,
 //! and the texts and templates shared by all pages (the layout, the report of findings).
 
+use super::failure::PageResult;
 use super::render::{Template, page_with};
-use super::session::{LANG_COOKIE, SignedIn, Viewer, csrf_ok, csrf_refused, safe_next};
+use super::session::{LANG_COOKIE, SignedIn, Viewer, check_csrf, safe_next};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -109,11 +110,72 @@ pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
     ("severity.error", "error", "ошибка"),
     ("severity.warning", "warning", "предупреждение"),
     ("severity.info", "note", "заметка"),
-    ("notfound.title", "Not found", "Не найдено"),
+    // Pages that cannot be shown (`failure.rs`).
+    ("error.not_found.title", "Not found", "Не найдено"),
     (
-        "notfound.text",
+        "error.not_found.text",
         "There is nothing here, or it belongs to another account.",
         "Здесь ничего нет, или это принадлежит другому аккаунту.",
+    ),
+    ("error.forbidden.title", "Not allowed", "Не разрешено"),
+    (
+        "error.forbidden.text",
+        "You may not do this.",
+        "У вас нет права на это.",
+    ),
+    (
+        "error.forbidden.because",
+        "You may not do this:",
+        "У вас нет права на это:",
+    ),
+    ("error.conflict.title", "Not possible now", "Сейчас нельзя"),
+    (
+        "error.conflict.text",
+        "This cannot be done in the current state:",
+        "Сейчас это сделать нельзя:",
+    ),
+    ("error.bad_input.title", "Cannot do this", "Не получилось"),
+    (
+        "error.bad_request.title",
+        "Cannot read the request",
+        "Запрос не прочитан",
+    ),
+    (
+        "error.bad_request.text",
+        "The request could not be read; go back, reload the page and try again.",
+        "Не удалось прочитать запрос; вернитесь, обновите страницу и попробуйте снова.",
+    ),
+    ("error.csrf.title", "The form expired", "Форма устарела"),
+    (
+        "error.csrf.text",
+        "This form has expired or did not come from this site. Go back, reload the page and try again.",
+        "Эта форма устарела или пришла не с этого сайта. Вернитесь, обновите страницу и попробуйте снова.",
+    ),
+    (
+        "error.unavailable.title",
+        "Try again shortly",
+        "Попробуйте чуть позже",
+    ),
+    (
+        "error.unavailable.text",
+        "The service is busy or its storage does not answer; nothing was changed. Try again in a moment.",
+        "Сервис занят или его хранилище не отвечает; ничего не изменилось. Попробуйте через минуту.",
+    ),
+    (
+        "error.too_many.title",
+        "Too many attempts",
+        "Слишком много попыток",
+    ),
+    (
+        "error.too_many.text",
+        "Too many attempts; try again in {minutes} min.",
+        "Слишком много попыток; попробуйте через {minutes} мин.",
+    ),
+    ("error.failed.title", "Something failed", "Произошёл сбой"),
+    (
+        "error.failed.text",
+        "Something failed on the server; the failure is logged. Try again later.",
+        "На сервере произошёл сбой; он записан в журнал. Попробуйте позже.",
     ),
 ];
 
@@ -271,20 +333,18 @@ async fn logout(
     user: SignedIn,
     headers: axum::http::HeaderMap,
     Form(f): Form<CsrfForm>,
-) -> Response {
-    if !csrf_ok(&user.principal, &f.csrf) {
-        return csrf_refused();
-    }
+) -> PageResult {
+    check_csrf(&user.principal, &f.csrf)?;
     if let Some(value) = crate::auth::session_cookie(&headers)
         && let Err(e) = state.inner.registry.delete_session(value).await
     {
-        return crate::ApiError::from(e).into_response();
+        return Ok(crate::ApiError::from(e).into_response());
     }
     let mut response = Redirect::to("/login").into_response();
     if let Ok(c) = crate::handlers::session::cookie(&state, "", 0) {
         response.headers_mut().insert(header::SET_COOKIE, c);
     }
-    response
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -302,17 +362,4 @@ async fn switch_lang(Query(q): Query<LangQuery>) -> Response {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     response
-}
-
-/// The page for an object that does not exist or belongs to another account.
-pub(crate) fn not_found(viewer: &Viewer) -> Response {
-    page_with(
-        StatusCode::NOT_FOUND,
-        viewer,
-        "message.html",
-        context! {
-            heading => super::i18n::text(viewer.lang, "notfound.title"),
-            text => super::i18n::text(viewer.lang, "notfound.text"),
-        },
-    )
 }

@@ -61,14 +61,18 @@ impl FromRequestParts<AppState> for Viewer {
             },
             None => None,
         };
-        Ok(Viewer {
+        let viewer = Viewer {
             principal,
             lang: lang(&parts.headers),
             path: parts
                 .uri
                 .path_and_query()
                 .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
-        })
+        };
+        if let Some(slot) = parts.extensions.get::<super::failure::ViewerSlot>() {
+            slot.fill(&viewer);
+        }
+        Ok(viewer)
     }
 }
 
@@ -128,15 +132,13 @@ pub(crate) fn csrf_ok(p: &Principal, given: &str) -> bool {
     crate::auth::same_secret(given, p.csrf_token().unwrap_or_default())
 }
 
-/// The answer to a form post without the right CSRF token.
-pub(crate) fn csrf_refused() -> Response {
-    (
-        axum::http::StatusCode::FORBIDDEN,
-        axum::response::Html(
-            "<!doctype html><title>Forbidden</title><p>This form has expired or did not come from this site. Go back, reload the page and try again.</p>",
-        ),
-    )
-        .into_response()
+/// Refuses a form post without the session's CSRF token.
+pub(crate) fn check_csrf(p: &Principal, given: &str) -> Result<(), super::failure::PageError> {
+    if csrf_ok(p, given) {
+        Ok(())
+    } else {
+        Err(super::failure::PageError::Csrf)
+    }
 }
 
 #[cfg(test)]

@@ -2,14 +2,15 @@
 //! a form to create one with scopes and an expiry (the value shown once, on the answer page
 //! itself), and revoking.
 
-use super::catalog::{CsrfForm, Posted, failure};
+use super::catalog::{CsrfForm, Posted};
+use super::failure::{PageError, PageResult};
 use super::i18n::text;
 use super::render::{Template, page_with};
-use super::session::{SignedIn, csrf_ok, csrf_refused};
+use super::session::{SignedIn, check_csrf};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::context;
@@ -302,19 +303,16 @@ async fn list_page(
     status: StatusCode,
     form: FormView,
     notice: Option<&str>,
-) -> Response {
+) -> PageResult {
     let registry = &state.inner.registry;
     let p = &user.principal;
     let lang = user.viewer.lang;
-    let tokens = match registry.list_tokens(p).await {
-        Ok(t) => t,
-        Err(e) => return failure(&user.viewer, e),
-    };
+    let tokens = registry.list_tokens(p).await?;
     let admin = p.role == Role::Admin;
     let owners: HashMap<i64, String> = if admin {
         match registry.account_users(p).await {
             Ok(users) => users.into_iter().map(|u| (u.id, u.email)).collect(),
-            Err(e) => return failure(&user.viewer, e),
+            Err(e) => return Err(e.into()),
         }
     } else {
         HashMap::new()
@@ -335,7 +333,7 @@ async fn list_page(
         || form.scopes_error.is_some()
         || form.days_error.is_some()
         || form.general.is_some();
-    page_with(
+    Ok(page_with(
         status,
         &user.viewer,
         "tokens/index.html",
@@ -347,14 +345,14 @@ async fn list_page(
             failed => failed,
             notice => notice,
         },
-    )
+    ))
 }
 
 async fn index(
     State(state): State<AppState>,
     user: SignedIn,
     Query(q): Query<NoticeQuery>,
-) -> Response {
+) -> PageResult {
     let notice = (q.notice.as_deref() == Some("revoked"))
         .then(|| text(user.viewer.lang, "tokens.notice.revoked"));
     let form = FormView {
@@ -369,16 +367,14 @@ async fn create(
     client: crate::clients::ClientAddr,
     user: SignedIn,
     Form(posted): Form<Vec<(String, String)>>,
-) -> Response {
-    if !csrf_ok(&user.principal, Posted(&posted).get("csrf")) {
-        return csrf_refused();
-    }
+) -> PageResult {
+    check_csrf(&user.principal, Posted(&posted).get("csrf"))?;
     if let Err(e) = state
         .inner
         .limits
         .check(crate::clients::Guarded::Tokens, &client)
     {
-        return e.into_response();
+        return Ok(e.into_response());
     }
     let lang = user.viewer.lang;
     let new = match read_form(&posted, lang) {
@@ -395,7 +391,7 @@ async fn create(
         .registry
         .create_token(&user.principal, &new.name, &new.scopes, expires_at)
         .await;
-    match created {
+    Ok(match created {
         Ok((token, raw)) => page_with(
             StatusCode::CREATED,
             &user.viewer,
@@ -414,10 +410,10 @@ async fn create(
                 general: Some(general),
                 ..form_again(&posted, lang)
             };
-            list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, form, None).await
+            list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, form, None).await?
         }
-        Err(e) => failure(&user.viewer, e),
-    }
+        Err(e) => return Err(e.into()),
+    })
 }
 
 /// The posted values, for showing the form again after the registry refused it.
@@ -438,17 +434,17 @@ async fn revoke(
     user: SignedIn,
     Path(id): Path<String>,
     Form(f): Form<CsrfForm>,
-) -> Response {
-    if !csrf_ok(&user.principal, &f.csrf) {
-        return csrf_refused();
-    }
+) -> PageResult {
+    check_csrf(&user.principal, &f.csrf)?;
     let Ok(id) = id.parse::<i64>() else {
-        return super::pages::not_found(&user.viewer);
+        return Err(PageError::NotFound);
     };
-    match state.inner.registry.revoke_token(&user.principal, id).await {
-        Ok(()) => Redirect::to("/tokens?notice=revoked").into_response(),
-        Err(e) => failure(&user.viewer, e),
-    }
+    Ok(
+        match state.inner.registry.revoke_token(&user.principal, id).await {
+            Ok(()) => Redirect::to("/tokens?notice=revoked").into_response(),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 #[cfg(test)]

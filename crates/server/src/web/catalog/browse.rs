@@ -6,15 +6,12 @@ pub(super) async fn index(
     State(state): State<AppState>,
     user: SignedIn,
     Query(q): Query<PageQuery>,
-) -> Response {
+) -> PageResult {
     let registry = &state.inner.registry;
     let origin = state.files_origin();
     let p = &user.principal;
     let lang = user.viewer.lang;
-    let entries = match registry.catalog(p.account.id).await {
-        Ok(e) => e,
-        Err(e) => return failure(&user.viewer, e),
-    };
+    let entries = registry.catalog(p.account.id).await?;
     // Search and page on what the catalogue rows carry (names in every language and the
     // code), then read the version texts of the shown page only: the page costs the same
     // with ten widgets or ten thousand.
@@ -38,7 +35,7 @@ pub(super) async fn index(
         tile(entry, &texts, origin, p.account.id, lang)
     }))
     .await;
-    page(
+    Ok(page(
         &user.viewer,
         "catalog/index.html",
         context! {
@@ -49,7 +46,7 @@ pub(super) async fn index(
             page => current,
             pages => pages,
         },
-    )
+    ))
 }
 
 /// Widgets on one catalogue page.
@@ -97,12 +94,9 @@ pub(super) async fn widget(
     user: SignedIn,
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
-) -> Response {
+) -> PageResult {
     let lang = user.viewer.lang;
-    let w = match load(&state, &user, &code).await {
-        Ok(w) => w,
-        Err(e) => return failure(&user.viewer, e),
-    };
+    let w = load(&state, &user, &code).await?;
     let description = w
         .texts
         .manifest_text("/widget/description")
@@ -110,7 +104,7 @@ pub(super) async fn widget(
         .map(|d| paragraphs(&d))
         .unwrap_or_default();
     let installation = w.entry.installation.as_ref().filter(|n| n.active);
-    page(
+    Ok(page(
         &user.viewer,
         "catalog/widget.html",
         context! {
@@ -122,5 +116,5 @@ pub(super) async fn widget(
             admins_only => text(lang, "catalog.admins_only").replace("{account}", &user.principal.account.name),
             notice => notice(lang, &q),
         },
-    )
+    ))
 }

@@ -6,20 +6,14 @@ pub(super) async fn install_form(
     State(state): State<AppState>,
     user: SignedIn,
     Path(code): Path<String>,
-) -> Response {
+) -> PageResult {
     let registry = &state.inner.registry;
-    let w = match load(&state, &user, &code).await {
-        Ok(w) => w,
-        Err(e) => return failure(&user.viewer, e),
-    };
+    let w = load(&state, &user, &code).await?;
     if user.principal.role != Role::Admin {
-        return admins_only(&user, &format!("/catalog/{}", w.tile.code));
+        return Ok(admins_only(&user, &format!("/catalog/{}", w.tile.code)));
     }
-    let parts = match form_parts(registry, &user, &w).await {
-        Ok(p) => p,
-        Err(e) => return failure(&user.viewer, e),
-    };
-    form_page(
+    let parts = form_parts(registry, &user, &w).await?;
+    Ok(form_page(
         &user,
         StatusCode::OK,
         &w,
@@ -27,7 +21,7 @@ pub(super) async fn install_form(
         &parts.current,
         &[],
         false,
-    )
+    ))
 }
 
 pub(super) async fn install(
@@ -35,58 +29,52 @@ pub(super) async fn install(
     user: SignedIn,
     Path(code): Path<String>,
     Form(posted): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let posted = Posted(&posted);
-    if !csrf_ok(&user.principal, posted.get("csrf")) {
-        return csrf_refused();
-    }
+    check_csrf(&user.principal, posted.get("csrf"))?;
     let registry = &state.inner.registry;
-    let w = match load(&state, &user, &code).await {
-        Ok(w) => w,
-        Err(e) => return failure(&user.viewer, e),
-    };
+    let w = load(&state, &user, &code).await?;
     if user.principal.role != Role::Admin {
-        return admins_only(&user, &format!("/catalog/{}", w.tile.code));
+        return Ok(admins_only(&user, &format!("/catalog/{}", w.tile.code)));
     }
-    let parts = match form_parts(registry, &user, &w).await {
-        Ok(p) => p,
-        Err(e) => return failure(&user.viewer, e),
-    };
+    let parts = form_parts(registry, &user, &w).await?;
     let settings = settings_from_form(&parts.specs, &parts.users, &posted, &parts.current);
-    match registry
-        .install(&user.principal, &code, &settings, parts.pipeline_id)
-        .await
-    {
-        Ok(_) => {
-            let notice = if parts.current.is_null() {
-                "installed"
-            } else {
-                "updated"
-            };
-            Redirect::to(&format!("/catalog/{}?notice={notice}", w.tile.code)).into_response()
-        }
-        Err(Error::InvalidSettings(problems)) => {
-            let typed_password = parts.specs.iter().any(|s| match s.kind {
-                Kind::Pass => !posted.get(&field_name(&s.key)).is_empty(),
-                Kind::UsersLp => parts.users.iter().any(|u| {
-                    !posted
-                        .get(&format!("{}.password", user_field_name(&s.key, u.id)))
-                        .is_empty()
-                }),
-                _ => false,
-            });
-            form_page(
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &w,
-                &parts,
-                &settings,
-                &problems,
-                typed_password,
-            )
-        }
-        Err(e) => failure(&user.viewer, e),
-    }
+    Ok(
+        match registry
+            .install(&user.principal, &code, &settings, parts.pipeline_id)
+            .await
+        {
+            Ok(_) => {
+                let notice = if parts.current.is_null() {
+                    "installed"
+                } else {
+                    "updated"
+                };
+                Redirect::to(&format!("/catalog/{}?notice={notice}", w.tile.code)).into_response()
+            }
+            Err(Error::InvalidSettings(problems)) => {
+                let typed_password = parts.specs.iter().any(|s| match s.kind {
+                    Kind::Pass => !posted.get(&field_name(&s.key)).is_empty(),
+                    Kind::UsersLp => parts.users.iter().any(|u| {
+                        !posted
+                            .get(&format!("{}.password", user_field_name(&s.key, u.id)))
+                            .is_empty()
+                    }),
+                    _ => false,
+                });
+                form_page(
+                    &user,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &w,
+                    &parts,
+                    &settings,
+                    &problems,
+                    typed_password,
+                )
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 /// A form with only the CSRF token.
@@ -101,17 +89,16 @@ pub(super) async fn uninstall(
     user: SignedIn,
     Path(code): Path<String>,
     Form(f): Form<CsrfForm>,
-) -> Response {
-    if !csrf_ok(&user.principal, &f.csrf) {
-        return csrf_refused();
-    }
+) -> PageResult {
+    check_csrf(&user.principal, &f.csrf)?;
     if user.principal.role != Role::Admin {
-        return admins_only(&user, &format!("/catalog/{}", segment(&code)));
+        return Ok(admins_only(&user, &format!("/catalog/{}", segment(&code))));
     }
-    match state.inner.registry.uninstall(&user.principal, &code).await {
-        Ok(()) => {
-            Redirect::to(&format!("/catalog/{}?notice=uninstalled", segment(&code))).into_response()
-        }
-        Err(e) => failure(&user.viewer, e),
-    }
+    Ok(
+        match state.inner.registry.uninstall(&user.principal, &code).await {
+            Ok(()) => Redirect::to(&format!("/catalog/{}?notice=uninstalled", segment(&code)))
+                .into_response(),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }

@@ -8,10 +8,10 @@
 //! One file a job: `texts`, `views`, `browse`, `settings` (the form), `install`; this module
 //! holds the routes and small shared helpers.
 
+use super::failure::PageResult;
 use super::i18n::text;
-use super::pages::not_found;
 use super::render::{Template, page, page_with};
-use super::session::{SignedIn, Viewer, csrf_ok, csrf_refused};
+use super::session::{SignedIn, Viewer, check_csrf};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -43,7 +43,6 @@ pub(crate) use texts::{MESSAGES, TEMPLATES};
 use crate::files::urls::{file_path, segment};
 pub(super) use install::CsrfForm;
 pub(super) use settings::Posted;
-pub(super) use views::failure;
 
 /// The page routes of this module.
 pub(crate) fn routes() -> Router<AppState> {

@@ -248,18 +248,3 @@ pub(super) fn admins_only(user: &SignedIn, back: &str) -> Response {
         back,
     )
 }
-
-/// The page for a registry refusal or failure.
-pub(in crate::web) fn failure(viewer: &Viewer, e: Error) -> Response {
-    match e {
-        Error::NotFound => not_found(viewer),
-        Error::Forbidden(why) => message(
-            viewer,
-            StatusCode::FORBIDDEN,
-            text(viewer.lang, "catalog.forbidden"),
-            why,
-            "/catalog",
-        ),
-        other => crate::ApiError::from(other).into_response(),
-    }
-}

@@ -17,13 +17,13 @@ pub(super) async fn after_action<T>(
     integration: Integration,
     result: Result<T, Error>,
     notice: &str,
-) -> Response {
+) -> PageResult {
     match result {
-        Ok(_) => see_page(integration.id, notice),
+        Ok(_) => Ok(see_page(integration.id, notice)),
         Err(e) => match refusal(user.viewer.lang, &e) {
             Some((status, problem)) => {
-                let integration = or_page!(own(state, user, &integration.id.to_string()).await);
-                integration_page(
+                let integration = own(state, user, &integration.id.to_string()).await?;
+                Ok(integration_page(
                     state,
                     user,
                     integration,
@@ -33,9 +33,9 @@ pub(super) async fn after_action<T>(
                         ..Extras::default()
                     },
                 )
-                .await
+                .await?)
             }
-            None => failure(&user.viewer, e),
+            None => Err(e.into()),
         },
     }
 }
@@ -45,18 +45,16 @@ pub(super) async fn withdraw(
     user: SignedIn,
     Path((id, sid)): Path<(String, String)>,
     Form(f): Form<ActionForm>,
-) -> Response {
-    let integration = or_page!(own_posted(&state, &user, &id, &f.csrf).await);
-    let Some(sid) = parse_id(&sid) else {
-        return not_found(&user.viewer);
-    };
+) -> PageResult {
+    let integration = own_posted(&state, &user, &id, &f.csrf).await?;
+    let sid = parse_id(&sid).ok_or(PageError::NotFound)?;
     let result = state
         .inner
         .registry
         .withdraw(&user.principal, integration.id, sid)
         .await;
     if matches!(result, Err(Error::NotFound)) {
-        return not_found(&user.viewer);
+        return Err(PageError::NotFound);
     }
     after_action(&state, &user, integration, result, "withdrawn").await
 }
@@ -66,8 +64,8 @@ pub(super) async fn rollback(
     user: SignedIn,
     Path(id): Path<String>,
     Form(f): Form<ActionForm>,
-) -> Response {
-    let integration = or_page!(own_posted(&state, &user, &id, &f.csrf).await);
+) -> PageResult {
+    let integration = own_posted(&state, &user, &id, &f.csrf).await?;
     let Some(number) = f.version.as_deref().and_then(parse_id) else {
         return after_action::<()>(
             &state,
@@ -94,8 +92,8 @@ pub(super) async fn convert(
     user: SignedIn,
     Path(id): Path<String>,
     Form(f): Form<ActionForm>,
-) -> Response {
-    let integration = or_page!(own_posted(&state, &user, &id, &f.csrf).await);
+) -> PageResult {
+    let integration = own_posted(&state, &user, &id, &f.csrf).await?;
     let result = state
         .inner
         .registry
@@ -109,27 +107,25 @@ pub(super) async fn rotate_secret(
     user: SignedIn,
     Path(id): Path<String>,
     Form(f): Form<ActionForm>,
-) -> Response {
-    let integration = or_page!(own_posted(&state, &user, &id, &f.csrf).await);
+) -> PageResult {
+    let integration = own_posted(&state, &user, &id, &f.csrf).await?;
     match state
         .inner
         .registry
         .rotate_secret(&user.principal, integration.id)
         .await
     {
-        Ok((integration, secret)) => {
-            integration_page(
-                &state,
-                &user,
-                integration,
-                Extras {
-                    secret: Some(secret),
-                    notice: Some(text(user.viewer.lang, "integrator.notice.rotated").into()),
-                    ..Extras::default()
-                },
-            )
-            .await
-        }
+        Ok((integration, secret)) => Ok(integration_page(
+            &state,
+            &user,
+            integration,
+            Extras {
+                secret: Some(secret),
+                notice: Some(text(user.viewer.lang, "integrator.notice.rotated").into()),
+                ..Extras::default()
+            },
+        )
+        .await?),
         Err(e) => after_action::<()>(&state, &user, integration, Err(e), "").await,
     }
 }

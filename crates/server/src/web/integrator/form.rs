@@ -120,15 +120,19 @@ pub(super) async fn create(
     State(state): State<AppState>,
     user: SignedIn,
     Form(f): Form<IntegrationForm>,
-) -> Response {
-    if !csrf_ok(&user.principal, &f.csrf) {
-        return csrf_refused();
-    }
+) -> PageResult {
+    check_csrf(&user.principal, &f.csrf)?;
     let lang = user.viewer.lang;
     let viewer = at(&user.viewer, "/integrations/new".into());
     let errors = f.check(lang);
     if !errors.is_empty() {
-        return form_page(&viewer, StatusCode::UNPROCESSABLE_ENTITY, None, &f, &errors);
+        return Ok(form_page(
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            &f,
+            &errors,
+        ));
     }
     let (name, description) = f.texts(&BTreeMap::new(), &BTreeMap::new());
     let new = NewIntegration {
@@ -136,47 +140,49 @@ pub(super) async fn create(
         description,
         redirect_uri: f.redirect_uri.trim().to_string(),
     };
-    match state
-        .inner
-        .registry
-        .create_integration(&user.principal, new)
-        .await
-    {
-        Ok((integration, secret)) => {
-            integration_page(
-                &state,
-                &user,
-                integration,
-                Extras {
-                    secret: Some(secret),
-                    notice: Some(text(lang, "integrator.notice.created").into()),
-                    ..Extras::default()
-                },
-            )
+    Ok(
+        match state
+            .inner
+            .registry
+            .create_integration(&user.principal, new)
             .await
-        }
-        Err(Error::BadInput(bad)) => {
-            let (field, message) = field_of_bad_input(lang, &bad);
-            let errors = BTreeMap::from([(field, message)]);
-            form_page(&viewer, StatusCode::UNPROCESSABLE_ENTITY, None, &f, &errors)
-        }
-        Err(e) => failure(&user.viewer, e),
-    }
+        {
+            Ok((integration, secret)) => {
+                integration_page(
+                    &state,
+                    &user,
+                    integration,
+                    Extras {
+                        secret: Some(secret),
+                        notice: Some(text(lang, "integrator.notice.created").into()),
+                        ..Extras::default()
+                    },
+                )
+                .await?
+            }
+            Err(Error::BadInput(bad)) => {
+                let (field, message) = field_of_bad_input(lang, &bad);
+                let errors = BTreeMap::from([(field, message)]);
+                form_page(&viewer, StatusCode::UNPROCESSABLE_ENTITY, None, &f, &errors)
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 pub(super) async fn edit_form(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-) -> Response {
-    let integration = or_page!(own(&state, &user, &id).await);
-    form_page(
+) -> PageResult {
+    let integration = own(&state, &user, &id).await?;
+    Ok(form_page(
         &user.viewer,
         StatusCode::OK,
         Some(&integration),
         &IntegrationForm::of(&integration),
         &BTreeMap::new(),
-    )
+    ))
 }
 
 pub(super) async fn edit(
@@ -184,18 +190,18 @@ pub(super) async fn edit(
     user: SignedIn,
     Path(id): Path<String>,
     Form(f): Form<IntegrationForm>,
-) -> Response {
-    let integration = or_page!(own_posted(&state, &user, &id, &f.csrf).await);
+) -> PageResult {
+    let integration = own_posted(&state, &user, &id, &f.csrf).await?;
     let lang = user.viewer.lang;
     let errors = f.check(lang);
     if !errors.is_empty() {
-        return form_page(
+        return Ok(form_page(
             &user.viewer,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(&integration),
             &f,
             &errors,
-        );
+        ));
     }
     let (name, description) = f.texts(&integration.name, &integration.description);
     let update = IntegrationUpdate {
@@ -203,24 +209,26 @@ pub(super) async fn edit(
         description: Some(description),
         redirect_uri: Some(f.redirect_uri.trim().to_string()),
     };
-    match state
-        .inner
-        .registry
-        .update_integration(&user.principal, integration.id, update)
-        .await
-    {
-        Ok(_) => see_page(integration.id, "edited"),
-        Err(Error::BadInput(bad)) => {
-            let (field, message) = field_of_bad_input(lang, &bad);
-            let errors = BTreeMap::from([(field, message)]);
-            form_page(
-                &user.viewer,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&integration),
-                &f,
-                &errors,
-            )
-        }
-        Err(e) => failure(&user.viewer, e),
-    }
+    Ok(
+        match state
+            .inner
+            .registry
+            .update_integration(&user.principal, integration.id, update)
+            .await
+        {
+            Ok(_) => see_page(integration.id, "edited"),
+            Err(Error::BadInput(bad)) => {
+                let (field, message) = field_of_bad_input(lang, &bad);
+                let errors = BTreeMap::from([(field, message)]);
+                form_page(
+                    &user.viewer,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(&integration),
+                    &f,
+                    &errors,
+                )
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }

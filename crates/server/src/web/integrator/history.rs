@@ -73,31 +73,27 @@ pub(super) async fn history(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-) -> Response {
-    let integration = or_page!(own(&state, &user, &id).await);
-    let events = match state
+) -> PageResult {
+    let integration = own(&state, &user, &id).await?;
+    let events = state
         .inner
         .registry
         .integration_history(&user.principal, integration.id, 0, false, 10_000)
-        .await
-    {
-        Ok(e) => e,
-        Err(e) => return failure(&user.viewer, e),
-    };
+        .await?;
     let colleagues = match state.inner.registry.account_users(&user.principal).await {
         Ok(users) => users.into_iter().map(|u| (u.id, u.email)).collect(),
-        Err(e) => return failure(&user.viewer, e),
+        Err(e) => return Err(e.into()),
     };
     let rows: Vec<EventRow> = events
         .iter()
         .map(|e| event_row(user.viewer.lang, &user.principal, &colleagues, e))
         .collect();
-    page(
+    Ok(page(
         &user.viewer,
         "integrator/history.html",
         context! {
             integration => context! { id => integration.id, name => integration.display_name() },
             events => Value::from_serialize(&rows),
         },
-    )
+    ))
 }

@@ -9,12 +9,12 @@
 //! `actions` (withdraw, roll back, convert, rotate the secret), `submit`, `history`; this
 //! module holds the routes and the helpers they share.
 
+use super::failure::{PageError, PageResult};
 use super::i18n::{self, Msg};
 use super::input;
-use super::pages::not_found;
 use super::render::{Template, page, page_with};
 use super::report::{self, Group};
-use super::session::{SignedIn, Viewer, csrf_ok, csrf_refused};
+use super::session::{SignedIn, Viewer, check_csrf, csrf_ok};
 use crate::AppState;
 use crate::error::ApiError;
 use axum::extract::multipart::{Field, Multipart, MultipartError};
@@ -33,16 +33,6 @@ use widgetry_registry::{
     SubmissionState, TestCredentials, Version, VersionState, Visibility,
 };
 use widgetry_validator::{Lang, Scheme};
-
-/// The value of a `Result<T, Response>`, or return the response (the page to answer with).
-macro_rules! or_page {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(response) => return response,
-        }
-    };
-}
 
 mod actions;
 mod form;
@@ -168,45 +158,6 @@ fn parse_id(raw: &str) -> Option<i64> {
     raw.parse::<i64>().ok().filter(|n| *n > 0)
 }
 
-/// A message page (refusals that have no better place).
-fn message(viewer: &Viewer, status: StatusCode, heading: &str, text: String) -> Response {
-    page_with(
-        status,
-        viewer,
-        "message.html",
-        context! { heading => heading, text => text, back => "/integrations" },
-    )
-}
-
-/// The answer to a registry failure with no better place to show it.
-fn failure(viewer: &Viewer, e: Error) -> Response {
-    let lang = viewer.lang;
-    match e {
-        Error::NotFound => not_found(viewer),
-        Error::Forbidden(detail) => message(
-            viewer,
-            StatusCode::FORBIDDEN,
-            text(lang, "integrator.refused.title"),
-            format!("{} {detail}", text(lang, "integrator.refused.forbidden")),
-        ),
-        Error::MissingScope(scope) => message(
-            viewer,
-            StatusCode::FORBIDDEN,
-            text(lang, "integrator.refused.title"),
-            format!("{} {scope}", text(lang, "integrator.refused.forbidden")),
-        ),
-        other => {
-            tracing::error!(error = %other, "an integrator page failed");
-            message(
-                viewer,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                text(lang, "integrator.refused.title"),
-                text(lang, "integrator.refused.failed").to_string(),
-            )
-        }
-    }
-}
-
 /// A refusal shown on the integration page (`problem`) with its status, or `None` when the
 /// error needs a page of its own.
 fn refusal(lang: Lang, e: &Error) -> Option<(StatusCode, String)> {
@@ -237,27 +188,23 @@ async fn own_posted(
     user: &SignedIn,
     raw_id: &str,
     csrf: &str,
-) -> Result<Integration, Response> {
-    if !csrf_ok(&user.principal, csrf) {
-        return Err(csrf_refused());
-    }
+) -> Result<Integration, PageError> {
+    check_csrf(&user.principal, csrf)?;
     own(state, user, raw_id).await
 }
 
-/// The caller's own integration, or the page to answer with (another account's: 404).
-async fn own(state: &AppState, user: &SignedIn, raw_id: &str) -> Result<Integration, Response> {
-    let Some(id) = parse_id(raw_id) else {
-        return Err(not_found(&user.viewer));
-    };
-    match state
+/// The caller's own integration (another account's: 404).
+async fn own(state: &AppState, user: &SignedIn, raw_id: &str) -> Result<Integration, PageError> {
+    let id = parse_id(raw_id).ok_or(PageError::NotFound)?;
+    let integration = state
         .inner
         .registry
         .get_integration(&user.principal, id)
-        .await
-    {
-        Ok(i) if i.account_id == user.principal.account.id => Ok(i),
-        Ok(_) | Err(Error::NotFound) => Err(not_found(&user.viewer)),
-        Err(e) => Err(failure(&user.viewer, e)),
+        .await?;
+    if integration.account_id == user.principal.account.id {
+        Ok(integration)
+    } else {
+        Err(PageError::NotFound)
     }
 }
 

@@ -37,8 +37,8 @@ pub(super) async fn show(
     user: SignedIn,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
-) -> Response {
-    let integration = or_page!(own(&state, &user, &id).await);
+) -> PageResult {
+    let integration = own(&state, &user, &id).await?;
     let lang = user.viewer.lang;
     let mut extras = Extras::default();
     match q.notice.as_deref() {
@@ -65,7 +65,7 @@ pub(super) async fn integration_page(
     user: &SignedIn,
     integration: Integration,
     mut extras: Extras,
-) -> Response {
+) -> PageResult {
     let viewer = &at(&user.viewer, page_path(integration.id));
     let principal = &user.principal;
     let registry = &state.inner.registry;
@@ -76,7 +76,7 @@ pub(super) async fn integration_page(
         registry.list_submissions(principal, id).await,
     ) {
         (Ok(v), Ok(s)) => (v, s),
-        (Err(e), _) | (_, Err(e)) => return failure(viewer, e),
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
     // After an upload: its notice, warnings and bundled libraries, from the stored report.
     let mut warnings = None;
@@ -128,7 +128,7 @@ pub(super) async fn integration_page(
         .map(|s| submission_row(lang, s))
         .collect();
     let limit = state.inner.config.max_upload_bytes;
-    page_with(
+    Ok(page_with(
         extras.status.unwrap_or(StatusCode::OK),
         viewer,
         "integrator/integration.html",
@@ -145,5 +145,5 @@ pub(super) async fn integration_page(
             libraries => libraries,
             upload_limit => size_text(limit),
         },
-    )
+    ))
 }

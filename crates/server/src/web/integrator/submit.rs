@@ -265,8 +265,8 @@ pub(super) async fn submit_form(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-) -> Response {
-    let integration = or_page!(own(&state, &user, &id).await);
+) -> PageResult {
+    let integration = own(&state, &user, &id).await?;
     let registry = &state.inner.registry;
     let (versions, submissions) = match (
         registry
@@ -277,7 +277,7 @@ pub(super) async fn submit_form(
             .await,
     ) {
         (Ok(v), Ok(s)) => (v, s),
-        (Err(e), _) | (_, Err(e)) => return failure(&user.viewer, e),
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
     let declared = declared_languages(
         &state,
@@ -309,7 +309,7 @@ pub(super) async fn submit_form(
             ..SubmitValues::default()
         },
     };
-    submit_page(
+    Ok(submit_page(
         &user.viewer,
         SubmitPage {
             status: StatusCode::OK,
@@ -322,7 +322,7 @@ pub(super) async fn submit_form(
             field_errors: BTreeMap::new(),
             credentials_dropped: false,
         },
-    )
+    ))
 }
 
 pub(super) async fn submit(
@@ -330,9 +330,9 @@ pub(super) async fn submit(
     user: SignedIn,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let (csrf, values) = parse_submit(&pairs);
-    let integration = or_page!(own_posted(&state, &user, &id, &csrf).await);
+    let integration = own_posted(&state, &user, &id, &csrf).await?;
     let lang = user.viewer.lang;
     let registry = &state.inner.registry;
     let result = registry
@@ -344,7 +344,7 @@ pub(super) async fn submit(
         )
         .await;
     let (status, problem, diagnostics) = match result {
-        Ok(_) => return see_page(integration.id, "submitted"),
+        Ok(_) => return Ok(see_page(integration.id, "submitted")),
         Err(Error::SubmissionBlocked(report)) => (
             StatusCode::BAD_REQUEST,
             fill(lang, "integrator.submit.blocked", &[("n", &report.errors)]),
@@ -352,16 +352,12 @@ pub(super) async fn submit(
         ),
         Err(e) => match refusal(lang, &e) {
             Some((status, problem)) => (status, problem, Vec::new()),
-            None => return failure(&user.viewer, e),
+            None => return Err(e.into()),
         },
     };
-    let versions = match registry
+    let versions = registry
         .list_versions(&user.principal, integration.id)
-        .await
-    {
-        Ok(v) => v,
-        Err(e) => return failure(&user.viewer, e),
-    };
+        .await?;
     let number = values.version.or(versions.first().map(|v| v.number));
     let declared = declared_languages(&state, &user.principal, integration.id, number).await;
     // Snippets of the package's findings come from the stored version's files.
@@ -387,7 +383,7 @@ pub(super) async fn submit(
         test_credentials: String::new(),
         ..values
     };
-    submit_page(
+    Ok(submit_page(
         &at(
             &user.viewer,
             format!("/integrations/{}/submit", integration.id),
@@ -403,5 +399,5 @@ pub(super) async fn submit(
             field_errors: errors,
             credentials_dropped,
         },
-    )
+    ))
 }

@@ -35,7 +35,7 @@ pub(super) async fn read_small(field: &mut Field<'_>) -> Result<Option<String>, 
 pub(super) async fn limited_multipart(
     state: &AppState,
     req: Request,
-) -> Result<Multipart, Response> {
+) -> Result<Multipart, PageError> {
     use tower::{Layer, ServiceExt};
     let limit = usize::try_from(state.inner.config.max_upload_bytes)
         .unwrap_or(usize::MAX)
@@ -49,7 +49,10 @@ pub(super) async fn limited_multipart(
         .await
     {
         Ok(Ok(m)) => Ok(m),
-        Ok(Err(rejection)) => Err(rejection.into_response()),
+        Ok(Err(rejection)) => {
+            tracing::info!(%rejection, "an upload form post is not multipart");
+            Err(PageError::BadRequest)
+        }
         Err(never) => match never {},
     }
 }
@@ -83,7 +86,7 @@ pub(super) async fn receive_and_store(
     user: &SignedIn,
     id: i64,
     mut multipart: Multipart,
-) -> Result<Result<widgetry_registry::UploadOutcome, UploadRefusal>, Response> {
+) -> Result<Result<widgetry_registry::UploadOutcome, UploadRefusal>, PageError> {
     let (principal, lang) = (&user.principal, user.viewer.lang);
     let cap = state.inner.config.max_upload_bytes;
     let too_large = || {
@@ -100,7 +103,7 @@ pub(super) async fn receive_and_store(
     match read_csrf(&mut multipart).await {
         Ok(Some(token)) if csrf_ok(principal, &token) => {}
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(Err(too_large())),
-        _ => return Err(csrf_refused()),
+        _ => return Err(PageError::Csrf),
     }
     let received = match crate::upload::receive(multipart, cap, &state.inner.upload_dir, lang).await
     {
@@ -112,13 +115,8 @@ pub(super) async fn receive_and_store(
         }
     };
     // The slot is held through the refusal report below, which inflates the archive again.
-    let slot = state
-        .inner
-        .registry
-        .check_slot()
-        .await
-        .map_err(|e| ApiError::from(e).into_response())?;
-    let bytes = received.read().await.map_err(IntoResponse::into_response)?;
+    let slot = state.inner.registry.check_slot().await?;
+    let bytes = received.read().await.map_err(read_back)?;
     let outcome = state
         .inner
         .registry
@@ -135,13 +133,13 @@ pub(super) async fn receive_and_store(
             metrics.findings(&report.diagnostics);
             // The registry took the archive; its text for the snippets is read back from the
             // received file and checked again off the async threads.
-            let bytes = received.read().await.map_err(IntoResponse::into_response)?;
+            let bytes = received.read().await.map_err(read_back)?;
             let message = fill(lang, "integrator.upload.invalid", &[("n", &report.errors)]);
             let groups = tokio::task::spawn_blocking(move || {
                 report::group(&report.diagnostics, &report::zip_sources(&bytes))
             })
             .await
-            .map_err(|e| ApiError::internal(&e).into_response())?;
+            .map_err(|e| PageError::failed("grouping an upload's findings failed", e))?;
             (
                 "validation.failed",
                 (StatusCode::BAD_REQUEST, message, groups),
@@ -181,7 +179,7 @@ pub(super) async fn receive_and_store(
         Err(e) => {
             return match refusal(lang, &e) {
                 Some((status, text)) => Ok(Err((status, text, Vec::new()))),
-                None => Err(failure(&user.viewer, e)),
+                None => Err(e.into()),
             };
         }
     };
@@ -194,21 +192,20 @@ pub(super) async fn upload_version(
     user: SignedIn,
     Path(id): Path<String>,
     req: Request,
-) -> Response {
+) -> PageResult {
     // Refuse what can be refused before reading the body.
-    let integration = or_page!(own(&state, &user, &id).await);
-    let multipart = or_page!(limited_multipart(&state, req).await);
+    let integration = own(&state, &user, &id).await?;
+    let multipart = limited_multipart(&state, req).await?;
     let id = integration.id;
-    match receive_and_store(&state, &user, id, multipart).await {
-        Err(response) => response,
-        Ok(Ok(outcome)) => Redirect::to(&format!(
+    match receive_and_store(&state, &user, id, multipart).await? {
+        Ok(outcome) => Ok(Redirect::to(&format!(
             "/integrations/{id}?notice=uploaded&version={}",
             outcome.version.number
         ))
-        .into_response(),
-        Ok(Err((status, text, groups))) => {
+        .into_response()),
+        Err((status, text, groups)) => {
             // The integration may have got its code meanwhile; show the current state.
-            let integration = or_page!(own(&state, &user, &id.to_string()).await);
+            let integration = own(&state, &user, &id.to_string()).await?;
             integration_page(
                 &state,
                 &user,
@@ -223,4 +220,9 @@ pub(super) async fn upload_version(
             .await
         }
     }
+}
+
+/// A received upload that cannot be read back from its temporary file.
+fn read_back(e: ApiError) -> PageError {
+    PageError::failed("reading an upload back failed", e.detail())
 }

@@ -122,12 +122,9 @@ pub(super) async fn show(
     status: StatusCode,
     mut forms: Forms,
     notice: Option<&'static str>,
-) -> Response {
+) -> PageResult {
     let registry = &state.inner.registry;
-    let d = match registry.review_detail(&user.principal, sid).await {
-        Ok(d) => d,
-        Err(e) => return failure(&user.viewer, e),
-    };
+    let d = registry.review_detail(&user.principal, sid).await?;
     let lang = user.viewer.lang;
     let sources = report::stored_sources(
         registry,
@@ -167,7 +164,7 @@ pub(super) async fn show(
         (problem, None)
     };
     let in_review = d.submission.state == SubmissionState::InReview;
-    page_with(
+    Ok(page_with(
         status,
         &user.viewer,
         "moderation/submission.html",
@@ -196,7 +193,7 @@ pub(super) async fn show(
             reload => forms.reload,
             notice => notice.map(|k| i18n::text(lang, k)),
         },
-    )
+    ))
 }
 
 /// A submission id from the path; anything else is not found.
@@ -215,12 +212,10 @@ pub(super) async fn submission(
     user: SignedIn,
     Path(sid): Path<String>,
     Query(q): Query<NoticeQuery>,
-) -> Response {
-    if let Some(r) = refusal(&user) {
-        return r;
-    }
+) -> PageResult {
+    moderators_only(&user)?;
     let Some(sid) = parse_sid(&sid) else {
-        return not_found(&user.viewer);
+        return Err(PageError::NotFound);
     };
     let notice = match q.notice.as_deref() {
         Some("approved") => Some("moderation.notice_approved"),
@@ -237,7 +232,7 @@ pub(super) async fn refused(
     sid: i64,
     e: Error,
     mut forms: Forms,
-) -> Response {
+) -> PageResult {
     let (status, key, reload) = match &e {
         Error::StateConflict { code, .. } if *code == "submission.published_changed" => (
             StatusCode::CONFLICT,
@@ -252,7 +247,7 @@ pub(super) async fn refused(
             tracing::info!(sid, %bad, "a decision was refused");
             (StatusCode::BAD_REQUEST, "moderation.err_bad_form", true)
         }
-        _ => return failure(&user.viewer, e),
+        _ => return Err(e.into()),
     };
     forms.problem = Some(key);
     forms.reload = reload;
@@ -276,15 +271,11 @@ pub(super) async fn approve(
     user: SignedIn,
     Path(sid): Path<String>,
     Form(f): Form<ApproveForm>,
-) -> Response {
-    if !csrf_ok(&user.principal, &f.csrf) {
-        return csrf_refused();
-    }
-    if let Some(r) = refusal(&user) {
-        return r;
-    }
+) -> PageResult {
+    check_csrf(&user.principal, &f.csrf)?;
+    moderators_only(&user)?;
     let Some(sid) = parse_sid(&sid) else {
-        return not_found(&user.viewer);
+        return Err(PageError::NotFound);
     };
     let base = match f.base_version.as_deref().map(str::trim) {
         None => None,
@@ -303,21 +294,23 @@ pub(super) async fn approve(
         },
     };
     let note = Some(f.note.clone()).filter(|n| !n.trim().is_empty());
-    match state
-        .inner
-        .registry
-        .approve(&user.principal, sid, base, note)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/moderation/{sid}?notice=approved")).into_response(),
-        Err(e) => {
-            let forms = Forms {
-                approve_note: f.note,
-                ..Forms::default()
-            };
-            refused(&state, &user, sid, e, forms).await
-        }
-    }
+    Ok(
+        match state
+            .inner
+            .registry
+            .approve(&user.principal, sid, base, note)
+            .await
+        {
+            Ok(_) => Redirect::to(&format!("/moderation/{sid}?notice=approved")).into_response(),
+            Err(e) => {
+                let forms = Forms {
+                    approve_note: f.note,
+                    ..Forms::default()
+                };
+                refused(&state, &user, sid, e, forms).await?
+            }
+        },
+    )
 }
 
 /// `POST /moderation/{sid}/reject`: `csrf`, `note` and rows `code_<i>`/`text_<i>`.
@@ -326,7 +319,7 @@ pub(super) async fn reject(
     user: SignedIn,
     Path(sid): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let field = |name: &str| {
         fields
             .iter()
@@ -334,14 +327,10 @@ pub(super) async fn reject(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    if !csrf_ok(&user.principal, &field("csrf")) {
-        return csrf_refused();
-    }
-    if let Some(r) = refusal(&user) {
-        return r;
-    }
+    check_csrf(&user.principal, &field("csrf"))?;
+    moderators_only(&user)?;
     let Some(sid) = parse_sid(&sid) else {
-        return not_found(&user.viewer);
+        return Err(PageError::NotFound);
     };
     let mut rows = reason_rows(&fields);
     let note = field("note");
@@ -359,21 +348,23 @@ pub(super) async fn reject(
         }
     };
     let given = Some(note.clone()).filter(|n| !n.trim().is_empty());
-    match state
-        .inner
-        .registry
-        .reject(&user.principal, sid, reasons, given)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/moderation/{sid}?notice=rejected")).into_response(),
-        Err(e) => {
-            let forms = Forms {
-                rows,
-                reject_note: note,
-                reject_problem: true,
-                ..Forms::default()
-            };
-            refused(&state, &user, sid, e, forms).await
-        }
-    }
+    Ok(
+        match state
+            .inner
+            .registry
+            .reject(&user.principal, sid, reasons, given)
+            .await
+        {
+            Ok(_) => Redirect::to(&format!("/moderation/{sid}?notice=rejected")).into_response(),
+            Err(e) => {
+                let forms = Forms {
+                    rows,
+                    reject_note: note,
+                    reject_problem: true,
+                    ..Forms::default()
+                };
+                refused(&state, &user, sid, e, forms).await?
+            }
+        },
+    )
 }

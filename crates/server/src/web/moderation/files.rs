@@ -8,26 +8,20 @@ pub(super) async fn file_entry(
     user: &SignedIn,
     sid: &str,
     path: &str,
-) -> Result<(i64, FileEntry), Response> {
-    if let Some(r) = refusal(user) {
-        return Err(r);
-    }
-    let sid = parse_sid(sid).ok_or_else(|| not_found(&user.viewer))?;
-    state
+) -> Result<(i64, FileEntry), PageError> {
+    moderators_only(user)?;
+    let sid = parse_sid(sid).ok_or(PageError::NotFound)?;
+    let entry = state
         .inner
         .registry
         .review_file(&user.principal, sid, path)
-        .await
-        .map(|entry| (sid, entry))
-        .map_err(|e| failure(&user.viewer, e))
+        .await?;
+    Ok((sid, entry))
 }
 
 /// A blob that a version names and the store does not have.
-pub(super) fn missing_blob(user: &SignedIn, entry: &FileEntry) -> Response {
-    failure(
-        &user.viewer,
-        Error::Internal(format!("blob {} is missing", entry.sha256)),
-    )
+pub(super) fn missing_blob(entry: &FileEntry) -> PageError {
+    PageError::failed("a stored version's blob is missing", &entry.sha256)
 }
 
 /// The raw bytes of a submitted file, looked up for a moderator.
@@ -36,12 +30,12 @@ pub(super) async fn file_bytes(
     user: &SignedIn,
     sid: &str,
     path: &str,
-) -> Result<(i64, FileEntry, bytes::Bytes), Response> {
+) -> Result<(i64, FileEntry, bytes::Bytes), PageError> {
     let (sid, entry) = file_entry(state, user, sid, path).await?;
     match state.inner.registry.blobs().get(&entry.sha256).await {
         Ok(Some(bytes)) => Ok((sid, entry, bytes)),
-        Ok(None) => Err(missing_blob(user, &entry)),
-        Err(e) => Err(failure(&user.viewer, Error::Blob(e))),
+        Ok(None) => Err(missing_blob(&entry)),
+        Err(e) => Err(Error::Blob(e).into()),
     }
 }
 
@@ -84,11 +78,8 @@ pub(super) async fn file(
     State(state): State<AppState>,
     user: SignedIn,
     Path((sid, path)): Path<(String, String)>,
-) -> Response {
-    let (sid, entry, bytes) = match file_bytes(&state, &user, &sid, &path).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (sid, entry, bytes) = file_bytes(&state, &user, &sid, &path).await?;
     let image = is_image(&entry.content_type);
     let text = if image { None } else { text_lines(&bytes) };
     let is_text = text.is_some();
@@ -97,7 +88,7 @@ pub(super) async fn file(
         .into_iter()
         .map(|(n, text)| context! { n => n, text => text })
         .collect();
-    page(
+    Ok(page(
         &user.viewer,
         "moderation/file.html",
         context! {
@@ -109,7 +100,7 @@ pub(super) async fn file(
             total => total,
             lines => lines,
         },
-    )
+    ))
 }
 
 /// `GET /moderation/{sid}/raw/{*path}`: the bytes, as an image of its type or as plain text,
@@ -118,18 +109,15 @@ pub(super) async fn raw(
     State(state): State<AppState>,
     user: SignedIn,
     Path((sid, path)): Path<(String, String)>,
-) -> Response {
-    let (_, entry) = match file_entry(&state, &user, &sid, &path).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (_, entry) = file_entry(&state, &user, &sid, &path).await?;
     // Streamed: a large file is never held whole.
     match state.inner.registry.blobs().open(&entry.sha256).await {
-        Ok(Some(stream)) => crate::files::response::for_review(
+        Ok(Some(stream)) => Ok(crate::files::response::for_review(
             &entry.content_type,
             axum::body::Body::from_stream(stream),
-        ),
-        Ok(None) => missing_blob(&user, &entry),
-        Err(e) => failure(&user.viewer, Error::Blob(e)),
+        )),
+        Ok(None) => Err(missing_blob(&entry)),
+        Err(e) => Err(Error::Blob(e).into()),
     }
 }

@@ -8,15 +8,15 @@
 //! One file a job: `texts`, `queue`, `diff`, `decide` (the submission page, approve,
 //! reject), `files` (the viewer); this module holds the routes, limits and shared helpers.
 
+use super::failure::{PageError, PageResult};
 use super::i18n::{self, Msg};
-use super::pages::not_found;
 use super::render::{Template, page, page_with};
 use super::report;
-use super::session::{SignedIn, Viewer, csrf_ok, csrf_refused};
+use super::session::{SignedIn, check_csrf};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::context;
@@ -67,31 +67,16 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/moderation/{sid}/raw/{*path}", get(raw))
 }
 
-/// The 403 page for anyone signed in who is not a moderator.
-fn forbidden(viewer: &Viewer) -> Response {
-    page_with(
-        StatusCode::FORBIDDEN,
-        viewer,
-        "message.html",
-        context! {
-            heading => i18n::text(viewer.lang, "moderation.forbidden_title"),
-            text => i18n::text(viewer.lang, "moderation.forbidden_text"),
-        },
-    )
-}
-
-/// The 403 page unless the signed-in user is a platform moderator.
-fn refusal(user: &SignedIn) -> Option<Response> {
-    (!user.principal.user.is_moderator).then(|| forbidden(&user.viewer))
-}
-
-/// A registry failure as a page: unknown objects 404, missing rights 403, the rest through
-/// the API's mapping (500 with the failure logged).
-fn failure(viewer: &Viewer, e: Error) -> Response {
-    match e {
-        Error::NotFound => not_found(viewer),
-        Error::MissingScope(_) | Error::Forbidden(_) => forbidden(viewer),
-        other => crate::ApiError::from(other).into_response(),
+/// Refuses anyone signed in who is not a moderator (403).
+fn moderators_only(user: &SignedIn) -> Result<(), PageError> {
+    if user.principal.user.is_moderator {
+        Ok(())
+    } else {
+        Err(PageError::refused(
+            StatusCode::FORBIDDEN,
+            "moderation.forbidden_title",
+            "moderation.forbidden_text",
+        ))
     }
 }
 

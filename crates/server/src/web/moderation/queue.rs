@@ -61,10 +61,8 @@ pub(super) async fn queue(
     State(state): State<AppState>,
     user: SignedIn,
     Query(q): Query<QueueQuery>,
-) -> Response {
-    if let Some(r) = refusal(&user) {
-        return r;
-    }
+) -> PageResult {
+    moderators_only(&user)?;
     let registry = &state.inner.registry;
     let decided = q.view.as_deref() == Some("decided");
     let list = if decided {
@@ -78,12 +76,12 @@ pub(super) async fn queue(
         Ok(list) => queue_rows(registry, list).await,
         Err(e) => Err(e),
     };
-    match rows {
+    Ok(match rows {
         Ok(rows) => page(
             &user.viewer,
             "moderation/queue.html",
             context! { decided => decided, rows => rows },
         ),
-        Err(e) => failure(&user.viewer, e),
-    }
+        Err(e) => return Err(e.into()),
+    })
 }
