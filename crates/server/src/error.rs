@@ -288,6 +288,30 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The stable code a registry error is answered with (the same as `ApiError::from(e).code()`),
+/// for counting refusals without building the answer.
+pub fn problem_code(e: &widgetry_registry::Error) -> &'static str {
+    use widgetry_registry::Error as E;
+    match e {
+        E::NotFound => "not_found",
+        E::Forbidden(_) => "auth.forbidden",
+        E::MissingScope(_) => "auth.missing_scope",
+        E::Invalid(_) => "validation.failed",
+        E::VersionNotIncreasing { .. } => "version.not_increasing",
+        E::DuplicateArchive { .. } => "version.duplicate_archive",
+        E::Conflict(_) => "conflict",
+        E::SubmissionBlocked(_) => "submission.blocked",
+        E::StateConflict { code, .. } => code,
+        E::InvalidSettings(_) => "settings.invalid",
+        E::BadInput(_) => "request.invalid",
+        E::Busy(_) => "busy",
+        E::TooManyAttempts(_) => "auth.too_many_attempts",
+        E::Blob(_) => "storage.unavailable",
+        E::Db(sqlx::Error::PoolTimedOut) => "unavailable",
+        _ => "internal",
+    }
+}
+
 impl From<widgetry_registry::Error> for ApiError {
     fn from(e: widgetry_registry::Error) -> ApiError {
         use widgetry_registry::Error as E;
@@ -486,6 +510,51 @@ mod tests {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(v["code"], "validation.failed");
         assert_eq!(v["errors"][0]["code"], "archive.not_zip");
+    }
+
+    #[test]
+    fn problem_code_is_the_code_of_the_answer() {
+        use std::time::Duration;
+        use widgetry_registry::{BadInput, Error as E, InputCode};
+        let report = || {
+            Box::new(widgetry_validator::validate(
+                widgetry_validator::Input::Zip(b"nope"),
+                &widgetry_validator::Options::default(),
+            ))
+        };
+        let errors = [
+            E::NotFound,
+            E::Forbidden("no".into()),
+            E::MissingScope(widgetry_registry::Scope::Upload),
+            E::Invalid(report()),
+            E::VersionNotIncreasing {
+                given: "1".into(),
+                latest: "2".into(),
+                next: "2.1".into(),
+            },
+            E::DuplicateArchive {
+                number: 1,
+                widget_version: "1".into(),
+            },
+            E::Conflict("taken".into()),
+            E::SubmissionBlocked(report()),
+            E::StateConflict {
+                code: "submission.decided",
+                message: "decided".into(),
+            },
+            E::InvalidSettings(Vec::new()),
+            E::BadInput(BadInput::new("/x", InputCode::PageStart)),
+            E::Busy(Duration::from_secs(1)),
+            E::TooManyAttempts(Duration::from_secs(1)),
+            E::Blob(std::io::Error::other("down")),
+            E::Db(sqlx::Error::PoolTimedOut),
+            E::Internal("broken".into()),
+            E::Config("bad".into()),
+        ];
+        for e in errors {
+            let code = problem_code(&e);
+            assert_eq!(code, ApiError::from(e).code());
+        }
     }
 
     #[tokio::test]

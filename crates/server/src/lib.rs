@@ -25,6 +25,7 @@ pub mod listener;
 pub mod metrics;
 pub mod openapi;
 pub mod router;
+mod service;
 pub mod upload;
 pub mod views;
 mod web;

@@ -415,6 +415,13 @@ async fn uploads_show_the_report_by_file_and_list_versions(db: Db) {
     assert!(report.contains("How to fix:"), "{report}");
     let me = b.principal(&s).await;
     assert!(s.registry.list_versions(&me, id).await.unwrap().is_empty());
+    // Counted like the API's refusals (one use case behind both).
+    let metrics = s.get("/metrics").send().await.unwrap().text().await.unwrap();
+    assert!(
+        metrics
+            .contains("widgetry_uploads_total{outcome=\"refused\",code=\"validation.failed\"} 2"),
+        "{metrics}"
+    );
 
     // The same in Russian.
     let ru = Browser {

@@ -5,14 +5,14 @@ use crate::auth::Auth;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Path, ReqLang};
 use crate::handlers::validate::WidgetUpload;
-use crate::upload;
+use crate::service;
 use crate::views::VersionView;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use widgetry_registry::{Diagnostic, Scope};
+use widgetry_registry::Diagnostic;
 
 /// The answer to an accepted upload.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -75,61 +75,16 @@ pub struct VersionDetailView {
     ))]
 pub async fn upload(
     State(state): State<AppState>,
-    auth: Auth,
-    lang: ReqLang,
+    Auth(p): Auth,
+    ReqLang(lang): ReqLang,
     Path(id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let result = receive_and_store(&state, auth, lang, id, multipart).await;
-    match &result {
-        Ok(_) => state.inner.metrics.upload_accepted(),
-        Err(e) => state.inner.metrics.upload_refused(e.code()),
-    }
-    result
-}
-
-async fn receive_and_store(
-    state: &AppState,
-    Auth(p): Auth,
-    ReqLang(lang): ReqLang,
-    id: i64,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Result<Response, ApiError> {
-    let registry = &state.inner.registry;
     // Refuse before reading the body what can be refused without it.
-    p.require_scope(Scope::Upload)?;
-    let integration = registry.get_integration(&p, id).await?;
-    if integration.account_id != p.account.id {
-        return Err(ApiError::forbidden(
-            "auth.forbidden",
-            "only the owner account uploads versions of an integration",
-        ));
-    }
-    let received = upload::receive(
-        multipart?,
-        state.inner.config.max_upload_bytes,
-        &state.inner.upload_dir,
-        lang,
-    )
-    .await?;
-    let outcome = {
-        let slot = registry.check_slot().await?;
-        let bytes = received.read().await?;
-        drop(received);
-        registry
-            .upload_version_owned(&slot, &p, id, bytes, lang)
-            .await
-    };
-    let outcome = match outcome {
-        Ok(o) => o,
-        Err(widgetry_registry::Error::Invalid(report)) => {
-            state.inner.metrics.findings(&report.diagnostics);
-            return Err(widgetry_registry::Error::Invalid(report).into());
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let integration = service::uploads::target(&state, &p, id).await?;
+    let multipart = multipart.map_err(ApiError::from);
+    let outcome = service::uploads::upload(&state, &p, id, multipart, lang).await?;
     // The registry logs the accepted version.
-    state.inner.metrics.findings(&outcome.warnings);
     let location = format!(
         "/api/v1/integrations/{id}/versions/{}",
         outcome.version.number

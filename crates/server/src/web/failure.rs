@@ -40,8 +40,6 @@ pub(crate) enum PageError {
     Conflict(String),
     /// 400: an argument the registry refused.
     BadInput(BadInput),
-    /// 400: a request the page's own form cannot have sent (not multipart, unreadable).
-    BadRequest,
     /// 403: a form post without the session's CSRF token.
     Csrf,
     /// 503: storage or the database is busy or down; try again (after the given time).
@@ -74,7 +72,7 @@ impl PageError {
             PageError::Forbidden(_) | PageError::Csrf => StatusCode::FORBIDDEN,
             PageError::Refused { status, .. } => *status,
             PageError::Conflict(_) => StatusCode::CONFLICT,
-            PageError::BadInput(_) | PageError::BadRequest => StatusCode::BAD_REQUEST,
+            PageError::BadInput(_) => StatusCode::BAD_REQUEST,
             PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             PageError::Failed => StatusCode::INTERNAL_SERVER_ERROR,
@@ -101,10 +99,6 @@ impl PageError {
                 format!("{} {why}", text(lang, "error.conflict.text")),
             ),
             PageError::BadInput(bad) => ("error.bad_input", input::bad_input(lang, bad)),
-            PageError::BadRequest => (
-                "error.bad_request",
-                text(lang, "error.bad_request.text").into(),
-            ),
             PageError::Csrf => ("error.csrf", text(lang, "error.csrf.text").into()),
             PageError::Unavailable(_) => (
                 "error.unavailable",

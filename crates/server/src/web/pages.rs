@@ -135,16 +135,6 @@ pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
         "Сейчас это сделать нельзя:",
     ),
     ("error.bad_input.title", "Cannot do this", "Не получилось"),
-    (
-        "error.bad_request.title",
-        "Cannot read the request",
-        "Запрос не прочитан",
-    ),
-    (
-        "error.bad_request.text",
-        "The request could not be read; go back, reload the page and try again.",
-        "Не удалось прочитать запрос; вернитесь, обновите страницу и попробуйте снова.",
-    ),
     ("error.csrf.title", "The form expired", "Форма устарела"),
     (
         "error.csrf.text",

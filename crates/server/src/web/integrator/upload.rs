@@ -1,6 +1,7 @@
 //! Uploading `widget.zip` from the integration page.
 
 use super::*;
+use crate::service::{self, uploads::UploadRefusal as Refused};
 
 /// Longest `csrf` field read from a multipart body.
 pub(super) const MAX_CSRF_BYTES: usize = 256;
@@ -35,7 +36,7 @@ pub(super) async fn read_small(field: &mut Field<'_>) -> Result<Option<String>, 
 pub(super) async fn limited_multipart(
     state: &AppState,
     req: Request,
-) -> Result<Multipart, PageError> {
+) -> Result<Multipart, ApiError> {
     use tower::{Layer, ServiceExt};
     let limit = usize::try_from(state.inner.config.max_upload_bytes)
         .unwrap_or(usize::MAX)
@@ -48,11 +49,7 @@ pub(super) async fn limited_multipart(
         .oneshot(req)
         .await
     {
-        Ok(Ok(m)) => Ok(m),
-        Ok(Err(rejection)) => {
-            tracing::info!(%rejection, "an upload form post is not multipart");
-            Err(PageError::BadRequest)
-        }
+        Ok(result) => result.map_err(ApiError::from),
         Err(never) => match never {},
     }
 }
@@ -80,111 +77,80 @@ pub(super) fn intake_refusal(lang: Lang, e: &ApiError, cap: u64) -> (StatusCode,
     (status, text)
 }
 
-/// Receives the package after the CSRF check and stores it; `Err` is the refusal to show.
-pub(super) async fn receive_and_store(
+/// Checks the form's CSRF token, then stores the package through the upload use case;
+/// `Ok(Err(..))` is the refusal to show on the integration page.
+async fn receive_and_store(
     state: &AppState,
     user: &SignedIn,
     id: i64,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, ApiError>,
 ) -> Result<Result<widgetry_registry::UploadOutcome, UploadRefusal>, PageError> {
     let (principal, lang) = (&user.principal, user.viewer.lang);
     let cap = state.inner.config.max_upload_bytes;
-    let too_large = || {
-        (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            fill(
-                lang,
-                "integrator.upload.too_large",
-                &[("limit", &size_text(cap))],
-            ),
-            Vec::new(),
-        )
+    let multipart = match multipart {
+        Ok(mut m) => match read_csrf(&mut m).await {
+            Ok(Some(token)) if csrf_ok(principal, &token) => Ok(m),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::too_large(cap)),
+            _ => return Err(PageError::Csrf),
+        },
+        Err(e) => Err(e),
     };
-    match read_csrf(&mut multipart).await {
-        Ok(Some(token)) if csrf_ok(principal, &token) => {}
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(Err(too_large())),
-        _ => return Err(PageError::Csrf),
-    }
-    let received = match crate::upload::receive(multipart, cap, &state.inner.upload_dir, lang).await
-    {
-        Ok(r) => r,
-        Err(e) => {
-            state.inner.metrics.upload_refused(e.code());
+    let refused = match service::uploads::upload(state, principal, id, multipart, lang).await {
+        Ok(outcome) => return Ok(Ok(outcome)),
+        Err(r) => r,
+    };
+    let shown = match refused {
+        Refused::Intake(e) => {
             let (status, text) = intake_refusal(lang, &e, cap);
-            return Ok(Err((status, text, Vec::new())));
+            (status, text, Vec::new())
         }
-    };
-    // The slot is held through the refusal report below, which inflates the archive again.
-    let slot = state.inner.registry.check_slot().await?;
-    let bytes = received.read().await.map_err(read_back)?;
-    let outcome = state
-        .inner
-        .registry
-        .upload_version_owned(&slot, principal, id, bytes, lang)
-        .await;
-    let metrics = &state.inner.metrics;
-    let (code, refusal) = match outcome {
-        Ok(o) => {
-            metrics.upload_accepted();
-            metrics.findings(&o.warnings);
-            return Ok(Ok(o));
-        }
-        Err(Error::Invalid(report)) => {
-            metrics.findings(&report.diagnostics);
-            // The registry took the archive; its text for the snippets is read back from the
-            // received file and checked again off the async threads.
-            let bytes = received.read().await.map_err(read_back)?;
+        Refused::Invalid {
+            report,
+            archive,
+            slot,
+        } => {
             let message = fill(lang, "integrator.upload.invalid", &[("n", &report.errors)]);
+            // Source lines for the findings, off the async threads and within the slot.
             let groups = tokio::task::spawn_blocking(move || {
-                report::group(&report.diagnostics, &report::zip_sources(&bytes))
+                let groups = report::group(&report.diagnostics, &report::zip_sources(&archive));
+                drop(slot);
+                groups
             })
             .await
             .map_err(|e| PageError::failed("grouping an upload's findings failed", e))?;
-            (
-                "validation.failed",
-                (StatusCode::BAD_REQUEST, message, groups),
-            )
+            (StatusCode::BAD_REQUEST, message, groups)
         }
-        Err(Error::VersionNotIncreasing {
+        Refused::Registry(Error::VersionNotIncreasing {
             given,
             latest,
             next,
         }) => (
-            "version.not_increasing",
-            (
-                StatusCode::CONFLICT,
-                fill(
-                    lang,
-                    "integrator.upload.not_increasing",
-                    &[("given", &given), ("latest", &latest), ("next", &next)],
-                ),
-                Vec::new(),
+            StatusCode::CONFLICT,
+            fill(
+                lang,
+                "integrator.upload.not_increasing",
+                &[("given", &given), ("latest", &latest), ("next", &next)],
             ),
+            Vec::new(),
         ),
-        Err(Error::DuplicateArchive {
+        Refused::Registry(Error::DuplicateArchive {
             number,
             widget_version,
         }) => (
-            "version.duplicate_archive",
-            (
-                StatusCode::CONFLICT,
-                fill(
-                    lang,
-                    "integrator.upload.duplicate",
-                    &[("number", &number), ("widget_version", &widget_version)],
-                ),
-                Vec::new(),
+            StatusCode::CONFLICT,
+            fill(
+                lang,
+                "integrator.upload.duplicate",
+                &[("number", &number), ("widget_version", &widget_version)],
             ),
+            Vec::new(),
         ),
-        Err(e) => {
-            return match refusal(lang, &e) {
-                Some((status, text)) => Ok(Err((status, text, Vec::new()))),
-                None => Err(e.into()),
-            };
-        }
+        Refused::Registry(e) => match refusal(lang, &e) {
+            Some((status, text)) => (status, text, Vec::new()),
+            None => return Err(e.into()),
+        },
     };
-    metrics.upload_refused(code);
-    Ok(Err(refusal))
+    Ok(Err(shown))
 }
 
 pub(super) async fn upload_version(
@@ -194,9 +160,9 @@ pub(super) async fn upload_version(
     req: Request,
 ) -> PageResult {
     // Refuse what can be refused before reading the body.
-    let integration = own(&state, &user, &id).await?;
-    let multipart = limited_multipart(&state, req).await?;
-    let id = integration.id;
+    let id = parse_id(&id).ok_or(PageError::NotFound)?;
+    service::uploads::target(&state, &user.principal, id).await?;
+    let multipart = limited_multipart(&state, req).await;
     match receive_and_store(&state, &user, id, multipart).await? {
         Ok(outcome) => Ok(Redirect::to(&format!(
             "/integrations/{id}?notice=uploaded&version={}",
@@ -220,9 +186,4 @@ pub(super) async fn upload_version(
             .await
         }
     }
-}
-
-/// A received upload that cannot be read back from its temporary file.
-fn read_back(e: ApiError) -> PageError {
-    PageError::failed("reading an upload back failed", e.detail())
 }
