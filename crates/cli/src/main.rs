@@ -13,6 +13,7 @@ mod pairs;
 mod render;
 mod shell;
 mod sse;
+mod texts;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -7,6 +7,7 @@
 //! [`Received`] file is deleted when it is dropped.
 
 use crate::error::ApiError;
+use crate::web::i18n;
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
 use axum::http::StatusCode;
@@ -92,11 +93,7 @@ pub async fn receive(
         if received.is_some() {
             return Err(ApiError::bad_request(
                 "upload.duplicate_field",
-                text(
-                    lang,
-                    "the request carries more than one `widget` field; send exactly one",
-                    "в запросе несколько полей `widget`; отправьте ровно одно",
-                ),
+                text(lang, "upload-duplicate_field"),
             ));
         }
         match field.file_name() {
@@ -126,31 +123,14 @@ pub async fn receive(
         received = Some(Received { file: path, size });
     }
     received.ok_or_else(|| {
-        ApiError::bad_request(
-            "upload.missing_file",
-            text(
-                lang,
-                "the request has no `widget` field; send the package as multipart field `widget` with file name `widget.zip`",
-                "в запросе нет поля `widget`; отправьте пакет в multipart-поле `widget` с именем файла `widget.zip`",
-            ),
-        )
+        ApiError::bad_request("upload.missing_file", text(lang, "upload-missing_file"))
     })
 }
 
 fn wrong_file_name(name: Option<&str>, lang: Lang) -> ApiError {
-    let detail = match (name, lang) {
-        (Some(n), Lang::En) => {
-            format!("the uploaded file is named `{n}`; it must be named `widget.zip`")
-        }
-        (Some(n), Lang::Ru) => {
-            format!("загруженный файл называется `{n}`; он должен называться `widget.zip`")
-        }
-        (None, Lang::En) => {
-            "the `widget` field carries no file name; send the file as `widget.zip`".to_string()
-        }
-        (None, Lang::Ru) => {
-            "у поля `widget` нет имени файла; отправьте файл как `widget.zip`".to_string()
-        }
+    let detail = match name {
+        Some(n) => i18n::fill(lang, "upload-wrong_file_name", &[("name", n)]).into_owned(),
+        None => text(lang, "upload-no_file_name"),
     };
     ApiError::new(
         StatusCode::BAD_REQUEST,
@@ -172,11 +152,8 @@ fn multipart_error(e: MultipartError, cap: u64) -> ApiError {
     }
 }
 
-fn text(lang: Lang, en: &str, ru: &str) -> String {
-    match lang {
-        Lang::En => en.to_string(),
-        Lang::Ru => ru.to_string(),
-    }
+fn text(lang: Lang, id: &str) -> String {
+    i18n::text(lang, id).to_string()
 }
 
 #[cfg(test)]

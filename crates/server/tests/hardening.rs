@@ -754,15 +754,7 @@ on_both!(sign_in_throttle_counts_first_and_locks_no_one_out);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_stay_bounded() {
     let s = TestServer::start().await;
-    let before = s
-        .get("/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-        .len();
+    let before = s.metrics().await.len();
     for i in 0..200 {
         let method =
             reqwest::Method::from_bytes(format!("M{i:04}{}", "X".repeat(2000)).as_bytes()).unwrap();
@@ -774,14 +766,7 @@ async fn metrics_stay_bounded() {
             .unwrap();
         assert!(r.status().is_client_error(), "{}", r.status());
     }
-    let text = s
-        .get("/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = s.metrics().await;
     assert!(
         !text.contains("XXXXXXXX") && !text.contains("/nowhere"),
         "a raw value became a label"

@@ -200,14 +200,7 @@ async fn upload_past_the_cap_is_413_while_streaming() {
 async fn metrics_count_requests_by_route() {
     let s = TestServer::start().await;
     s.get("/healthz").send().await.unwrap();
-    let text = s
-        .get("/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = s.metrics().await;
     assert!(
         text.contains(
             "widgetry_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
@@ -618,14 +611,7 @@ async fn upload_accepts_refuses_and_detects_conflicts() {
     assert_eq!(problem(r).await["code"], "upload.too_large");
     assert_eq!(s2.upload_leftovers(), 0);
 
-    let metrics = s
-        .get("/metrics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = s.metrics().await;
     assert!(
         metrics.contains("widgetry_uploads_total{outcome=\"accepted\",code=\"\"} 2"),
         "{metrics}"

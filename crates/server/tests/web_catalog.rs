@@ -602,7 +602,7 @@ async fn a_large_catalogue_is_paged(db: Db) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(tiles(&first), 48);
     assert!(
-        first.contains("Widgets found: 49") && first.contains("page 1 of 2"),
+        first.contains("49 widgets found") && first.contains("page 1 of 2"),
         "{first}"
     );
     assert!(first.contains("rel=\"next\""));

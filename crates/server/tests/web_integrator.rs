@@ -416,7 +416,7 @@ async fn uploads_show_the_report_by_file_and_list_versions(db: Db) {
     let me = b.principal(&s).await;
     assert!(s.registry.list_versions(&me, id).await.unwrap().is_empty());
     // Counted like the API's refusals (one use case behind both).
-    let metrics = s.get("/metrics").send().await.unwrap().text().await.unwrap();
+    let metrics = s.metrics().await;
     assert!(
         metrics
             .contains("widgetry_uploads_total{outcome=\"refused\",code=\"validation.failed\"} 2"),
@@ -458,7 +458,7 @@ async fn uploads_show_the_report_by_file_and_list_versions(db: Db) {
         Some(format!("/integrations/{id}?notice=uploaded&version=1").as_str())
     );
     let p = b.follow(&p).await;
-    p.assert_has("Version 1 (1.0.0) uploaded. Warnings: ");
+    p.assert_has("Version 1 (1.0.0) uploaded without warnings.");
     let row = p.between(r#"<tr id="version-1">"#, "</tr>");
     assert!(
         row.contains("1.0.0") && row.contains(r#"data-state="uploaded""#),
@@ -817,7 +817,7 @@ async fn warnings_after_upload_and_package_findings_of_a_submission_show_their_l
         .upload(id, Some(&page.csrf()), zip(&files), "widget.zip")
         .await;
     let p = b.follow(&p).await;
-    p.assert_has("Version 1 (1.0.0) uploaded. Warnings: ");
+    p.assert_has("Version 1 (1.0.0) uploaded with ");
     let libraries = p
         .between(r#"<section class="libraries""#, "</section>")
         .replace("&#x2f;", "/");

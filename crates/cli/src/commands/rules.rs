@@ -92,10 +92,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 fn severities(rule: &Rule, profile: Option<Profile>, lang: Lang) -> String {
     let word = |s: Severity| crate::render::severity_word(s, lang);
-    match (profile, lang) {
-        (Some(p), Lang::En) => format!("{} (profile `{}`)", word(rule.severity(p)), p.as_str()),
-        (Some(p), Lang::Ru) => format!("{} (профиль `{}`)", word(rule.severity(p)), p.as_str()),
-        (None, _) => format!(
+    match profile {
+        Some(p) => crate::texts::fill(
+            lang,
+            "rules-profile",
+            &[
+                ("severity", word(rule.severity(p))),
+                ("profile", p.as_str()),
+            ],
+        )
+        .into_owned(),
+        None => format!(
             "upload: {}, publication: {}",
             word(rule.upload),
             word(rule.publication)
@@ -105,10 +112,14 @@ fn severities(rule: &Rule, profile: Option<Profile>, lang: Lang) -> String {
 
 /// One rule as a readable block.
 fn rule_text(rule: &Rule, profile: Option<Profile>, lang: Lang) -> String {
-    let labels = match lang {
-        Lang::En => ["severity", "message", "why", "example", "help"],
-        Lang::Ru => ["уровень", "сообщение", "зачем", "пример", "подсказка"],
-    };
+    let labels = [
+        "rules-severity",
+        "rules-message",
+        "rules-why",
+        "rules-example",
+        "rules-help",
+    ]
+    .map(|id| crate::texts::text(lang, id));
     let mut s = String::new();
     let _ = writeln!(s, "{}", rule.code);
     let _ = writeln!(s, "  {}: {}", labels[0], severities(rule, profile, lang));

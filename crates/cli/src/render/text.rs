@@ -18,6 +18,7 @@
 //! the end of the line, or the snippet is left out.
 
 use super::{count, severity_word};
+use crate::texts::{self, fill, text};
 use annotate_snippets::{
     AnnotationKind, Group, Level, Origin, Renderer, Snippet, normalize_untrusted_str,
 };
@@ -63,18 +64,12 @@ pub fn render(report: &Report, package: &Package, name: &str, style: Style) -> S
 /// The known libraries found, one line each, so the author sees which files were taken as
 /// someone else's code.
 fn libraries(report: &Report, lang: Lang) -> String {
-    let mut out = match lang {
-        Lang::En => "known libraries (not judged as your code):".to_string(),
-        Lang::Ru => "известные библиотеки (не проверяются как ваш код):".to_string(),
-    };
+    let mut out = text(lang, "libraries-title").to_string();
     for l in &report.libraries {
-        let how = match (lang, l.how.as_str()) {
-            (Lang::En, "hash") => "byte for byte a published release",
-            (Lang::En, "normalised_hash") => "a published release, re-saved",
-            (Lang::En, _) => "by its licence banner and file name",
-            (Lang::Ru, "hash") => "совпадает с опубликованным выпуском байт в байт",
-            (Lang::Ru, "normalised_hash") => "опубликованный выпуск, пересохранённый",
-            (Lang::Ru, _) => "по лицензионному заголовку и имени файла",
+        let how = match l.how.as_str() {
+            "hash" => text(lang, "library-how-hash"),
+            "normalised_hash" => text(lang, "library-how-normalised_hash"),
+            _ => text(lang, "library-how-banner"),
         };
         out.push_str(&format!(
             "\n  {}: {} {} ({how})",
@@ -123,14 +118,14 @@ fn level(severity: Severity, lang: Lang) -> Level<'static> {
 fn help_level(lang: Lang) -> Level<'static> {
     match lang {
         Lang::En => Level::HELP,
-        Lang::Ru => Level::HELP.with_name("подсказка"),
+        Lang::Ru => Level::HELP.with_name(text(lang, "level-help")),
     }
 }
 
 fn note_level(lang: Lang) -> Level<'static> {
     match lang {
         Lang::En => Level::NOTE,
-        Lang::Ru => Level::NOTE.with_name("примечание"),
+        Lang::Ru => Level::NOTE.with_name(text(lang, "level-note")),
     }
 }
 
@@ -175,10 +170,7 @@ fn diagnostic<'a>(d: &'a Diagnostic, source: Option<&'a SourceLine>, lang: Lang)
             }
             group = group.element(origin);
             if let Some(pointer) = &d.pointer {
-                let text = match lang {
-                    Lang::En => format!("JSON pointer `{pointer}`"),
-                    Lang::Ru => format!("JSON-указатель `{pointer}`"),
-                };
+                let text = fill(lang, "json-pointer", &[("pointer", pointer)]);
                 group = group.element(note_level(lang).message(normalize_untrusted_str(&text)));
             }
         }
@@ -200,62 +192,48 @@ fn summary<'a>(report: &Report, name: &str, lang: Lang) -> Group<'a> {
         .count();
     let (errors, warnings) = (report.errors, report.warnings);
     let mut parts = Vec::new();
-    let (err_forms, warn_forms, note_forms) = match lang {
-        Lang::En => (
-            ("error", "errors", "errors"),
-            ("warning", "warnings", "warnings"),
-            ("note", "notes", "notes"),
-        ),
-        Lang::Ru => (
-            ("ошибка", "ошибки", "ошибок"),
-            ("предупреждение", "предупреждения", "предупреждений"),
-            ("примечание", "примечания", "примечаний"),
-        ),
-    };
-    if errors > 0 {
-        parts.push(count(errors, lang, err_forms));
+    for (n, id) in [
+        (errors, "count-errors"),
+        (warnings, "count-warnings"),
+        (infos, "count-notes"),
+    ] {
+        if n > 0 {
+            parts.push(count(n, lang, id));
+        }
     }
-    if warnings > 0 {
-        parts.push(count(warnings, lang, warn_forms));
-    }
-    if infos > 0 {
-        parts.push(count(infos, lang, note_forms));
-    }
-    let and = match lang {
-        Lang::En => " and ",
-        Lang::Ru => " и ",
-    };
     let listed = match parts.split_last() {
         Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{}{and}{last}", rest.join(", ")),
+        Some((last, rest)) => fill(
+            lang,
+            "list-and",
+            &[("rest", &rest.join(", ")), ("last", last)],
+        )
+        .into_owned(),
         None => String::new(),
     };
+    let args = [
+        ("name", name.as_str()),
+        ("profile", profile),
+        ("listed", listed.as_str()),
+    ];
     if errors > 0 {
-        let text = match lang {
-            Lang::En => format!("`{name}` has {listed} (profile `{profile}`)"),
-            Lang::Ru => format!("в `{name}` {listed} (профиль `{profile}`)"),
-        };
+        let text = fill(lang, "summary-errors", &args).into_owned();
         Group::with_title(level(Severity::Error, lang).primary_title(text))
     } else if warnings > 0 {
-        let text = match lang {
-            Lang::En => format!("`{name}` passes the `{profile}` checks with {listed}"),
-            Lang::Ru => format!("`{name}` проходит проверки профиля `{profile}`; {listed}"),
-        };
+        let text = fill(lang, "summary-warnings", &args).into_owned();
         Group::with_title(level(Severity::Warning, lang).primary_title(text))
     } else {
-        let ok = match lang {
-            Lang::En => "ok",
-            Lang::Ru => "готово",
+        let id = if infos == 0 {
+            "summary-clean"
+        } else {
+            "summary-warnings"
         };
-        let text = match (lang, infos) {
-            (Lang::En, 0) => format!("`{name}` passes the `{profile}` checks: no problems found"),
-            (Lang::Ru, 0) => {
-                format!("`{name}` проходит проверки профиля `{profile}`: проблем не найдено")
-            }
-            (Lang::En, _) => format!("`{name}` passes the `{profile}` checks with {listed}"),
-            (Lang::Ru, _) => format!("`{name}` проходит проверки профиля `{profile}`; {listed}"),
-        };
-        Group::with_title(Level::NOTE.with_name(ok).primary_title(text))
+        let text = fill(lang, id, &args).into_owned();
+        Group::with_title(
+            Level::NOTE
+                .with_name(texts::text(lang, "summary-ok"))
+                .primary_title(text),
+        )
     }
 }
 

@@ -7,7 +7,7 @@
 //! renders the error with that viewer (or, before anyone was extracted, an anonymous one in
 //! the request's language).
 
-use super::i18n::text;
+use super::i18n::{fill, text};
 use super::input;
 use super::render::page_with;
 use super::session::{self, Viewer};
@@ -83,38 +83,42 @@ impl PageError {
     fn render(&self, viewer: &Viewer, back: &str) -> Response {
         let lang = viewer.lang;
         let (heading, body) = match self {
-            PageError::NotFound => ("error.not_found", text(lang, "error.not_found.text").into()),
+            PageError::NotFound => (
+                "error-not_found-title",
+                text(lang, "error-not_found-text").into(),
+            ),
             PageError::Forbidden(detail) => (
-                "error.forbidden",
+                "error-forbidden-title",
                 match detail {
-                    Some(d) => format!("{} {d}", text(lang, "error.forbidden.because")),
-                    None => text(lang, "error.forbidden.text").to_string(),
+                    Some(d) => format!("{} {d}", text(lang, "error-forbidden-because")),
+                    None => text(lang, "error-forbidden-text").to_string(),
                 },
             ),
             PageError::Refused {
                 heading, text: key, ..
             } => (*heading, text(lang, key).to_string()),
             PageError::Conflict(why) => (
-                "error.conflict",
-                format!("{} {why}", text(lang, "error.conflict.text")),
+                "error-conflict-title",
+                format!("{} {why}", text(lang, "error-conflict-text")),
             ),
-            PageError::BadInput(bad) => ("error.bad_input", input::bad_input(lang, bad)),
-            PageError::Csrf => ("error.csrf", text(lang, "error.csrf.text").into()),
+            PageError::BadInput(bad) => ("error-bad_input-title", input::bad_input(lang, bad)),
+            PageError::Csrf => ("error-csrf-title", text(lang, "error-csrf-text").into()),
             PageError::Unavailable(_) => (
-                "error.unavailable",
-                text(lang, "error.unavailable.text").into(),
+                "error-unavailable-title",
+                text(lang, "error-unavailable-text").into(),
             ),
             PageError::TooMany(wait) => (
-                "error.too_many",
-                text(lang, "error.too_many.text")
-                    .replace("{minutes}", &wait.as_secs().div_ceil(60).max(1).to_string()),
+                "error-too_many-title",
+                fill(
+                    lang,
+                    "error-too_many-text",
+                    &[("minutes", &wait.as_secs().div_ceil(60).max(1).to_string())],
+                )
+                .into_owned(),
             ),
-            PageError::Failed => ("error.failed", text(lang, "error.failed.text").into()),
+            PageError::Failed => ("error-failed-title", text(lang, "error-failed-text").into()),
         };
-        let heading = match self {
-            PageError::Refused { .. } => text(lang, heading),
-            _ => text(lang, &format!("{heading}.title")),
-        };
+        let heading = text(lang, heading);
         let mut response = page_with(
             self.status(),
             viewer,

@@ -1,76 +1,93 @@
-//! The pages' texts in English and Russian: one table per page module, merged at first use.
-//! Templates call `t("key")` (with `name=value` arguments for `{name}` placeholders); a test
-//! checks that every key a template uses exists in both languages.
+//! The pages' and the server's texts: `locales/en.ftl` and `locales/ru.ftl` (Fluent),
+//! embedded in the binary and parsed once. Templates call `t("id", name=value)`, code calls
+//! [`text`] and [`fill`]; numbers passed as arguments select plural forms. Tests check that
+//! both languages have the same ids, that every id is used, and that every id a template or
+//! the code names exists.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::borrow::Cow;
+use widgetry_i18n::Texts;
 use widgetry_validator::Lang;
 
-/// One text: its key, English and Russian.
-pub(crate) type Msg = (&'static str, &'static str, &'static str);
+static TEXTS: Texts = Texts::new(
+    include_str!("../../locales/en.ftl"),
+    include_str!("../../locales/ru.ftl"),
+);
 
-fn tables() -> [&'static [Msg]; 6] {
-    [
-        super::input::MESSAGES,
-        super::pages::MESSAGES,
-        super::catalog::MESSAGES,
-        super::integrator::MESSAGES,
-        super::moderation::MESSAGES,
-        super::tokens::MESSAGES,
-    ]
+/// The text `id` in `lang`, without arguments.
+pub(crate) fn text(lang: Lang, id: &str) -> &'static str {
+    TEXTS.text(lang, id)
 }
 
-fn index() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
-    static INDEX: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        tables()
-            .iter()
-            .flat_map(|t| t.iter())
-            .map(|(k, en, ru)| (*k, (*en, *ru)))
-            .collect()
-    })
+/// The text `id` in `lang` with its arguments (numbers select plural forms).
+pub(crate) fn fill(lang: Lang, id: &str, args: &[(&str, &str)]) -> Cow<'static, str> {
+    TEXTS.fill(lang, id, args)
 }
 
-/// The text for `key` in `lang`; the key itself when unknown (a test keeps that from
-/// happening).
-pub(crate) fn text(lang: Lang, key: &str) -> &'static str {
-    match index().get(key) {
-        Some((en, ru)) => match lang {
-            Lang::Ru => ru,
-            _ => en,
-        },
-        None => {
-            tracing::warn!(key, "missing page text");
-            ""
-        }
-    }
+/// Whether `id` has a text.
+pub(crate) fn has(id: &str) -> bool {
+    TEXTS.has(id)
 }
 
-/// Whether a key exists.
-pub(crate) fn has(key: &str) -> bool {
-    index().contains_key(key)
-}
-
-/// Every key, with the module table it came from (tests).
+/// The English texts (tests).
 #[cfg(test)]
-pub(crate) fn all() -> Vec<Msg> {
-    tables().iter().flat_map(|t| t.iter().copied()).collect()
+pub(crate) fn english() -> &'static str {
+    TEXTS.english()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    fn read_tree(dir: &Path, ext: &str, out: &mut String) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                read_tree(&path, ext, out);
+            } else if path.extension().is_some_and(|e| e == ext)
+                && let Ok(s) = std::fs::read_to_string(&path)
+            {
+                out.push_str(&s);
+                out.push('\n');
+            }
+        }
+    }
 
     #[test]
-    fn keys_are_unique_and_translated() {
-        let all = all();
-        let mut keys: Vec<&str> = all.iter().map(|m| m.0).collect();
-        keys.sort_unstable();
-        let before = keys.len();
-        keys.dedup();
-        assert_eq!(before, keys.len(), "a page text key is defined twice");
-        for (key, en, ru) in all {
-            assert!(!en.trim().is_empty() && !ru.trim().is_empty(), "{key}");
+    fn both_languages_have_every_id_and_every_id_is_used() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut code = String::new();
+        read_tree(&root.join("src"), "rs", &mut code);
+        read_tree(&root.join("templates"), "html", &mut code);
+        let problems = TEXTS.problems(&code);
+        assert!(problems.is_empty(), "{problems:#?}");
+        // And the other way: every id the code asks for (`text(lang, "id")`,
+        // `fill(lang, "id", ...)`) exists. Templates are checked in `render`.
+        let mut asked = 0;
+        let code = code.split_whitespace().collect::<Vec<_>>().join(" ");
+        for piece in code.split("lang, \"").skip(1) {
+            let id: String = piece
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            if piece[id.len()..].starts_with('"') && id.contains('-') {
+                asked += 1;
+                assert!(has(&id), "the code asks for `{id}`, which has no text");
+            }
         }
+        assert!(asked > 50, "only {asked} ids found in the code");
+    }
+
+    #[test]
+    fn numbers_take_the_languages_plural_forms() {
+        let ru = |n: &str| fill(Lang::Ru, "report-errors", &[("n", n)]).into_owned();
+        assert_eq!(ru("1"), "1 ошибка");
+        assert_eq!(ru("3"), "3 ошибки");
+        assert_eq!(ru("12"), "12 ошибок");
+        assert_eq!(fill(Lang::En, "report-errors", &[("n", "1")]), "1 error");
+        assert_eq!(fill(Lang::En, "report-errors", &[("n", "2")]), "2 errors");
     }
 }

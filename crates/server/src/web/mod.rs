@@ -10,7 +10,7 @@
 mod catalog;
 pub(crate) mod cookies;
 mod failure;
-mod i18n;
+pub(crate) mod i18n;
 mod input;
 mod integrator;
 mod moderation;

@@ -21,154 +21,6 @@ pub(crate) const TEMPLATES: &[Template] = &[
     ("report.html", include_str!("../../templates/report.html")),
 ];
 
-pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
-    ("layout.skip", "Skip to content", "Перейти к содержимому"),
-    ("layout.nav", "Main", "Главное меню"),
-    ("layout.language", "Language", "Язык"),
-    ("layout.sign_out", "Sign out", "Выйти"),
-    ("nav.catalog", "Catalogue", "Каталог"),
-    ("nav.integrations", "My integrations", "Мои интеграции"),
-    ("nav.tokens", "API tokens", "API-токены"),
-    ("nav.moderation", "Moderation", "Модерация"),
-    ("login.title", "Sign in", "Вход"),
-    ("login.email", "E-mail", "Эл. почта"),
-    ("login.password", "Password", "Пароль"),
-    ("login.account", "Account", "Аккаунт"),
-    (
-        "login.account_hint",
-        "subdomain; leave empty for your first account",
-        "поддомен; оставьте пустым для первого аккаунта",
-    ),
-    ("login.submit", "Sign in", "Войти"),
-    (
-        "login.failed",
-        "Wrong e-mail or password.",
-        "Неверная эл. почта или пароль.",
-    ),
-    (
-        "login.no_account",
-        "You are not a member of that account.",
-        "Вы не участник этого аккаунта.",
-    ),
-    (
-        "login.expired",
-        "The sign-in form expired or did not come from this site; enter your password again.",
-        "Форма входа устарела или пришла не с этого сайта; введите пароль ещё раз.",
-    ),
-    (
-        "login.too_many",
-        "Too many sign-in attempts from your address for this e-mail address. Wait a little and try again.",
-        "Слишком много попыток входа с вашего адреса для этой почты. Подождите немного и попробуйте снова.",
-    ),
-    (
-        "login.busy",
-        "The server is busy checking passwords. Try again in a few seconds.",
-        "Сервер занят проверкой паролей. Попробуйте через несколько секунд.",
-    ),
-    ("message.back", "Back", "Назад"),
-    (
-        "report.request",
-        "The submission form and the package as a whole",
-        "Форма заявки и пакет целиком",
-    ),
-    ("report.general", "The package as a whole", "Пакет целиком"),
-    ("report.errors", "errors: {n}", "ошибок: {n}"),
-    ("report.warnings", "warnings: {n}", "предупреждений: {n}"),
-    ("report.line", "line {line}", "строка {line}"),
-    ("report.column", "column {column}", "столбец {column}"),
-    ("report.source", "Source lines", "Строки исходного кода"),
-    ("report.hint", "How to fix:", "Как исправить:"),
-    (
-        "report.libraries",
-        "Bundled libraries",
-        "Библиотеки в пакете",
-    ),
-    (
-        "report.libraries_note",
-        "Recognised third-party libraries: their code is not judged as the author's.",
-        "Распознанные сторонние библиотеки: их код не проверяется как код автора.",
-    ),
-    ("report.library_file", "File", "Файл"),
-    ("report.library", "Library", "Библиотека"),
-    ("report.library_how", "Recognised", "Как распознана"),
-    ("report.library_advisories", "Advisories", "Уязвимости"),
-    (
-        "report.library_how.hash",
-        "byte for byte a published release",
-        "байт в байт опубликованный выпуск",
-    ),
-    (
-        "report.library_how.normalised_hash",
-        "a published release, re-saved",
-        "опубликованный выпуск, пересохранённый",
-    ),
-    (
-        "report.library_how.banner",
-        "by licence banner and file name",
-        "по лицензионному заголовку и имени файла",
-    ),
-    ("severity.error", "error", "ошибка"),
-    ("severity.warning", "warning", "предупреждение"),
-    ("severity.info", "note", "заметка"),
-    // Pages that cannot be shown (`failure.rs`).
-    ("error.not_found.title", "Not found", "Не найдено"),
-    (
-        "error.not_found.text",
-        "There is nothing here, or it belongs to another account.",
-        "Здесь ничего нет, или это принадлежит другому аккаунту.",
-    ),
-    ("error.forbidden.title", "Not allowed", "Не разрешено"),
-    (
-        "error.forbidden.text",
-        "You may not do this.",
-        "У вас нет права на это.",
-    ),
-    (
-        "error.forbidden.because",
-        "You may not do this:",
-        "У вас нет права на это:",
-    ),
-    ("error.conflict.title", "Not possible now", "Сейчас нельзя"),
-    (
-        "error.conflict.text",
-        "This cannot be done in the current state:",
-        "Сейчас это сделать нельзя:",
-    ),
-    ("error.bad_input.title", "Cannot do this", "Не получилось"),
-    ("error.csrf.title", "The form expired", "Форма устарела"),
-    (
-        "error.csrf.text",
-        "This form has expired or did not come from this site. Go back, reload the page and try again.",
-        "Эта форма устарела или пришла не с этого сайта. Вернитесь, обновите страницу и попробуйте снова.",
-    ),
-    (
-        "error.unavailable.title",
-        "Try again shortly",
-        "Попробуйте чуть позже",
-    ),
-    (
-        "error.unavailable.text",
-        "The service is busy or its storage does not answer; nothing was changed. Try again in a moment.",
-        "Сервис занят или его хранилище не отвечает; ничего не изменилось. Попробуйте через минуту.",
-    ),
-    (
-        "error.too_many.title",
-        "Too many attempts",
-        "Слишком много попыток",
-    ),
-    (
-        "error.too_many.text",
-        "Too many attempts; try again in {minutes} min.",
-        "Слишком много попыток; попробуйте через {minutes} мин.",
-    ),
-    ("error.failed.title", "Something failed", "Произошёл сбой"),
-    (
-        "error.failed.text",
-        "Something failed on the server; the failure is logged. Try again later.",
-        "На сервере произошёл сбой; он записан в журнал. Попробуйте позже.",
-    ),
-];
-
 /// The page routes of this module.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -262,18 +114,18 @@ async fn login(
         )
     };
     if !paired(&headers, &f.login_csrf) {
-        return again_with(StatusCode::FORBIDDEN, "login.expired");
+        return again_with(StatusCode::FORBIDDEN, "login-expired");
     }
     let again = |key: &str| again_with(StatusCode::UNAUTHORIZED, key);
     let checked =
         crate::handlers::session::check_sign_in(&state, &client, &f.email, &f.password).await;
     let login = match checked {
         Ok(Some(login)) => login,
-        Ok(None) => return again("login.failed"),
+        Ok(None) => return again("login-failed"),
         Err(e) => {
             let key = match e.code() {
-                "auth.too_many_attempts" | "rate.limited" => "login.too_many",
-                "busy" => "login.busy",
+                "auth.too_many_attempts" | "rate.limited" => "login-too_many",
+                "busy" => "login-busy",
                 _ => return e.into_response(),
             };
             let mut page = again_with(e.status(), key);
@@ -293,7 +145,7 @@ async fn login(
             .find(|m| m.account.subdomain == account)
     };
     let Some(membership) = membership else {
-        return again("login.no_account");
+        return again("login-no_account");
     };
     let session = match registry
         .create_session(login.user.id, membership.account.id)

@@ -35,12 +35,13 @@ fn lang_of(state: &State<'_, '_>) -> Lang {
 
 /// `t("key", name=value, ...)`: the text in the page's language with `{name}` filled in.
 fn t(state: &State<'_, '_>, key: &str, args: Kwargs) -> Result<String, minijinja::Error> {
-    let mut text = i18n::text(lang_of(state), key).to_string();
+    let mut values = Vec::new();
     for name in args.args() {
         let value: Value = args.get(name)?;
-        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+        values.push((name, value.to_string()));
     }
-    Ok(text)
+    let values: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    Ok(i18n::fill(lang_of(state), key, &values).into_owned())
 }
 
 /// `localized(map)`: a `{"en": ..., "ru": ...}` text in the page's language, else English,

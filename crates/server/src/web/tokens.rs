@@ -30,127 +30,6 @@ pub(crate) const TEMPLATES: &[Template] = &[
     ),
 ];
 
-pub(crate) const MESSAGES: &[super::i18n::Msg] = &[
-    ("tokens.title", "API tokens", "API-токены"),
-    (
-        "tokens.intro",
-        "A token lets the command line or a script act for you in this account, with only the scopes you give it. Programs send it in the Authorization header, after the word Bearer.",
-        "Токен позволяет командной строке или скрипту действовать от вашего имени в этом аккаунте, только в пределах выданных прав. Программы передают его в заголовке Authorization после слова Bearer.",
-    ),
-    ("tokens.list", "Tokens", "Токены"),
-    (
-        "tokens.empty",
-        "There are no tokens yet.",
-        "Токенов пока нет.",
-    ),
-    ("tokens.name", "Name", "Название"),
-    ("tokens.prefix", "Starts with", "Начинается с"),
-    ("tokens.scopes", "Scopes", "Права"),
-    ("tokens.owner", "Owner", "Владелец"),
-    ("tokens.created", "Created", "Создан"),
-    ("tokens.expires", "Expires", "Истекает"),
-    ("tokens.last_used", "Last used", "Последнее использование"),
-    ("tokens.state", "State", "Состояние"),
-    ("tokens.actions", "Actions", "Действия"),
-    ("tokens.never", "never", "никогда"),
-    ("tokens.not_used", "not yet", "ещё нет"),
-    ("tokens.active", "active", "действует"),
-    ("tokens.expired", "expired", "истёк"),
-    ("tokens.revoked", "revoked {when}", "отозван {when}"),
-    ("tokens.revoke", "Revoke", "Отозвать"),
-    (
-        "tokens.revoke_named",
-        "Revoke the token {name}",
-        "Отозвать токен {name}",
-    ),
-    (
-        "tokens.revoke_confirm",
-        "Revoke the token {name}? Programs using it stop working at once.",
-        "Отозвать токен {name}? Программы, которые им пользуются, сразу перестанут работать.",
-    ),
-    ("tokens.create", "Create a token", "Создать токен"),
-    (
-        "tokens.name_hint",
-        "What it is for, e.g. “CI upload” (1 to 100 characters).",
-        "Для чего он, например «Загрузка из CI» (от 1 до 100 символов).",
-    ),
-    (
-        "tokens.scopes_hint",
-        "Give only what the program needs. Only the scopes you may grant are listed.",
-        "Выдавайте только то, что нужно программе. Перечислены только права, которые вы можете выдать.",
-    ),
-    ("tokens.days", "Expires in (days)", "Срок действия (дней)"),
-    (
-        "tokens.days_hint",
-        "From 1 to 3650; leave empty for a token that never expires.",
-        "От 1 до 3650; оставьте пустым для бессрочного токена.",
-    ),
-    ("tokens.submit", "Create token", "Создать токен"),
-    (
-        "tokens.form_problems",
-        "The token was not created. Correct the fields marked below.",
-        "Токен не создан. Исправьте отмеченные поля.",
-    ),
-    (
-        "tokens.problem.name",
-        "Give the token a name of 1 to 100 characters.",
-        "Дайте токену название от 1 до 100 символов.",
-    ),
-    (
-        "tokens.problem.scopes",
-        "Choose at least one scope.",
-        "Выберите хотя бы одно право.",
-    ),
-    (
-        "tokens.problem.unknown_scope",
-        "Choose among the listed scopes.",
-        "Выберите из перечисленных прав.",
-    ),
-    (
-        "tokens.problem.days",
-        "Enter a whole number of days from 1 to 3650, or leave it empty.",
-        "Введите целое число дней от 1 до 3650 или оставьте поле пустым.",
-    ),
-    ("tokens.created_title", "Your new token", "Ваш новый токен"),
-    ("tokens.value", "The token “{name}”", "Токен «{name}»"),
-    (
-        "tokens.copy_hint",
-        "Copy it now and keep it somewhere safe: it is shown only this once. Select the field and press Ctrl+C (⌘C on a Mac).",
-        "Скопируйте его сейчас и сохраните в надёжном месте: он показывается только один раз. Выделите поле и нажмите Ctrl+C (⌘C на Mac).",
-    ),
-    ("tokens.back", "Back to the tokens", "Назад к токенам"),
-    (
-        "tokens.notice.revoked",
-        "The token is revoked.",
-        "Токен отозван.",
-    ),
-    (
-        "tokens.scope.upload",
-        "create and edit integrations, upload versions",
-        "создавать и изменять интеграции, загружать версии",
-    ),
-    (
-        "tokens.scope.submit",
-        "submit versions for moderation",
-        "отправлять версии на модерацию",
-    ),
-    (
-        "tokens.scope.install",
-        "install and uninstall widgets",
-        "устанавливать и удалять виджеты",
-    ),
-    (
-        "tokens.scope.moderate",
-        "moderate submissions",
-        "модерировать заявки",
-    ),
-    (
-        "tokens.scope.admin",
-        "manage tokens, convert legacy integrations",
-        "управлять токенами, переводить старые интеграции",
-    ),
-];
-
 /// The page routes of this module.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -179,11 +58,11 @@ fn grantable(p: &Principal) -> Vec<Scope> {
 
 fn scope_text(lang: Lang, s: Scope) -> &'static str {
     match s {
-        Scope::Upload => text(lang, "tokens.scope.upload"),
-        Scope::Submit => text(lang, "tokens.scope.submit"),
-        Scope::Install => text(lang, "tokens.scope.install"),
-        Scope::Moderate => text(lang, "tokens.scope.moderate"),
-        Scope::Admin => text(lang, "tokens.scope.admin"),
+        Scope::Upload => text(lang, "tokens-scope-upload"),
+        Scope::Submit => text(lang, "tokens-scope-submit"),
+        Scope::Install => text(lang, "tokens-scope-install"),
+        Scope::Moderate => text(lang, "tokens-scope-moderate"),
+        Scope::Admin => text(lang, "tokens-scope-admin"),
     }
 }
 
@@ -260,17 +139,17 @@ fn read_form(posted: &[(String, String)], lang: Lang) -> Result<NewToken, Box<Fo
     };
     let name = view.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
-        view.name_error = Some(text(lang, "tokens.problem.name").to_string());
+        view.name_error = Some(text(lang, "tokens-problem-name").to_string());
     }
     let mut scopes = Vec::new();
     for s in &view.scopes {
         match s.parse::<Scope>() {
             Ok(s) => scopes.push(s),
-            Err(_) => view.scopes_error = Some(text(lang, "tokens.problem.unknown_scope").into()),
+            Err(_) => view.scopes_error = Some(text(lang, "tokens-problem-unknown_scope").into()),
         }
     }
     if view.scopes.is_empty() {
-        view.scopes_error = Some(text(lang, "tokens.problem.scopes").to_string());
+        view.scopes_error = Some(text(lang, "tokens-problem-scopes").to_string());
     }
     let days = if view.days.is_empty() {
         None
@@ -278,7 +157,7 @@ fn read_form(posted: &[(String, String)], lang: Lang) -> Result<NewToken, Box<Fo
         match view.days.parse::<u32>() {
             Ok(d) if (1..=MAX_DAYS).contains(&d) => Some(d),
             _ => {
-                view.days_error = Some(text(lang, "tokens.problem.days").to_string());
+                view.days_error = Some(text(lang, "tokens-problem-days").to_string());
                 None
             }
         }
@@ -354,7 +233,7 @@ async fn index(
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
     let notice = (q.notice.as_deref() == Some("revoked"))
-        .then(|| text(user.viewer.lang, "tokens.notice.revoked"));
+        .then(|| text(user.viewer.lang, "tokens-notice-revoked"));
     let form = FormView {
         days: DEFAULT_DAYS.to_string(),
         ..FormView::default()

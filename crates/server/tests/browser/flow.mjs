@@ -238,7 +238,7 @@ async function uploadBroken(w) {
 async function uploadGood(w) {
   const page = w.integrator;
   await upload(w, ZIPS.good);
-  await seeText(page.getByRole("status"), ["Version 1 (1.0.0) uploaded."], "the upload notice");
+  await seeText(page.getByRole("status"), ["Version 1 (1.0.0) uploaded"], "the upload notice");
   await seeText(page.getByRole("row").filter({ hasText: "1.0.0" }), ["uploaded"], "version 1 in the versions");
   w.code = (await page.locator("#integration-code").innerText()).trim();
   check(w.code.startsWith("deal_notes"), `the widget code is ${w.code}`);
@@ -300,7 +300,7 @@ async function submitFirst(w) {
 
 async function uploadAndSubmitUpdate(w) {
   await upload(w, ZIPS.update);
-  await seeText(w.integrator.getByRole("status"), ["Version 2 (1.0.1) uploaded."], "the update's upload notice");
+  await seeText(w.integrator.getByRole("status"), ["Version 2 (1.0.1) uploaded"], "the update's upload notice");
   await submitVersion(w, 2, false);
 }
 

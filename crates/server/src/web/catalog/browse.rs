@@ -113,7 +113,7 @@ pub(super) async fn widget(
             tour => tour(&w.texts, &w.tile, lang),
             tour_description => w.texts.manifest_text("/tour/tour_description"),
             updated_at => installation.map(|n| n.updated_at),
-            admins_only => text(lang, "catalog.admins_only").replace("{account}", &user.principal.account.name),
+            admins_only => i18n::fill(lang, "catalog-admins_only", &[("account", &user.principal.account.name)]),
             notice => notice(lang, &q),
         },
     ))

@@ -9,7 +9,7 @@
 //! holds the routes and small shared helpers.
 
 use super::failure::PageResult;
-use super::i18n::text;
+use super::i18n::{self, text};
 use super::render::{Template, page, page_with};
 use super::session::{SignedIn, Viewer, check_csrf};
 use crate::AppState;
@@ -38,7 +38,7 @@ use install::*;
 use settings::*;
 use views::*;
 
-pub(crate) use texts::{MESSAGES, TEMPLATES};
+pub(crate) use texts::TEMPLATES;
 // The tokens pages use these.
 use crate::files::urls::{file_path, segment};
 pub(super) use install::CsrfForm;

@@ -253,10 +253,10 @@ pub(super) fn form_view(
             let error = (!errors.is_empty()).then(|| errors.join(" "));
             let stored = s.kind == Kind::Pass && stored_str(current, &[key]).is_some();
             let hint = match s.kind {
-                Kind::Pass if stored => Some(text(lang, "catalog.pass_keep")),
-                Kind::Users => Some(text(lang, "catalog.users_hint")),
-                Kind::UsersLp => Some(text(lang, "catalog.users_lp_hint")),
-                Kind::Custom => Some(text(lang, "catalog.custom_hint")),
+                Kind::Pass if stored => Some(text(lang, "catalog-pass_keep")),
+                Kind::Users => Some(text(lang, "catalog-users_hint")),
+                Kind::UsersLp => Some(text(lang, "catalog-users_lp_hint")),
+                Kind::Custom => Some(text(lang, "catalog-custom_hint")),
                 _ => None,
             };
             let describedby = [
@@ -299,9 +299,14 @@ pub(super) fn form_view(
                             value: value.to_string(),
                             password_id: format!("{id}-{uid}-password"),
                             password_name,
-                            label: text(lang, "catalog.login_for").replace("{email}", &u.email),
-                            password_label: text(lang, "catalog.password_for")
-                                .replace("{email}", &u.email),
+                            label: i18n::fill(lang, "catalog-login_for", &[("email", &u.email)])
+                                .into_owned(),
+                            password_label: i18n::fill(
+                                lang,
+                                "catalog-password_for",
+                                &[("email", &u.email)],
+                            )
+                            .into_owned(),
                             stored: stored_str(current, &[key, &uid, "password"]).is_some(),
                         }
                     })

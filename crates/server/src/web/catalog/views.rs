@@ -197,9 +197,12 @@ pub(super) fn tour(texts: &Texts, tile: &Tile, lang: Lang) -> Vec<TourImage> {
         .enumerate()
         .map(|(i, p)| TourImage {
             src: format!("{base}/{}", file_path(p)),
-            alt: text(lang, "catalog.tour_image")
-                .replace("{name}", &tile.name)
-                .replace("{n}", &(i + 1).to_string()),
+            alt: i18n::fill(
+                lang,
+                "catalog-tour_image",
+                &[("name", &tile.name), ("n", &(i + 1).to_string())],
+            )
+            .into_owned(),
         })
         .collect()
 }
@@ -214,9 +217,9 @@ pub(super) struct PageQuery {
 /// The notice named by `?notice=`, among this module's.
 pub(super) fn notice(lang: Lang, q: &PageQuery) -> Option<&'static str> {
     match q.notice.as_deref()? {
-        "installed" => Some(text(lang, "catalog.notice.installed")),
-        "updated" => Some(text(lang, "catalog.notice.updated")),
-        "uninstalled" => Some(text(lang, "catalog.notice.uninstalled")),
+        "installed" => Some(text(lang, "catalog-notice-installed")),
+        "updated" => Some(text(lang, "catalog-notice-updated")),
+        "uninstalled" => Some(text(lang, "catalog-notice-uninstalled")),
         _ => None,
     }
 }
@@ -243,8 +246,13 @@ pub(super) fn admins_only(user: &SignedIn, back: &str) -> Response {
     message(
         &user.viewer,
         StatusCode::FORBIDDEN,
-        text(lang, "catalog.forbidden"),
-        text(lang, "catalog.admins_only").replace("{account}", &user.principal.account.name),
+        text(lang, "catalog-forbidden"),
+        i18n::fill(
+            lang,
+            "catalog-admins_only",
+            &[("account", &user.principal.account.name)],
+        )
+        .into_owned(),
         back,
     )
 }

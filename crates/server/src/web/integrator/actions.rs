@@ -121,7 +121,7 @@ pub(super) async fn rotate_secret(
             integration,
             Extras {
                 secret: Some(secret),
-                notice: Some(text(user.viewer.lang, "integrator.notice.rotated").into()),
+                notice: Some(text(user.viewer.lang, "integrator-notice-rotated").into()),
                 ..Extras::default()
             },
         )

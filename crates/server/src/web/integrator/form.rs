@@ -68,7 +68,7 @@ impl IntegrationForm {
         if self.redirect_uri.trim().is_empty() {
             errors.insert(
                 "redirect-uri".into(),
-                text(lang, "integrator.err.redirect_missing").into(),
+                text(lang, "integrator-err-redirect_missing").into(),
             );
         }
         errors
@@ -92,7 +92,7 @@ pub(super) fn form_page(
     values: &IntegrationForm,
     errors: &BTreeMap<String, String>,
 ) -> Response {
-    let problem = (!errors.is_empty()).then(|| text(viewer.lang, "integrator.form.failed"));
+    let problem = (!errors.is_empty()).then(|| text(viewer.lang, "integrator-form-failed"));
     page_with(
         status,
         viewer,
@@ -154,7 +154,7 @@ pub(super) async fn create(
                     integration,
                     Extras {
                         secret: Some(secret),
-                        notice: Some(text(lang, "integrator.notice.created").into()),
+                        notice: Some(text(lang, "integrator-notice-created").into()),
                         ..Extras::default()
                     },
                 )

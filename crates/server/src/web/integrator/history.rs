@@ -41,7 +41,7 @@ pub(super) fn event_row(
         Some(id) if id == me.user.id => {
             format!(
                 "{} ({})",
-                text(lang, "integrator.history.you"),
+                text(lang, "integrator-history-you"),
                 me.user.email
             )
         }
@@ -51,18 +51,22 @@ pub(super) fn event_row(
                 || e.kind.starts_with("version.")
                 || e.kind == "integration.published" =>
             {
-                text(lang, "integrator.history.moderator").to_string()
+                text(lang, "integrator-history-moderator").to_string()
             }
-            None => fill(lang, "integrator.history.user", &[("id", &id)]),
+            None => fill(lang, "integrator-history-user", &[("id", &id)]),
         },
-        None => text(lang, "integrator.history.system").to_string(),
+        None => text(lang, "integrator-history-system").to_string(),
     };
     let state = |s: &Option<String>| s.as_deref().map(|s| state_label(lang, s));
     EventRow {
         at: e.at,
         who,
         kind: e.kind.clone(),
-        kind_label: label(lang, &format!("integrator.kind.{}", e.kind), &e.kind),
+        kind_label: label(
+            lang,
+            &format!("integrator-kind-{}", e.kind.replace('.', "-")),
+            &e.kind,
+        ),
         from_state: state(&e.from_state),
         to_state: state(&e.to_state),
         details: detail_text(&e.detail),

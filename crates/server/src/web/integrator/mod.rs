@@ -10,7 +10,7 @@
 //! module holds the routes and the helpers they share.
 
 use super::failure::{PageError, PageResult};
-use super::i18n::{self, Msg};
+use super::i18n;
 use super::input;
 use super::render::{Template, page, page_with};
 use super::report::{self, Group};
@@ -53,7 +53,7 @@ use submit::*;
 use upload::*;
 use views::*;
 
-pub(crate) use texts::{MESSAGES, TEMPLATES};
+pub(crate) use texts::TEMPLATES;
 
 /// The page routes of this module.
 pub(crate) fn routes() -> Router<AppState> {
@@ -91,13 +91,11 @@ fn text(lang: Lang, key: &str) -> &'static str {
     i18n::text(lang, key)
 }
 
-/// A text with `{name}` placeholders filled.
+/// A text with its arguments (numbers select plural forms).
 fn fill(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-    let mut out = text(lang, key).to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
-    }
-    out
+    let values: Vec<(&str, String)> = args.iter().map(|(n, v)| (*n, v.to_string())).collect();
+    let values: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    i18n::fill(lang, key, &values).into_owned()
 }
 
 /// A text when the key exists, else the fallback as given (event kinds, states).
@@ -110,14 +108,14 @@ fn label(lang: Lang, key: &str, fallback: &str) -> String {
 }
 
 fn state_label(lang: Lang, state: &str) -> String {
-    label(lang, &format!("integrator.state.{state}"), state)
+    label(lang, &format!("integrator-state-{state}"), state)
 }
 
 fn language_name(lang: Lang, code: &str) -> String {
-    match i18n::has(&format!("integrator.lang.{code}")) {
+    match i18n::has(&format!("integrator-lang-{code}")) {
         true => format!(
             "{} ({code})",
-            text(lang, &format!("integrator.lang.{code}"))
+            text(lang, &format!("integrator-lang-{code}"))
         ),
         false => code.to_string(),
     }
@@ -164,19 +162,19 @@ fn refusal(lang: Lang, e: &Error) -> Option<(StatusCode, String)> {
     match e {
         Error::StateConflict { message, .. } | Error::Conflict(message) => Some((
             StatusCode::CONFLICT,
-            format!("{} {message}", text(lang, "integrator.refused.conflict")),
+            format!("{} {message}", text(lang, "integrator-refused-conflict")),
         )),
         Error::BadInput(bad) => Some((
             StatusCode::BAD_REQUEST,
             format!(
                 "{} {}",
-                text(lang, "integrator.refused.conflict"),
+                text(lang, "integrator-refused-conflict"),
                 input::bad_input(lang, bad)
             ),
         )),
         Error::Forbidden(message) => Some((
             StatusCode::FORBIDDEN,
-            format!("{} {message}", text(lang, "integrator.refused.forbidden")),
+            format!("{} {message}", text(lang, "integrator-refused-forbidden")),
         )),
         _ => None,
     }

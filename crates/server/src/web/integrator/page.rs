@@ -44,7 +44,7 @@ pub(super) async fn show(
     match q.notice.as_deref() {
         Some("uploaded") => extras.warnings_of = q.version,
         Some(key) if NOTICES.contains(&key) => {
-            extras.notice = Some(text(lang, &format!("integrator.notice.{key}")).to_string());
+            extras.notice = Some(text(lang, &format!("integrator-notice-{key}")).to_string());
         }
         _ => {}
     }
@@ -97,7 +97,7 @@ pub(super) async fn integration_page(
             .count();
         extras.notice = Some(fill(
             lang,
-            "integrator.notice.uploaded",
+            "integrator-notice-uploaded",
             &[
                 ("number", &number),
                 ("widget_version", &detail.version.widget_version),

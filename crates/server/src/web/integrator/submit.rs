@@ -194,7 +194,7 @@ pub(super) fn submit_page(viewer: &Viewer, p: SubmitPage<'_>) -> Response {
         .map(|v| {
             context! {
                 number => v.number,
-                label => fill(lang, "integrator.submit.version_option", &[
+                label => fill(lang, "integrator-submit-version_option", &[
                     ("number", &v.number),
                     ("widget_version", &v.widget_version),
                     ("state", &state_label(lang, v.state.as_str())),
@@ -347,7 +347,7 @@ pub(super) async fn submit(
         Ok(_) => return Ok(see_page(integration.id, "submitted")),
         Err(Error::SubmissionBlocked(report)) => (
             StatusCode::BAD_REQUEST,
-            fill(lang, "integrator.submit.blocked", &[("n", &report.errors)]),
+            fill(lang, "integrator-submit-blocked", &[("n", &report.errors)]),
             report.diagnostics,
         ),
         Err(e) => match refusal(lang, &e) {

@@ -62,17 +62,17 @@ pub(super) fn intake_refusal(lang: Lang, e: &ApiError, cap: u64) -> (StatusCode,
     let text = match code {
         "upload.too_large" => fill(
             lang,
-            "integrator.upload.too_large",
+            "integrator-upload-too_large",
             &[("limit", &size_text(cap))],
         ),
         "upload.wrong_file_name" => match e.extra("file_name").and_then(Json::as_str) {
             Some(name) if !name.is_empty() => {
-                fill(lang, "integrator.upload.wrong_name", &[("name", &name)])
+                fill(lang, "integrator-upload-wrong_name", &[("name", &name)])
             }
-            _ => text(lang, "integrator.upload.no_file").to_string(),
+            _ => text(lang, "integrator-upload-no_file").to_string(),
         },
-        "upload.missing_file" => text(lang, "integrator.upload.no_file").to_string(),
-        _ => format!("{} {detail}", text(lang, "integrator.upload.unreadable")),
+        "upload.missing_file" => text(lang, "integrator-upload-no_file").to_string(),
+        _ => format!("{} {detail}", text(lang, "integrator-upload-unreadable")),
     };
     (status, text)
 }
@@ -109,7 +109,7 @@ async fn receive_and_store(
             archive,
             slot,
         } => {
-            let message = fill(lang, "integrator.upload.invalid", &[("n", &report.errors)]);
+            let message = fill(lang, "integrator-upload-invalid", &[("n", &report.errors)]);
             // Source lines for the findings, off the async threads and within the slot.
             let groups = tokio::task::spawn_blocking(move || {
                 let groups = report::group(&report.diagnostics, &report::zip_sources(&archive));
@@ -128,7 +128,7 @@ async fn receive_and_store(
             StatusCode::CONFLICT,
             fill(
                 lang,
-                "integrator.upload.not_increasing",
+                "integrator-upload-not_increasing",
                 &[("given", &given), ("latest", &latest), ("next", &next)],
             ),
             Vec::new(),
@@ -140,7 +140,7 @@ async fn receive_and_store(
             StatusCode::CONFLICT,
             fill(
                 lang,
-                "integrator.upload.duplicate",
+                "integrator-upload-duplicate",
                 &[("number", &number), ("widget_version", &widget_version)],
             ),
             Vec::new(),

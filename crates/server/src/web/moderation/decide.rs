@@ -75,12 +75,12 @@ pub(super) fn check_rows(rows: &mut [ReasonRow]) -> Result<Vec<Reason>, &'static
             continue;
         }
         if row.code.is_empty() {
-            row.code_error = Some("moderation.err_code_missing");
+            row.code_error = Some("moderation-err_code_missing");
         } else if !is_reason_code(&row.code) {
-            row.code_error = Some("moderation.err_code_unknown");
+            row.code_error = Some("moderation-err_code_unknown");
         }
         if row.text.is_empty() {
-            row.text_error = Some("moderation.err_text_missing");
+            row.text_error = Some("moderation-err_text_missing");
         }
         if row.code_error.is_some() || row.text_error.is_some() {
             bad = true;
@@ -92,9 +92,9 @@ pub(super) fn check_rows(rows: &mut [ReasonRow]) -> Result<Vec<Reason>, &'static
         }
     }
     if bad {
-        Err("moderation.err_reject_form")
+        Err("moderation-err_reject_form")
     } else if reasons.is_empty() {
-        Err("moderation.err_no_reason")
+        Err("moderation-err_no_reason")
     } else {
         Ok(reasons)
     }
@@ -218,8 +218,8 @@ pub(super) async fn submission(
         return Err(PageError::NotFound);
     };
     let notice = match q.notice.as_deref() {
-        Some("approved") => Some("moderation.notice_approved"),
-        Some("rejected") => Some("moderation.notice_rejected"),
+        Some("approved") => Some("moderation-notice_approved"),
+        Some("rejected") => Some("moderation-notice_rejected"),
         _ => None,
     };
     show(&state, &user, sid, StatusCode::OK, Forms::default(), notice).await
@@ -236,16 +236,16 @@ pub(super) async fn refused(
     let (status, key, reload) = match &e {
         Error::StateConflict { code, .. } if *code == "submission.published_changed" => (
             StatusCode::CONFLICT,
-            "moderation.err_published_changed",
+            "moderation-err_published_changed",
             true,
         ),
         Error::StateConflict { code, .. } if *code == "submission.outdated" => {
-            (StatusCode::CONFLICT, "moderation.err_outdated", false)
+            (StatusCode::CONFLICT, "moderation-err_outdated", false)
         }
-        Error::StateConflict { .. } => (StatusCode::CONFLICT, "moderation.err_decided", false),
+        Error::StateConflict { .. } => (StatusCode::CONFLICT, "moderation-err_decided", false),
         Error::BadInput(bad) => {
             tracing::info!(sid, %bad, "a decision was refused");
-            (StatusCode::BAD_REQUEST, "moderation.err_bad_form", true)
+            (StatusCode::BAD_REQUEST, "moderation-err_bad_form", true)
         }
         _ => return Err(e.into()),
     };
@@ -284,7 +284,7 @@ pub(super) async fn approve(
             Ok(n) => Some(Some(n)),
             Err(_) => {
                 let forms = Forms {
-                    problem: Some("moderation.err_bad_form"),
+                    problem: Some("moderation-err_bad_form"),
                     reload: true,
                     approve_note: f.note,
                     ..Forms::default()

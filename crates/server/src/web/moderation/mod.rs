@@ -9,7 +9,7 @@
 //! reject), `files` (the viewer); this module holds the routes, limits and shared helpers.
 
 use super::failure::{PageError, PageResult};
-use super::i18n::{self, Msg};
+use super::i18n;
 use super::render::{Template, page, page_with};
 use super::report;
 use super::session::{SignedIn, check_csrf};
@@ -40,7 +40,7 @@ use diff::*;
 use files::*;
 use queue::*;
 
-pub(crate) use texts::{MESSAGES, TEMPLATES};
+pub(crate) use texts::TEMPLATES;
 
 /// Lines the viewer shows at most.
 const MAX_VIEW_LINES: usize = 5_000;
@@ -74,8 +74,8 @@ fn moderators_only(user: &SignedIn) -> Result<(), PageError> {
     } else {
         Err(PageError::refused(
             StatusCode::FORBIDDEN,
-            "moderation.forbidden_title",
-            "moderation.forbidden_text",
+            "moderation-forbidden_title",
+            "moderation-forbidden_text",
         ))
     }
 }
@@ -233,30 +233,30 @@ mod tests {
             ("code_2", ""),
             ("text_2", "text without a code"),
         ]));
-        assert_eq!(check_rows(&mut rows), Err("moderation.err_reject_form"));
-        assert_eq!(rows[0].text_error, Some("moderation.err_text_missing"));
+        assert_eq!(check_rows(&mut rows), Err("moderation-err_reject_form"));
+        assert_eq!(rows[0].text_error, Some("moderation-err_text_missing"));
         assert_eq!(rows[0].code_error, None);
-        assert_eq!(rows[1].code_error, Some("moderation.err_code_unknown"));
-        assert_eq!(rows[2].code_error, Some("moderation.err_code_missing"));
+        assert_eq!(rows[1].code_error, Some("moderation-err_code_unknown"));
+        assert_eq!(rows[2].code_error, Some("moderation-err_code_missing"));
 
         let mut empty = reason_rows(&fields(&[("code_0", ""), ("text_0", " ")]));
-        assert_eq!(check_rows(&mut empty), Err("moderation.err_no_reason"));
+        assert_eq!(check_rows(&mut empty), Err("moderation-err_no_reason"));
     }
 
     #[test]
     fn every_error_key_exists() {
         for key in [
-            "moderation.err_code_missing",
-            "moderation.err_code_unknown",
-            "moderation.err_text_missing",
-            "moderation.err_reject_form",
-            "moderation.err_no_reason",
-            "moderation.err_bad_form",
-            "moderation.err_decided",
-            "moderation.err_published_changed",
-            "moderation.err_outdated",
-            "moderation.notice_approved",
-            "moderation.notice_rejected",
+            "moderation-err_code_missing",
+            "moderation-err_code_unknown",
+            "moderation-err_text_missing",
+            "moderation-err_reject_form",
+            "moderation-err_no_reason",
+            "moderation-err_bad_form",
+            "moderation-err_decided",
+            "moderation-err_published_changed",
+            "moderation-err_outdated",
+            "moderation-notice_approved",
+            "moderation-notice_rejected",
         ] {
             assert!(i18n::has(key), "{key}");
         }
