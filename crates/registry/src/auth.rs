@@ -944,8 +944,8 @@ impl Registry {
         let Some(row) = row else {
             return Err(Error::NotFound);
         };
-        let owner: i64 = row.try_get("user_id")?;
-        let account: i64 = row.try_get("account_id")?;
+        let owner: UserId = row.try_get("user_id")?;
+        let account: AccountId = row.try_get("account_id")?;
         if account != actor.account.id || (owner != actor.user.id && actor.role != Role::Admin) {
             return Err(Error::NotFound);
         }
@@ -1032,7 +1032,7 @@ mod tests {
             .unwrap()
             .unwrap();
         let users = registry.account_users(&actor).await.unwrap();
-        let listed: Vec<(i64, &str)> = users.iter().map(|u| (u.id, u.email.as_str())).collect();
+        let listed: Vec<(UserId, &str)> = users.iter().map(|u| (u.id, u.email.as_str())).collect();
         assert_eq!(
             listed,
             [

@@ -72,8 +72,8 @@ pub use review::{MODERATION_REASONS, ModerationReason, ReviewDetail, is_reason_c
 pub use secrets::SecretBox;
 pub use service::{FREE_SIGN_IN_ATTEMPTS, LOGIN_WINDOW};
 pub use submissions::{
-    Decision, ListingChanges, NewSubmission, Reason, Submission, SubmissionId, SubmissionState,
-    TestCredentials, VersionRef,
+    Decision, ListingChanges, NewSubmission, Reason, Submission, SubmissionState, TestCredentials,
+    VersionRef,
 };
 pub use versions::{
     FileEntry, FileRef, UploadOutcome, Version, VersionDetail, VersionState, compare_versions,
@@ -95,14 +95,45 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Account id.
-pub type AccountId = i64;
-/// User id.
-pub type UserId = i64;
-/// Integration id.
-pub type IntegrationId = i64;
-/// Version id (internal; the API names versions by their sequence number).
-pub type VersionId = i64;
+/// Defines the id types: an `i64` in the database and in JSON, a type of its own in Rust, so
+/// that an account id cannot be passed where an integration id is meant.
+macro_rules! ids {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+            serde::Serialize, serde::Deserialize, sqlx::Type,
+        )]
+        #[serde(transparent)]
+        #[sqlx(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
+            }
+        }
+    )*};
+}
+
+ids! {
+    /// Account id.
+    AccountId;
+    /// User id.
+    UserId;
+    /// Integration id.
+    IntegrationId;
+    /// Version id (internal; the API names versions by their sequence number).
+    VersionId;
+    /// Submission id.
+    SubmissionId;
+}
 
 /// Which database the registry runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,12 +10,12 @@ use crate::error::{Error, Result};
 use crate::input::InputCode;
 use crate::integrations::{Integration, Visibility};
 use crate::submissions::{
-    ListingChanges, Reason, SUBMISSION_COLUMNS, SUBMISSION_FROM, Submission, SubmissionId,
-    SubmissionState, decided, lock_integration, set_version_state, submission_from_row, to_json,
+    ListingChanges, Reason, SUBMISSION_COLUMNS, SUBMISSION_FROM, Submission, SubmissionState,
+    decided, lock_integration, set_version_state, submission_from_row, to_json,
 };
 use crate::util::now_ms;
 use crate::versions::{FileEntry, Version, VersionDetail, VersionState};
-use crate::{IntegrationId, Registry, VersionId};
+use crate::{IntegrationId, Registry, SubmissionId, VersionId};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::Any;
@@ -318,8 +318,8 @@ impl Registry {
         .await?;
         self.commit_events(tx).await?;
         tracing::info!(
-            submission_id = id,
-            integration_id = submission.integration_id,
+            submission_id = %id,
+            integration_id = %submission.integration_id,
             number = submission.version.number,
             "submission approved and published"
         );
@@ -449,7 +449,7 @@ impl Registry {
         )
         .await?;
         self.commit_events(tx).await?;
-        tracing::info!(integration_id, number, "integration rolled back");
+        tracing::info!(%integration_id, number, "integration rolled back");
         self.integration_by_id(integration_id)
             .await?
             .ok_or(Error::NotFound)
@@ -647,7 +647,7 @@ async fn publish(
     .execute(&mut **tx)
     .await?;
     tracing::debug!(
-        integration_id = p.integration_id,
+        integration_id = %p.integration_id,
         installations = moved.rows_affected(),
         "installations moved to the published version"
     );

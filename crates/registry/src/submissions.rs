@@ -8,16 +8,13 @@ use crate::error::{Error, Result};
 use crate::integrations::Integration;
 use crate::util::now_ms;
 use crate::versions::{Version, VersionState};
-use crate::{AccountId, IntegrationId, Registry, UserId, VersionId};
+use crate::{AccountId, IntegrationId, Registry, SubmissionId, UserId, VersionId};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::{Any, AnyRow};
 use std::collections::BTreeMap;
 use std::fmt;
 use widgetry_validator::{Input, Lang, Report};
-
-/// Submission id.
-pub type SubmissionId = i64;
 
 /// Test credentials for a third-party system: readable by moderators only. `Debug` never
 /// shows the value, so it cannot reach a log by accident.
@@ -379,8 +376,8 @@ impl Registry {
         })
         .await?;
         tracing::info!(
-            integration_id,
-            submission_id = id,
+            %integration_id,
+            submission_id = %id,
             number = version.number,
             "version submitted for moderation"
         );

@@ -560,7 +560,7 @@ impl Registry {
                 Some(version) => break version,
                 None if attempt < MAX_BLOB_ROUNDS => {
                     tracing::info!(
-                        integration_id,
+                        %integration_id,
                         attempt,
                         "blobs were collected during the upload; writing them again"
                     );
@@ -573,7 +573,7 @@ impl Registry {
             }
         };
         tracing::info!(
-            integration_id,
+            %integration_id,
             number = version.number,
             widget_version = %version.widget_version,
             code = %version.code,
@@ -768,7 +768,7 @@ impl Registry {
         let detail = self
             .version_detail_where(
                 "v.integration_id = $1 AND v.seq = $2",
-                &[integration_id, number],
+                &[integration_id.0, number],
             )
             .await?;
         if integration.account_id != actor.account.id && !detail.version.state.is_approved() {
@@ -780,7 +780,7 @@ impl Registry {
     /// A version by id with manifest, report and files, whoever may see it (moderators' and
     /// internal use).
     pub(crate) async fn version_detail_by_id(&self, id: VersionId) -> Result<VersionDetail> {
-        self.version_detail_where("v.id = $1", &[id]).await
+        self.version_detail_where("v.id = $1", &[id.0]).await
     }
 
     async fn version_detail_where(

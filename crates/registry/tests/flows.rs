@@ -10,8 +10,8 @@ use serde_json::json;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use widgetry_registry::{
-    Error, IntegrationUpdate, Lang, NewUser, Registry, Role, Scheme, Scope, VersionState,
-    compare_versions, is_code,
+    Error, IntegrationId, IntegrationUpdate, Lang, NewUser, Registry, Role, Scheme, Scope,
+    VersionState, compare_versions, is_code,
 };
 
 on_both!(
@@ -218,7 +218,7 @@ async fn integrations_crud_and_isolation(env: Env) {
         Err(Error::NotFound)
     ));
     assert!(matches!(
-        r.get_integration(&alice, 999_999).await,
+        r.get_integration(&alice, IntegrationId(999_999)).await,
         Err(Error::NotFound)
     ));
 
@@ -434,7 +434,7 @@ fn widgetry_registry_severity_error() -> widgetry_validator::Severity {
     widgetry_validator::Severity::Error
 }
 
-async fn r_events_kinds(env: &Env, id: i64) -> Vec<String> {
+async fn r_events_kinds(env: &Env, id: IntegrationId) -> Vec<String> {
     let registry = Registry::open_on(&env.url, env.dir.path(), &env.blobs)
         .await
         .unwrap();
@@ -746,7 +746,7 @@ async fn legacy_import_upload_and_convert(env: Env) {
 async fn upload_until_accepted(
     r: &Registry,
     actor: &widgetry_registry::Principal,
-    id: i64,
+    id: IntegrationId,
     mut version: String,
 ) -> widgetry_registry::Version {
     for _ in 0..200 {

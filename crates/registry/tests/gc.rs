@@ -12,7 +12,7 @@ use common::{Env, Widget, widget_zip};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use widgetry_registry::{
-    BlobListing, BlobStore, BoxFuture, ByteStream, GcOptions, Lang, Registry, Role,
+    BlobListing, BlobStore, BoxFuture, ByteStream, GcOptions, Lang, Registry, Role, VersionId,
 };
 
 on_both!(
@@ -26,7 +26,7 @@ const NOW: GcOptions = GcOptions {
 };
 
 /// Every blob a version names is in the store with its bytes.
-async fn assert_complete(registry: &Registry, version_id: i64, archive: &str) {
+async fn assert_complete(registry: &Registry, version_id: VersionId, archive: &str) {
     let files = registry.version_files(version_id).await.unwrap();
     assert!(!files.is_empty());
     for f in files.iter().map(|f| f.sha256.as_str()).chain([archive]) {

@@ -11,7 +11,7 @@ pub use widgetry_api::views::*;
 /// A user.
 pub fn user(u: &User) -> UserView {
     UserView {
-        id: u.id,
+        id: u.id.into(),
         email: u.email.clone(),
         is_moderator: u.is_moderator,
         is_operator: u.is_operator,
@@ -21,7 +21,7 @@ pub fn user(u: &User) -> UserView {
 /// A CRM account.
 pub fn account(a: &Account) -> AccountView {
     AccountView {
-        id: a.id,
+        id: a.id.into(),
         subdomain: a.subdomain.clone(),
         name: a.name.clone(),
     }
@@ -56,9 +56,9 @@ pub fn token(t: &ApiToken) -> TokenView {
 /// An integration, as its owner account sees it.
 pub fn integration(i: &Integration) -> IntegrationView {
     IntegrationView {
-        id: i.id,
+        id: i.id.into(),
         client_uuid: i.client_uuid.clone(),
-        account_id: i.account_id,
+        account_id: i.account_id.into(),
         name: i.name.clone(),
         description: i.description.clone(),
         redirect_uri: i.redirect_uri.clone(),
@@ -92,10 +92,10 @@ pub fn version(v: &Version) -> VersionView {
 /// A submission.
 pub fn submission(s: widgetry_registry::Submission) -> SubmissionView {
     SubmissionView {
-        id: s.id,
-        integration_id: s.integration_id,
+        id: s.id.into(),
+        integration_id: s.integration_id.into(),
         code: s.code,
-        account_id: s.account_id,
+        account_id: s.account_id.into(),
         version: VersionRefView {
             number: s.version.number,
             widget_version: s.version.widget_version,
@@ -115,7 +115,7 @@ pub fn submission(s: widgetry_registry::Submission) -> SubmissionView {
         report: s.report,
         base_version: s.base_version,
         decision: s.decision.map(|d| DecisionView {
-            by: d.by,
+            by: d.by.into(),
             at: d.at,
             outcome: d.outcome.as_str().to_string(),
             reasons: d
@@ -128,7 +128,7 @@ pub fn submission(s: widgetry_registry::Submission) -> SubmissionView {
                 .collect(),
             note: d.note,
         }),
-        submitted_by: s.submitted_by,
+        submitted_by: s.submitted_by.into(),
         created_at: s.created_at,
         updated_at: s.updated_at,
     }
@@ -139,9 +139,9 @@ pub fn event(e: widgetry_registry::AuditEvent) -> EventView {
     EventView {
         id: e.id,
         at: e.at,
-        actor_user_id: e.actor_user_id,
-        account_id: e.account_id,
-        integration_id: e.integration_id,
+        actor_user_id: e.actor_user_id.map(i64::from),
+        account_id: e.account_id.map(i64::from),
+        integration_id: e.integration_id.map(i64::from),
         kind: e.kind,
         from_state: e.from_state,
         to_state: e.to_state,

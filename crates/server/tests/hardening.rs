@@ -605,7 +605,7 @@ async fn legacy_secret_keys_are_not_published() {
             (path, serde_json::to_vec_pretty(&m).unwrap())
         })
         .collect();
-    let r = s.upload(&dev, legacy.id, zip(&files)).await;
+    let r = s.upload(&dev, legacy.id.0, zip(&files)).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let detail: Value = s
         .get(&format!("/api/v1/integrations/{}/versions/1", legacy.id))

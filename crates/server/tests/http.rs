@@ -962,7 +962,7 @@ async fn legacy_uploads_need_code_and_key_and_a_rotated_key_replaces_the_old_one
     };
     // Without code and key: refused, naming both rules.
     let r = s
-        .upload(&t, legacy.id, widget_zip("Acme Reports", "1.0.0"))
+        .upload(&t, legacy.id.0, widget_zip("Acme Reports", "1.0.0"))
         .await;
     assert_eq!(r.status(), 400);
     let codes: Vec<String> = problem(r).await["errors"]
@@ -980,7 +980,7 @@ async fn legacy_uploads_need_code_and_key_and_a_rotated_key_replaces_the_old_one
         "{codes:?}"
     );
     // With them: accepted.
-    let r = s.upload(&t, legacy.id, with_key("1.0.0", old_key)).await;
+    let r = s.upload(&t, legacy.id.0, with_key("1.0.0", old_key)).await;
     assert_eq!(r.status(), 201);
 
     // Rotation: a new key, shown once; the old one no longer matches.
@@ -995,7 +995,7 @@ async fn legacy_uploads_need_code_and_key_and_a_rotated_key_replaces_the_old_one
     let new_key = body["secret_key"].as_str().unwrap().to_string();
     assert_eq!(new_key.len(), 64);
     assert_ne!(new_key, old_key);
-    let r = s.upload(&t, legacy.id, with_key("1.0.1", old_key)).await;
+    let r = s.upload(&t, legacy.id.0, with_key("1.0.1", old_key)).await;
     assert_eq!(r.status(), 400);
     let errors = problem(r).await["errors"].clone();
     assert!(
@@ -1006,7 +1006,7 @@ async fn legacy_uploads_need_code_and_key_and_a_rotated_key_replaces_the_old_one
             .any(|d| d["code"] == "manifest.secret_mismatch"),
         "{errors}"
     );
-    let r = s.upload(&t, legacy.id, with_key("1.0.1", &new_key)).await;
+    let r = s.upload(&t, legacy.id.0, with_key("1.0.1", &new_key)).await;
     assert_eq!(r.status(), 201);
 
     // Another account cannot rotate it (404, not 403).

@@ -7,7 +7,7 @@
 mod support;
 
 use support::{Db, TestServer, broken_zip, publishable_zip, widget_files, zip};
-use widgetry_registry::{Principal, Reason, Role};
+use widgetry_registry::{IntegrationId, Principal, Reason, Role};
 
 /// A form body, `application/x-www-form-urlencoded`.
 fn encode(form: &[(&str, &str)]) -> String {
@@ -296,7 +296,12 @@ async fn create_shows_the_secret_once_and_errors_beside_fields(db: Db) {
         .trim_end_matches("</code>")
         .to_string();
     assert_eq!(secret.len(), 64);
-    let stored = s.registry.integration_by_id(id).await.unwrap().unwrap();
+    let stored = s
+        .registry
+        .integration_by_id(IntegrationId(id))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(stored.secret_matches(&secret));
     assert_eq!(stored.name["ru"], "Заметки");
     p.assert_has("generated at the first upload");
@@ -325,7 +330,12 @@ async fn create_shows_the_secret_once_and_errors_beside_fields(db: Db) {
         .trim_end_matches("</code>")
         .to_string();
     assert_ne!(rotated, secret);
-    let stored = s.registry.integration_by_id(id).await.unwrap().unwrap();
+    let stored = s
+        .registry
+        .integration_by_id(IntegrationId(id))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(stored.secret_matches(&rotated) && !stored.secret_matches(&secret));
 
     // Edit: names and redirect URI change, the form comes back filled.
@@ -345,7 +355,12 @@ async fn create_shows_the_secret_once_and_errors_beside_fields(db: Db) {
     let p = b.follow(&p).await;
     p.assert_has("Changes saved.");
     p.assert_has("<h1>Deal Notes 2</h1>");
-    let stored = s.registry.integration_by_id(id).await.unwrap().unwrap();
+    let stored = s
+        .registry
+        .integration_by_id(IntegrationId(id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.redirect_uri, "https://vendor-widgets.ru/oauth2");
     assert!(!stored.name.contains_key("ru"));
 
@@ -414,7 +429,13 @@ async fn uploads_show_the_report_by_file_and_list_versions(db: Db) {
     assert!(report.contains("<mark>"), "{report}");
     assert!(report.contains("How to fix:"), "{report}");
     let me = b.principal(&s).await;
-    assert!(s.registry.list_versions(&me, id).await.unwrap().is_empty());
+    assert!(
+        s.registry
+            .list_versions(&me, IntegrationId(id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Counted like the API's refusals (one use case behind both).
     let metrics = s.metrics().await;
     assert!(
@@ -466,7 +487,7 @@ async fn uploads_show_the_report_by_file_and_list_versions(db: Db) {
     );
     let code = s
         .registry
-        .integration_by_id(id)
+        .integration_by_id(IntegrationId(id))
         .await
         .unwrap()
         .unwrap()
@@ -482,7 +503,14 @@ async fn uploads_show_the_report_by_file_and_list_versions(db: Db) {
     assert_eq!(p.status, 409);
     p.assert_has("is not higher than the latest version 1.0.0");
     p.assert_has("to 1.0.1 or higher");
-    assert_eq!(s.registry.list_versions(&me, id).await.unwrap().len(), 1);
+    assert_eq!(
+        s.registry
+            .list_versions(&me, IntegrationId(id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Without the CSRF token: refused, nothing stored.
     let p = b.upload_notes(id, None, "1.0.1", "widget.zip").await;
@@ -491,7 +519,14 @@ async fn uploads_show_the_report_by_file_and_list_versions(db: Db) {
         .upload_notes(id, Some("forged"), "1.0.1", "widget.zip")
         .await;
     assert_eq!(p.status, 403);
-    assert_eq!(s.registry.list_versions(&me, id).await.unwrap().len(), 1);
+    assert_eq!(
+        s.registry
+            .list_versions(&me, IntegrationId(id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(s.upload_leftovers(), 0);
 }
 
@@ -572,7 +607,7 @@ async fn submit_blocked_then_in_review_then_withdrawn(db: Db) {
     let me = b.principal(&s).await;
     assert!(
         s.registry
-            .list_submissions(&me, id)
+            .list_submissions(&me, IntegrationId(id))
             .await
             .unwrap()
             .is_empty()
@@ -710,7 +745,12 @@ async fn posts_without_csrf_change_nothing_and_legacy_converts(db: Db) {
     let (s, b) = world(db).await;
     let me = b.principal(&s).await;
     let (id, page) = b.create("Deal Notes").await;
-    let before = s.registry.integration_by_id(id).await.unwrap().unwrap();
+    let before = s
+        .registry
+        .integration_by_id(IntegrationId(id))
+        .await
+        .unwrap()
+        .unwrap();
 
     for (path, form) in [
         (
@@ -740,7 +780,11 @@ async fn posts_without_csrf_change_nothing_and_legacy_converts(db: Db) {
     }
     assert_eq!(s.registry.list_integrations(&me).await.unwrap().len(), 1);
     assert_eq!(
-        s.registry.integration_by_id(id).await.unwrap().unwrap(),
+        s.registry
+            .integration_by_id(IntegrationId(id))
+            .await
+            .unwrap()
+            .unwrap(),
         before
     );
 

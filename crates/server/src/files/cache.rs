@@ -102,7 +102,7 @@ mod tests {
             size: 3,
             content_type: "text/plain".into(),
             public,
-            account_id: 1,
+            account_id: widgetry_registry::AccountId(1),
         }
     }
 

@@ -142,6 +142,7 @@ impl FilesOrigin {
 mod tests {
     use super::*;
     use widgetry_registry::VersionState;
+    use widgetry_registry::{AccountId, IntegrationId, UserId, VersionId};
 
     fn origin() -> FilesOrigin {
         FilesOrigin::new(
@@ -153,15 +154,15 @@ mod tests {
 
     fn version(state: VersionState) -> Version {
         Version {
-            id: 1,
-            integration_id: 1,
+            id: VersionId(1),
+            integration_id: IntegrationId(1),
             number: 1,
             widget_version: "1.0.0".into(),
             code: "deal_notes_x7k2qa".into(),
             archive_sha256: String::new(),
             archive_size: 0,
             state,
-            uploaded_by: 1,
+            uploaded_by: UserId(1),
             created_at: 0,
         }
     }
@@ -170,23 +171,32 @@ mod tests {
     fn the_owner_gets_a_signed_base_others_the_public_one_or_none() {
         let o = origin();
         let private = version(VersionState::Uploaded);
-        let signed = o.base_for_parts(7, 7, false, &private).unwrap();
+        let signed = o
+            .base_for_parts(AccountId(7), AccountId(7), false, &private)
+            .unwrap();
         assert!(
             signed.starts_with("https://files.example.net/deal_notes_x7k2qa/1.0.0/~"),
             "{signed}"
         );
-        assert_eq!(o.base_for_parts(8, 7, false, &private), None);
+        assert_eq!(
+            o.base_for_parts(AccountId(8), AccountId(7), false, &private),
+            None
+        );
         // An update of a public integration, not approved yet.
         assert!(
-            o.base_for_parts(7, 7, true, &private)
+            o.base_for_parts(AccountId(7), AccountId(7), true, &private)
                 .unwrap()
                 .contains("/~")
         );
-        assert_eq!(o.base_for_parts(8, 7, true, &private), None);
+        assert_eq!(
+            o.base_for_parts(AccountId(8), AccountId(7), true, &private),
+            None
+        );
         let published = version(VersionState::Published);
         for viewer in [7, 8] {
             assert_eq!(
-                o.base_for_parts(viewer, 7, true, &published).unwrap(),
+                o.base_for_parts(AccountId(viewer), AccountId(7), true, &published)
+                    .unwrap(),
                 "https://files.example.net/deal_notes_x7k2qa/1.0.0"
             );
         }

@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use widgetry_registry::IntegrationId;
 use widgetry_registry::{IntegrationUpdate, NewIntegration};
 
 /// `POST /api/v1/integrations` body.
@@ -109,7 +110,7 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
 ) -> Result<axum::Json<IntegrationView>, ApiError> {
     let i = state.inner.registry.get_integration(&p, id).await?;
     Ok(axum::Json(crate::views::integration_for_viewer(
@@ -131,7 +132,7 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
     Json(req): Json<IntegrationPatch>,
 ) -> Result<axum::Json<IntegrationView>, ApiError> {
     let update = IntegrationUpdate {
@@ -160,7 +161,7 @@ pub async fn update(
 pub async fn convert(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
 ) -> Result<axum::Json<IntegrationView>, ApiError> {
     let i = state.inner.registry.convert(&p, id).await?;
     Ok(axum::Json(crate::views::integration(&i)))
@@ -179,7 +180,7 @@ pub async fn convert(
 pub async fn rotate_secret(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
 ) -> Result<axum::Json<NewIntegrationResponse>, ApiError> {
     let (integration, secret_key) = state.inner.registry.rotate_secret(&p, id).await?;
     Ok(axum::Json(NewIntegrationResponse {

@@ -9,6 +9,7 @@ use crate::handlers::submissions::SubmissionList;
 use crate::handlers::versions::VersionDetailView;
 use crate::views::{IntegrationView, ReasonView, SubmissionView, VersionView};
 use axum::extract::State;
+use widgetry_registry::SubmissionId;
 
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
@@ -166,7 +167,7 @@ pub async fn queue(
 pub async fn submission(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(sid): Path<i64>,
+    Path(sid): Path<SubmissionId>,
 ) -> Result<axum::Json<ReviewView>, ApiError> {
     let d = state.inner.registry.review_detail(&p, sid).await?;
     Ok(axum::Json(ReviewView {
@@ -191,7 +192,7 @@ pub async fn submission(
 pub async fn file(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path((sid, path)): Path<(i64, String)>,
+    Path((sid, path)): Path<(SubmissionId, String)>,
 ) -> Result<Response, ApiError> {
     let registry = &state.inner.registry;
     let entry = registry.review_file(&p, sid, &path).await?;
@@ -223,7 +224,7 @@ pub async fn file(
 pub async fn approve(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(sid): Path<i64>,
+    Path(sid): Path<SubmissionId>,
     body: axum::body::Bytes,
 ) -> Result<axum::Json<SubmissionView>, ApiError> {
     p.require_scope(Scope::Moderate)?;
@@ -261,7 +262,7 @@ pub async fn approve(
 pub async fn reject(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(sid): Path<i64>,
+    Path(sid): Path<SubmissionId>,
     Json(req): Json<RejectRequest>,
 ) -> Result<axum::Json<SubmissionView>, ApiError> {
     let reasons = req

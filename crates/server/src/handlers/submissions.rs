@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 use std::convert::Infallible;
 use std::time::Duration;
+use widgetry_registry::{IntegrationId, SubmissionId};
 use widgetry_registry::{ListingChanges, NewSubmission, Principal, Registry, TestCredentials};
 
 /// `POST /api/v1/integrations/{id}/submissions` body.
@@ -111,7 +112,7 @@ pub async fn submit(
     State(state): State<AppState>,
     Auth(p): Auth,
     ReqLang(lang): ReqLang,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
     Json(req): Json<SubmissionRequest>,
 ) -> Result<Response, ApiError> {
     let submission = state
@@ -142,7 +143,7 @@ pub async fn submit(
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
 ) -> Result<axum::Json<SubmissionList>, ApiError> {
     let list = state.inner.registry.list_submissions(&p, id).await?;
     Ok(axum::Json(SubmissionList {
@@ -161,7 +162,7 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path((id, sid)): Path<(i64, i64)>,
+    Path((id, sid)): Path<(IntegrationId, SubmissionId)>,
 ) -> Result<axum::Json<SubmissionView>, ApiError> {
     let s = state.inner.registry.get_submission(&p, id, sid).await?;
     Ok(axum::Json(crate::views::submission(s)))
@@ -180,7 +181,7 @@ pub async fn get(
 pub async fn withdraw(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path((id, sid)): Path<(i64, i64)>,
+    Path((id, sid)): Path<(IntegrationId, SubmissionId)>,
 ) -> Result<axum::Json<SubmissionView>, ApiError> {
     let s = state.inner.registry.withdraw(&p, id, sid).await?;
     Ok(axum::Json(crate::views::submission(s)))
@@ -201,7 +202,7 @@ pub async fn withdraw(
 pub async fn rollback(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
     Json(req): Json<RollbackRequest>,
 ) -> Result<axum::Json<IntegrationView>, ApiError> {
     let i = state.inner.registry.rollback(&p, id, req.version).await?;
@@ -219,7 +220,7 @@ pub async fn rollback(
 pub async fn history(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
     Query(q): Query<AfterQuery>,
 ) -> Result<axum::Json<EventList>, ApiError> {
     let events = state
@@ -252,7 +253,7 @@ const EVENT_BATCH: i64 = 100;
 pub async fn events(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
     Query(q): Query<AfterQuery>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
@@ -280,7 +281,7 @@ const RECHECK_EVERY: Duration = Duration::from_secs(30);
 struct Follow {
     registry: Registry,
     principal: Principal,
-    integration: i64,
+    integration: IntegrationId,
     after: i64,
     pending: VecDeque<widgetry_registry::AuditEvent>,
     wake: tokio::sync::watch::Receiver<u64>,
@@ -307,7 +308,7 @@ impl Follow {
             }
             Ok(false) => {
                 tracing::info!(
-                    integration = self.integration,
+                    integration = %self.integration,
                     "event stream ended: its credential was revoked or expired"
                 );
                 false
@@ -324,7 +325,7 @@ impl Follow {
 fn event_stream(
     registry: Registry,
     principal: Principal,
-    integration: i64,
+    integration: IntegrationId,
     after: i64,
     stopping: tokio::sync::watch::Receiver<bool>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
@@ -378,7 +379,7 @@ fn event_stream(
                 }
                 Err(widgetry_registry::Error::NotFound) => return None,
                 Err(e) => {
-                    tracing::warn!(error = %e, integration = f.integration, "event stream query failed");
+                    tracing::warn!(error = %e, integration = %f.integration, "event stream query failed");
                     tokio::time::sleep(POLL_EVERY).await;
                 }
             }

@@ -13,6 +13,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use widgetry_registry::Diagnostic;
+use widgetry_registry::IntegrationId;
 
 /// The answer to an accepted upload.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -77,7 +78,7 @@ pub async fn upload(
     State(state): State<AppState>,
     Auth(p): Auth,
     ReqLang(lang): ReqLang,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     // Refuse before reading the body what can be refused without it.
@@ -119,7 +120,7 @@ pub async fn upload(
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
 ) -> Result<axum::Json<VersionList>, ApiError> {
     let registry = &state.inner.registry;
     let versions = registry.list_versions(&p, id).await?;
@@ -144,7 +145,7 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path((id, number)): Path<(i64, i64)>,
+    Path((id, number)): Path<(IntegrationId, i64)>,
 ) -> Result<axum::Json<VersionDetailView>, ApiError> {
     let registry = &state.inner.registry;
     let d = registry.get_version(&p, id, number).await?;

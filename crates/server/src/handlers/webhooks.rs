@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use widgetry_api::webhooks::WebhookView;
+use widgetry_registry::IntegrationId;
 
 /// `PUT /api/v1/integrations/{id}/webhook` body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -32,7 +33,7 @@ pub struct WebhookRequest {
 pub async fn set(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
     Json(req): Json<WebhookRequest>,
 ) -> Result<axum::Json<WebhookView>, ApiError> {
     let (w, secret) = state.inner.registry.set_webhook(&p, id, &req.url).await?;
@@ -50,7 +51,7 @@ pub async fn set(
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
 ) -> Result<axum::Json<WebhookView>, ApiError> {
     let w = state
         .inner
@@ -73,7 +74,7 @@ pub async fn get(
 pub async fn delete(
     State(state): State<AppState>,
     Auth(p): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<IntegrationId>,
 ) -> Result<StatusCode, ApiError> {
     state.inner.registry.delete_webhook(&p, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -98,7 +98,11 @@ fn empty_object() -> Value {
     Value::Object(serde_json::Map::new())
 }
 
-fn widget(w: WidgetInfo, origin: &crate::files::FilesOrigin, viewer: i64) -> Widget {
+fn widget(
+    w: WidgetInfo,
+    origin: &crate::files::FilesOrigin,
+    viewer: widgetry_registry::AccountId,
+) -> Widget {
     let href = format!("/api/v4/widgets/{}", w.code);
     let files_base_url = origin.base_for_parts(
         viewer,
@@ -111,7 +115,7 @@ fn widget(w: WidgetInfo, origin: &crate::files::FilesOrigin, viewer: i64) -> Wid
         links["files"] = json!({"href": files});
     }
     Widget {
-        id: w.id,
+        id: w.id.into(),
         code: w.code,
         version: w.version,
         rating: "0".to_string(),

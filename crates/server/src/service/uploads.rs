@@ -6,7 +6,9 @@ use crate::AppState;
 use crate::error::{ApiError, problem_code};
 use crate::upload::{self, Received};
 use axum::extract::Multipart;
-use widgetry_registry::{CheckSlot, Error, Integration, Principal, Report, Scope, UploadOutcome};
+use widgetry_registry::{
+    CheckSlot, Error, Integration, IntegrationId, Principal, Report, Scope, UploadOutcome,
+};
 use widgetry_validator::Lang;
 
 /// Why an upload was not stored.
@@ -47,7 +49,7 @@ impl From<UploadRefusal> for ApiError {
 pub(crate) async fn target(
     state: &AppState,
     principal: &Principal,
-    integration_id: i64,
+    integration_id: IntegrationId,
 ) -> Result<Integration, Error> {
     let result = owned(state, principal, integration_id).await;
     if let Err(e) = &result {
@@ -59,7 +61,7 @@ pub(crate) async fn target(
 async fn owned(
     state: &AppState,
     principal: &Principal,
-    integration_id: i64,
+    integration_id: IntegrationId,
 ) -> Result<Integration, Error> {
     principal.require_scope(Scope::Upload)?;
     let integration = state
@@ -81,7 +83,7 @@ async fn owned(
 pub(crate) async fn upload(
     state: &AppState,
     principal: &Principal,
-    integration_id: i64,
+    integration_id: IntegrationId,
     multipart: Result<Multipart, ApiError>,
     lang: Lang,
 ) -> Result<UploadOutcome, UploadRefusal> {
@@ -105,7 +107,7 @@ pub(crate) async fn upload(
 async fn receive_and_store(
     state: &AppState,
     principal: &Principal,
-    integration_id: i64,
+    integration_id: IntegrationId,
     multipart: Result<Multipart, ApiError>,
     lang: Lang,
 ) -> Result<UploadOutcome, UploadRefusal> {

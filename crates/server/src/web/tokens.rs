@@ -82,7 +82,7 @@ struct Row {
     state: &'static str,
 }
 
-fn row(t: ApiToken, owners: &HashMap<i64, String>, now: i64) -> Row {
+fn row(t: ApiToken, owners: &HashMap<widgetry_registry::UserId, String>, now: i64) -> Row {
     let state = if t.revoked_at.is_some() {
         "revoked"
     } else if t.expires_at.is_some_and(|e| e <= now) {
@@ -188,7 +188,7 @@ async fn list_page(
     let lang = user.viewer.lang;
     let tokens = registry.list_tokens(p).await?;
     let admin = p.role == Role::Admin;
-    let owners: HashMap<i64, String> = if admin {
+    let owners: HashMap<widgetry_registry::UserId, String> = if admin {
         match registry.account_users(p).await {
             Ok(users) => users.into_iter().map(|u| (u.id, u.email)).collect(),
             Err(e) => return Err(e.into()),

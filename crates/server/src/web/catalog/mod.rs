@@ -94,7 +94,7 @@ mod tests {
 
     fn user(id: i64, email: &str) -> User {
         User {
-            id,
+            id: widgetry_registry::UserId(id),
             email: email.to_string(),
             is_moderator: false,
             is_operator: false,

@@ -76,7 +76,7 @@ pub(super) fn field_name(key: &str) -> String {
     format!("s.{key}")
 }
 
-pub(super) fn user_field_name(key: &str, user: i64) -> String {
+pub(super) fn user_field_name(key: &str, user: widgetry_registry::UserId) -> String {
     format!("s.{key}.{user}")
 }
 

@@ -128,7 +128,7 @@ pub(super) fn tile(
     entry: &CatalogEntry,
     texts: &Texts,
     origin: &crate::files::FilesOrigin,
-    account_id: i64,
+    account_id: widgetry_registry::AccountId,
     lang: Lang,
 ) -> Tile {
     let integration = &entry.integration;

@@ -47,7 +47,9 @@ pub(super) async fn withdraw(
     Form(f): Form<ActionForm>,
 ) -> PageResult {
     let integration = own_posted(&state, &user, &id, &f.csrf).await?;
-    let sid = parse_id(&sid).ok_or(PageError::NotFound)?;
+    let sid = parse_id(&sid)
+        .map(SubmissionId)
+        .ok_or(PageError::NotFound)?;
     let result = state
         .inner
         .registry

@@ -34,7 +34,7 @@ pub(super) struct EventRow {
 pub(super) fn event_row(
     lang: Lang,
     me: &Principal,
-    colleagues: &std::collections::HashMap<i64, String>,
+    colleagues: &std::collections::HashMap<widgetry_registry::UserId, String>,
     e: &AuditEvent,
 ) -> EventRow {
     let who = match e.actor_user_id {

@@ -28,9 +28,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use widgetry_registry::{
-    AuditEvent, BadInput, Diagnostic, Error, InputCode, Integration, IntegrationUpdate,
-    ListingChanges, NewIntegration, NewSubmission, Principal, Severity, Submission,
-    SubmissionState, TestCredentials, Version, VersionState, Visibility,
+    AuditEvent, BadInput, Diagnostic, Error, InputCode, Integration, IntegrationId,
+    IntegrationUpdate, ListingChanges, NewIntegration, NewSubmission, Principal, Severity,
+    Submission, SubmissionId, SubmissionState, TestCredentials, Version, VersionState, Visibility,
 };
 use widgetry_validator::{Lang, Scheme};
 
@@ -144,14 +144,16 @@ fn at(viewer: &Viewer, path: String) -> Viewer {
     }
 }
 
-fn page_path(id: i64) -> String {
+fn page_path(id: IntegrationId) -> String {
     format!("/integrations/{id}")
 }
 
-fn see_page(id: i64, notice: &str) -> Response {
+fn see_page(id: IntegrationId, notice: &str) -> Response {
     Redirect::to(&format!("/integrations/{id}?notice={notice}")).into_response()
 }
 
+/// An id from a page's path: a positive number, typed by the caller
+/// (`parse_id(raw).map(IntegrationId)`).
 fn parse_id(raw: &str) -> Option<i64> {
     raw.parse::<i64>().ok().filter(|n| *n > 0)
 }
@@ -193,7 +195,9 @@ async fn own_posted(
 
 /// The caller's own integration (another account's: 404).
 async fn own(state: &AppState, user: &SignedIn, raw_id: &str) -> Result<Integration, PageError> {
-    let id = parse_id(raw_id).ok_or(PageError::NotFound)?;
+    let id = parse_id(raw_id)
+        .map(IntegrationId)
+        .ok_or(PageError::NotFound)?;
     let integration = state
         .inner
         .registry
@@ -470,15 +474,15 @@ mod tests {
             ..SubmitValues::default()
         };
         let version = Version {
-            id: 1,
-            integration_id: 1,
+            id: widgetry_registry::VersionId(1),
+            integration_id: widgetry_registry::IntegrationId(1),
             number: 1,
             widget_version: "1.0.0".into(),
             code: "notes_ab12cd".into(),
             archive_sha256: String::new(),
             archive_size: 0,
             state: VersionState::Uploaded,
-            uploaded_by: 1,
+            uploaded_by: widgetry_registry::UserId(1),
             created_at: 0,
         };
         let response = submit_page(

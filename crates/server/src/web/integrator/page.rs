@@ -53,7 +53,7 @@ pub(super) async fn show(
 
 pub(super) async fn back_to_integration(Path(id): Path<String>) -> Redirect {
     match parse_id(&id) {
-        Some(id) => Redirect::to(&page_path(id)),
+        Some(id) => Redirect::to(&page_path(IntegrationId(id))),
         None => Redirect::to("/integrations"),
     }
 }

@@ -234,7 +234,7 @@ pub(super) fn submit_page(viewer: &Viewer, p: SubmitPage<'_>) -> Response {
 pub(super) async fn declared_languages(
     state: &AppState,
     principal: &Principal,
-    id: i64,
+    id: IntegrationId,
     number: Option<i64>,
 ) -> Vec<String> {
     let Some(number) = number else {
@@ -313,7 +313,7 @@ pub(super) async fn submit_form(
         &user.viewer,
         SubmitPage {
             status: StatusCode::OK,
-            integration: (integration.id, integration.display_name()),
+            integration: (integration.id.into(), integration.display_name()),
             versions: &versions,
             declared,
             values,
@@ -390,7 +390,7 @@ pub(super) async fn submit(
         ),
         SubmitPage {
             status,
-            integration: (integration.id, integration.display_name()),
+            integration: (integration.id.into(), integration.display_name()),
             versions: &versions,
             declared,
             values,

@@ -82,7 +82,7 @@ pub(super) fn intake_refusal(lang: Lang, e: &ApiError, cap: u64) -> (StatusCode,
 async fn receive_and_store(
     state: &AppState,
     user: &SignedIn,
-    id: i64,
+    id: IntegrationId,
     multipart: Result<Multipart, ApiError>,
 ) -> Result<Result<widgetry_registry::UploadOutcome, UploadRefusal>, PageError> {
     let (principal, lang) = (&user.principal, user.viewer.lang);
@@ -160,7 +160,9 @@ pub(super) async fn upload_version(
     req: Request,
 ) -> PageResult {
     // Refuse what can be refused before reading the body.
-    let id = parse_id(&id).ok_or(PageError::NotFound)?;
+    let id = parse_id(&id)
+        .map(IntegrationId)
+        .ok_or(PageError::NotFound)?;
     service::uploads::target(&state, &user.principal, id).await?;
     let multipart = limited_multipart(&state, req).await;
     match receive_and_store(&state, &user, id, multipart).await? {

@@ -48,12 +48,12 @@ pub(super) fn integration_view(
         _ => "market",
     };
     let visibility = i.visibility.as_str();
-    let find = |id: Option<i64>| {
+    let find = |id: Option<widgetry_registry::VersionId>| {
         id.and_then(|id| versions.iter().find(|v| v.id == id))
             .map(|v| brief(lang, v))
     };
     IntegrationView {
-        id: i.id,
+        id: i.id.into(),
         name: i.name.clone(),
         description: i.description.clone(),
         display_name: i.display_name(),
@@ -102,7 +102,7 @@ pub(super) struct SubmissionRow {
 
 pub(super) fn submission_row(lang: Lang, s: &Submission) -> SubmissionRow {
     SubmissionRow {
-        id: s.id,
+        id: s.id.into(),
         number: s.version.number,
         widget_version: s.version.widget_version.clone(),
         state: s.state.as_str(),

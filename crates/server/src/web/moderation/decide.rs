@@ -118,7 +118,7 @@ pub(super) struct Forms {
 pub(super) async fn show(
     state: &AppState,
     user: &SignedIn,
-    sid: i64,
+    sid: SubmissionId,
     status: StatusCode,
     mut forms: Forms,
     notice: Option<&'static str>,
@@ -197,8 +197,8 @@ pub(super) async fn show(
 }
 
 /// A submission id from the path; anything else is not found.
-pub(super) fn parse_sid(raw: &str) -> Option<i64> {
-    raw.parse().ok().filter(|n| *n > 0)
+pub(super) fn parse_sid(raw: &str) -> Option<SubmissionId> {
+    raw.parse().ok().filter(|n| *n > 0).map(SubmissionId)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -229,7 +229,7 @@ pub(super) async fn submission(
 pub(super) async fn refused(
     state: &AppState,
     user: &SignedIn,
-    sid: i64,
+    sid: SubmissionId,
     e: Error,
     mut forms: Forms,
 ) -> PageResult {
@@ -244,7 +244,7 @@ pub(super) async fn refused(
         }
         Error::StateConflict { .. } => (StatusCode::CONFLICT, "moderation-err_decided", false),
         Error::BadInput(bad) => {
-            tracing::info!(sid, %bad, "a decision was refused");
+            tracing::info!(%sid, %bad, "a decision was refused");
             (StatusCode::BAD_REQUEST, "moderation-err_bad_form", true)
         }
         _ => return Err(e.into()),

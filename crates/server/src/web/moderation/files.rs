@@ -16,7 +16,7 @@ pub(super) async fn file_entry(
         .registry
         .review_file(&user.principal, sid, path)
         .await?;
-    Ok((sid, entry))
+    Ok((sid.into(), entry))
 }
 
 /// A blob that a version names and the store does not have.

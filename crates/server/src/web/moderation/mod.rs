@@ -24,8 +24,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use widgetry_registry::{
-    ChangeKind, Diagnostic, Error, FileChange, FileEntry, MODERATION_REASONS, Reason, Registry,
-    Submission, SubmissionState, is_reason_code,
+    AccountId, ChangeKind, Diagnostic, Error, FileChange, FileEntry, IntegrationId,
+    MODERATION_REASONS, Reason, Registry, Submission, SubmissionId, SubmissionState,
+    is_reason_code,
 };
 use widgetry_validator::Lang;
 
@@ -86,12 +87,12 @@ fn days_between(from_ms: i64, to_ms: i64) -> i64 {
 }
 
 /// The account's subdomain, for the moderator's eyes (`#id` when it cannot be read).
-async fn account_label(registry: &Registry, id: i64) -> String {
+async fn account_label(registry: &Registry, id: AccountId) -> String {
     match registry.account_by_id(id).await {
         Ok(Some(account)) => account.subdomain,
         Ok(None) => format!("#{id}"),
         Err(e) => {
-            tracing::warn!(account_id = id, error = %e, "cannot read the account");
+            tracing::warn!(account_id = %id, error = %e, "cannot read the account");
             format!("#{id}")
         }
     }
@@ -316,7 +317,7 @@ mod tests {
         assert_eq!(days_between(0, 86_399_999), 0);
         assert_eq!(days_between(0, 3 * 86_400_000 + 5), 3);
         assert_eq!(days_between(10, 0), 0);
-        assert_eq!(parse_sid("12"), Some(12));
+        assert_eq!(parse_sid("12"), Some(SubmissionId(12)));
         assert_eq!(parse_sid("-1"), None);
         assert_eq!(parse_sid("x"), None);
     }

@@ -23,8 +23,8 @@ pub(super) async fn queue_rows(
     list: Vec<Submission>,
 ) -> Result<Vec<QueueRow>, Error> {
     let now = widgetry_registry::now_ms();
-    let mut names: HashMap<i64, BTreeMap<String, String>> = HashMap::new();
-    let mut accounts: HashMap<i64, String> = HashMap::new();
+    let mut names: HashMap<IntegrationId, BTreeMap<String, String>> = HashMap::new();
+    let mut accounts: HashMap<AccountId, String> = HashMap::new();
     let mut rows = Vec::with_capacity(list.len());
     for s in list {
         if let Entry::Vacant(e) = names.entry(s.integration_id) {
@@ -35,7 +35,7 @@ pub(super) async fn queue_rows(
             e.insert(account_label(registry, s.account_id).await);
         }
         rows.push(QueueRow {
-            id: s.id,
+            id: s.id.into(),
             name: names.get(&s.integration_id).cloned().unwrap_or_default(),
             account: accounts.get(&s.account_id).cloned().unwrap_or_default(),
             code: s.code,
