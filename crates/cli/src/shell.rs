@@ -126,6 +126,35 @@ pub fn progress(message: impl Display) {
     }
 }
 
+/// A command's whole result (a report, JSON, SARIF, the rule catalogue) on stdout, byte for
+/// byte (the renderer decided about colour); a closed pipe (`widgetry lint . | head`) is not
+/// an error.
+pub fn write_result(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// A multi-line result already laid out (a queue, a status page) on stdout, as is.
+pub fn print(text: impl Display) {
+    let _ = write!(stdout(), "{text}");
+}
+
+/// A rendered report (findings with their snippets) on stderr, its colour stripped where
+/// the stream does not take it. Shown with `--quiet` too: it explains an error or a warning.
+pub fn report(text: impl Display) {
+    let _ = write!(stderr(), "{text}");
+}
+
+/// A question on stderr, without a newline, before reading the answer from stdin.
+pub fn prompt(label: impl Display) {
+    let mut err = stderr();
+    let _ = write!(err, "{label}");
+    let _ = err.flush();
+}
+
 /// An indented continuation line on stderr (`  caused by: ...`), never styled.
 pub fn detail(message: impl Display) {
     let _ = writeln!(stderr(), "{message}");

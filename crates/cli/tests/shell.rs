@@ -47,3 +47,30 @@ fn quiet_keeps_results_and_drops_status_lines() {
     assert_eq!(err.code, 2);
     assert!(err.stderr.starts_with("error: "), "{}", err.stderr);
 }
+
+#[test]
+fn reports_on_stderr_follow_the_colour_flag_and_survive_quiet() {
+    // `pack` refuses a broken folder with the rendered report on stderr.
+    let (tmp, root) = widget_dir(BROKEN_MANIFEST);
+    let out = tmp.path().join("w.zip");
+    let args = |extra: &[&'static str]| {
+        let mut a: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        a.extend([
+            "pack".to_string(),
+            root.to_str().unwrap().to_string(),
+            "--output".to_string(),
+            out.to_str().unwrap().to_string(),
+        ]);
+        a
+    };
+    let plain = run(args(&["--color", "never"]));
+    assert_eq!(plain.code, 1, "{}", plain.stderr);
+    assert!(plain.stderr.contains("manifest.json"), "{}", plain.stderr);
+    assert!(!plain.stderr.contains('\u{1b}'), "{}", plain.stderr);
+    let always = run(args(&["--color", "always"]));
+    assert!(always.stderr.contains("\u{1b}["), "{}", always.stderr);
+    // The report explains the error: `--quiet` keeps it.
+    let quiet = run(args(&["-q", "--color", "never"]));
+    assert!(quiet.stderr.contains("manifest.json"), "{}", quiet.stderr);
+    assert!(!out.exists());
+}

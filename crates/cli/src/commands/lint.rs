@@ -7,7 +7,6 @@
 use crate::folder;
 use crate::render::{self, sarif, text};
 use anyhow::{Context, Result};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use widgetry_validator::{Input, Lang, Limits, Options, Profile};
@@ -191,13 +190,7 @@ fn check(
     }
 }
 
-/// Writes to stdout; a closed pipe (`widgetry lint . | head`) is not an error.
+/// Writes the result to stdout (see [`crate::shell::write_result`]).
 fn write_stdout(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(e).context("failed to write to standard output")
-        }
-        _ => Ok(()),
-    }
+    crate::shell::write_result(text).context("failed to write to standard output")
 }

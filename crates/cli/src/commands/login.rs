@@ -148,7 +148,7 @@ async fn sign_in_and_create_token(args: &Args) -> Result<String> {
 }
 
 fn prompt(label: &str) -> Result<String> {
-    eprint!("{label}");
+    crate::shell::prompt(label);
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     let value = line.trim().to_string();

@@ -114,7 +114,7 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
                 crate::say!("{}", serde_json::to_string_pretty(&queue)?);
             } else {
                 let list: api::SubmissionList = serde_json::from_value(queue)?;
-                print!("{}", render_queue(&list.submissions));
+                crate::shell::print(render_queue(&list.submissions));
             }
         }
         Command::Show { sid, diff, json } => {
@@ -125,10 +125,7 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
                 crate::say!("{}", serde_json::to_string_pretty(&detail)?);
             } else {
                 let lang = lint::resolve_lang(None);
-                print!(
-                    "{}",
-                    render_review(&serde_json::from_value(detail)?, diff, lang)
-                );
+                crate::shell::print(render_review(&serde_json::from_value(detail)?, diff, lang));
             }
         }
         Command::Approve {
@@ -174,7 +171,7 @@ async fn moderate(client: &Client, command: Command) -> Result<ExitCode> {
                         s.version.number,
                         s.code
                     );
-                    print!("{}", api::reasons(s.decision.as_ref()));
+                    crate::shell::print(api::reasons(s.decision.as_ref()));
                 }
                 Err(e) => return client::refused(e, "the rejection"),
             }

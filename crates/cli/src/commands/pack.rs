@@ -66,10 +66,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 color: crate::shell::stderr_has_color(),
             };
             let name = args.folder.display().to_string();
-            eprint!(
-                "{}",
-                crate::render::text::render(report, &checked.package, &name, style)
-            );
+            crate::shell::report(crate::render::text::render(
+                report,
+                &checked.package,
+                &name,
+                style,
+            ));
         }
         if !report.valid {
             crate::shell::error(format!(

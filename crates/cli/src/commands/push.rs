@@ -50,10 +50,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 lang,
                 color: crate::shell::stderr_has_color(),
             };
-            eprint!(
-                "{}",
-                text::render(&checked.report, &checked.package, &name, style)
-            );
+            crate::shell::report(text::render(
+                &checked.report,
+                &checked.package,
+                &name,
+                style,
+            ));
             crate::shell::error(format!(
                 "not uploading `{name}`: fix the errors above (or use `--no-lint`)"
             ));
@@ -102,10 +104,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     lang,
                     color: crate::shell::stderr_has_color(),
                 };
-                eprint!(
-                    "{}",
-                    text::render(&report_of(warnings), &package, &name, style)
-                );
+                crate::shell::report(text::render(&report_of(warnings), &package, &name, style));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -115,10 +114,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     lang,
                     color: crate::shell::stderr_has_color(),
                 };
-                eprint!(
-                    "{}",
-                    text::render(&report_of(problem.errors.clone()), &package, &name, style)
-                );
+                crate::shell::report(text::render(
+                    &report_of(problem.errors.clone()),
+                    &package,
+                    &name,
+                    style,
+                ));
                 crate::shell::error(format!("the server refused the upload: {problem}"));
                 Ok(ExitCode::from(1))
             }

@@ -6,7 +6,6 @@ use super::lint::{LangArg, ProfileArg, resolve_lang};
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::process::ExitCode;
 use widgetry_validator::catalog::{self, Rule};
 use widgetry_validator::{Lang, Profile, Severity};
@@ -47,7 +46,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(code) => match catalog::find(code.trim()) {
             Some(rule) => vec![rule],
             None => {
-                eprint!("{}", unknown_code(code));
+                crate::shell::report(unknown_code(code));
                 return Ok(ExitCode::from(2));
             }
         },
@@ -77,16 +76,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             s
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(e).context("failed to write to standard output")?
-        }
-        _ => {}
-    }
+    crate::shell::write_result(&out).context("failed to write to standard output")?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -54,7 +54,7 @@ async fn status(client: &Client, args: &Args) -> Result<ExitCode> {
     let integration = api::integration(client, id).await?;
     let versions = api::versions(client, id).await?;
     let submissions = api::submissions(client, id).await?;
-    print!("{}", render(&integration, &versions, submissions.first()));
+    crate::shell::print(render(&integration, &versions, submissions.first()));
     if !args.wait {
         return Ok(ExitCode::SUCCESS);
     }
@@ -154,7 +154,7 @@ fn outcome(s: &Submission, with_reasons: bool) -> ExitCode {
         "rejected" => {
             crate::say!("rejected: {version}");
             if with_reasons {
-                print!("{}", api::reasons(s.decision.as_ref()));
+                crate::shell::print(api::reasons(s.decision.as_ref()));
             }
             crate::say!("next: fix the reasons above, push a new version and submit it");
             ExitCode::from(1)

@@ -247,7 +247,7 @@ async fn submit(
                 crate::say!("  test credentials: given (shown to the moderators only)");
             }
             if !s.report.diagnostics.is_empty() {
-                eprint!("{}", findings(s.report.diagnostics, &name, style));
+                crate::shell::report(findings(s.report.diagnostics, &name, style));
             }
             crate::say!("next: widgetry status --integration {id} --wait");
             Ok(ExitCode::SUCCESS)
@@ -256,7 +256,7 @@ async fn submit(
             if let Some(problem) = e.downcast_ref::<Problem>()
                 && !problem.errors.is_empty()
             {
-                eprint!("{}", findings(problem.errors.clone(), &name, style));
+                crate::shell::report(findings(problem.errors.clone(), &name, style));
             }
             client::refused(e, "the submission")
         }

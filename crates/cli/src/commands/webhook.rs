@@ -80,7 +80,7 @@ async fn webhook(client: &Client, id: u64, command: Command) -> Result<ExitCode>
             if json {
                 crate::say!("{}", serde_json::to_string_pretty(&answer)?);
             } else {
-                print!("{}", render(id, &serde_json::from_value(answer)?));
+                crate::shell::print(render(id, &serde_json::from_value(answer)?));
             }
         }
         Command::Delete => {
