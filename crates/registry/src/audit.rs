@@ -2,7 +2,7 @@
 //! transaction that makes the change.
 
 use crate::error::Result;
-use crate::util::now_ms;
+use crate::time::Timestamp;
 use crate::{AccountId, IntegrationId, Registry, UserId};
 use serde::Serialize;
 use sqlx::any::Any;
@@ -14,7 +14,7 @@ pub struct AuditEvent {
     /// Numeric id (increasing).
     pub id: i64,
     /// When, unix ms.
-    pub at: i64,
+    pub at: Timestamp,
     /// Who (none for operator commands).
     pub actor_user_id: Option<UserId>,
     /// The account concerned.
@@ -92,7 +92,7 @@ impl Event {
 /// Records an event inside the caller's transaction; a status change is also queued for the
 /// integration's webhook (same transaction, so it is delivered if and only if it happened).
 pub(crate) async fn record(tx: &mut Transaction<'static, Any>, e: Event) -> Result<()> {
-    let at = now_ms();
+    let at = Timestamp::now();
     let row = sqlx::query(
         "INSERT INTO audit_events (at, actor_user_id, account_id, integration_id, kind, from_state, to_state, detail_json) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",

@@ -15,7 +15,8 @@
 
 use crate::error::{Error, Result};
 use crate::input::InputCode;
-use crate::util::{BASE62, constant_time_eq, now_ms, random_chars, random_hex, sha256_hex};
+use crate::time::Timestamp;
+use crate::util::{BASE62, constant_time_eq, random_chars, random_hex, sha256_hex};
 use crate::{AccountId, Registry, UserId};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -25,9 +26,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
 
-/// How long a session cookie lives: 14 days, in milliseconds.
-pub const SESSION_TTL_MS: i64 = 14 * 24 * 60 * 60 * 1000;
+/// How long a session cookie lives: 14 days.
+pub const SESSION_TTL: Duration = Duration::from_secs(14 * 24 * 60 * 60);
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "widgetry_session";
 /// The prefix of every API token.
@@ -36,8 +38,8 @@ pub const TOKEN_PREFIX: &str = "wgt_";
 pub const TOKEN_DISPLAY_PREFIX_LEN: usize = 12;
 /// Shortest accepted password.
 pub const MIN_PASSWORD_LEN: usize = 8;
-/// `last_used_at` of a token is refreshed at most this often (ms), to keep reads cheap.
-const LAST_USED_RESOLUTION_MS: i64 = 60_000;
+/// `last_used_at` of a token is refreshed at most this often, to keep reads cheap.
+const LAST_USED_RESOLUTION: Duration = Duration::from_secs(60);
 
 /// An API token scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -161,7 +163,7 @@ pub struct Account {
     /// Display name.
     pub name: String,
     /// Creation time, unix ms.
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 /// A user (the password hash never leaves the registry).
@@ -176,7 +178,7 @@ pub struct User {
     /// Platform operator.
     pub is_operator: bool,
     /// Creation time, unix ms.
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 /// A user's membership in an account.
@@ -224,7 +226,7 @@ pub struct NewSession {
     /// The CSRF token state-changing cookie requests must echo in `X-CSRF-Token`.
     pub csrf_token: String,
     /// Expiry, unix ms.
-    pub expires_at: i64,
+    pub expires_at: Timestamp,
 }
 
 /// How a principal authenticated.
@@ -329,13 +331,13 @@ pub struct ApiToken {
     /// Granted scopes.
     pub scopes: Vec<Scope>,
     /// Creation time, unix ms.
-    pub created_at: i64,
+    pub created_at: Timestamp,
     /// Expiry, unix ms.
-    pub expires_at: Option<i64>,
+    pub expires_at: Option<Timestamp>,
     /// Revocation time, unix ms.
-    pub revoked_at: Option<i64>,
+    pub revoked_at: Option<Timestamp>,
     /// Last use, unix ms (refreshed at most once a minute).
-    pub last_used_at: Option<i64>,
+    pub last_used_at: Option<Timestamp>,
 }
 
 pub(crate) fn account_from_row(row: &AnyRow, prefix: &str) -> Result<Account> {
@@ -454,7 +456,7 @@ impl Registry {
             );
         }
         let hash = hash_password(new.password).await?;
-        let now = now_ms();
+        let now = Timestamp::now();
         let account_name = new
             .account_name
             .filter(|n| !n.trim().is_empty())
@@ -532,7 +534,7 @@ impl Registry {
         .bind(user_id)
         .bind(account_id)
         .bind(role.as_str())
-        .bind(now_ms())
+        .bind(Timestamp::now())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -671,8 +673,8 @@ impl Registry {
         }
         let cookie_value = random_hex(32);
         let csrf_token = random_hex(32);
-        let now = now_ms();
-        let expires_at = now + SESSION_TTL_MS;
+        let now = Timestamp::now();
+        let expires_at = now.plus(SESSION_TTL);
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, account_id, csrf_token, created_at, expires_at) \
@@ -703,7 +705,7 @@ impl Registry {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        if row.try_get::<i64, _>("expires_at")? <= now_ms() {
+        if row.try_get::<Timestamp, _>("expires_at")? <= Timestamp::now() {
             return Ok(None);
         }
         let auth = Auth::Session {
@@ -719,7 +721,7 @@ impl Registry {
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at <= $2")
             .bind(sha256_hex(cookie_value.as_bytes()))
-            .bind(now_ms())
+            .bind(Timestamp::now())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -734,7 +736,7 @@ impl Registry {
         actor: &Principal,
         name: &str,
         scopes: &[Scope],
-        expires_at: Option<i64>,
+        expires_at: Option<Timestamp>,
     ) -> Result<(ApiToken, String)> {
         if !actor.is_session() {
             actor.require_scope(Scope::Admin)?;
@@ -755,7 +757,7 @@ impl Registry {
         account_id: AccountId,
         name: &str,
         scopes: &[Scope],
-        expires_at: Option<i64>,
+        expires_at: Option<Timestamp>,
     ) -> Result<(ApiToken, String)> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
@@ -764,7 +766,7 @@ impl Registry {
         if scopes.is_empty() {
             return Err(Error::input("/scopes", InputCode::TokenScopesMissing));
         }
-        let now = now_ms();
+        let now = Timestamp::now();
         if expires_at.is_some_and(|e| e <= now) {
             return Err(Error::input("/expires_at", InputCode::TokenExpiryPast));
         }
@@ -864,13 +866,13 @@ impl Registry {
             return Ok(None);
         }
         let token = token_from_row(&row)?;
-        let now = now_ms();
+        let now = Timestamp::now();
         if token.revoked_at.is_some() || token.expires_at.is_some_and(|e| e <= now) {
             return Ok(None);
         }
         if token
             .last_used_at
-            .is_none_or(|t| now - t >= LAST_USED_RESOLUTION_MS)
+            .is_none_or(|t| now.since(t) >= LAST_USED_RESOLUTION)
         {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
@@ -889,7 +891,7 @@ impl Registry {
     /// Whether the credential a principal authenticated with still holds: the session not
     /// ended or expired, the token not revoked or expired (long-lived streams ask again).
     pub async fn still_authenticated(&self, p: &Principal) -> Result<bool> {
-        let now = now_ms();
+        let now = Timestamp::now();
         let row = match &p.auth {
             Auth::Session { session_id, .. } => {
                 sqlx::query("SELECT id FROM sessions WHERE id = $1 AND expires_at > $2")
@@ -951,7 +953,7 @@ impl Registry {
         }
         if row.try_get::<Option<i64>, _>("revoked_at")?.is_none() {
             sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
-                .bind(now_ms())
+                .bind(Timestamp::now())
                 .bind(token_id)
                 .execute(&mut *tx)
                 .await?;

@@ -18,7 +18,7 @@
 //! read the generation the second time (and the upload writes its blobs again).
 
 use crate::error::{Error, Result};
-use crate::util::now_ms;
+use crate::time::Timestamp;
 use crate::{Backend, Registry};
 use futures_util::StreamExt;
 use sqlx::Row;
@@ -100,8 +100,7 @@ impl Registry {
     /// `options.grace` ago (see the module documentation for why a committed version never
     /// loses one).
     pub async fn collect_garbage(&self, options: GcOptions) -> Result<GcReport> {
-        let grace = i64::try_from(options.grace.as_millis()).unwrap_or(i64::MAX);
-        let cutoff = now_ms().saturating_sub(grace);
+        let cutoff = Timestamp::now().minus(options.grace).as_millis();
         let mut report = GcReport {
             dry_run: options.dry_run,
             ..GcReport::default()
@@ -128,7 +127,7 @@ impl Registry {
         }
         if !options.dry_run {
             sqlx::query("UPDATE blob_gc SET last_run_at = $1 WHERE id = 1")
-                .bind(now_ms())
+                .bind(Timestamp::now())
                 .execute(&self.pool)
                 .await?;
         }

@@ -5,7 +5,8 @@ use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
 use crate::error::{Error, Result};
 use crate::input::InputCode;
-use crate::util::{constant_time_eq, is_hex64, now_ms, random_hex, sha256_hex};
+use crate::time::Timestamp;
+use crate::util::{constant_time_eq, is_hex64, random_hex, sha256_hex};
 use crate::{AccountId, IntegrationId, Registry, VersionId};
 use serde::Serialize;
 use sqlx::Row;
@@ -67,9 +68,9 @@ pub struct Integration {
     /// Sequence number of the latest version (0 before the first upload).
     pub last_seq: i64,
     /// Creation time, unix ms.
-    pub created_at: i64,
+    pub created_at: Timestamp,
     /// Last change, unix ms.
-    pub updated_at: i64,
+    pub updated_at: Timestamp,
     #[serde(skip)]
     pub(crate) secret_hash: String,
 }
@@ -411,7 +412,7 @@ impl Registry {
         .bind(json(&name)?)
         .bind(json(&description)?)
         .bind(&redirect_uri)
-        .bind(now_ms())
+        .bind(Timestamp::now())
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -434,7 +435,7 @@ impl Registry {
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE integrations SET secret_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(sha256_hex(secret.as_bytes()))
-            .bind(now_ms())
+            .bind(Timestamp::now())
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -455,7 +456,7 @@ impl Registry {
         let done = sqlx::query(
             "UPDATE integrations SET scheme = 'market', updated_at = $1 WHERE id = $2 AND scheme = 'legacy'",
         )
-        .bind(now_ms())
+        .bind(Timestamp::now())
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -513,7 +514,7 @@ async fn insert_integration(
     secret_hash: &str,
     scheme: Scheme,
 ) -> Result<IntegrationId> {
-    let now = now_ms();
+    let now = Timestamp::now();
     let row = sqlx::query(
         "INSERT INTO integrations (client_uuid, account_id, name_json, description_json, redirect_uri, code, \
          secret_hash, scheme, visibility, last_seq, created_at, updated_at) \

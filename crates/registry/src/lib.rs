@@ -48,8 +48,8 @@ mod submissions;
 mod util;
 /// Compares two secrets in time that depends only on their lengths.
 pub use util::constant_time_eq;
-/// Now, in unix milliseconds: the clock every stored time is read from.
-pub use util::now_ms;
+mod time;
+pub use time::Timestamp;
 mod versions;
 mod webhooks;
 mod widgets;
@@ -57,7 +57,7 @@ mod widgets;
 pub use audit::AuditEvent;
 pub use auth::{
     Account, ApiToken, Auth, Login, MIN_PASSWORD_LEN, Membership, NewSession, NewUser, Principal,
-    Role, SESSION_COOKIE, SESSION_TTL_MS, Scope, TOKEN_PREFIX, User, check_subdomain,
+    Role, SESSION_COOKIE, SESSION_TTL, Scope, TOKEN_PREFIX, User, check_subdomain,
 };
 pub use blob::{
     BlobInfo, BlobListing, BlobStore, BlobStoreConfig, BoxFuture, ByteStream, LocalBlobStore,

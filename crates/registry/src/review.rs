@@ -13,7 +13,7 @@ use crate::submissions::{
     ListingChanges, Reason, SUBMISSION_COLUMNS, SUBMISSION_FROM, Submission, SubmissionState,
     decided, lock_integration, set_version_state, submission_from_row, to_json,
 };
-use crate::util::now_ms;
+use crate::time::Timestamp;
 use crate::versions::{FileEntry, Version, VersionDetail, VersionState};
 use crate::{IntegrationId, Registry, SubmissionId, VersionId};
 use serde::Serialize;
@@ -239,7 +239,7 @@ impl Registry {
             None => self.base_version_id(id).await?,
         };
         let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-        let now = now_ms();
+        let now = Timestamp::now();
         let mut tx = self.begin_write().await?;
         let published = lock_integration(&mut tx, submission.integration_id, now).await?;
         let done = sqlx::query(
@@ -339,7 +339,7 @@ impl Registry {
         let reasons = check_reasons(reasons)?;
         let submission = self.submission_by_id(id, false).await?;
         let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-        let now = now_ms();
+        let now = Timestamp::now();
         let mut tx = self.begin_write().await?;
         lock_integration(&mut tx, submission.integration_id, now).await?;
         let done = sqlx::query(
@@ -399,7 +399,7 @@ impl Registry {
         actor.require_scope(Scope::Submit)?;
         let integration = self.own_integration(actor, integration_id).await?;
         let target = self.version_id_of(integration_id, number).await?;
-        let now = now_ms();
+        let now = Timestamp::now();
         let mut tx = self.begin_write().await?;
         let published = lock_integration(&mut tx, integration_id, now).await?;
         let Some(current) = published else {
@@ -551,7 +551,7 @@ struct Publication<'a> {
 async fn publish(
     tx: &mut sqlx::Transaction<'static, Any>,
     p: Publication<'_>,
-    now: i64,
+    now: Timestamp,
 ) -> Result<()> {
     let event = |kind| {
         Event::new(kind)

@@ -303,7 +303,7 @@ impl crate::Registry {
         )
         .bind(KEY_SETTING)
         .bind(keys.key_id())
-        .bind(crate::util::now_ms())
+        .bind(crate::time::Timestamp::now())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -6,7 +6,7 @@
 use crate::Registry;
 use crate::auth::Login;
 use crate::error::{Error, Result};
-use crate::util::now_ms;
+use crate::time::Timestamp;
 use sqlx::Row;
 use std::time::Duration;
 
@@ -25,14 +25,6 @@ const SLOW_DOWN_AFTER: i64 = 10;
 /// The slow-down per further failed attempt, and its ceiling.
 const SLOW_DOWN_STEP: Duration = Duration::from_millis(200);
 const MAX_SLOW_DOWN: Duration = Duration::from_secs(3);
-
-fn window_ms() -> i64 {
-    i64::try_from(LOGIN_WINDOW.as_millis()).unwrap_or(i64::MAX)
-}
-
-fn ms(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
 
 /// The throttle's key for an address: trimmed and lowercased.
 fn email_key(email: &str) -> String {
@@ -79,7 +71,7 @@ impl Registry {
         )
         .bind(name)
         .bind(value)
-        .bind(now_ms())
+        .bind(Timestamp::now())
         .execute(&self.pool)
         .await?;
         let row = sqlx::query("SELECT value FROM service_settings WHERE name = $1")
@@ -106,7 +98,7 @@ impl Registry {
         )
         .bind(name)
         .bind(value)
-        .bind(now_ms())
+        .bind(Timestamp::now())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -133,7 +125,7 @@ impl Registry {
         let attempt = crate::with_retry(|_| self.count_sign_in(client, &key)).await??;
         if rand::random_range(0..64u32) == 0 {
             sqlx::query("DELETE FROM login_failures WHERE updated_at <= $1")
-                .bind(now_ms().saturating_sub(window_ms()))
+                .bind(Timestamp::now().minus(LOGIN_WINDOW))
                 .execute(&self.pool)
                 .await?;
         }
@@ -157,8 +149,8 @@ impl Registry {
     }
 
     async fn count_sign_in(&self, client: &str, email: &str) -> Result<Result<SignInAttempt>> {
-        let now = now_ms();
-        let expired = now.saturating_sub(window_ms());
+        let now = Timestamp::now();
+        let expired = now.minus(LOGIN_WINDOW);
         let mut tx = self.begin_write().await?;
         let lock = match self.backend {
             crate::Backend::Postgres => " FOR UPDATE",
@@ -173,18 +165,17 @@ impl Registry {
         .fetch_optional(&mut *tx)
         .await?;
         let earlier = match &row {
-            Some(r) if r.try_get::<i64, _>("updated_at")? > expired => {
-                let blocked_until: i64 = r.try_get("blocked_until")?;
+            Some(r) if r.try_get::<Timestamp, _>("updated_at")? > expired => {
+                let blocked_until: Timestamp = r.try_get("blocked_until")?;
                 if blocked_until > now {
-                    let wait = u64::try_from(blocked_until - now).unwrap_or(0);
-                    return Ok(Err(Error::TooManyAttempts(Duration::from_millis(wait))));
+                    return Ok(Err(Error::TooManyAttempts(blocked_until.since(now))));
                 }
                 r.try_get::<i64, _>("failures")?
             }
             _ => 0,
         };
         let attempts = earlier + 1;
-        let blocked_until = now.saturating_add(ms(backoff(attempts)));
+        let blocked_until = now.plus(backoff(attempts));
         if row.is_some() {
             sqlx::query(
                 "UPDATE login_failures SET failures = $1, blocked_until = $2, updated_at = $3 \

@@ -6,7 +6,7 @@ use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
 use crate::error::{Error, Result};
 use crate::integrations::Integration;
-use crate::util::now_ms;
+use crate::time::Timestamp;
 use crate::versions::{Version, VersionState};
 use crate::{AccountId, IntegrationId, Registry, SubmissionId, UserId, VersionId};
 use serde::{Deserialize, Serialize};
@@ -120,7 +120,7 @@ pub struct Decision {
     /// The moderator.
     pub by: UserId,
     /// When, unix ms (for withdrawals: when withdrawn).
-    pub at: i64,
+    pub at: Timestamp,
     /// `approved`, `rejected` or `withdrawn`.
     pub outcome: SubmissionState,
     /// Reasons (rejections).
@@ -180,9 +180,9 @@ pub struct Submission {
     /// Who submitted it.
     pub submitted_by: UserId,
     /// Submission time, unix ms.
-    pub created_at: i64,
+    pub created_at: Timestamp,
     /// Last change, unix ms.
-    pub updated_at: i64,
+    pub updated_at: Timestamp,
     #[serde(skip)]
     pub(crate) version_id: VersionId,
 }
@@ -214,7 +214,7 @@ pub(crate) fn submission_from_row(
         .ok_or_else(|| Error::internal(format!("unknown submission state `{state}`")))?;
     let credentials: Option<String> = row.try_get("s_test_credentials")?;
     let decided_by: Option<UserId> = row.try_get("s_decided_by")?;
-    let decided_at: Option<i64> = row.try_get("s_decided_at")?;
+    let decided_at: Option<Timestamp> = row.try_get("s_decided_at")?;
     let decision = match (decided_by, decided_at) {
         (Some(by), Some(at)) if state != SubmissionState::InReview => Some(Decision {
             by,
@@ -392,7 +392,7 @@ impl Registry {
         new: &NewSubmission,
         report: &Report,
     ) -> Result<SubmissionId> {
-        let now = now_ms();
+        let now = Timestamp::now();
         let mut tx = self.begin_write().await?;
         let base = lock_integration(&mut tx, integration.id, now).await?;
         let from = version_state(&mut tx, version.id).await?;
@@ -490,7 +490,7 @@ impl Registry {
     ) -> Result<Submission> {
         actor.require_scope(Scope::Submit)?;
         let submission = self.get_submission(actor, integration_id, id).await?;
-        let now = now_ms();
+        let now = Timestamp::now();
         let mut tx = self.begin_write().await?;
         lock_integration(&mut tx, integration_id, now).await?;
         let done = sqlx::query(
@@ -614,7 +614,7 @@ pub(crate) fn decided(s: &Submission) -> Error {
 pub(crate) async fn lock_integration(
     tx: &mut sqlx::Transaction<'static, Any>,
     integration_id: IntegrationId,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Option<VersionId>> {
     let row = sqlx::query(
         "UPDATE integrations SET updated_at = $1 WHERE id = $2 RETURNING published_version_id",

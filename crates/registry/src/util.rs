@@ -2,15 +2,6 @@
 //! `subtle` crates do the work).
 
 use sha2::{Digest, Sha256};
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// Now, in unix milliseconds.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
 
 /// SHA-256 of bytes, lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -7,7 +7,8 @@ use crate::blob::content_type;
 use crate::error::{Error, Result};
 use crate::input::InputCode;
 use crate::integrations::{Integration, Visibility, secret_matches};
-use crate::util::{LOWER_ALNUM, now_ms, random_chars, sha256_hex};
+use crate::time::Timestamp;
+use crate::util::{LOWER_ALNUM, random_chars, sha256_hex};
 use crate::widgets::SettingsField;
 use crate::{AccountId, IntegrationId, Registry, UserId, VersionId};
 use bytes::Bytes;
@@ -100,7 +101,7 @@ pub struct Version {
     /// Uploader.
     pub uploaded_by: UserId,
     /// Upload time, unix ms.
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 /// A file of a version.
@@ -631,7 +632,7 @@ impl Registry {
         p: &Prepared,
         gc_generation: i64,
     ) -> Result<Option<Version>> {
-        let now = now_ms();
+        let now = Timestamp::now();
         let mut tx = self.begin_write().await?;
         // Takes the integration's row lock (PostgreSQL) or the write lock (SQLite): uploads
         // into one integration serialize here, so the number is distinct and, as refusals

@@ -7,7 +7,8 @@ use crate::audit::AuditEvent;
 use crate::auth::{Principal, Scope};
 use crate::error::{Error, Result};
 use crate::input::InputCode;
-use crate::util::{now_ms, random_hex};
+use crate::time::Timestamp;
+use crate::util::random_hex;
 use crate::{IntegrationId, Registry};
 use serde::Serialize;
 use sqlx::Row;
@@ -76,9 +77,9 @@ pub struct Webhook {
     /// Where status changes are POSTed.
     pub url: String,
     /// Set, unix ms.
-    pub created_at: i64,
+    pub created_at: Timestamp,
     /// Last change, unix ms.
-    pub updated_at: i64,
+    pub updated_at: Timestamp,
     /// Recent deliveries, newest first, with their attempts.
     pub deliveries: Vec<Delivery>,
 }
@@ -166,7 +167,7 @@ impl Registry {
         self.own_integration(actor, integration_id).await?;
         let url = check_url(url)?;
         let secret = format!("whsec_{}", random_hex(32));
-        let now = now_ms();
+        let now = Timestamp::now();
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO webhooks (integration_id, url, secret, created_by, created_at, updated_at) \
@@ -227,7 +228,7 @@ impl Registry {
     ) -> Result<()> {
         actor.require_scope(Scope::Submit)?;
         self.own_integration(actor, integration_id).await?;
-        let now = now_ms();
+        let now = Timestamp::now();
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM webhooks WHERE integration_id = $1")
             .bind(integration_id)
@@ -310,7 +311,7 @@ impl Registry {
     /// Claims up to `limit` due deliveries for `lease_ms` (a worker that dies lets the lease
     /// run out and another one takes over).
     pub async fn claim_deliveries(&self, limit: i64, lease_ms: i64) -> Result<Vec<DueDelivery>> {
-        let now = now_ms();
+        let now = Timestamp::now();
         let rows = sqlx::query(
             "SELECT d.id, e.kind, d.url, d.payload, w.secret, d.attempts FROM webhook_deliveries d \
              JOIN audit_events e ON e.id = d.event_id JOIN webhooks w ON w.integration_id = d.integration_id \
@@ -328,7 +329,7 @@ impl Registry {
                 "UPDATE webhook_deliveries SET locked_until = $1 WHERE id = $2 AND state = 'pending' \
                  AND (locked_until IS NULL OR locked_until < $3)",
             )
-            .bind(now.saturating_add(lease_ms))
+            .bind(now.plus_millis(lease_ms))
             .bind(id)
             .bind(now)
             .execute(&self.pool)
@@ -355,7 +356,7 @@ impl Registry {
         outcome: &AttemptOutcome,
         policy: &RetryPolicy,
     ) -> Result<()> {
-        let now = now_ms();
+        let now = Timestamp::now();
         let error = match (&outcome.error, outcome.status) {
             (Some(e), _) => Some(e.clone()),
             (None, Some(s)) if !outcome.delivered() => Some(format!("answered HTTP {s}")),
@@ -365,7 +366,7 @@ impl Registry {
             ("delivered", now)
         } else {
             match policy.delay_before(delivery.attempt + 1) {
-                Some(delay) => ("pending", now.saturating_add(delay)),
+                Some(delay) => ("pending", now.plus_millis(delay)),
                 None => ("failed", now),
             }
         };

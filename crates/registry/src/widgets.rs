@@ -6,7 +6,7 @@ use crate::auth::{Principal, Scope};
 use crate::error::{Error, Result};
 use crate::input::{InputCode, SettingsProblem};
 use crate::integrations::{INTEGRATION_COLUMNS, Integration, integration_from_row};
-use crate::util::now_ms;
+use crate::time::Timestamp;
 use crate::versions::{Summary, VERSION_COLUMNS, Version, version_from_row};
 use crate::{AccountId, IntegrationId, Registry, UserId, VersionId};
 use serde::{Deserialize, Serialize};
@@ -51,9 +51,9 @@ pub struct Installation {
     /// Who installed or last configured it.
     pub installed_by: UserId,
     /// First installation, unix ms.
-    pub created_at: i64,
+    pub created_at: Timestamp,
     /// Last change, unix ms.
-    pub updated_at: i64,
+    pub updated_at: Timestamp,
 }
 
 /// An integration an account may install, with the version live for that account.
@@ -450,7 +450,7 @@ impl Registry {
         let values = check_settings(manifest, settings)?;
         let was_active = live.entry.installation.as_ref().is_some_and(|n| n.active);
         let integration_id = live.entry.integration.id;
-        let now = now_ms();
+        let now = Timestamp::now();
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO installations (account_id, integration_id, version_id, settings_json, pipeline_id, active, \
@@ -505,7 +505,7 @@ impl Registry {
              WHERE account_id = $3 AND integration_id = $4 AND active = 1",
         )
         .bind(actor.user.id)
-        .bind(now_ms())
+        .bind(Timestamp::now())
         .bind(actor.account.id)
         .bind(integration_id)
         .execute(&mut *tx)

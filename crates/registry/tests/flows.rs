@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use widgetry_registry::{
     Error, IntegrationId, IntegrationUpdate, Lang, NewUser, Registry, Role, Scheme, Scope,
-    VersionState, compare_versions, is_code,
+    Timestamp, VersionState, compare_versions, is_code,
 };
 
 on_both!(
@@ -146,15 +146,25 @@ async fn users_sessions_and_tokens(env: Env) {
     // Expired tokens are refused.
     let soon = widgetry_registry_now() + 300;
     let (_, short_lived) = r
-        .create_token(&admin_session, "short", &[Scope::Upload], Some(soon))
+        .create_token(
+            &admin_session,
+            "short",
+            &[Scope::Upload],
+            Some(Timestamp::from_millis(soon)),
+        )
         .await
         .unwrap();
     assert!(r.authenticate_token(&short_lived).await.unwrap().is_some());
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     assert!(r.authenticate_token(&short_lived).await.unwrap().is_none());
     assert!(matches!(
-        r.create_token(&admin_session, "past", &[Scope::Upload], Some(1))
-            .await,
+        r.create_token(
+            &admin_session,
+            "past",
+            &[Scope::Upload],
+            Some(Timestamp::from_millis(1))
+        )
+        .await,
         Err(Error::BadInput(_))
     ));
 

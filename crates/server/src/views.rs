@@ -46,10 +46,10 @@ pub fn token(t: &ApiToken) -> TokenView {
         name: t.name.clone(),
         prefix: t.prefix.clone(),
         scopes: t.scopes.iter().map(|s| s.as_str().to_string()).collect(),
-        created_at: t.created_at,
-        expires_at: t.expires_at,
-        last_used_at: t.last_used_at,
-        revoked_at: t.revoked_at,
+        created_at: t.created_at.into(),
+        expires_at: t.expires_at.map(i64::from),
+        last_used_at: t.last_used_at.map(i64::from),
+        revoked_at: t.revoked_at.map(i64::from),
     }
 }
 
@@ -70,8 +70,8 @@ pub fn integration(i: &Integration) -> IntegrationView {
         .to_string(),
         visibility: i.visibility.as_str().to_string(),
         latest_version: Some(i.last_seq),
-        created_at: i.created_at,
-        updated_at: Some(i.updated_at),
+        created_at: i.created_at.into(),
+        updated_at: Some(i.updated_at.into()),
     }
 }
 
@@ -84,7 +84,7 @@ pub fn version(v: &Version) -> VersionView {
         sha256: v.archive_sha256.clone(),
         size: v.archive_size,
         state: v.state.as_str().to_string(),
-        created_at: v.created_at,
+        created_at: v.created_at.into(),
         files_base_url: None,
     }
 }
@@ -116,7 +116,7 @@ pub fn submission(s: widgetry_registry::Submission) -> SubmissionView {
         base_version: s.base_version,
         decision: s.decision.map(|d| DecisionView {
             by: d.by.into(),
-            at: d.at,
+            at: d.at.into(),
             outcome: d.outcome.as_str().to_string(),
             reasons: d
                 .reasons
@@ -129,8 +129,8 @@ pub fn submission(s: widgetry_registry::Submission) -> SubmissionView {
             note: d.note,
         }),
         submitted_by: s.submitted_by.into(),
-        created_at: s.created_at,
-        updated_at: s.updated_at,
+        created_at: s.created_at.into(),
+        updated_at: s.updated_at.into(),
     }
 }
 
@@ -138,7 +138,7 @@ pub fn submission(s: widgetry_registry::Submission) -> SubmissionView {
 pub fn event(e: widgetry_registry::AuditEvent) -> EventView {
     EventView {
         id: e.id,
-        at: e.at,
+        at: e.at.into(),
         actor_user_id: e.actor_user_id.map(i64::from),
         account_id: e.account_id.map(i64::from),
         integration_id: e.integration_id.map(i64::from),
@@ -182,8 +182,8 @@ pub fn webhook(w: widgetry_registry::Webhook, secret: Option<String>) -> Webhook
     WebhookView {
         url: w.url,
         secret,
-        created_at: w.created_at,
-        updated_at: w.updated_at,
+        created_at: w.created_at.into(),
+        updated_at: w.updated_at.into(),
         deliveries: w.deliveries,
     }
 }

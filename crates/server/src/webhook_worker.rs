@@ -98,8 +98,8 @@ pub async fn run(registry: Registry, config: WebhookConfig) {
         }
         let pause = match registry.next_delivery_due().await {
             Ok(Some(due)) => {
-                let now = widgetry_registry::now_ms();
-                Duration::from_millis(u64::try_from(due - now).unwrap_or(0)).min(IDLE)
+                let due = widgetry_registry::Timestamp::from_millis(due);
+                due.since(widgetry_registry::Timestamp::now()).min(IDLE)
             }
             _ => IDLE,
         };

@@ -163,7 +163,7 @@ mod tests {
             archive_size: 0,
             state,
             uploaded_by: UserId(1),
-            created_at: 0,
+            created_at: widgetry_registry::Timestamp::default(),
         }
     }
 

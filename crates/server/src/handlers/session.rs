@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use widgetry_registry::{SESSION_COOKIE, SESSION_TTL_MS};
+use widgetry_registry::{SESSION_COOKIE, SESSION_TTL};
 
 /// `POST /api/v1/session` body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -117,12 +117,16 @@ pub async fn login(
         account: crate::views::account(&membership.account),
         role: membership.role.as_str().to_string(),
         csrf_token: session.csrf_token,
-        expires_at: session.expires_at,
+        expires_at: session.expires_at.into(),
     };
     let mut response = axum::Json(body).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        cookie(&state, &session.cookie_value, SESSION_TTL_MS / 1000)?,
+        cookie(
+            &state,
+            &session.cookie_value,
+            SESSION_TTL.as_secs().try_into().unwrap_or(i64::MAX),
+        )?,
     );
     response
         .headers_mut()

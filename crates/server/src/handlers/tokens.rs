@@ -8,7 +8,10 @@ use crate::views::TokenView;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use widgetry_registry::Scope;
+use widgetry_registry::{Scope, Timestamp};
+
+/// A day, for token lifetimes.
+const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 
 /// `POST /api/v1/tokens` body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -69,9 +72,7 @@ pub async fn create(
         .check(crate::clients::Guarded::Tokens, &client)?;
     let expires_at = match req.expires_in_days {
         None => None,
-        Some(days) if (1..=MAX_DAYS).contains(&days) => {
-            Some(widgetry_registry::now_ms() + i64::from(days) * 24 * 60 * 60 * 1000)
-        }
+        Some(days) if (1..=MAX_DAYS).contains(&days) => Some(Timestamp::now().plus(DAY * days)),
         Some(_) => {
             return Err(ApiError::bad_request(
                 "request.invalid",
@@ -95,7 +96,7 @@ pub async fn create(
                 .iter()
                 .map(|s| s.as_str().to_string())
                 .collect(),
-            expires_at: token.expires_at,
+            expires_at: token.expires_at.map(i64::from),
         }),
     ))
 }

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use minijinja::context;
 use serde::Deserialize;
-use widgetry_registry::SESSION_TTL_MS;
+use widgetry_registry::SESSION_TTL;
 
 pub(crate) const TEMPLATES: &[Template] = &[
     ("layout.html", include_str!("../../templates/layout.html")),
@@ -155,7 +155,11 @@ async fn login(
         Err(e) => return crate::ApiError::from(e).into_response(),
     };
     let mut response = Redirect::to(&safe_next(f.next.as_deref())).into_response();
-    match crate::handlers::session::cookie(&state, &session.cookie_value, SESSION_TTL_MS / 1000) {
+    match crate::handlers::session::cookie(
+        &state,
+        &session.cookie_value,
+        SESSION_TTL.as_secs().try_into().unwrap_or(i64::MAX),
+    ) {
         Ok(c) => {
             response.headers_mut().insert(header::SET_COOKIE, c);
         }

@@ -16,7 +16,7 @@ use axum::{Form, Router};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use widgetry_registry::{ApiToken, Error, Principal, Role, Scope};
+use widgetry_registry::{ApiToken, Error, Principal, Role, Scope, Timestamp};
 use widgetry_validator::Lang;
 
 pub(crate) const TEMPLATES: &[Template] = &[
@@ -39,7 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// Most days a token may live (as in the API).
 const MAX_DAYS: u32 = 3650;
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 const DEFAULT_DAYS: &str = "90";
 
 /// The scopes a signed-in user may put on a token: `install` and `admin` for account admins,
@@ -82,7 +82,7 @@ struct Row {
     state: &'static str,
 }
 
-fn row(t: ApiToken, owners: &HashMap<widgetry_registry::UserId, String>, now: i64) -> Row {
+fn row(t: ApiToken, owners: &HashMap<widgetry_registry::UserId, String>, now: Timestamp) -> Row {
     let state = if t.revoked_at.is_some() {
         "revoked"
     } else if t.expires_at.is_some_and(|e| e <= now) {
@@ -96,10 +96,10 @@ fn row(t: ApiToken, owners: &HashMap<widgetry_registry::UserId, String>, now: i6
         name: t.name,
         prefix: t.prefix,
         scopes: t.scopes.iter().map(|s| s.as_str()).collect(),
-        created_at: t.created_at,
-        expires_at: t.expires_at,
-        last_used_at: t.last_used_at,
-        revoked_at: t.revoked_at,
+        created_at: t.created_at.into(),
+        expires_at: t.expires_at.map(i64::from),
+        last_used_at: t.last_used_at.map(i64::from),
+        revoked_at: t.revoked_at.map(i64::from),
         state,
     }
 }
@@ -196,7 +196,7 @@ async fn list_page(
     } else {
         HashMap::new()
     };
-    let now = widgetry_registry::now_ms();
+    let now = Timestamp::now();
     let rows: Vec<Row> = tokens.into_iter().map(|t| row(t, &owners, now)).collect();
     let scopes: Vec<_> = grantable(p)
         .into_iter()
@@ -262,9 +262,7 @@ async fn create(
             return list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, *form, None).await;
         }
     };
-    let expires_at = new
-        .days
-        .map(|d| widgetry_registry::now_ms() + i64::from(d) * DAY_MS);
+    let expires_at = new.days.map(|d| Timestamp::now().plus(DAY * d));
     let created = state
         .inner
         .registry
@@ -276,7 +274,7 @@ async fn create(
             &user.viewer,
             "tokens/created.html",
             context! {
-                token => row(token, &HashMap::new(), widgetry_registry::now_ms()),
+                token => row(token, &HashMap::new(), Timestamp::now()),
                 value => raw,
             },
         ),

@@ -98,7 +98,7 @@ mod tests {
             email: email.to_string(),
             is_moderator: false,
             is_operator: false,
-            created_at: 0,
+            created_at: widgetry_registry::Timestamp::default(),
         }
     }
 

@@ -59,7 +59,7 @@ pub(super) fn event_row(
     };
     let state = |s: &Option<String>| s.as_deref().map(|s| state_label(lang, s));
     EventRow {
-        at: e.at,
+        at: e.at.into(),
         who,
         kind: e.kind.clone(),
         kind_label: label(

@@ -483,7 +483,7 @@ mod tests {
             archive_size: 0,
             state: VersionState::Uploaded,
             uploaded_by: widgetry_registry::UserId(1),
-            created_at: 0,
+            created_at: widgetry_registry::Timestamp::default(),
         };
         let response = submit_page(
             &viewer(Lang::Ru),

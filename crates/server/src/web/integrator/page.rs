@@ -119,7 +119,7 @@ pub(super) async fn integration_page(
         .iter()
         .map(|v| VersionRow {
             brief: brief(lang, v),
-            created_at: v.created_at,
+            created_at: v.created_at.into(),
             can_rollback: public && v.state == VersionState::Superseded,
         })
         .collect();

@@ -65,7 +65,7 @@ pub(super) fn integration_view(
         visibility,
         visibility_label: text(lang, &format!("integrator-visibility-{visibility}")),
         client_uuid: i.client_uuid.clone(),
-        created_at: i.created_at,
+        created_at: i.created_at.into(),
         latest: find(i.latest_version_id),
         published: find(i.published_version_id),
     }
@@ -108,8 +108,8 @@ pub(super) fn submission_row(lang: Lang, s: &Submission) -> SubmissionRow {
         state: s.state.as_str(),
         state_label: state_label(lang, s.state.as_str()),
         languages: s.languages.clone(),
-        created_at: s.created_at,
-        decided_at: s.decision.as_ref().map(|d| d.at),
+        created_at: s.created_at.into(),
+        decided_at: s.decision.as_ref().map(|d| d.at).map(i64::from),
         reasons: s
             .decision
             .iter()

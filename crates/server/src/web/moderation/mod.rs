@@ -25,7 +25,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use widgetry_registry::{
     AccountId, ChangeKind, Diagnostic, Error, FileChange, FileEntry, IntegrationId,
-    MODERATION_REASONS, Reason, Registry, Submission, SubmissionId, SubmissionState,
+    MODERATION_REASONS, Reason, Registry, Submission, SubmissionId, SubmissionState, Timestamp,
     is_reason_code,
 };
 use widgetry_validator::Lang;
@@ -82,8 +82,8 @@ fn moderators_only(user: &SignedIn) -> Result<(), PageError> {
 }
 
 /// Whole days between two unix-ms times (0 for less than a day).
-fn days_between(from_ms: i64, to_ms: i64) -> i64 {
-    (to_ms - from_ms).max(0) / 86_400_000
+fn days_between(from: Timestamp, to: Timestamp) -> u64 {
+    to.since(from).as_secs() / 86_400
 }
 
 /// The account's subdomain, for the moderator's eyes (`#id` when it cannot be read).
@@ -314,9 +314,10 @@ mod tests {
 
     #[test]
     fn waiting_days() {
-        assert_eq!(days_between(0, 86_399_999), 0);
-        assert_eq!(days_between(0, 3 * 86_400_000 + 5), 3);
-        assert_eq!(days_between(10, 0), 0);
+        let t = Timestamp::from_millis;
+        assert_eq!(days_between(t(0), t(86_399_999)), 0);
+        assert_eq!(days_between(t(0), t(3 * 86_400_000 + 5)), 3);
+        assert_eq!(days_between(t(10), t(0)), 0);
         assert_eq!(parse_sid("12"), Some(SubmissionId(12)));
         assert_eq!(parse_sid("-1"), None);
         assert_eq!(parse_sid("x"), None);

@@ -13,7 +13,7 @@ pub(super) struct QueueRow {
     pub(super) widget_version: String,
     pub(super) languages: Vec<String>,
     pub(super) created_at: i64,
-    pub(super) waiting_days: i64,
+    pub(super) waiting_days: u64,
     pub(super) state: &'static str,
     pub(super) decided_at: Option<i64>,
 }
@@ -22,7 +22,7 @@ pub(super) async fn queue_rows(
     registry: &Registry,
     list: Vec<Submission>,
 ) -> Result<Vec<QueueRow>, Error> {
-    let now = widgetry_registry::now_ms();
+    let now = widgetry_registry::Timestamp::now();
     let mut names: HashMap<IntegrationId, BTreeMap<String, String>> = HashMap::new();
     let mut accounts: HashMap<AccountId, String> = HashMap::new();
     let mut rows = Vec::with_capacity(list.len());
@@ -42,10 +42,10 @@ pub(super) async fn queue_rows(
             number: s.version.number,
             widget_version: s.version.widget_version,
             languages: s.languages,
-            created_at: s.created_at,
+            created_at: s.created_at.into(),
             waiting_days: days_between(s.created_at, now),
             state: s.state.as_str(),
-            decided_at: s.decision.map(|d| d.at),
+            decided_at: s.decision.map(|d| d.at).map(i64::from),
         });
     }
     Ok(rows)
