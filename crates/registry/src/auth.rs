@@ -14,7 +14,7 @@
 //! account role still applies on top of the scopes.
 
 use crate::error::{Error, Result};
-use crate::input::InputCode;
+use crate::input::{BadInput, InputCode};
 use crate::time::Timestamp;
 use crate::util::{BASE62, constant_time_eq, random_chars, random_hex, sha256_hex};
 use crate::{AccountId, Registry, UserId};
@@ -439,6 +439,35 @@ async fn check_password(password: String, phc: String) -> Result<bool> {
     .map_err(Error::internal)?
 }
 
+/// The longest lifetime of an API token, in days.
+pub const MAX_TOKEN_DAYS: u32 = 3650;
+
+/// Everything wrong with a new token's fields, each with its field: the name (1 to 100
+/// characters once trimmed), the scopes (at least one), the lifetime in days (1 to
+/// [`MAX_TOKEN_DAYS`], or none for no expiry). Empty when nothing is wrong. The API and the
+/// token page both check through here; [`Registry::create_token`] checks again.
+pub fn token_problems(name: &str, scopes: &[Scope], expires_in_days: Option<u32>) -> Vec<BadInput> {
+    let mut problems = Vec::new();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        problems.push(BadInput::new("/name", InputCode::TokenNameLength));
+    }
+    if scopes.is_empty() {
+        problems.push(BadInput::new("/scopes", InputCode::TokenScopesMissing));
+    }
+    if expires_in_days.is_some_and(|d| !(1..=MAX_TOKEN_DAYS).contains(&d)) {
+        problems.push(
+            BadInput::new("/expires_in_days", InputCode::TokenLifetime).with("max", MAX_TOKEN_DAYS),
+        );
+    }
+    problems
+}
+
+/// When a token with a lifetime of `days` expires, from now.
+pub fn token_expiry(days: Option<u32>) -> Option<Timestamp> {
+    days.map(|d| Timestamp::now().plus(std::time::Duration::from_secs(u64::from(d) * 86_400)))
+}
+
 /// A valid argon2id hash of a random password: verifying against it when the e-mail is
 /// unknown keeps the answer time the same as for a wrong password.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$BvXC5D4u4G5XPplyYxH0TNuaqRQ4G9XgJ2TI+8AdTfs";
@@ -728,7 +757,9 @@ impl Registry {
         Ok(())
     }
 
-    /// Creates an API token for the caller's user in the caller's account. Needs a session
+    /// Creates an API token for the caller's user in the caller's account (see
+    /// [`token_problems`] for the rules of its fields, [`token_expiry`] for a lifetime in
+    /// days). Needs a session
     /// or a token with [`Scope::Admin`]; a token cannot grant scopes it lacks, a member
     /// cannot grant `install` or `admin`, and `moderate` needs the moderator flag.
     pub async fn create_token(
@@ -760,11 +791,8 @@ impl Registry {
         expires_at: Option<Timestamp>,
     ) -> Result<(ApiToken, String)> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::input("/name", InputCode::TokenNameLength));
-        }
-        if scopes.is_empty() {
-            return Err(Error::input("/scopes", InputCode::TokenScopesMissing));
+        if let Some(first) = token_problems(name, scopes, None).into_iter().next() {
+            return Err(Error::BadInput(first));
         }
         let now = Timestamp::now();
         if expires_at.is_some_and(|e| e <= now) {

@@ -49,6 +49,8 @@ input_codes! {
     TokenNameLength = "token.name_length": "a token name has 1 to 100 characters",
     /// A token without scopes.
     TokenScopesMissing = "token.scopes_missing": "a token needs at least one scope",
+    /// A token lifetime out of range.
+    TokenLifetime = "token.lifetime": "a token lives 1 to {max} days (`expires_in_days`), or without expiry",
     /// A token expiring before it is made.
     TokenExpiryPast = "token.expiry_past": "the token's expiry is in the past",
     /// A webhook URL over the length limit.

@@ -56,8 +56,9 @@ mod widgets;
 
 pub use audit::AuditEvent;
 pub use auth::{
-    Account, ApiToken, Auth, Login, MIN_PASSWORD_LEN, Membership, NewSession, NewUser, Principal,
-    Role, SESSION_COOKIE, SESSION_TTL, Scope, TOKEN_PREFIX, User, check_subdomain,
+    Account, ApiToken, Auth, Login, MAX_TOKEN_DAYS, MIN_PASSWORD_LEN, Membership, NewSession,
+    NewUser, Principal, Role, SESSION_COOKIE, SESSION_TTL, Scope, TOKEN_PREFIX, User,
+    check_subdomain, token_expiry, token_problems,
 };
 pub use blob::{
     BlobInfo, BlobListing, BlobStore, BlobStoreConfig, BoxFuture, ByteStream, LocalBlobStore,

@@ -83,6 +83,7 @@ input-password-short = Choose a password of at least { $min ->
    *[other] { $min } characters
 }.
 input-token-name_length = Give the token a name of 1 to 100 characters.
+input-token-lifetime = A token lives 1 to { $max } days; leave the lifetime empty for no expiry.
 input-token-scopes_missing = Choose at least one scope.
 input-token-expiry_past = The expiry is in the past; choose a later date or none.
 input-webhook-url_too_long = The webhook URL is too long.
@@ -517,13 +518,10 @@ tokens-create = Create a token
 tokens-name_hint = What it is for, e.g. “CI upload” (1 to 100 characters).
 tokens-scopes_hint = Give only what the program needs. Only the scopes you may grant are listed.
 tokens-days = Expires in (days)
-tokens-days_hint = From 1 to 3650; leave empty for a token that never expires.
+tokens-days_hint = From 1 to { $max }; leave empty for a token that never expires.
 tokens-submit = Create token
 tokens-form_problems = The token was not created. Correct the fields marked below.
-tokens-problem-name = Give the token a name of 1 to 100 characters.
-tokens-problem-scopes = Choose at least one scope.
-tokens-problem-unknown_scope = Choose among the listed scopes.
-tokens-problem-days = Enter a whole number of days from 1 to 3650, or leave it empty.
+tokens-problem-days = Enter a whole number of days from 1 to { $max }, or leave it empty.
 tokens-created_title = Your new token
 tokens-value = The token “{ $name }”
 tokens-copy_hint = Copy it now and keep it somewhere safe: it is shown only this once. Select the field and press Ctrl+C (⌘C on a Mac).

@@ -147,9 +147,10 @@ impl ClientLimits {
         }
     }
 
-    /// `Ok` when `client` may make one more request of kind `what`; 429
-    /// `rate.limited` with `Retry-After` otherwise.
-    pub fn check(&self, what: Guarded, client: &ClientAddr) -> Result<(), ApiError> {
+    /// `Ok` when `client` may make one more request of kind `what`; how long to wait
+    /// otherwise (the API answers 429 `rate.limited`, a page its 429 page, both with
+    /// `Retry-After`).
+    pub fn check(&self, what: Guarded, client: &ClientAddr) -> Result<(), RateLimited> {
         let limiter = match what {
             Guarded::SignIn => &self.sign_in,
             Guarded::Tokens => &self.tokens,
@@ -163,16 +164,32 @@ impl ClientLimits {
                 l.retain_recent();
             }
         }
-        limiter.check_key(&client.key()).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            ApiError::new(
-                axum::http::StatusCode::TOO_MANY_REQUESTS,
-                "rate.limited",
-                "too many requests",
-                "too many requests of this kind from your address; wait and try again",
-            )
-            .with_retry_after(wait.max(Duration::from_secs(1)))
-        })
+        limiter
+            .check_key(&client.key())
+            .map_err(|not_until| RateLimited {
+                wait: not_until
+                    .wait_time_from(DefaultClock::default().now())
+                    .max(Duration::from_secs(1)),
+            })
+    }
+}
+
+/// A request over its kind's rate: try again after `wait`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimited {
+    /// How long to wait (at least a second).
+    pub wait: Duration,
+}
+
+impl From<RateLimited> for ApiError {
+    fn from(r: RateLimited) -> ApiError {
+        ApiError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "rate.limited",
+            "too many requests",
+            "too many requests of this kind from your address; wait and try again",
+        )
+        .with_retry_after(r.wait)
     }
 }
 
@@ -233,8 +250,10 @@ mod tests {
         assert!(limits.check(Guarded::SignIn, &a).is_ok());
         assert!(limits.check(Guarded::SignIn, &a).is_ok());
         let refused = limits.check(Guarded::SignIn, &a).unwrap_err();
-        assert_eq!(refused.status(), axum::http::StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(refused.code(), "rate.limited");
+        assert!(refused.wait >= Duration::from_secs(1));
+        let answer = ApiError::from(refused);
+        assert_eq!(answer.status(), axum::http::StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(answer.code(), "rate.limited");
         assert!(
             limits
                 .check(Guarded::SignIn, &ClientAddr(ip("2.2.2.2")))

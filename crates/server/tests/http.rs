@@ -480,6 +480,30 @@ async fn tokens_are_listed_revoked_and_scoped() {
         .unwrap();
     assert_eq!(r.status(), 400);
     problem(r).await;
+    // A lifetime out of range names its field and reason; the same rule as the token page's.
+    let me = s
+        .registry
+        .authenticate_token(&admin)
+        .await
+        .unwrap()
+        .unwrap();
+    let before = s.registry.list_tokens(&me).await.unwrap().len();
+    for days in [0, 3651] {
+        let r = s
+            .post("/api/v1/tokens")
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({"name": "x", "scopes": ["upload"], "expires_in_days": days}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        let p = problem(r).await;
+        assert_eq!(p["code"], "request.invalid");
+        assert_eq!(p["field"], "/expires_in_days");
+        assert_eq!(p["reason"], "token.lifetime");
+    }
+    let after = s.registry.list_tokens(&me).await.unwrap().len();
+    assert_eq!(before, after, "nothing was stored");
 }
 
 #[tokio::test]

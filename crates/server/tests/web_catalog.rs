@@ -654,6 +654,46 @@ async fn sign_in_needs_the_forms_own_token(db: Db) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
+/// Token creation from the page is rate limited like the API's, and the refusal is a page.
+#[tokio::test]
+async fn the_token_page_refuses_a_flood_with_a_page() {
+    let s = TestServer::start_with(|c| {
+        c.rate_limits = widgetry_server::clients::RateLimits {
+            tokens_per_minute: 2,
+            ..c.rate_limits
+        };
+    })
+    .await;
+    s.user("boss@acme.io", "acme", Role::Admin).await;
+    let boss = sign_in(&s, "boss@acme.io").await;
+    let token = boss.csrf().await;
+    let mut refused = None;
+    for i in 0..6 {
+        let name = format!("t{i}");
+        let r = boss
+            .post(
+                "/tokens",
+                &[("csrf", &token), ("name", &name), ("scope", "upload")],
+            )
+            .await;
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(r);
+            break;
+        }
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let r = refused.expect("the flood was refused");
+    assert!(r.headers().contains_key("retry-after"));
+    assert!(
+        r.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<h1>Too many attempts</h1>"), "{html}");
+}
+
 on_both!(
     sign_in_needs_the_forms_own_token,
     a_large_catalogue_is_paged,

@@ -8,10 +8,7 @@ use crate::views::TokenView;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use widgetry_registry::{Scope, Timestamp};
-
-/// A day, for token lifetimes.
-const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+use widgetry_registry::{Error, Scope, token_expiry, token_problems};
 
 /// `POST /api/v1/tokens` body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -48,9 +45,6 @@ pub struct TokenList {
     pub tokens: Vec<TokenView>,
 }
 
-/// Most days a token may live.
-const MAX_DAYS: u32 = 3650;
-
 /// Creates a token for the caller in the caller's account.
 #[utoipa::path(post, operation_id = "tokens_create", path = "/api/v1/tokens", tag = "auth",
     security(("session" = []), ("token" = ["admin"])),
@@ -70,16 +64,13 @@ pub async fn create(
         .inner
         .limits
         .check(crate::clients::Guarded::Tokens, &client)?;
-    let expires_at = match req.expires_in_days {
-        None => None,
-        Some(days) if (1..=MAX_DAYS).contains(&days) => Some(Timestamp::now().plus(DAY * days)),
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "request.invalid",
-                format!("`expires_in_days` must be between 1 and {MAX_DAYS}"),
-            ));
-        }
-    };
+    if let Some(first) = token_problems(&req.name, &req.scopes, req.expires_in_days)
+        .into_iter()
+        .next()
+    {
+        return Err(Error::BadInput(first).into());
+    }
+    let expires_at = token_expiry(req.expires_in_days);
     let (token, raw) = state
         .inner
         .registry

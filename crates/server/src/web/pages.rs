@@ -1,7 +1,7 @@
 //! The pages every visitor meets: the start page, sign-in and sign-out, the language switch,
 //! and the texts and templates shared by all pages (the layout, the report of findings).
 
-use super::failure::PageResult;
+use super::failure::{PageError, PageResult};
 use super::render::{Template, page_with};
 use super::session::{LANG_COOKIE, SignedIn, Viewer, check_csrf, safe_next};
 use crate::AppState;
@@ -152,7 +152,7 @@ async fn login(
         .await
     {
         Ok(s) => s,
-        Err(e) => return crate::ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let mut response = Redirect::to(&safe_next(f.next.as_deref())).into_response();
     match crate::handlers::session::cookie(
@@ -163,7 +163,10 @@ async fn login(
         Ok(c) => {
             response.headers_mut().insert(header::SET_COOKIE, c);
         }
-        Err(e) => return e.into_response(),
+        Err(e) => {
+            return PageError::failed("building the session cookie failed", e.detail())
+                .into_response();
+        }
     }
     response
 }
@@ -184,7 +187,7 @@ async fn logout(
     if let Some(value) = crate::auth::session_cookie(&headers)
         && let Err(e) = state.inner.registry.delete_session(value).await
     {
-        return Ok(crate::ApiError::from(e).into_response());
+        return Err(e.into());
     }
     let mut response = Redirect::to("/login").into_response();
     if let Ok(c) = crate::handlers::session::cookie(&state, "", 0) {

@@ -16,7 +16,9 @@ use axum::{Form, Router};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use widgetry_registry::{ApiToken, Error, Principal, Role, Scope, Timestamp};
+use widgetry_registry::{
+    ApiToken, BadInput, Error, Principal, Role, Scope, Timestamp, token_expiry, token_problems,
+};
 use widgetry_validator::Lang;
 
 pub(crate) const TEMPLATES: &[Template] = &[
@@ -37,9 +39,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/tokens/{id}/revoke", post(revoke))
 }
 
-/// Most days a token may live (as in the API).
-const MAX_DAYS: u32 = 3650;
-const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 const DEFAULT_DAYS: &str = "90";
 
 /// The scopes a signed-in user may put on a token: `install` and `admin` for account admins,
@@ -137,37 +136,59 @@ fn read_form(posted: &[(String, String)], lang: Lang) -> Result<NewToken, Box<Fo
             .collect(),
         ..FormView::default()
     };
-    let name = view.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        view.name_error = Some(text(lang, "tokens-problem-name").to_string());
-    }
     let mut scopes = Vec::new();
+    let mut unknown = None;
     for s in &view.scopes {
         match s.parse::<Scope>() {
             Ok(s) => scopes.push(s),
-            Err(_) => view.scopes_error = Some(text(lang, "tokens-problem-unknown_scope").into()),
+            Err(Error::BadInput(bad)) => unknown = unknown.or(Some(bad)),
+            Err(_) => {}
         }
     }
-    if view.scopes.is_empty() {
-        view.scopes_error = Some(text(lang, "tokens-problem-scopes").to_string());
+    if let Some(bad) = unknown {
+        place(&mut view, lang, &bad);
     }
     let days = if view.days.is_empty() {
         None
     } else {
         match view.days.parse::<u32>() {
-            Ok(d) if (1..=MAX_DAYS).contains(&d) => Some(d),
-            _ => {
-                view.days_error = Some(text(lang, "tokens-problem-days").to_string());
+            Ok(d) => Some(d),
+            Err(_) => {
+                let max = widgetry_registry::MAX_TOKEN_DAYS.to_string();
+                view.days_error = Some(
+                    super::i18n::fill(lang, "tokens-problem-days", &[("max", &max)]).into_owned(),
+                );
                 None
             }
         }
     };
+    // The rules of the fields are the registry's, as for the API.
+    for bad in token_problems(&view.name, &scopes, days) {
+        place(&mut view, lang, &bad);
+    }
     if view.name_error.is_some() || view.scopes_error.is_some() || view.days_error.is_some() {
         return Err(Box::new(view));
     }
     scopes.sort();
     scopes.dedup();
-    Ok(NewToken { name, scopes, days })
+    Ok(NewToken {
+        name: view.name.trim().to_string(),
+        scopes,
+        days,
+    })
+}
+
+/// Shows a refusal beside the field it names (the first one per field), else above the form.
+fn place(view: &mut FormView, lang: Lang, bad: &BadInput) {
+    let slot = match bad.field.as_str() {
+        "/name" => &mut view.name_error,
+        "/scopes" => &mut view.scopes_error,
+        "/expires_in_days" | "/expires_at" => &mut view.days_error,
+        _ => &mut view.general,
+    };
+    if slot.is_none() {
+        *slot = Some(super::input::bad_input(lang, bad));
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -221,6 +242,7 @@ async fn list_page(
             show_owner => admin,
             scopes => scopes,
             form => form,
+            max_days => widgetry_registry::MAX_TOKEN_DAYS,
             failed => failed,
             notice => notice,
         },
@@ -248,13 +270,11 @@ async fn create(
     Form(posted): Form<Vec<(String, String)>>,
 ) -> PageResult {
     check_csrf(&user.principal, Posted(&posted).get("csrf"))?;
-    if let Err(e) = state
+    state
         .inner
         .limits
         .check(crate::clients::Guarded::Tokens, &client)
-    {
-        return Ok(e.into_response());
-    }
+        .map_err(|limited| PageError::TooMany(limited.wait))?;
     let lang = user.viewer.lang;
     let new = match read_form(&posted, lang) {
         Ok(n) => n,
@@ -262,7 +282,7 @@ async fn create(
             return list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, *form, None).await;
         }
     };
-    let expires_at = new.days.map(|d| Timestamp::now().plus(DAY * d));
+    let expires_at = token_expiry(new.days);
     let created = state
         .inner
         .registry
@@ -279,14 +299,11 @@ async fn create(
             },
         ),
         Err(e @ (Error::BadInput(_) | Error::Forbidden(_) | Error::MissingScope(_))) => {
-            let general = match &e {
-                Error::BadInput(bad) => super::input::bad_input(lang, bad),
-                other => other.to_string(),
-            };
-            let form = FormView {
-                general: Some(general),
-                ..form_again(&posted, lang)
-            };
+            let mut form = form_again(&posted, lang);
+            match &e {
+                Error::BadInput(bad) => place(&mut form, lang, bad),
+                other => form.general = Some(other.to_string()),
+            }
             list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, form, None).await?
         }
         Err(e) => return Err(e.into()),
