@@ -69,7 +69,7 @@ pub use error::{Error, Result};
 pub use gc::{GcOptions, GcReport, MIN_GC_GRACE};
 pub use input::{BadInput, InputCode, Params, SettingsProblem, fill};
 pub use integrations::{Integration, IntegrationUpdate, NewIntegration, Visibility, is_code};
-pub use review::{MODERATION_REASONS, ModerationReason, ReviewDetail, is_reason_code};
+pub use review::{MODERATION_REASONS, ReviewDetail, is_reason_code};
 pub use secrets::SecretBox;
 pub use service::{FREE_SIGN_IN_ATTEMPTS, LOGIN_WINDOW};
 pub use submissions::{

@@ -20,80 +20,26 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::Any;
 
-/// A reason code moderators may give besides the validator's rule codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ModerationReason {
-    /// Stable code.
-    pub code: &'static str,
-    /// English title.
-    pub title_en: &'static str,
-    /// Russian title.
-    pub title_ru: &'static str,
-}
-
-/// The moderators' own reason codes: what only a human can judge (widget-format.md 6.3).
-pub const MODERATION_REASONS: &[ModerationReason] = &[
-    ModerationReason {
-        code: "moderation.unclear_instructions",
-        title_en: "the instructions do not explain how to connect and use the widget",
-        title_ru: "инструкция не объясняет, как подключить виджет и пользоваться им",
-    },
-    ModerationReason {
-        code: "moderation.inaccurate_description",
-        title_en: "the description does not match what the widget does",
-        title_ru: "описание не соответствует тому, что делает виджет",
-    },
-    ModerationReason {
-        code: "moderation.not_working",
-        title_en: "the widget does not work as described in the test account",
-        title_ru: "виджет не работает так, как описано, в тестовом аккаунте",
-    },
-    ModerationReason {
-        code: "moderation.test_access",
-        title_en: "the test credentials are missing or do not work",
-        title_ru: "тестовые доступы отсутствуют или не работают",
-    },
-    ModerationReason {
-        code: "moderation.data_consent",
-        title_en: "account data is sent out without the user's explicit consent",
-        title_ru: "данные аккаунта передаются без явного согласия пользователя",
-    },
-    ModerationReason {
-        code: "moderation.ui",
-        title_en: "the widget overlaps, hides or changes system controls",
-        title_ru: "виджет перекрывает, скрывает или меняет системные элементы",
-    },
-    ModerationReason {
-        code: "moderation.localisation",
-        title_en: "texts or images mix languages or are not translated",
-        title_ru: "тексты или картинки смешивают языки или не переведены",
-    },
-    ModerationReason {
-        code: "moderation.branding",
-        title_en: "the name, logo or texts misuse the platform's brand or mislead",
-        title_ru: "название, логотип или тексты неверно используют бренд платформы или вводят в заблуждение",
-    },
-    ModerationReason {
-        code: "moderation.support",
-        title_en: "the support contacts do not answer or send users to the platform's support",
-        title_ru: "контакты поддержки не отвечают или отправляют пользователей в поддержку платформы",
-    },
-    ModerationReason {
-        code: "moderation.duplicate",
-        title_en: "the same integration is already published",
-        title_ru: "такая же интеграция уже опубликована",
-    },
-    ModerationReason {
-        code: "moderation.other",
-        title_en: "another problem, explained in the text",
-        title_ru: "другая проблема, описанная в тексте",
-    },
+/// The moderators' own reason codes, besides the validator's rule codes: what only a human
+/// can judge (widget-format.md 6.3). Their titles, in every language, are the server's texts
+/// (`reason-*` in its Fluent files).
+pub const MODERATION_REASONS: &[&str] = &[
+    "moderation.unclear_instructions",
+    "moderation.inaccurate_description",
+    "moderation.not_working",
+    "moderation.test_access",
+    "moderation.data_consent",
+    "moderation.ui",
+    "moderation.localisation",
+    "moderation.branding",
+    "moderation.support",
+    "moderation.duplicate",
+    "moderation.other",
 ];
 
 /// Whether a reason code is known: a moderators' code or a rule of the validator's catalogue.
 pub fn is_reason_code(code: &str) -> bool {
-    MODERATION_REASONS.iter().any(|r| r.code == code)
-        || widgetry_validator::catalog::find(code).is_some()
+    MODERATION_REASONS.contains(&code) || widgetry_validator::catalog::find(code).is_some()
 }
 
 /// Everything a moderator looks at for one submission.
@@ -696,7 +642,7 @@ mod tests {
 
     #[test]
     fn moderation_codes_are_unique_and_namespaced() {
-        let mut codes: Vec<_> = MODERATION_REASONS.iter().map(|r| r.code).collect();
+        let mut codes: Vec<_> = MODERATION_REASONS.to_vec();
         assert!(codes.iter().all(|c| c.starts_with("moderation.")));
         codes.sort_unstable();
         codes.dedup();

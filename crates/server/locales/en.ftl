@@ -538,3 +538,16 @@ upload-duplicate_field = the request carries more than one `widget` field; send 
 upload-missing_file = the request has no `widget` field; send the package as multipart field `widget` with file name `widget.zip`
 upload-wrong_file_name = the uploaded file is named `{ $name }`; it must be named `widget.zip`
 upload-no_file_name = the `widget` field carries no file name; send the file as `widget.zip`
+
+## The moderators' own reason codes (registry MODERATION_REASONS), as the console and the API show them
+reason-moderation-unclear_instructions = the instructions do not explain how to connect and use the widget
+reason-moderation-inaccurate_description = the description does not match what the widget does
+reason-moderation-not_working = the widget does not work as described in the test account
+reason-moderation-test_access = the test credentials are missing or do not work
+reason-moderation-data_consent = account data is sent out without the user's explicit consent
+reason-moderation-ui = the widget overlaps, hides or changes system controls
+reason-moderation-localisation = texts or images mix languages or are not translated
+reason-moderation-branding = the name, logo or texts misuse the platform's brand or mislead
+reason-moderation-support = the support contacts do not answer or send users to the platform's support
+reason-moderation-duplicate = the same integration is already published
+reason-moderation-other = another problem, explained in the text

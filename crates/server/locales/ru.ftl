@@ -551,3 +551,16 @@ upload-duplicate_field = в запросе несколько полей `widget
 upload-missing_file = в запросе нет поля `widget`; отправьте пакет в multipart-поле `widget` с именем файла `widget.zip`
 upload-wrong_file_name = загруженный файл называется `{ $name }`; он должен называться `widget.zip`
 upload-no_file_name = у поля `widget` нет имени файла; отправьте файл как `widget.zip`
+
+## The moderators' own reason codes (registry MODERATION_REASONS), as the console and the API show them
+reason-moderation-unclear_instructions = инструкция не объясняет, как подключить виджет и пользоваться им
+reason-moderation-inaccurate_description = описание не соответствует тому, что делает виджет
+reason-moderation-not_working = виджет не работает так, как описано, в тестовом аккаунте
+reason-moderation-test_access = тестовые доступы отсутствуют или не работают
+reason-moderation-data_consent = данные аккаунта передаются без явного согласия пользователя
+reason-moderation-ui = виджет перекрывает, скрывает или меняет системные элементы
+reason-moderation-localisation = тексты или картинки смешивают языки или не переведены
+reason-moderation-branding = название, логотип или тексты неверно используют бренд платформы или вводят в заблуждение
+reason-moderation-support = контакты поддержки не отвечают или отправляют пользователей в поддержку платформы
+reason-moderation-duplicate = такая же интеграция уже опубликована
+reason-moderation-other = другая проблема, описанная в тексте

@@ -13,7 +13,7 @@ use widgetry_registry::SubmissionId;
 
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use widgetry_registry::{ChangeKind, FileChange, MODERATION_REASONS, Reason, Scope};
+use widgetry_registry::{ChangeKind, FileChange, Lang, MODERATION_REASONS, Reason, Scope};
 
 /// One file's change against the published version.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -293,10 +293,10 @@ pub async fn reasons(Auth(p): Auth) -> Result<axum::Json<ReasonList>, ApiError> 
     Ok(axum::Json(ReasonList {
         reasons: MODERATION_REASONS
             .iter()
-            .map(|r| ReasonCodeView {
-                code: r.code.to_string(),
-                title_en: r.title_en.to_string(),
-                title_ru: r.title_ru.to_string(),
+            .map(|code| ReasonCodeView {
+                code: code.to_string(),
+                title_en: crate::web::i18n::reason_title(Lang::En, code).to_string(),
+                title_ru: crate::web::i18n::reason_title(Lang::Ru, code).to_string(),
             })
             .collect(),
     }))

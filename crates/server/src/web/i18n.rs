@@ -23,6 +23,11 @@ pub(crate) fn fill(lang: Lang, id: &str, args: &[(&str, &str)]) -> Cow<'static, 
     TEXTS.fill(lang, id, args)
 }
 
+/// The title of a moderators' reason code (`moderation.ui`) in `lang`.
+pub(crate) fn reason_title(lang: Lang, code: &str) -> &'static str {
+    text(lang, &format!("reason-{}", code.replace('.', "-")))
+}
+
 /// Whether `id` has a text.
 pub(crate) fn has(id: &str) -> bool {
     TEXTS.has(id)
@@ -79,6 +84,18 @@ mod tests {
             }
         }
         assert!(asked > 50, "only {asked} ids found in the code");
+    }
+
+    #[test]
+    fn every_moderation_reason_has_a_title() {
+        for code in widgetry_registry::MODERATION_REASONS {
+            let id = format!("reason-{}", code.replace('.', "-"));
+            assert!(has(&id), "`{code}` has no title `{id}`");
+        }
+        assert_eq!(
+            reason_title(Lang::Ru, "moderation.ui"),
+            "виджет перекрывает, скрывает или меняет системные элементы"
+        );
     }
 
     #[test]

@@ -13,13 +13,9 @@ pub(super) struct ReasonOption {
 pub(super) fn moderation_options(lang: Lang) -> Vec<ReasonOption> {
     MODERATION_REASONS
         .iter()
-        .map(|r| ReasonOption {
-            code: r.code.to_string(),
-            title: match lang {
-                Lang::Ru => r.title_ru,
-                _ => r.title_en,
-            }
-            .to_string(),
+        .map(|code| ReasonOption {
+            code: code.to_string(),
+            title: i18n::reason_title(lang, code).to_string(),
         })
         .collect()
 }
