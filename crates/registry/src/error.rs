@@ -1,7 +1,7 @@
 //! The one error type of the registry. Each variant maps to one HTTP answer in the server.
 
 use crate::auth::Scope;
-use crate::input::{BadInput, InputCode, SettingsProblem};
+use crate::input::{BadInput, InputCode, Refusal, SettingsProblem, StateCase};
 use std::io;
 use widgetry_validator::Report;
 
@@ -48,15 +48,10 @@ pub enum Error {
     /// was queued.
     #[error("the submission is blocked by {} error(s)", .0.errors)]
     SubmissionBlocked(Box<Report>),
-    /// A state change that the object's current state does not allow (HTTP 409 with a stable
-    /// code such as `submission.decided`), with a sentence saying why and what to do.
-    #[error("{message}")]
-    StateConflict {
-        /// Stable code of the refusal.
-        code: &'static str,
-        /// What happened and what to do.
-        message: String,
-    },
+    /// A state change that the object's current state does not allow (HTTP 409 with the
+    /// case's API code, such as `submission.decided`), with the values its sentence names.
+    #[error("{0}")]
+    StateConflict(Refusal),
     /// The request contradicts existing state (HTTP 409), e.g. a taken e-mail or code.
     #[error("{0}")]
     Conflict(String),
@@ -94,11 +89,8 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn state(code: &'static str, message: impl Into<String>) -> Error {
-        Error::StateConflict {
-            code,
-            message: message.into(),
-        }
+    pub(crate) fn state(case: StateCase) -> Error {
+        Error::StateConflict(Refusal::new(case))
     }
 
     /// A refusal of the field at `field` (a JSON pointer) with `code`; add the values the
@@ -111,6 +103,7 @@ impl Error {
     pub(crate) fn with(self, name: &'static str, value: impl std::fmt::Display) -> Error {
         match self {
             Error::BadInput(b) => Error::BadInput(b.with(name, value)),
+            Error::StateConflict(r) => Error::StateConflict(r.with(name, value)),
             other => other,
         }
     }

@@ -145,6 +145,112 @@ input_codes! {
     SettingsUnknownType = "settings.unknown_type": "the manifest declares an unknown type `{kind}`",
 }
 
+macro_rules! state_cases {
+    ($( $(#[$doc:meta])* $variant:ident = $api:literal, $id:literal : $english:literal, )*) => {
+        /// Why an object's state does not allow a change, as a stable case.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum StateCase {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl StateCase {
+            /// Every case (the server checks each has a text in every language).
+            pub const ALL: &'static [StateCase] = &[$(StateCase::$variant),*];
+
+            /// The code the API answers with (several cases share one:
+            /// `submission.conflict`).
+            pub fn api_code(self) -> &'static str {
+                match self { $( StateCase::$variant => $api, )* }
+            }
+
+            /// The case itself (`submission.in_review`), for texts.
+            pub fn as_str(self) -> &'static str {
+                match self { $( StateCase::$variant => $id, )* }
+            }
+
+            /// The English template, with `{name}` for each parameter.
+            pub fn english(self) -> &'static str {
+                match self { $( StateCase::$variant => $english, )* }
+            }
+        }
+    };
+}
+
+state_cases! {
+    /// The submission names a version the integration does not have.
+    NoSuchVersion = "submission.no_version", "submission.no_such_version":
+        "integration {integration} has no version {number}",
+    /// Nothing uploaded yet.
+    NoVersionYet = "submission.no_version", "submission.no_version_yet":
+        "the integration has no version yet; upload widget.zip first",
+    /// The version is older than the published one.
+    OlderThanPublished = "submission.conflict", "submission.older":
+        "version {number} (`{widget_version}`) is older than the published version {published} (`{published_version}`); upload a newer version and submit that",
+    /// The version is in review already.
+    InReview = "submission.conflict", "submission.in_review":
+        "version {number} (`{widget_version}`) is already in review; withdraw that submission first to change it",
+    /// The version is the published one.
+    IsPublished = "submission.conflict", "submission.is_published":
+        "version {number} (`{widget_version}`) is the published version",
+    /// The version was approved before.
+    WasApproved = "submission.conflict", "submission.was_approved":
+        "version {number} (`{widget_version}`) was already approved; roll back to it instead of submitting it again",
+    /// The submission was decided or withdrawn meanwhile.
+    Decided = "submission.decided", "submission.decided":
+        "submission {id} is no longer in review: it was {state_words}",
+    /// A newer version than the submitted one is published.
+    Outdated = "submission.outdated", "submission.outdated":
+        "version {number} (`{widget_version}`) is published and newer than version {submitted} of submission {id}; reject this submission, or ask the integrator to withdraw it",
+    /// The published version changed since the moderator looked.
+    PublishedChanged = "submission.published_changed", "submission.published_changed":
+        "the published version of `{code}` changed since submission {id} was reviewed: {now} is published now; reload the submission to see the diff against it, then decide again",
+    /// Nothing is published to roll back from.
+    NothingPublished = "rollback.not_public", "rollback.not_public":
+        "the integration has no published version to roll back from",
+    /// Rolling back to the published version itself.
+    RollbackToCurrent = "rollback.conflict", "rollback.conflict":
+        "version {number} is already the published version",
+    /// Rolling back to a version that was never published.
+    RollbackNotApproved = "rollback.not_approved", "rollback.not_approved":
+        "version {number} is {state_words}; only versions that were published before can be restored without a review",
+}
+
+/// A change the object's state does not allow: the case and the values its message names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Why.
+    pub case: StateCase,
+    /// The values the message names.
+    pub params: Params,
+}
+
+impl Refusal {
+    /// A refusal of `case`.
+    pub fn new(case: StateCase) -> Refusal {
+        Refusal {
+            case,
+            params: Vec::new(),
+        }
+    }
+
+    /// Adds a value the message names.
+    pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Refusal {
+        self.params.push((name, value.to_string()));
+        self
+    }
+
+    /// The English sentence.
+    pub fn message(&self) -> String {
+        fill(self.case.english(), &self.params)
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
 impl fmt::Display for InputCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -7,7 +7,7 @@ use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
 use crate::diff::{self, FileChange};
 use crate::error::{Error, Result};
-use crate::input::InputCode;
+use crate::input::{InputCode, StateCase};
 use crate::integrations::{Integration, Visibility};
 use crate::submissions::{
     ListingChanges, Reason, SUBMISSION_COLUMNS, SUBMISSION_FROM, Submission, SubmissionState,
@@ -209,14 +209,11 @@ impl Registry {
         if let Some(current) = published {
             let (number, widget_version) = seq_of(&mut tx, current).await?;
             if number > submission.version.number {
-                return Err(Error::state(
-                    "submission.outdated",
-                    format!(
-                        "version {number} (`{widget_version}`) is published and newer than version {} of submission {id}; \
-                         reject this submission, or ask the integrator to withdraw it",
-                        submission.version.number
-                    ),
-                ));
+                return Err(Error::state(StateCase::Outdated)
+                    .with("number", number)
+                    .with("widget_version", widget_version)
+                    .with("submitted", submission.version.number)
+                    .with("id", id));
             }
         }
         let event = |kind| {
@@ -349,26 +346,17 @@ impl Registry {
         let mut tx = self.begin_write().await?;
         let published = lock_integration(&mut tx, integration_id, now).await?;
         let Some(current) = published else {
-            return Err(Error::state(
-                "rollback.not_public",
-                "the integration has no published version to roll back from",
-            ));
+            return Err(Error::state(StateCase::NothingPublished));
         };
         let state = crate::submissions::version_state(&mut tx, target).await?;
         if target == current {
-            return Err(Error::state(
-                "rollback.conflict",
-                format!("version {number} is already the published version"),
-            ));
+            return Err(Error::state(StateCase::RollbackToCurrent).with("number", number));
         }
         if state != VersionState::Superseded {
-            return Err(Error::state(
-                "rollback.not_approved",
-                format!(
-                    "version {number} is {}; only versions that were published before can be restored without a review",
-                    state.as_str().replace('_', " ")
-                ),
-            ));
+            return Err(Error::state(StateCase::RollbackNotApproved)
+                .with("number", number)
+                .with("state", state.as_str())
+                .with("state_words", state.as_str().replace('_', " ")));
         }
         publish(
             &mut tx,
@@ -426,24 +414,31 @@ impl Registry {
     }
 
     async fn published_changed(&self, s: &Submission, now: Option<VersionId>) -> Error {
-        let now = match now {
+        // `now_number` is the version's number, `none` or `unknown`, for texts to select on.
+        let (now, now_number, now_version) = match now {
             Some(id) => match self.version_detail_by_id(id).await {
-                Ok(v) => format!(
-                    "version {} (`{}`)",
-                    v.version.number, v.version.widget_version
+                Ok(v) => (
+                    format!(
+                        "version {} (`{}`)",
+                        v.version.number, v.version.widget_version
+                    ),
+                    v.version.number.to_string(),
+                    v.version.widget_version,
                 ),
-                Err(_) => "another version".to_string(),
+                Err(_) => (
+                    "another version".to_string(),
+                    "unknown".to_string(),
+                    String::new(),
+                ),
             },
-            None => "no version".to_string(),
+            None => ("no version".to_string(), "none".to_string(), String::new()),
         };
-        Error::state(
-            "submission.published_changed",
-            format!(
-                "the published version of `{}` changed since submission {} was reviewed: {now} is published now; \
-                 reload the submission to see the diff against it, then decide again",
-                s.code, s.id
-            ),
-        )
+        Error::state(StateCase::PublishedChanged)
+            .with("code", &s.code)
+            .with("id", s.id)
+            .with("now", now)
+            .with("now_number", now_number)
+            .with("now_version", now_version)
     }
 }
 

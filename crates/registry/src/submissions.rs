@@ -5,6 +5,7 @@
 use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
 use crate::error::{Error, Result};
+use crate::input::StateCase;
 use crate::integrations::Integration;
 use crate::time::Timestamp;
 use crate::versions::{Version, VersionState};
@@ -344,14 +345,10 @@ impl Registry {
         }
         .cloned()
         .ok_or_else(|| match new.version {
-            Some(n) => Error::state(
-                "submission.no_version",
-                format!("integration {integration_id} has no version {n}"),
-            ),
-            None => Error::state(
-                "submission.no_version",
-                "the integration has no version yet; upload widget.zip first",
-            ),
+            Some(n) => Error::state(StateCase::NoSuchVersion)
+                .with("integration", integration_id)
+                .with("number", n),
+            None => Error::state(StateCase::NoVersionYet),
         })?;
         let published = versions
             .iter()
@@ -569,44 +566,32 @@ fn check_submittable(version: &Version, published: Option<&Version>) -> Result<(
     if let Some(p) = published
         && p.number > version.number
     {
-        return Err(Error::state(
-            "submission.conflict",
-            format!(
-                "version {} (`{}`) is older than the published version {} (`{}`); upload a newer version and submit that",
-                version.number, version.widget_version, p.number, p.widget_version
-            ),
-        ));
+        return Err(Error::state(StateCase::OlderThanPublished)
+            .with("number", version.number)
+            .with("widget_version", &version.widget_version)
+            .with("published", p.number)
+            .with("published_version", &p.widget_version));
     }
     Ok(())
 }
 
 fn already(version: &Version, state: VersionState) -> Error {
-    let what = match state {
-        VersionState::InReview => {
-            "is already in review; withdraw that submission first to change it"
-        }
-        VersionState::Published => "is the published version",
-        _ => "was already approved; roll back to it instead of submitting it again",
+    let case = match state {
+        VersionState::InReview => StateCase::InReview,
+        VersionState::Published => StateCase::IsPublished,
+        _ => StateCase::WasApproved,
     };
-    Error::state(
-        "submission.conflict",
-        format!(
-            "version {} (`{}`) {what}",
-            version.number, version.widget_version
-        ),
-    )
+    Error::state(case)
+        .with("number", version.number)
+        .with("widget_version", &version.widget_version)
 }
 
 /// The refusal for a submission that is no longer in review.
 pub(crate) fn decided(s: &Submission) -> Error {
-    Error::state(
-        "submission.decided",
-        format!(
-            "submission {} is no longer in review: it was {}",
-            s.id,
-            s.state.as_str().replace('_', " ")
-        ),
-    )
+    Error::state(StateCase::Decided)
+        .with("id", s.id)
+        .with("state", s.state.as_str())
+        .with("state_words", s.state.as_str().replace('_', " "))
 }
 
 /// Locks the integration's row for the rest of the transaction (PostgreSQL row lock; SQLite

@@ -551,3 +551,31 @@ reason-moderation-branding = the name, logo or texts misuse the platform's brand
 reason-moderation-support = the support contacts do not answer or send users to the platform's support
 reason-moderation-duplicate = the same integration is already published
 reason-moderation-other = another problem, explained in the text
+
+## Refused state changes (registry StateCase), by case
+state-submission-no_such_version = Integration { $integration } has no version { $number }.
+state-submission-no_version_yet = The integration has no version yet: upload widget.zip first.
+state-submission-older = Version { $number } ({ $widget_version }) is older than the published version { $published } ({ $published_version }): upload a newer version and submit that.
+state-submission-in_review = Version { $number } ({ $widget_version }) is already in review: withdraw that submission first to change it.
+state-submission-is_published = Version { $number } ({ $widget_version }) is the published version.
+state-submission-was_approved = Version { $number } ({ $widget_version }) was approved before: roll back to it instead of submitting it again.
+state-submission-decided = Submission { $id } is no longer in review: it was { $state ->
+    [approved] approved
+    [rejected] rejected
+    [withdrawn] withdrawn
+   *[other] { $state_words }
+}.
+state-submission-outdated = Version { $number } ({ $widget_version }) is published and newer than version { $submitted } of submission { $id }: reject this submission, or ask the integrator to withdraw it.
+state-submission-published_changed = The published version of { $code } changed since submission { $id } was reviewed ({ $now_number ->
+    [none] nothing is published now
+    [unknown] another version is published now
+   *[other] version { $now_number } ({ $now_version }) is published now
+}): reload the submission to see the diff against it, then decide again.
+state-rollback-not_public = The integration has no published version to roll back from.
+state-rollback-conflict = Version { $number } is already the published version.
+state-rollback-not_approved = Version { $number } is { $state ->
+    [uploaded] only uploaded
+    [in_review] in review
+    [rejected] rejected
+   *[other] { $state_words }
+}: only versions that were published before can be restored without a review.

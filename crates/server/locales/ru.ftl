@@ -564,3 +564,31 @@ reason-moderation-branding = название, логотип или текст�
 reason-moderation-support = контакты поддержки не отвечают или отправляют пользователей в поддержку платформы
 reason-moderation-duplicate = такая же интеграция уже опубликована
 reason-moderation-other = другая проблема, описанная в тексте
+
+## Refused state changes (registry StateCase), by case
+state-submission-no_such_version = У интеграции { $integration } нет версии { $number }.
+state-submission-no_version_yet = У интеграции ещё нет версий: сначала загрузите widget.zip.
+state-submission-older = Версия { $number } ({ $widget_version }) старше опубликованной версии { $published } ({ $published_version }): загрузите более новую версию и отправьте её.
+state-submission-in_review = Версия { $number } ({ $widget_version }) уже на модерации: чтобы изменить заявку, сначала отзовите её.
+state-submission-is_published = Версия { $number } ({ $widget_version }) и есть опубликованная версия.
+state-submission-was_approved = Версия { $number } ({ $widget_version }) уже была одобрена: вместо новой заявки откатитесь к ней.
+state-submission-decided = Заявка { $id } больше не на модерации: { $state ->
+    [approved] она одобрена
+    [rejected] она отклонена
+    [withdrawn] она отозвана
+   *[other] { $state_words }
+}.
+state-submission-outdated = Опубликована версия { $number } ({ $widget_version }), более новая, чем версия { $submitted } из заявки { $id }: отклоните эту заявку или попросите интегратора её отозвать.
+state-submission-published_changed = Опубликованная версия { $code } изменилась после проверки заявки { $id } ({ $now_number ->
+    [none] сейчас ничего не опубликовано
+    [unknown] сейчас опубликована другая версия
+   *[other] сейчас опубликована версия { $now_number } ({ $now_version })
+}): обновите заявку, чтобы увидеть изменения относительно неё, и примите решение снова.
+state-rollback-not_public = У интеграции нет опубликованной версии, от которой можно откатиться.
+state-rollback-conflict = Версия { $number } уже опубликована.
+state-rollback-not_approved = Версия { $number } { $state ->
+    [uploaded] только загружена
+    [in_review] на модерации
+    [rejected] отклонена
+   *[other] { $state_words }
+}: без проверки можно вернуть только версии, которые уже были опубликованы.

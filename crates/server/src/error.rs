@@ -74,8 +74,9 @@ pub struct Problem {
     /// (`/redirect_uri`, `/name/ru`, `/reasons/0/code`); empty for the request as a whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// For `request.invalid`: why, as a stable code (`redirect_uri.scheme`,
-    /// `rejection.reason_code_unknown`, ...).
+    /// Why, as a stable code finer than `code`: for `request.invalid` the refused input
+    /// (`redirect_uri.scheme`, `rejection.reason_code_unknown`, ...), for a 409 state conflict
+    /// its case (`submission.in_review` under `submission.conflict`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -301,7 +302,7 @@ pub fn problem_code(e: &widgetry_registry::Error) -> &'static str {
         E::DuplicateArchive { .. } => "version.duplicate_archive",
         E::Conflict(_) => "conflict",
         E::SubmissionBlocked(_) => "submission.blocked",
-        E::StateConflict { code, .. } => code,
+        E::StateConflict(r) => r.case.api_code(),
         E::InvalidSettings(_) => "settings.invalid",
         E::BadInput(_) => "request.invalid",
         E::Busy(_) => "busy",
@@ -349,7 +350,9 @@ impl From<widgetry_registry::Error> for ApiError {
                 )
                 .with_errors(report.diagnostics)
             }
-            E::StateConflict { code, message } => ApiError::conflict(code, message),
+            E::StateConflict(r) => {
+                ApiError::conflict(r.case.api_code(), r.message()).with("reason", r.case.as_str())
+            }
             E::InvalidSettings(problems) => {
                 let detail = E::InvalidSettings(problems.clone()).to_string();
                 ApiError::bad_request("settings.invalid", detail).with(
@@ -538,10 +541,9 @@ mod tests {
             },
             E::Conflict("taken".into()),
             E::SubmissionBlocked(report()),
-            E::StateConflict {
-                code: "submission.decided",
-                message: "decided".into(),
-            },
+            E::StateConflict(widgetry_registry::Refusal::new(
+                widgetry_registry::StateCase::Decided,
+            )),
             E::InvalidSettings(Vec::new()),
             E::BadInput(BadInput::new("/x", InputCode::PageStart)),
             E::Busy(Duration::from_secs(1)),

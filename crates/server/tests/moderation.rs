@@ -570,7 +570,17 @@ async fn rejection_withdrawal_and_resubmission(db: Db) {
     w.submit_ok(1).await;
     let r = w.submit(&w.dev, &fields()).await;
     assert_eq!(r.status(), 409);
-    assert_eq!(problem(r).await["code"], "submission.conflict");
+    let p = problem(r).await;
+    assert_eq!(p["code"], "submission.conflict");
+    // The finer case, for clients that explain it in their own words.
+    assert_eq!(p["reason"], "submission.in_review");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is already in review"),
+        "{p}"
+    );
     let list = w
         .get_json(
             &w.dev,

@@ -924,6 +924,25 @@ async fn pages_that_cannot_be_shown_are_html_in_the_viewers_language(db: Db) {
         .await;
     assert_eq!(r.status, 400);
     r.assert_has("Сначала выберите версию.");
+    // A state the change does not fit: 409, translated by its case, not the registry's English.
+    let up = b
+        .upload(
+            id,
+            Some(&page.csrf()),
+            zip(&widget_files("Deal Notes", "1.0.0")),
+            "widget.zip",
+        )
+        .await;
+    assert_eq!(up.status, 303, "{}", up.body);
+    let r = b
+        .post(
+            &format!("/integrations/{id}/rollback"),
+            &[("csrf", &page.csrf()), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    r.assert_has("У интеграции нет опубликованной версии, от которой можно откатиться.");
+    r.assert_lacks("roll back from");
     // Not a moderator: the console's own refusal.
     let p = b.get("/moderation").await;
     assert_eq!(p.status, 403);

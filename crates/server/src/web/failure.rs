@@ -18,7 +18,7 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use widgetry_registry::{BadInput, Error};
+use widgetry_registry::{BadInput, Error, Refusal};
 
 /// What a page handler answers.
 pub(crate) type PageResult = Result<Response, PageError>;
@@ -38,6 +38,8 @@ pub(crate) enum PageError {
     },
     /// 409: the object's state does not allow this, and why.
     Conflict(String),
+    /// 409: the object's state does not allow this (translated by its case).
+    State(Refusal),
     /// 400: an argument the registry refused.
     BadInput(BadInput),
     /// 403: a form post without the session's CSRF token.
@@ -71,7 +73,7 @@ impl PageError {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Forbidden(_) | PageError::Csrf => StatusCode::FORBIDDEN,
             PageError::Refused { status, .. } => *status,
-            PageError::Conflict(_) => StatusCode::CONFLICT,
+            PageError::Conflict(_) | PageError::State(_) => StatusCode::CONFLICT,
             PageError::BadInput(_) => StatusCode::BAD_REQUEST,
             PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -101,6 +103,7 @@ impl PageError {
                 "error-conflict-title",
                 format!("{} {why}", text(lang, "error-conflict-text")),
             ),
+            PageError::State(r) => ("error-conflict-title", input::refusal(lang, r)),
             PageError::BadInput(bad) => ("error-bad_input-title", input::bad_input(lang, bad)),
             PageError::Csrf => ("error-csrf-title", text(lang, "error-csrf-text").into()),
             PageError::Unavailable(_) => (
@@ -140,9 +143,8 @@ impl From<Error> for PageError {
             Error::NotFound => PageError::NotFound,
             Error::Forbidden(detail) => PageError::Forbidden(Some(detail)),
             Error::MissingScope(scope) => PageError::Forbidden(Some(scope.to_string())),
-            Error::StateConflict { message, .. } | Error::Conflict(message) => {
-                PageError::Conflict(message)
-            }
+            Error::StateConflict(r) => PageError::State(r),
+            Error::Conflict(message) => PageError::Conflict(message),
             Error::BadInput(bad) => PageError::BadInput(bad),
             Error::Busy(wait) => PageError::Unavailable(Some(wait)),
             Error::TooManyAttempts(wait) => PageError::TooMany(wait),

@@ -3,7 +3,7 @@
 //! their JSON pointer names. Nothing here reads the English sentence.
 
 use super::i18n;
-use widgetry_registry::{BadInput, InputCode, SettingsProblem};
+use widgetry_registry::{BadInput, InputCode, Refusal, SettingsProblem, StateCase};
 use widgetry_validator::Lang;
 
 /// The sentence for `code` with `params`, in `lang`.
@@ -15,6 +15,16 @@ pub(crate) fn sentence(lang: Lang, code: InputCode, params: &[(&'static str, Str
 /// A refused argument in `lang`.
 pub(crate) fn bad_input(lang: Lang, bad: &BadInput) -> String {
     sentence(lang, bad.code, &bad.params)
+}
+
+/// A refused state change in `lang`.
+pub(crate) fn refusal(lang: Lang, r: &Refusal) -> String {
+    let args: Vec<(&str, &str)> = r.params.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    i18n::fill(lang, &state_key(r.case), &args).into_owned()
+}
+
+fn state_key(case: StateCase) -> String {
+    format!("state-{}", case.as_str().replace('.', "-"))
 }
 
 /// A settings problem in `lang`.
@@ -61,6 +71,24 @@ mod tests {
         for id in widgetry_i18n::ids(i18n::english()) {
             if id.starts_with("input-") {
                 assert!(keys.contains(&id), "`{id}` names no input code");
+            }
+        }
+    }
+
+    #[test]
+    fn every_state_case_has_a_text_naming_the_same_parameters() {
+        for case in StateCase::ALL {
+            let key = state_key(*case);
+            assert!(i18n::has(&key), "no page text `{key}`");
+            let mut given: Vec<(&str, &str)> = placeholders(case.english())
+                .into_iter()
+                .map(|n| (n, "x"))
+                .collect();
+            // Values given besides the English ones, for texts to select on.
+            given.extend([("state", "x"), ("now_number", "x"), ("now_version", "x")]);
+            for lang in [Lang::En, Lang::Ru] {
+                let text = i18n::fill(lang, &key, &given);
+                assert!(!text.contains("{$"), "`{key}` ({lang:?}): {text}");
             }
         }
     }

@@ -162,7 +162,8 @@ fn parse_id(raw: &str) -> Option<i64> {
 /// error needs a page of its own.
 fn refusal(lang: Lang, e: &Error) -> Option<(StatusCode, String)> {
     match e {
-        Error::StateConflict { message, .. } | Error::Conflict(message) => Some((
+        Error::StateConflict(r) => Some((StatusCode::CONFLICT, input::refusal(lang, r))),
+        Error::Conflict(message) => Some((
             StatusCode::CONFLICT,
             format!("{} {message}", text(lang, "integrator-refused-conflict")),
         )),

@@ -230,15 +230,15 @@ pub(super) async fn refused(
     mut forms: Forms,
 ) -> PageResult {
     let (status, key, reload) = match &e {
-        Error::StateConflict { code, .. } if *code == "submission.published_changed" => (
+        Error::StateConflict(r) if r.case == StateCase::PublishedChanged => (
             StatusCode::CONFLICT,
             "moderation-err_published_changed",
             true,
         ),
-        Error::StateConflict { code, .. } if *code == "submission.outdated" => {
+        Error::StateConflict(r) if r.case == StateCase::Outdated => {
             (StatusCode::CONFLICT, "moderation-err_outdated", false)
         }
-        Error::StateConflict { .. } => (StatusCode::CONFLICT, "moderation-err_decided", false),
+        Error::StateConflict(_) => (StatusCode::CONFLICT, "moderation-err_decided", false),
         Error::BadInput(bad) => {
             tracing::info!(%sid, %bad, "a decision was refused");
             (StatusCode::BAD_REQUEST, "moderation-err_bad_form", true)

@@ -25,8 +25,8 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use widgetry_registry::{
     AccountId, ChangeKind, Diagnostic, Error, FileChange, FileEntry, IntegrationId,
-    MODERATION_REASONS, Reason, Registry, Submission, SubmissionId, SubmissionState, Timestamp,
-    is_reason_code,
+    MODERATION_REASONS, Reason, Registry, StateCase, Submission, SubmissionId, SubmissionState,
+    Timestamp, is_reason_code,
 };
 use widgetry_validator::Lang;
 
