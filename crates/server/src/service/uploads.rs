@@ -16,11 +16,12 @@ use widgetry_validator::Lang;
 pub(crate) enum UploadRefusal {
     /// The request itself: no `widget` field, a wrong file name, too large, unreadable.
     Intake(ApiError),
-    /// The package failed validation. The archive and the validation slot come back, so that
-    /// a page showing the findings with their source lines does that work within the slot.
+    /// The package failed validation. The received file and the validation slot come back,
+    /// so that a page showing the findings with their source lines reads the archive again
+    /// and does that work within the slot (the API drops both unread).
     Invalid {
         report: Box<Report>,
-        archive: Vec<u8>,
+        received: Received,
         slot: CheckSlot,
     },
     /// Any other refusal or failure of the registry.
@@ -121,7 +122,7 @@ async fn receive_and_store(
     .map_err(UploadRefusal::Intake)?;
     let registry = &state.inner.registry;
     let slot = registry.check_slot().await?;
-    let bytes = read_back(&received).await?;
+    let bytes = received.read().await.map_err(UploadRefusal::Intake)?;
     match registry
         .upload_version_owned(&slot, principal, integration_id, bytes, lang)
         .await
@@ -129,14 +130,9 @@ async fn receive_and_store(
         Ok(outcome) => Ok(outcome),
         Err(Error::Invalid(report)) => Err(UploadRefusal::Invalid {
             report,
-            // The registry took the bytes; they are read back for the caller's report.
-            archive: read_back(&received).await?,
+            received,
             slot,
         }),
         Err(e) => Err(e.into()),
     }
-}
-
-async fn read_back(received: &Received) -> Result<Vec<u8>, UploadRefusal> {
-    received.read().await.map_err(UploadRefusal::Intake)
 }

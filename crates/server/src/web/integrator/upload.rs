@@ -106,9 +106,14 @@ async fn receive_and_store(
         }
         Refused::Invalid {
             report,
-            archive,
+            received,
             slot,
         } => {
+            // The registry took the bytes; the report's snippets read them again.
+            let archive = received
+                .read()
+                .await
+                .map_err(|e| PageError::failed("reading an upload back failed", e.detail()))?;
             let message = fill(lang, "integrator-upload-invalid", &[("n", &report.errors)]);
             // Source lines for the findings, off the async threads and within the slot.
             let groups = tokio::task::spawn_blocking(move || {
