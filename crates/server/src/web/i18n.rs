@@ -23,6 +23,12 @@ pub(crate) fn fill(lang: Lang, id: &str, args: &[(&str, &str)]) -> Cow<'static, 
     TEXTS.fill(lang, id, args)
 }
 
+/// [`fill`] with owned values (the registry's params, a template's arguments).
+pub(crate) fn fill_values<S: AsRef<str>>(lang: Lang, id: &str, values: &[(&str, S)]) -> String {
+    let args: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_ref())).collect();
+    fill(lang, id, &args).into_owned()
+}
+
 /// The title of a moderators' reason code (`moderation.ui`) in `lang`.
 pub(crate) fn reason_title(lang: Lang, code: &str) -> &'static str {
     text(lang, &format!("reason-{}", code.replace('.', "-")))

@@ -8,8 +8,7 @@ use widgetry_validator::Lang;
 
 /// The sentence for `code` with `params`, in `lang`.
 pub(crate) fn sentence(lang: Lang, code: InputCode, params: &[(&'static str, String)]) -> String {
-    let args: Vec<(&str, &str)> = params.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    i18n::fill(lang, &key(code), &args).into_owned()
+    i18n::fill_values(lang, &key(code), params)
 }
 
 /// A refused argument in `lang`.
@@ -19,8 +18,7 @@ pub(crate) fn bad_input(lang: Lang, bad: &BadInput) -> String {
 
 /// A refused state change in `lang`.
 pub(crate) fn refusal(lang: Lang, r: &Refusal) -> String {
-    let args: Vec<(&str, &str)> = r.params.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    i18n::fill(lang, &state_key(r.case), &args).into_owned()
+    i18n::fill_values(lang, &state_key(r.case), &r.params)
 }
 
 fn state_key(case: StateCase) -> String {

@@ -40,8 +40,7 @@ fn t(state: &State<'_, '_>, key: &str, args: Kwargs) -> Result<String, minijinja
         let value: Value = args.get(name)?;
         values.push((name, value.to_string()));
     }
-    let values: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    Ok(i18n::fill(lang_of(state), key, &values).into_owned())
+    Ok(i18n::fill_values(lang_of(state), key, &values))
 }
 
 /// `localized(map)`: a `{"en": ..., "ru": ...}` text in the page's language, else English,

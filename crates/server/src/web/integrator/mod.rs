@@ -94,8 +94,7 @@ fn text(lang: Lang, key: &str) -> &'static str {
 /// A text with its arguments (numbers select plural forms).
 fn fill(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
     let values: Vec<(&str, String)> = args.iter().map(|(n, v)| (*n, v.to_string())).collect();
-    let values: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    i18n::fill(lang, key, &values).into_owned()
+    i18n::fill_values(lang, key, &values)
 }
 
 /// A text when the key exists, else the fallback as given (event kinds, states).
