@@ -231,7 +231,7 @@ async fn receiver() -> (Arc<Mutex<Vec<(String, String)>>>, String) {
 async fn two_processes_behave_as_one_service() {
     let s3 = TestS3::fresh().expect("WIDGETRY_TEST_S3_BUCKET is set");
     let cluster = Cluster {
-        database_url: support::fresh_postgres("wgt_cluster").await,
+        database_url: support::fresh_postgres("cluster").await,
         s3,
         dir: tempfile::tempdir().unwrap(),
     };

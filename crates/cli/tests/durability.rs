@@ -435,9 +435,9 @@ async fn sigkill_mid_upload_leaves_no_version_without_blobs(db: Db) {
         data: data.clone(),
         database_url: match db {
             Db::Sqlite => None,
-            Db::Postgres => Some(support::fresh_postgres("wgt_kill").await),
+            Db::Postgres => Some(support::fresh_postgres("kill").await),
             Db::S3 => match std::env::var_os("WIDGETRY_TEST_POSTGRES_URL") {
-                Some(_) => Some(support::fresh_postgres("wgt_kill").await),
+                Some(_) => Some(support::fresh_postgres("kill").await),
                 None => None,
             },
         },

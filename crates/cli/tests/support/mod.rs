@@ -247,28 +247,11 @@ impl TestS3 {
     }
 }
 
-/// A fresh database named `{prefix}_...` on the `WIDGETRY_TEST_POSTGRES_URL` server.
-pub async fn fresh_postgres(prefix: &str) -> String {
-    use sqlx::{Connection, Executor};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let base = std::env::var("WIDGETRY_TEST_POSTGRES_URL").unwrap();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    let name = format!(
-        "{prefix}_{}_{}_{nanos}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    let mut conn = sqlx::postgres::PgConnection::connect(&base).await.unwrap();
-    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+/// A fresh database labelled `label` on the `WIDGETRY_TEST_POSTGRES_URL` server.
+pub async fn fresh_postgres(label: &str) -> String {
+    widgetry_testkit::fresh_postgres(label)
         .await
-        .unwrap();
-    conn.close().await.unwrap();
-    let (server, _) = base.rsplit_once('/').unwrap();
-    format!("{server}/{name}")
+        .expect("WIDGETRY_TEST_POSTGRES_URL is set")
 }
 
 /// Signs `email` in through the server at `url` (password [`PASSWORD`]) and makes an API

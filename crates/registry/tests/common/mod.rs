@@ -11,7 +11,6 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
-use sqlx::Connection;
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -64,7 +63,7 @@ impl Env {
     pub async fn s3() -> Option<Env> {
         let s3 = test_s3()?;
         let dir = tempfile::tempdir().unwrap();
-        let (url, backend) = match postgres_database().await {
+        let (url, backend) = match widgetry_testkit::fresh_postgres("registry").await {
             Some(url) => (url, "postgres+s3"),
             None => (Registry::default_database_url(dir.path()), "sqlite+s3"),
         };
@@ -79,27 +78,10 @@ impl Env {
     /// A fresh database on the PostgreSQL server, or `None` when
     /// `WIDGETRY_TEST_POSTGRES_URL` is unset.
     pub async fn postgres() -> Option<Env> {
-        let url = postgres_database().await?;
+        let url = widgetry_testkit::fresh_postgres("registry").await?;
         let dir = tempfile::tempdir().unwrap();
         let blobs = BlobStoreConfig::default_for(dir.path());
         Some(Env::open(url, dir, "postgres", blobs).await)
-    }
-}
-
-/// A fresh database on the `WIDGETRY_TEST_POSTGRES_URL` server.
-async fn postgres_database() -> Option<String> {
-    {
-        let admin_url = std::env::var("WIDGETRY_TEST_POSTGRES_URL").ok()?;
-        let name = format!("wgt_reg_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-        admin.close().await.unwrap();
-        let base = admin_url.split('?').next().unwrap();
-        let (server, _) = base.rsplit_once('/').unwrap();
-        Some(format!("{server}/{name}"))
     }
 }
 

@@ -363,26 +363,7 @@ macro_rules! on_both {
 
 /// With `WIDGETRY_TEST_POSTGRES_URL` set, a fresh database on that server for one test.
 pub async fn fresh_postgres() -> Option<String> {
-    use sqlx::{Connection, Executor};
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let base = std::env::var("WIDGETRY_TEST_POSTGRES_URL").ok()?;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    let name = format!(
-        "wgt_{}_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst),
-        nanos
-    );
-    let mut conn = sqlx::postgres::PgConnection::connect(&base).await.unwrap();
-    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await
-        .unwrap();
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    Some(format!("{prefix}/{name}"))
+    widgetry_testkit::fresh_postgres("server").await
 }
 
 pub const PASSWORD: &str = "correct horse battery";
