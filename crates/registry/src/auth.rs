@@ -14,7 +14,7 @@
 //! account role still applies on top of the scopes.
 
 use crate::error::{Error, Result};
-use crate::input::{BadInput, InputCode};
+use crate::input::{BadInput, DenialCase, InputCode, StateCase};
 use crate::time::Timestamp;
 use crate::util::{BASE62, constant_time_eq, random_chars, random_hex, sha256_hex};
 use crate::{AccountId, Registry, UserId};
@@ -287,9 +287,7 @@ impl Principal {
         if self.role == Role::Admin {
             Ok(())
         } else {
-            Err(Error::Forbidden(
-                "this action needs the `admin` role in the account".to_string(),
-            ))
+            Err(Error::denied(DenialCase::NeedsAdmin))
         }
     }
 
@@ -512,9 +510,7 @@ impl Registry {
             .fetch_optional(&mut *tx)
             .await?;
         if taken.is_some() {
-            return Err(Error::Conflict(format!(
-                "a user with e-mail `{email}` exists"
-            )));
+            return Err(Error::state(StateCase::EmailTaken).with("email", email));
         }
         let row = sqlx::query(
             "INSERT INTO users (email, password_hash, is_moderator, is_operator, created_at) \
@@ -814,14 +810,10 @@ impl Registry {
         for s in scopes {
             match s {
                 Scope::Install | Scope::Admin if p.role != Role::Admin => {
-                    return Err(Error::Forbidden(format!(
-                        "the `{s}` scope needs the `admin` role in the account"
-                    )));
+                    return Err(Error::denied(DenialCase::ScopeNeedsAdmin).with("scope", s));
                 }
                 Scope::Moderate if !p.user.is_moderator => {
-                    return Err(Error::Forbidden(
-                        "the `moderate` scope is for moderators".to_string(),
-                    ));
+                    return Err(Error::denied(DenialCase::ModeratorsOnly));
                 }
                 _ => {}
             }

@@ -1,7 +1,7 @@
 //! The one error type of the registry. Each variant maps to one HTTP answer in the server.
 
 use crate::auth::Scope;
-use crate::input::{BadInput, InputCode, Refusal, SettingsProblem, StateCase};
+use crate::input::{BadInput, Denial, DenialCase, InputCode, Refusal, SettingsProblem, StateCase};
 use std::io;
 use widgetry_validator::Report;
 
@@ -15,9 +15,10 @@ pub enum Error {
     /// account's private objects never answer 403).
     #[error("not found")]
     NotFound,
-    /// The caller sees the object but may not do this (HTTP 403), e.g. a member installing.
+    /// The caller sees the object but may not do this (HTTP 403), e.g. a member installing:
+    /// the case and the values its sentence names.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Denial),
     /// The API token lacks a scope (HTTP 403 `missing scope`).
     #[error("this token lacks the `{0}` scope")]
     MissingScope(Scope),
@@ -48,13 +49,11 @@ pub enum Error {
     /// was queued.
     #[error("the submission is blocked by {} error(s)", .0.errors)]
     SubmissionBlocked(Box<Report>),
-    /// A state change that the object's current state does not allow (HTTP 409 with the
-    /// case's API code, such as `submission.decided`), with the values its sentence names.
+    /// A change that the object's current state does not allow, or that contradicts existing
+    /// state such as a taken e-mail (HTTP 409 with the case's API code, such as
+    /// `submission.decided`), with the values its sentence names.
     #[error("{0}")]
     StateConflict(Refusal),
-    /// The request contradicts existing state (HTTP 409), e.g. a taken e-mail or code.
-    #[error("{0}")]
-    Conflict(String),
     /// Installation settings do not match the manifest's `settings` (HTTP 400/422).
     #[error("invalid settings: {}", .0.iter().map(|p| if p.key.is_empty() { p.message() } else { format!("`{}`: {}", p.key, p.message()) }).collect::<Vec<_>>().join("; "))]
     InvalidSettings(Vec<SettingsProblem>),
@@ -93,17 +92,24 @@ impl Error {
         Error::StateConflict(Refusal::new(case))
     }
 
+    /// A refusal of what the caller may not do; add values with [`Error::with`].
+    pub fn denied(case: DenialCase) -> Error {
+        Error::Forbidden(Denial::new(case))
+    }
+
     /// A refusal of the field at `field` (a JSON pointer) with `code`; add the values the
     /// message names with [`Error::with`].
     pub(crate) fn input(field: impl Into<String>, code: InputCode) -> Error {
         Error::BadInput(BadInput::new(field, code))
     }
 
-    /// Adds a value to a [`Error::BadInput`]'s message (other errors stay as they are).
-    pub(crate) fn with(self, name: &'static str, value: impl std::fmt::Display) -> Error {
+    /// Adds a value to the message of a [`Error::BadInput`], [`Error::StateConflict`] or
+    /// [`Error::Forbidden`] (other errors stay as they are).
+    pub fn with(self, name: &'static str, value: impl std::fmt::Display) -> Error {
         match self {
             Error::BadInput(b) => Error::BadInput(b.with(name, value)),
             Error::StateConflict(r) => Error::StateConflict(r.with(name, value)),
+            Error::Forbidden(d) => Error::Forbidden(d.with(name, value)),
             other => other,
         }
     }

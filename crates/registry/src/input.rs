@@ -145,38 +145,49 @@ input_codes! {
     SettingsUnknownType = "settings.unknown_type": "the manifest declares an unknown type `{kind}`",
 }
 
-macro_rules! state_cases {
-    ($( $(#[$doc:meta])* $variant:ident = $api:literal, $id:literal : $english:literal, )*) => {
-        /// Why an object's state does not allow a change, as a stable case.
+/// The parts of a refusal's case: its stable id (for texts), the API's code and the English
+/// template. Implemented by [`StateCase`] and [`DenialCase`].
+pub trait Case: Copy + fmt::Debug + PartialEq + Eq + 'static {
+    /// Every case (the server checks each has a text in every language).
+    const ALL: &'static [Self];
+    /// The code the API answers with (several cases may share one).
+    fn api_code(self) -> &'static str;
+    /// The case itself (`submission.in_review`), for texts.
+    fn as_str(self) -> &'static str;
+    /// The English template, with `{name}` for each parameter.
+    fn english(self) -> &'static str;
+}
+
+macro_rules! cases {
+    ($(#[$enum_doc:meta])* $name:ident:
+     $( $(#[$doc:meta])* $variant:ident = $api:literal, $id:literal : $english:literal, )*) => {
+        $(#[$enum_doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum StateCase {
+        pub enum $name {
             $( $(#[$doc])* $variant, )*
         }
 
-        impl StateCase {
-            /// Every case (the server checks each has a text in every language).
-            pub const ALL: &'static [StateCase] = &[$(StateCase::$variant),*];
+        impl Case for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),*];
 
-            /// The code the API answers with (several cases share one:
-            /// `submission.conflict`).
-            pub fn api_code(self) -> &'static str {
-                match self { $( StateCase::$variant => $api, )* }
+            fn api_code(self) -> &'static str {
+                match self { $( $name::$variant => $api, )* }
             }
 
-            /// The case itself (`submission.in_review`), for texts.
-            pub fn as_str(self) -> &'static str {
-                match self { $( StateCase::$variant => $id, )* }
+            fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $id, )* }
             }
 
-            /// The English template, with `{name}` for each parameter.
-            pub fn english(self) -> &'static str {
-                match self { $( StateCase::$variant => $english, )* }
+            fn english(self) -> &'static str {
+                match self { $( $name::$variant => $english, )* }
             }
         }
     };
 }
 
-state_cases! {
+cases! {
+    /// Why an object's state does not allow a change, as a stable case (HTTP 409).
+    StateCase:
     /// The submission names a version the integration does not have.
     NoSuchVersion = "submission.no_version", "submission.no_such_version":
         "integration {integration} has no version {number}",
@@ -213,20 +224,50 @@ state_cases! {
     /// Rolling back to a version that was never published.
     RollbackNotApproved = "rollback.not_approved", "rollback.not_approved":
         "version {number} is {state_words}; only versions that were published before can be restored without a review",
+    /// Another user has the e-mail address.
+    EmailTaken = "conflict", "user.email_taken": "a user with e-mail `{email}` exists",
+    /// Another integration has the code.
+    CodeTaken = "conflict", "integration.code_taken": "the code `{code}` is taken",
+    /// Converting an integration that is not a legacy one.
+    NotLegacy = "conflict", "integration.not_legacy": "the integration is not a legacy integration",
 }
 
-/// A change the object's state does not allow: the case and the values its message names.
+cases! {
+    /// Why the caller, who sees the object, may not do this, as a stable case (HTTP 403).
+    DenialCase:
+    /// The action needs the account's `admin` role.
+    NeedsAdmin = "auth.forbidden", "auth.needs_admin":
+        "this action needs the `admin` role in the account",
+    /// A token scope that only admins may grant.
+    ScopeNeedsAdmin = "auth.forbidden", "auth.scope_needs_admin":
+        "the `{scope}` scope needs the `admin` role in the account",
+    /// The `moderate` scope for someone who is no moderator.
+    ModeratorsOnly = "auth.forbidden", "auth.moderators_only":
+        "the `moderate` scope is for moderators",
+    /// Changing another account's (public) integration.
+    OtherAccount = "auth.forbidden", "integration.other_account":
+        "this integration belongs to another account",
+    /// Uploading a version of another account's (public) integration.
+    OwnerUploadsOnly = "auth.forbidden", "integration.owner_uploads":
+        "only the owner account uploads versions of an integration",
+}
+
+/// A change the object's state does not allow (or, as a [`Denial`], the caller may not
+/// make): the case and the values its message names.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
+pub struct Refusal<C = StateCase> {
     /// Why.
-    pub case: StateCase,
+    pub case: C,
     /// The values the message names.
     pub params: Params,
 }
 
-impl Refusal {
+/// What the caller may not do, and the values its message names.
+pub type Denial = Refusal<DenialCase>;
+
+impl<C: Case> Refusal<C> {
     /// A refusal of `case`.
-    pub fn new(case: StateCase) -> Refusal {
+    pub fn new(case: C) -> Refusal<C> {
         Refusal {
             case,
             params: Vec::new(),
@@ -234,7 +275,7 @@ impl Refusal {
     }
 
     /// Adds a value the message names.
-    pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Refusal {
+    pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Refusal<C> {
         self.params.push((name, value.to_string()));
         self
     }
@@ -245,7 +286,7 @@ impl Refusal {
     }
 }
 
-impl fmt::Display for Refusal {
+impl<C: Case> fmt::Display for Refusal<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message())
     }

@@ -5,6 +5,7 @@ use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
 use crate::error::{Error, Result};
 use crate::input::InputCode;
+use crate::input::{DenialCase, StateCase};
 use crate::time::Timestamp;
 use crate::util::{constant_time_eq, is_hex64, random_hex, sha256_hex};
 use crate::{AccountId, IntegrationId, Registry, VersionId};
@@ -313,7 +314,7 @@ impl Registry {
             .fetch_optional(&mut *tx)
             .await?;
         if taken.is_some() {
-            return Err(Error::Conflict(format!("the code `{code}` is taken")));
+            return Err(Error::state(StateCase::CodeTaken).with("code", code));
         }
         let id = insert_integration(
             &mut tx,
@@ -374,9 +375,7 @@ impl Registry {
     ) -> Result<Integration> {
         let i = self.get_integration(actor, id).await?;
         if i.account_id != actor.account.id {
-            return Err(Error::Forbidden(
-                "this integration belongs to another account".to_string(),
-            ));
+            return Err(Error::denied(DenialCase::OtherAccount));
         }
         Ok(i)
     }
@@ -461,9 +460,7 @@ impl Registry {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(Error::Conflict(
-                "the integration is not a legacy integration".to_string(),
-            ));
+            return Err(Error::state(StateCase::NotLegacy));
         }
         audit::record(
             &mut tx,

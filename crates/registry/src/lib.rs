@@ -67,7 +67,10 @@ pub use blob::{
 pub use diff::{ChangeKind, FileChange, MAX_DIFF_LINES, file_changes, is_text_path, text_diff};
 pub use error::{Error, Result};
 pub use gc::{GcOptions, GcReport, MIN_GC_GRACE};
-pub use input::{BadInput, InputCode, Params, Refusal, SettingsProblem, StateCase, fill};
+pub use input::{
+    BadInput, Case, Denial, DenialCase, InputCode, Params, Refusal, SettingsProblem, StateCase,
+    fill,
+};
 pub use integrations::{Integration, IntegrationUpdate, NewIntegration, Visibility, is_code};
 pub use review::{MODERATION_REASONS, ReviewDetail, is_reason_code};
 pub use secrets::SecretBox;

@@ -10,8 +10,8 @@ use serde_json::json;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use widgetry_registry::{
-    Error, IntegrationId, IntegrationUpdate, Lang, NewUser, Registry, Role, Scheme, Scope,
-    Timestamp, VersionState, compare_versions, is_code,
+    DenialCase, Error, IntegrationId, IntegrationUpdate, Lang, NewUser, Registry, Role, Scheme,
+    Scope, StateCase, Timestamp, VersionState, compare_versions, is_code,
 };
 
 on_both!(
@@ -67,7 +67,10 @@ async fn users_sessions_and_tokens(env: Env) {
             operator: false,
         })
         .await;
-    assert!(matches!(dup, Err(Error::Conflict(_))), "{dup:?}");
+    assert!(
+        matches!(&dup, Err(Error::StateConflict(r)) if r.case == StateCase::EmailTaken),
+        "{dup:?}"
+    );
     let short = r
         .create_user(NewUser {
             email: "x@acme.io".into(),
@@ -124,12 +127,12 @@ async fn users_sessions_and_tokens(env: Env) {
     // A member cannot hold `install` or `admin`.
     assert!(matches!(
         r.create_token(&member, "x", &[Scope::Install], None).await,
-        Err(Error::Forbidden(_))
+        Err(Error::Forbidden(d)) if d.case == DenialCase::ScopeNeedsAdmin
     ));
     assert!(matches!(
         r.create_token(&admin_session, "x", &[Scope::Moderate], None)
             .await,
-        Err(Error::Forbidden(_))
+        Err(Error::Forbidden(d)) if d.case == DenialCase::ModeratorsOnly
     ));
     assert!(matches!(
         r.create_token(&admin_session, "x", &[], None).await,
@@ -646,7 +649,7 @@ async fn legacy_import_upload_and_convert(env: Env) {
     assert_eq!(legacy.display_name(), "Old widget");
     assert!(matches!(
         r.import_legacy("acme", "old_widget", &key, None).await,
-        Err(Error::Conflict(_))
+        Err(Error::StateConflict(r)) if r.case == StateCase::CodeTaken
     ));
 
     // Uploads need the code and the key.
@@ -703,7 +706,7 @@ async fn legacy_import_upload_and_convert(env: Env) {
     // Converting: admin role and the `admin` scope, once, audited.
     assert!(matches!(
         r.convert(&member, legacy.id).await,
-        Err(Error::Forbidden(_))
+        Err(Error::Forbidden(d)) if d.case == DenialCase::NeedsAdmin
     ));
     let (_, raw) = r
         .create_token(&admin, "t", &[Scope::Upload], None)
@@ -724,7 +727,7 @@ async fn legacy_import_upload_and_convert(env: Env) {
     assert_eq!(converted.code.as_deref(), Some("old_widget"));
     assert!(matches!(
         r.convert(&admin, legacy.id).await,
-        Err(Error::Conflict(_))
+        Err(Error::StateConflict(r)) if r.case == StateCase::NotLegacy
     ));
     let events = r.audit_events(legacy.id).await.unwrap();
     let conv = events
@@ -978,7 +981,7 @@ async fn install_and_uninstall(env: Env) {
     let ok = json!({"api_key": "k-123"});
     assert!(matches!(
         r.install(&member, &code, &ok, None).await,
-        Err(Error::Forbidden(_))
+        Err(Error::Forbidden(d)) if d.case == DenialCase::NeedsAdmin
     ));
     assert!(matches!(
         r.install(&eve, &code, &ok, None).await,
@@ -1024,7 +1027,7 @@ async fn install_and_uninstall(env: Env) {
     // Uninstall keeps an audit record.
     assert!(matches!(
         r.uninstall(&member, &code).await,
-        Err(Error::Forbidden(_))
+        Err(Error::Forbidden(d)) if d.case == DenialCase::NeedsAdmin
     ));
     assert!(matches!(
         r.uninstall(&eve, &code).await,

@@ -56,9 +56,8 @@ error-not_found-title = Not found
 error-not_found-text = There is nothing here, or it belongs to another account.
 error-forbidden-title = Not allowed
 error-forbidden-text = You may not do this.
-error-forbidden-because = You may not do this:
+error-missing_scope = This token lacks the { $scope } scope.
 error-conflict-title = Not possible now
-error-conflict-text = This cannot be done in the current state:
 error-bad_input-title = Cannot do this
 error-csrf-title = The form expired
 error-csrf-text = This form has expired or did not come from this site. Go back, reload the page and try again.
@@ -297,7 +296,6 @@ integrator-notice-rotated = A new secret key replaced the old one.
 
 ## Refusals of actions.
 integrator-refused-conflict = This cannot be done in the current state:
-integrator-refused-forbidden = You may not do this:
 
 ## The submission form.
 integrator-submit-title = Submit { $name } for moderation
@@ -579,3 +577,13 @@ state-rollback-not_approved = Version { $number } is { $state ->
     [rejected] rejected
    *[other] { $state_words }
 }: only versions that were published before can be restored without a review.
+state-user-email_taken = A user with the e-mail address { $email } exists already.
+state-integration-code_taken = The code { $code } is taken by another integration.
+state-integration-not_legacy = The integration is not a legacy integration: there is nothing to convert.
+
+## What a signed-in user may not do (the registry's denials, by case).
+denied-auth-needs_admin = Only an admin of the account may do this.
+denied-auth-scope_needs_admin = Only an admin of the account may grant the { $scope } scope.
+denied-auth-moderators_only = The moderate scope is for platform moderators.
+denied-integration-other_account = This integration belongs to another account.
+denied-integration-owner_uploads = Only the account that owns an integration uploads its versions.

@@ -56,9 +56,8 @@ error-not_found-title = Не найдено
 error-not_found-text = Здесь ничего нет, или это принадлежит другому аккаунту.
 error-forbidden-title = Не разрешено
 error-forbidden-text = У вас нет права на это.
-error-forbidden-because = У вас нет права на это:
+error-missing_scope = У этого токена нет права { $scope }.
 error-conflict-title = Сейчас нельзя
-error-conflict-text = Сейчас это сделать нельзя:
 error-bad_input-title = Не получилось
 error-csrf-title = Форма устарела
 error-csrf-text = Эта форма устарела или пришла не с этого сайта. Вернитесь, обновите страницу и попробуйте снова.
@@ -307,7 +306,6 @@ integrator-notice-rotated = Новый секретный ключ замени�
 
 ## Refusals of actions.
 integrator-refused-conflict = Сейчас это сделать нельзя:
-integrator-refused-forbidden = У вас нет права на это:
 
 ## The submission form.
 integrator-submit-title = Отправить «{ $name }» на модерацию
@@ -592,3 +590,13 @@ state-rollback-not_approved = Версия { $number } { $state ->
     [rejected] отклонена
    *[other] { $state_words }
 }: без проверки можно вернуть только версии, которые уже были опубликованы.
+state-user-email_taken = Пользователь с адресом { $email } уже есть.
+state-integration-code_taken = Код { $code } занят другой интеграцией.
+state-integration-not_legacy = Интеграция не старого образца: преобразовывать нечего.
+
+## Что вошедшему пользователю делать нельзя (отказы реестра, по случаям).
+denied-auth-needs_admin = Это может сделать только администратор аккаунта.
+denied-auth-scope_needs_admin = Право { $scope } может выдать только администратор аккаунта.
+denied-auth-moderators_only = Право moderate только для модераторов платформы.
+denied-integration-other_account = Эта интеграция принадлежит другому аккаунту.
+denied-integration-owner_uploads = Версии интеграции загружает только аккаунт, которому она принадлежит.

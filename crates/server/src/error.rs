@@ -23,6 +23,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use widgetry_registry::Case as _;
 use widgetry_validator::Diagnostic;
 
 /// The media type of every error body.
@@ -76,7 +77,8 @@ pub struct Problem {
     pub field: Option<String>,
     /// Why, as a stable code finer than `code`: for `request.invalid` the refused input
     /// (`redirect_uri.scheme`, `rejection.reason_code_unknown`, ...), for a 409 state conflict
-    /// its case (`submission.in_review` under `submission.conflict`, ...).
+    /// its case (`submission.in_review` under `submission.conflict`, `user.email_taken` under
+    /// `conflict`, ...), for `auth.forbidden` why (`auth.needs_admin`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -295,12 +297,11 @@ pub fn problem_code(e: &widgetry_registry::Error) -> &'static str {
     use widgetry_registry::Error as E;
     match e {
         E::NotFound => "not_found",
-        E::Forbidden(_) => "auth.forbidden",
+        E::Forbidden(d) => d.case.api_code(),
         E::MissingScope(_) => "auth.missing_scope",
         E::Invalid(_) => "validation.failed",
         E::VersionNotIncreasing { .. } => "version.not_increasing",
         E::DuplicateArchive { .. } => "version.duplicate_archive",
-        E::Conflict(_) => "conflict",
         E::SubmissionBlocked(_) => "submission.blocked",
         E::StateConflict(r) => r.case.api_code(),
         E::InvalidSettings(_) => "settings.invalid",
@@ -318,7 +319,9 @@ impl From<widgetry_registry::Error> for ApiError {
         use widgetry_registry::Error as E;
         match e {
             E::NotFound => ApiError::not_found("object"),
-            E::Forbidden(detail) => ApiError::forbidden("auth.forbidden", detail),
+            E::Forbidden(d) => {
+                ApiError::forbidden(d.case.api_code(), d.message()).with("reason", d.case.as_str())
+            }
             E::MissingScope(scope) => ApiError::missing_scope(scope.as_str()),
             E::Invalid(report) => ApiError::invalid(report.diagnostics),
             ref err @ E::VersionNotIncreasing {
@@ -336,7 +339,6 @@ impl From<widgetry_registry::Error> for ApiError {
                 "existing_version",
                 serde_json::json!({"number": number, "widget_version": widget_version}),
             ),
-            E::Conflict(detail) => ApiError::conflict("conflict", detail),
             E::SubmissionBlocked(report) => {
                 let errors = report.errors;
                 ApiError::new(
@@ -527,7 +529,7 @@ mod tests {
         };
         let errors = [
             E::NotFound,
-            E::Forbidden("no".into()),
+            E::denied(widgetry_registry::DenialCase::OtherAccount),
             E::MissingScope(widgetry_registry::Scope::Upload),
             E::Invalid(report()),
             E::VersionNotIncreasing {
@@ -539,7 +541,6 @@ mod tests {
                 number: 1,
                 widget_version: "1".into(),
             },
-            E::Conflict("taken".into()),
             E::SubmissionBlocked(report()),
             E::StateConflict(widgetry_registry::Refusal::new(
                 widgetry_registry::StateCase::Decided,

@@ -297,7 +297,9 @@ async fn access_matrix() {
                 .await
                 .unwrap();
             assert_eq!(r.status(), 403, "member {name}");
-            assert_eq!(problem(r).await["code"], "auth.forbidden", "member {name}");
+            let p = problem(r).await;
+            assert_eq!(p["code"], "auth.forbidden", "member {name}");
+            assert_eq!(p["reason"], "auth.needs_admin", "member {name}");
             checked += 1;
         }
 
@@ -414,20 +416,29 @@ async fn access_matrix() {
     // integration (409), submit a package not fit for publication (400 with its findings),
     // withdraw a submission that does not exist (404), roll back a private one (409).
     let past_access = [
-        ("/convert", 409, "conflict"),
-        ("/submissions", 400, "submission.blocked"),
-        ("/withdraw", 404, "not_found"),
-        ("/rollback", 409, "rollback.not_public"),
+        ("/convert", 409, "conflict", Some("integration.not_legacy")),
+        ("/submissions", 400, "submission.blocked", None),
+        ("/withdraw", 404, "not_found", None),
+        (
+            "/rollback",
+            409,
+            "rollback.not_public",
+            Some("rollback.not_public"),
+        ),
     ];
     for route in table.iter().filter(|r| r.admin_role || r.scope.is_some()) {
         let r = route.request(&s).bearer_auth(&admin).send().await.unwrap();
         let status = r.status().as_u16();
-        if let Some((_, expected, code)) = past_access
+        if let Some((_, expected, code, reason)) = past_access
             .iter()
             .find(|(suffix, ..)| route.path.ends_with(suffix))
         {
             assert_eq!(status, *expected, "owner {}", route.name());
-            assert_eq!(problem(r).await["code"], *code, "owner {}", route.name());
+            let p = problem(r).await;
+            assert_eq!(p["code"], *code, "owner {}", route.name());
+            if let Some(reason) = reason {
+                assert_eq!(p["reason"], *reason, "owner {}", route.name());
+            }
             continue;
         }
         assert!(

@@ -797,6 +797,7 @@ async fn posts_without_csrf_change_nothing_and_legacy_converts(db: Db) {
         )
         .await;
     assert_eq!(p.status, 409);
+    p.assert_has("The integration is not a legacy integration: there is nothing to convert.");
 
     // A legacy one: the button for admins (with a confirmation), then converted.
     let legacy = s
@@ -811,16 +812,24 @@ async fn posts_without_csrf_change_nothing_and_legacy_converts(db: Db) {
         legacy.id
     ));
     s.user("member@vendor.test", "vendor", Role::Member).await;
-    let member = Browser::sign_in(&s, "member@vendor.test").await;
+    let mut member = Browser::sign_in(&s, "member@vendor.test").await;
     let mp = member.get(&format!("/integrations/{}", legacy.id)).await;
     mp.assert_lacks("/convert");
-    let r = member
-        .post(
-            &format!("/integrations/{}/convert", legacy.id),
-            &[("csrf", &mp.csrf())],
-        )
-        .await;
-    assert_eq!(r.status, 403);
+    // Refused, saying why in the member's language.
+    for (lang, why) in [
+        ("en", "Only an admin of the account may do this."),
+        ("ru", "Это может сделать только администратор аккаунта."),
+    ] {
+        member.lang = lang;
+        let r = member
+            .post(
+                &format!("/integrations/{}/convert", legacy.id),
+                &[("csrf", &mp.csrf())],
+            )
+            .await;
+        assert_eq!(r.status, 403);
+        r.assert_has(why);
+    }
     let r = b
         .post(
             &format!("/integrations/{}/convert", legacy.id),

@@ -7,7 +7,8 @@ use crate::error::{ApiError, problem_code};
 use crate::upload::{self, Received};
 use axum::extract::Multipart;
 use widgetry_registry::{
-    CheckSlot, Error, Integration, IntegrationId, Principal, Report, Scope, UploadOutcome,
+    CheckSlot, DenialCase, Error, Integration, IntegrationId, Principal, Report, Scope,
+    UploadOutcome,
 };
 use widgetry_validator::Lang;
 
@@ -71,9 +72,7 @@ async fn owned(
         .get_integration(principal, integration_id)
         .await?;
     if integration.account_id != principal.account.id {
-        return Err(Error::Forbidden(
-            "only the owner account uploads versions of an integration".to_string(),
-        ));
+        return Err(Error::denied(DenialCase::OwnerUploadsOnly));
     }
     Ok(integration)
 }

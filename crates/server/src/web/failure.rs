@@ -18,7 +18,7 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use widgetry_registry::{BadInput, Error, Refusal};
+use widgetry_registry::{BadInput, Denial, Error, Refusal, Scope};
 
 /// What a page handler answers.
 pub(crate) type PageResult = Result<Response, PageError>;
@@ -28,16 +28,16 @@ pub(crate) type PageResult = Result<Response, PageError>;
 pub(crate) enum PageError {
     /// 404: nothing here, or another account's.
     NotFound,
-    /// 403, with what the registry said when it said something.
-    Forbidden(Option<String>),
+    /// 403, with why when the registry said why.
+    Forbidden(Option<Denial>),
+    /// 403: the API token lacks this scope.
+    MissingScope(Scope),
     /// A refusal the page explains with its own texts (`heading` and `text` are text keys).
     Refused {
         status: StatusCode,
         heading: &'static str,
         text: &'static str,
     },
-    /// 409: the object's state does not allow this, and why.
-    Conflict(String),
     /// 409: the object's state does not allow this (translated by its case).
     State(Refusal),
     /// 400: an argument the registry refused.
@@ -71,9 +71,11 @@ impl PageError {
     fn status(&self) -> StatusCode {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
-            PageError::Forbidden(_) | PageError::Csrf => StatusCode::FORBIDDEN,
+            PageError::Forbidden(_) | PageError::MissingScope(_) | PageError::Csrf => {
+                StatusCode::FORBIDDEN
+            }
             PageError::Refused { status, .. } => *status,
-            PageError::Conflict(_) | PageError::State(_) => StatusCode::CONFLICT,
+            PageError::State(_) => StatusCode::CONFLICT,
             PageError::BadInput(_) => StatusCode::BAD_REQUEST,
             PageError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -92,17 +94,17 @@ impl PageError {
             PageError::Forbidden(detail) => (
                 "error-forbidden-title",
                 match detail {
-                    Some(d) => format!("{} {d}", text(lang, "error-forbidden-because")),
+                    Some(d) => input::refusal(lang, d),
                     None => text(lang, "error-forbidden-text").to_string(),
                 },
+            ),
+            PageError::MissingScope(scope) => (
+                "error-forbidden-title",
+                fill(lang, "error-missing_scope", &[("scope", scope.as_str())]).into_owned(),
             ),
             PageError::Refused {
                 heading, text: key, ..
             } => (*heading, text(lang, key).to_string()),
-            PageError::Conflict(why) => (
-                "error-conflict-title",
-                format!("{} {why}", text(lang, "error-conflict-text")),
-            ),
             PageError::State(r) => ("error-conflict-title", input::refusal(lang, r)),
             PageError::BadInput(bad) => ("error-bad_input-title", input::bad_input(lang, bad)),
             PageError::Csrf => ("error-csrf-title", text(lang, "error-csrf-text").into()),
@@ -142,9 +144,8 @@ impl From<Error> for PageError {
         match e {
             Error::NotFound => PageError::NotFound,
             Error::Forbidden(detail) => PageError::Forbidden(Some(detail)),
-            Error::MissingScope(scope) => PageError::Forbidden(Some(scope.to_string())),
+            Error::MissingScope(scope) => PageError::MissingScope(scope),
             Error::StateConflict(r) => PageError::State(r),
-            Error::Conflict(message) => PageError::Conflict(message),
             Error::BadInput(bad) => PageError::BadInput(bad),
             Error::Busy(wait) => PageError::Unavailable(Some(wait)),
             Error::TooManyAttempts(wait) => PageError::TooMany(wait),
@@ -228,13 +229,18 @@ fn back_link(path: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use widgetry_registry::{DenialCase, StateCase};
 
     #[test]
     fn registry_errors_become_pages_with_their_status() {
         let cases = [
             (Error::NotFound, 404),
-            (Error::Forbidden("members may not".into()), 403),
-            (Error::Conflict("taken".into()), 409),
+            (Error::denied(DenialCase::NeedsAdmin), 403),
+            (Error::MissingScope(Scope::Install), 403),
+            (
+                Error::StateConflict(Refusal::new(StateCase::CodeTaken).with("code", "x")),
+                409,
+            ),
             (Error::Busy(Duration::from_secs(2)), 503),
             (Error::TooManyAttempts(Duration::from_secs(60)), 429),
             (Error::Internal("broken".into()), 500),

@@ -3,7 +3,9 @@
 //! their JSON pointer names. Nothing here reads the English sentence.
 
 use super::i18n;
-use widgetry_registry::{BadInput, InputCode, Refusal, SettingsProblem, StateCase};
+use widgetry_registry::{
+    BadInput, Case, DenialCase, InputCode, Refusal, SettingsProblem, StateCase,
+};
 use widgetry_validator::Lang;
 
 /// The sentence for `code` with `params`, in `lang`.
@@ -16,13 +18,26 @@ pub(crate) fn bad_input(lang: Lang, bad: &BadInput) -> String {
     sentence(lang, bad.code, &bad.params)
 }
 
-/// A refused state change in `lang`.
-pub(crate) fn refusal(lang: Lang, r: &Refusal) -> String {
-    i18n::fill_values(lang, &state_key(r.case), &r.params)
+/// The kinds of refusal a page translates by case, and what their texts start with.
+pub(crate) trait CaseTexts: Case {
+    const TEXTS: &'static str;
 }
 
-fn state_key(case: StateCase) -> String {
-    format!("state-{}", case.as_str().replace('.', "-"))
+impl CaseTexts for StateCase {
+    const TEXTS: &'static str = "state-";
+}
+
+impl CaseTexts for DenialCase {
+    const TEXTS: &'static str = "denied-";
+}
+
+/// A refused state change, or a denied action, in `lang` (`state-*` and `denied-*` texts).
+pub(crate) fn refusal<C: CaseTexts>(lang: Lang, r: &Refusal<C>) -> String {
+    i18n::fill_values(lang, &case_key(r.case), &r.params)
+}
+
+fn case_key<C: CaseTexts>(case: C) -> String {
+    format!("{}{}", C::TEXTS, case.as_str().replace('.', "-"))
 }
 
 /// A settings problem in `lang`.
@@ -74,9 +89,14 @@ mod tests {
     }
 
     #[test]
-    fn every_state_case_has_a_text_naming_the_same_parameters() {
-        for case in StateCase::ALL {
-            let key = state_key(*case);
+    fn every_case_has_a_text_naming_the_same_parameters() {
+        every_case_has_a_text::<StateCase>();
+        every_case_has_a_text::<DenialCase>();
+    }
+
+    fn every_case_has_a_text<C: CaseTexts>() {
+        for case in C::ALL {
+            let key = case_key(*case);
             assert!(i18n::has(&key), "no page text `{key}`");
             let mut given: Vec<(&str, &str)> = placeholders(case.english())
                 .into_iter()

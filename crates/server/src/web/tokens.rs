@@ -5,6 +5,7 @@
 use super::catalog::{CsrfForm, Posted};
 use super::failure::{PageError, PageResult};
 use super::i18n::text;
+use super::input;
 use super::render::{Template, page_with};
 use super::session::{SignedIn, check_csrf};
 use crate::AppState;
@@ -302,6 +303,7 @@ async fn create(
             let mut form = form_again(&posted, lang);
             match &e {
                 Error::BadInput(bad) => place(&mut form, lang, bad),
+                Error::Forbidden(denial) => form.general = Some(input::refusal(lang, denial)),
                 other => form.general = Some(other.to_string()),
             }
             list_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, form, None).await?

@@ -162,10 +162,6 @@ fn parse_id(raw: &str) -> Option<i64> {
 fn refusal(lang: Lang, e: &Error) -> Option<(StatusCode, String)> {
     match e {
         Error::StateConflict(r) => Some((StatusCode::CONFLICT, input::refusal(lang, r))),
-        Error::Conflict(message) => Some((
-            StatusCode::CONFLICT,
-            format!("{} {message}", text(lang, "integrator-refused-conflict")),
-        )),
         Error::BadInput(bad) => Some((
             StatusCode::BAD_REQUEST,
             format!(
@@ -174,10 +170,7 @@ fn refusal(lang: Lang, e: &Error) -> Option<(StatusCode, String)> {
                 input::bad_input(lang, bad)
             ),
         )),
-        Error::Forbidden(message) => Some((
-            StatusCode::FORBIDDEN,
-            format!("{} {message}", text(lang, "integrator-refused-forbidden")),
-        )),
+        Error::Forbidden(denial) => Some((StatusCode::FORBIDDEN, input::refusal(lang, denial))),
         _ => None,
     }
 }
