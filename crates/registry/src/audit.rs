@@ -1,6 +1,7 @@
 //! The audit trail: every state change, with actor and time. Events are written inside the
 //! transaction that makes the change.
 
+use crate::columns::JsonText;
 use crate::error::Result;
 use crate::time::Timestamp;
 use crate::{AccountId, IntegrationId, Registry, UserId};
@@ -9,7 +10,7 @@ use sqlx::any::Any;
 use sqlx::{Row, Transaction};
 
 /// One recorded event.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct AuditEvent {
     /// Numeric id (increasing).
     pub id: i64,
@@ -28,6 +29,7 @@ pub struct AuditEvent {
     /// State after, for state changes.
     pub to_state: Option<String>,
     /// Details.
+    #[sqlx(rename = "detail_json", try_from = "JsonText<serde_json::Value>")]
     pub detail: serde_json::Value,
 }
 
@@ -127,21 +129,6 @@ pub(crate) async fn record(tx: &mut Transaction<'static, Any>, e: Event) -> Resu
 const EVENT_COLUMNS: &str =
     "id, at, actor_user_id, account_id, integration_id, kind, from_state, to_state, detail_json";
 
-fn event_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEvent> {
-    Ok(AuditEvent {
-        id: r.try_get("id")?,
-        at: r.try_get("at")?,
-        actor_user_id: r.try_get("actor_user_id")?,
-        account_id: r.try_get("account_id")?,
-        integration_id: r.try_get("integration_id")?,
-        kind: r.try_get("kind")?,
-        from_state: r.try_get("from_state")?,
-        to_state: r.try_get("to_state")?,
-        detail: serde_json::from_str(&r.try_get::<String, _>("detail_json")?)
-            .unwrap_or(serde_json::Value::Null),
-    })
-}
-
 impl Registry {
     /// The audit events of an integration, oldest first (operator and test use; the server
     /// decides who may read them).
@@ -149,11 +136,10 @@ impl Registry {
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM audit_events WHERE integration_id = $1 ORDER BY id"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(integration_id)
             .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(event_from_row).collect()
+            .await?)
     }
 
     /// The history of one of the caller's integrations, oldest first: every event recorded by
@@ -183,14 +169,13 @@ impl Registry {
             "SELECT {EVENT_COLUMNS} FROM audit_events WHERE integration_id = $1 AND account_id = $2 AND id > $3{kinds} \
              ORDER BY id LIMIT $4"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(integration_id)
             .bind(integration.account_id)
             .bind(after)
             .bind(limit.clamp(1, 10_000))
             .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(event_from_row).collect()
+            .await?)
     }
 
     /// The id of the newest event of one of the caller's integrations (0 if none): where a

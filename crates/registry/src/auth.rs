@@ -13,6 +13,7 @@
 //! A session (cookie) carries every scope; a token only the scopes it was created with. The
 //! account role still applies on top of the scopes.
 
+use crate::columns::{Flag, Name, ScopeList};
 use crate::error::{Error, Result};
 use crate::input::{BadInput, DenialCase, InputCode, StateCase};
 use crate::time::Timestamp;
@@ -22,8 +23,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
@@ -154,7 +154,7 @@ impl FromStr for Role {
 }
 
 /// A CRM account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Account {
     /// Numeric id.
     pub id: AccountId,
@@ -167,26 +167,30 @@ pub struct Account {
 }
 
 /// A user (the password hash never leaves the registry).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct User {
     /// Numeric id.
     pub id: UserId,
     /// E-mail, lowercased.
     pub email: String,
     /// Platform moderator.
+    #[sqlx(try_from = "Flag")]
     pub is_moderator: bool,
     /// Platform operator.
+    #[sqlx(try_from = "Flag")]
     pub is_operator: bool,
     /// Creation time, unix ms.
     pub created_at: Timestamp,
 }
 
 /// A user's membership in an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Membership {
     /// The account.
+    #[sqlx(flatten)]
     pub account: Account,
     /// The user's role there.
+    #[sqlx(try_from = "Name<Role>")]
     pub role: Role,
 }
 
@@ -314,7 +318,7 @@ impl Principal {
 }
 
 /// An API token as listed (never the raw value).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ApiToken {
     /// Numeric id.
     pub id: i64,
@@ -327,6 +331,7 @@ pub struct ApiToken {
     /// The first characters, for recognising it (`wgt_AbCdEfGh`).
     pub prefix: String,
     /// Granted scopes.
+    #[sqlx(try_from = "ScopeList")]
     pub scopes: Vec<Scope>,
     /// Creation time, unix ms.
     pub created_at: Timestamp,
@@ -338,52 +343,41 @@ pub struct ApiToken {
     pub last_used_at: Option<Timestamp>,
 }
 
-pub(crate) fn account_from_row(row: &AnyRow, prefix: &str) -> Result<Account> {
-    Ok(Account {
-        id: row.try_get(format!("{prefix}id").as_str())?,
-        subdomain: row.try_get(format!("{prefix}subdomain").as_str())?,
-        name: row.try_get(format!("{prefix}name").as_str())?,
-        created_at: row.try_get(format!("{prefix}created_at").as_str())?,
-    })
-}
-
-pub(crate) fn user_from_row(row: &AnyRow, prefix: &str) -> Result<User> {
-    Ok(User {
-        id: row.try_get(format!("{prefix}id").as_str())?,
-        email: row.try_get(format!("{prefix}email").as_str())?,
-        is_moderator: row.try_get::<i64, _>(format!("{prefix}is_moderator").as_str())? != 0,
-        is_operator: row.try_get::<i64, _>(format!("{prefix}is_operator").as_str())? != 0,
-        created_at: row.try_get(format!("{prefix}created_at").as_str())?,
-    })
-}
-
-fn token_from_row(row: &AnyRow) -> Result<ApiToken> {
-    Ok(ApiToken {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        account_id: row.try_get("account_id")?,
-        name: row.try_get("name")?,
-        prefix: row.try_get("prefix")?,
-        scopes: Scope::parse_list(&row.try_get::<String, _>("scopes")?)?,
-        created_at: row.try_get("created_at")?,
-        expires_at: row.try_get("expires_at")?,
-        revoked_at: row.try_get("revoked_at")?,
-        last_used_at: row.try_get("last_used_at")?,
-    })
-}
-
-/// Columns of a user, account and role joined (`u_*`, `a_*`, `role`).
+/// Columns of a user, account and role joined: the account's and the role as a
+/// [`Membership`] reads them, the user's as `u_*`.
 const PRINCIPAL_SELECT: &str = "SELECT u.id AS u_id, u.email AS u_email, u.is_moderator AS u_is_moderator, \
-    u.is_operator AS u_is_operator, u.created_at AS u_created_at, a.id AS a_id, a.subdomain AS a_subdomain, \
-    a.name AS a_name, a.created_at AS a_created_at, m.role AS role \
+    u.is_operator AS u_is_operator, u.created_at AS u_created_at, a.id, a.subdomain, a.name, a.created_at, m.role \
     FROM memberships m JOIN users u ON u.id = m.user_id JOIN accounts a ON a.id = m.account_id";
 
-fn principal_parts(row: &AnyRow) -> Result<(User, Account, Role)> {
-    Ok((
-        user_from_row(row, "u_")?,
-        account_from_row(row, "a_")?,
-        row.try_get::<String, _>("role")?.parse()?,
-    ))
+/// A row of [`PRINCIPAL_SELECT`].
+#[derive(sqlx::FromRow)]
+struct PrincipalRow {
+    #[sqlx(flatten)]
+    membership: Membership,
+    u_id: UserId,
+    u_email: String,
+    #[sqlx(try_from = "Flag")]
+    u_is_moderator: bool,
+    #[sqlx(try_from = "Flag")]
+    u_is_operator: bool,
+    u_created_at: Timestamp,
+}
+
+impl PrincipalRow {
+    fn into_principal(self, auth: Auth) -> Principal {
+        Principal {
+            user: User {
+                id: self.u_id,
+                email: self.u_email,
+                is_moderator: self.u_is_moderator,
+                is_operator: self.u_is_operator,
+                created_at: self.u_created_at,
+            },
+            account: self.membership.account,
+            role: self.membership.role,
+            auth,
+        }
+    }
 }
 
 fn normalize_email(email: &str) -> Result<String> {
@@ -498,13 +492,12 @@ impl Registry {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let row = sqlx::query(
+        let account: Account = sqlx::query_as(
             "SELECT id, subdomain, name, created_at FROM accounts WHERE subdomain = $1",
         )
         .bind(&subdomain)
         .fetch_one(&mut *tx)
         .await?;
-        let account = account_from_row(&row, "")?;
         let taken = sqlx::query("SELECT id FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(&mut *tx)
@@ -512,7 +505,7 @@ impl Registry {
         if taken.is_some() {
             return Err(Error::state(StateCase::EmailTaken).with("email", email));
         }
-        let row = sqlx::query(
+        let user: User = sqlx::query_as(
             "INSERT INTO users (email, password_hash, is_moderator, is_operator, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id, email, is_moderator, is_operator, created_at",
         )
@@ -523,7 +516,6 @@ impl Registry {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        let user = user_from_row(&row, "")?;
         sqlx::query(
             "INSERT INTO memberships (user_id, account_id, role, created_at) VALUES ($1, $2, $3, $4)",
         )
@@ -568,22 +560,22 @@ impl Registry {
 
     /// Looks up an account by subdomain.
     pub async fn account_by_subdomain(&self, subdomain: &str) -> Result<Option<Account>> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, subdomain, name, created_at FROM accounts WHERE subdomain = $1",
         )
         .bind(subdomain.trim().to_lowercase())
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| account_from_row(&r, "")).transpose()
+        .await?)
     }
 
     /// An account by id (moderators' and operators' views).
     pub async fn account_by_id(&self, id: AccountId) -> Result<Option<Account>> {
-        let row = sqlx::query("SELECT id, subdomain, name, created_at FROM accounts WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| account_from_row(&r, "")).transpose()
+        Ok(
+            sqlx::query_as("SELECT id, subdomain, name, created_at FROM accounts WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// Checks an e-mail and password. `None` when either is wrong (the time taken does not
@@ -609,7 +601,7 @@ impl Registry {
         .await?;
         let (user, phc) = match &row {
             Some(r) => (
-                Some(user_from_row(r, "")?),
+                Some(User::from_row(r)?),
                 r.try_get::<String, _>("password_hash")?,
             ),
             None => (None, DUMMY_HASH.to_string()),
@@ -627,34 +619,25 @@ impl Registry {
 
     /// A user's memberships, oldest first.
     pub async fn memberships(&self, user_id: UserId) -> Result<Vec<Membership>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT a.id, a.subdomain, a.name, a.created_at, m.role FROM memberships m \
              JOIN accounts a ON a.id = m.account_id WHERE m.user_id = $1 ORDER BY m.created_at, a.id",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Membership {
-                    account: account_from_row(r, "")?,
-                    role: r.try_get::<String, _>("role")?.parse()?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// The users of the caller's account (id and e-mail, with their flags), by e-mail: what
     /// a settings form needs for one field per user (`users`, `users_lp`).
     pub async fn account_users(&self, actor: &Principal) -> Result<Vec<User>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT u.id, u.email, u.is_moderator, u.is_operator, u.created_at FROM memberships m \
              JOIN users u ON u.id = m.user_id WHERE m.account_id = $1 ORDER BY u.email, u.id",
         )
         .bind(actor.account.id)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| user_from_row(r, "")).collect()
+        .await?)
     }
 
     /// The principal of a user acting in an account, `None` when they are not a member.
@@ -665,19 +648,12 @@ impl Registry {
         auth: Auth,
     ) -> Result<Option<Principal>> {
         let sql = format!("{PRINCIPAL_SELECT} WHERE m.user_id = $1 AND m.account_id = $2");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let row: Option<PrincipalRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(user_id)
             .bind(account_id)
             .fetch_optional(&self.pool)
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        let (user, account, role) = principal_parts(&row)?;
-        Ok(Some(Principal {
-            user,
-            account,
-            role,
-            auth,
-        }))
+        Ok(row.map(|r| r.into_principal(auth)))
     }
 
     /// Starts a session for a member of an account. The cookie value and CSRF token are
@@ -885,7 +861,7 @@ impl Registry {
         ) {
             return Ok(None);
         }
-        let token = token_from_row(&row)?;
+        let token = ApiToken::from_row(&row)?;
         let now = Timestamp::now();
         if token.revoked_at.is_some() || token.expires_at.is_some_and(|e| e <= now) {
             return Ok(None);
@@ -939,7 +915,7 @@ impl Registry {
         if !actor.is_session() {
             actor.require_scope(Scope::Admin)?;
         }
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, user_id, account_id, name, prefix, scopes, created_at, expires_at, revoked_at, last_used_at \
              FROM api_tokens WHERE account_id = $1 AND (user_id = $2 OR $3 = 1) ORDER BY id DESC",
         )
@@ -947,8 +923,7 @@ impl Registry {
         .bind(actor.user.id)
         .bind(i64::from(actor.role == Role::Admin))
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(token_from_row).collect()
+        .await?)
     }
 
     /// Revokes a token the caller may manage (see [`list_tokens`](Registry::list_tokens));

@@ -3,15 +3,15 @@
 
 use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
+use crate::columns::{JsonText, Name};
 use crate::error::{Error, Result};
-use crate::input::InputCode;
-use crate::input::{DenialCase, StateCase};
+use crate::input::{DenialCase, InputCode, StateCase};
 use crate::time::Timestamp;
 use crate::util::{constant_time_eq, is_hex64, random_hex, sha256_hex};
 use crate::{AccountId, IntegrationId, Registry, VersionId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use sqlx::any::AnyRow;
+
 use std::collections::BTreeMap;
 use widgetry_validator::Scheme;
 use widgetry_validator::options::DEFAULT_LOCALES;
@@ -22,7 +22,7 @@ pub const MAX_NAME_CHARS: usize = 255;
 pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
 
 /// Who may see an integration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Visibility {
     /// Only the owner account.
@@ -41,8 +41,9 @@ impl Visibility {
     }
 }
 
-/// An integration. The secret key is never kept, only its SHA-256.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// An integration. The secret key is never kept, only its SHA-256. Read from
+/// [`INTEGRATION_COLUMNS`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Integration {
     /// Numeric id.
     pub id: IntegrationId,
@@ -51,16 +52,23 @@ pub struct Integration {
     /// Owner account.
     pub account_id: AccountId,
     /// Name by locale.
+    #[sqlx(rename = "name_json", try_from = "JsonText<BTreeMap<String, String>>")]
     pub name: BTreeMap<String, String>,
     /// Description by locale.
+    #[sqlx(
+        rename = "description_json",
+        try_from = "JsonText<BTreeMap<String, String>>"
+    )]
     pub description: BTreeMap<String, String>,
     /// OAuth redirect URI (empty for imported legacy integrations).
     pub redirect_uri: String,
     /// The widget code, once the first upload generated it (legacy: from the import).
     pub code: Option<String>,
     /// `market` or `legacy`.
+    #[sqlx(try_from = "Name<Scheme>")]
     pub scheme: Scheme,
     /// Private or public.
+    #[sqlx(try_from = "Name<Visibility>")]
     pub visibility: Visibility,
     /// The published version (issue 4), if any.
     pub published_version_id: Option<VersionId>,
@@ -132,35 +140,6 @@ pub fn is_code(s: &str) -> bool {
 pub(crate) const INTEGRATION_COLUMNS: &str = "i.id, i.client_uuid, i.account_id, i.name_json, \
     i.description_json, i.redirect_uri, i.code, i.secret_hash, i.scheme, i.visibility, \
     i.published_version_id, i.latest_version_id, i.last_seq, i.created_at, i.updated_at";
-
-pub(crate) fn integration_from_row(row: &AnyRow) -> Result<Integration> {
-    let map = |col: &str| -> Result<BTreeMap<String, String>> {
-        serde_json::from_str(&row.try_get::<String, _>(col)?).map_err(Error::internal)
-    };
-    Ok(Integration {
-        id: row.try_get("id")?,
-        client_uuid: row.try_get("client_uuid")?,
-        account_id: row.try_get("account_id")?,
-        name: map("name_json")?,
-        description: map("description_json")?,
-        redirect_uri: row.try_get("redirect_uri")?,
-        code: row.try_get("code")?,
-        secret_hash: row.try_get("secret_hash")?,
-        scheme: match row.try_get::<String, _>("scheme")?.as_str() {
-            "legacy" => Scheme::Legacy,
-            _ => Scheme::Market,
-        },
-        visibility: match row.try_get::<String, _>("visibility")?.as_str() {
-            "public" => Visibility::Public,
-            _ => Visibility::Private,
-        },
-        published_version_id: row.try_get("published_version_id")?,
-        latest_version_id: row.try_get("latest_version_id")?,
-        last_seq: row.try_get("last_seq")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-    })
-}
 
 fn scheme_str(s: Scheme) -> &'static str {
     match s {
@@ -344,11 +323,10 @@ impl Registry {
         let sql = format!(
             "SELECT {INTEGRATION_COLUMNS} FROM integrations i WHERE i.account_id = $1 ORDER BY i.id"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(actor.account.id)
             .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(integration_from_row).collect()
+            .await?)
     }
 
     /// An integration the caller's account may see (its own, or a public one); others are
@@ -478,21 +456,19 @@ impl Registry {
     /// An integration by id, whoever owns it (internal and operator use).
     pub async fn integration_by_id(&self, id: IntegrationId) -> Result<Option<Integration>> {
         let sql = format!("SELECT {INTEGRATION_COLUMNS} FROM integrations i WHERE i.id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(integration_from_row).transpose()
+            .await?)
     }
 
     /// An integration by widget code, whoever owns it (internal and operator use).
     pub async fn integration_by_code(&self, code: &str) -> Result<Option<Integration>> {
         let sql = format!("SELECT {INTEGRATION_COLUMNS} FROM integrations i WHERE i.code = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(code)
             .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(integration_from_row).transpose()
+            .await?)
     }
 }
 

@@ -33,6 +33,7 @@
 mod audit;
 mod auth;
 mod blob;
+mod columns;
 mod diff;
 mod error;
 mod gc;

@@ -4,6 +4,7 @@
 use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
 use crate::blob::content_type;
+use crate::columns::Name;
 use crate::error::{Error, Result};
 use crate::input::InputCode;
 use crate::integrations::{Integration, Visibility, secret_matches};
@@ -14,8 +15,9 @@ use crate::{AccountId, IntegrationId, Registry, UserId, VersionId};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sqlx::FromRow;
 use sqlx::Row;
-use sqlx::any::{Any, AnyRow};
+use sqlx::any::Any;
 use std::cmp::Ordering;
 use widgetry_validator::{
     Diagnostic, Input, IntegrationContext, Lang, Options, Package, Profile, Report, Scheme,
@@ -79,28 +81,39 @@ impl VersionState {
     }
 }
 
-/// One stored version (summary).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One stored version (summary). Read from [`VERSION_COLUMNS`] (`v_` names: the version is
+/// read beside its integration's columns).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Version {
     /// Internal id.
+    #[sqlx(rename = "v_id")]
     pub id: VersionId,
     /// The integration.
+    #[sqlx(rename = "v_integration_id")]
     pub integration_id: IntegrationId,
     /// Sequence number in the integration: 1, 2, ... (gap-free).
+    #[sqlx(rename = "v_seq")]
     pub number: i64,
     /// The manifest's `widget.version`.
+    #[sqlx(rename = "v_widget_version")]
     pub widget_version: String,
     /// The integration's widget code.
+    #[sqlx(rename = "v_code")]
     pub code: String,
     /// SHA-256 of the archive.
+    #[sqlx(rename = "v_archive_sha256")]
     pub archive_sha256: String,
     /// Size of the archive in bytes.
+    #[sqlx(rename = "v_archive_size")]
     pub archive_size: i64,
     /// State.
+    #[sqlx(rename = "v_state", try_from = "Name<VersionState>")]
     pub state: VersionState,
     /// Uploader.
+    #[sqlx(rename = "v_uploaded_by")]
     pub uploaded_by: UserId,
     /// Upload time, unix ms.
+    #[sqlx(rename = "v_created_at")]
     pub created_at: Timestamp,
 }
 
@@ -387,27 +400,8 @@ pub(crate) fn without_secret_key(manifest: &Value) -> Option<(Value, Vec<u8>)> {
 }
 
 pub(crate) const VERSION_COLUMNS: &str = "v.id AS v_id, v.integration_id AS v_integration_id, v.seq AS v_seq, \
-    v.widget_version AS v_widget_version, i.code AS v_code, v.archive_sha256 AS v_archive_sha256, \
+    v.widget_version AS v_widget_version, COALESCE(i.code, '') AS v_code, v.archive_sha256 AS v_archive_sha256, \
     v.archive_size AS v_archive_size, v.state AS v_state, v.uploaded_by AS v_uploaded_by, v.created_at AS v_created_at";
-
-pub(crate) fn version_from_row(row: &AnyRow) -> Result<Version> {
-    let state: String = row.try_get("v_state")?;
-    Ok(Version {
-        id: row.try_get("v_id")?,
-        integration_id: row.try_get("v_integration_id")?,
-        number: row.try_get("v_seq")?,
-        widget_version: row.try_get("v_widget_version")?,
-        code: row
-            .try_get::<Option<String>, _>("v_code")?
-            .unwrap_or_default(),
-        archive_sha256: row.try_get("v_archive_sha256")?,
-        archive_size: row.try_get("v_archive_size")?,
-        state: VersionState::parse(&state)
-            .ok_or_else(|| Error::internal(format!("unknown version state `{state}`")))?,
-        uploaded_by: row.try_get("v_uploaded_by")?,
-        created_at: row.try_get("v_created_at")?,
-    })
-}
 
 /// Everything about an accepted package that the insert transaction needs.
 struct Prepared {
@@ -743,15 +737,12 @@ impl Registry {
             "SELECT {VERSION_COLUMNS} FROM versions v JOIN integrations i ON i.id = v.integration_id \
              WHERE v.integration_id = $1 ORDER BY v.seq DESC"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let versions: Vec<Version> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(integration_id)
             .fetch_all(&self.pool)
             .await?;
         let owner = integration.account_id == actor.account.id;
-        Ok(rows
-            .iter()
-            .map(version_from_row)
-            .collect::<Result<Vec<_>>>()?
+        Ok(versions
             .into_iter()
             .filter(|v| owner || v.state.is_approved())
             .collect())
@@ -801,7 +792,7 @@ impl Registry {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(Error::NotFound)?;
-        let version = version_from_row(&row)?;
+        let version = Version::from_row(&row)?;
         let manifest = serde_json::from_str(&row.try_get::<String, _>("manifest_json")?)
             .map_err(Error::internal)?;
         let report = serde_json::from_str(&row.try_get::<String, _>("report_json")?)

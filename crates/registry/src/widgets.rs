@@ -3,16 +3,17 @@
 
 use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
+use crate::columns::{Flag, JsonText};
 use crate::error::{Error, Result};
 use crate::input::{InputCode, SettingsProblem};
-use crate::integrations::{INTEGRATION_COLUMNS, Integration, integration_from_row};
+use crate::integrations::{INTEGRATION_COLUMNS, Integration};
 use crate::time::Timestamp;
-use crate::versions::{Summary, VERSION_COLUMNS, Version, version_from_row};
+use crate::versions::{Summary, VERSION_COLUMNS, Version};
 use crate::{AccountId, IntegrationId, Registry, UserId, VersionId};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
 /// Largest page of `GET /api/v4/widgets`.
 pub const MAX_WIDGETS_LIMIT: i64 = 250;
@@ -31,28 +32,39 @@ pub struct SettingsField {
     pub is_required: bool,
 }
 
-/// An installation of a widget in an account.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An installation of a widget in an account. Read from `INSTALLATION_COLUMNS` (`n_`
+/// names: an installation is read beside the integration and its live version).
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct Installation {
     /// Numeric id.
+    #[sqlx(rename = "n_id")]
     pub id: i64,
     /// The installing account.
+    #[sqlx(rename = "n_account_id")]
     pub account_id: AccountId,
     /// The integration.
+    #[sqlx(rename = "n_integration_id")]
     pub integration_id: IntegrationId,
     /// The version live for the account when installed or last configured.
+    #[sqlx(rename = "n_version_id")]
     pub version_id: Option<VersionId>,
     /// Settings values.
+    #[sqlx(rename = "n_settings_json", try_from = "JsonText<Value>")]
     pub settings: Value,
     /// Pipeline, for lead-source widgets.
+    #[sqlx(rename = "n_pipeline_id")]
     pub pipeline_id: Option<i64>,
     /// Installed (false after uninstalling; the row is kept).
+    #[sqlx(rename = "n_active", try_from = "Flag")]
     pub active: bool,
     /// Who installed or last configured it.
+    #[sqlx(rename = "n_installed_by")]
     pub installed_by: UserId,
     /// First installation, unix ms.
+    #[sqlx(rename = "n_created_at")]
     pub created_at: Timestamp,
     /// Last change, unix ms.
+    #[sqlx(rename = "n_updated_at")]
     pub updated_at: Timestamp,
 }
 
@@ -148,23 +160,12 @@ const INSTALLATION_COLUMNS: &str = "n.id AS n_id, n.account_id AS n_account_id, 
     n.version_id AS n_version_id, n.settings_json AS n_settings_json, n.pipeline_id AS n_pipeline_id, \
     n.active AS n_active, n.installed_by AS n_installed_by, n.created_at AS n_created_at, n.updated_at AS n_updated_at";
 
+/// The installation columns of a row, `None` when the outer join found none.
 fn installation_from_row(row: &AnyRow) -> Result<Option<Installation>> {
-    let Some(id) = row.try_get::<Option<i64>, _>("n_id")? else {
+    if row.try_get::<Option<i64>, _>("n_id")?.is_none() {
         return Ok(None);
-    };
-    Ok(Some(Installation {
-        id,
-        account_id: row.try_get("n_account_id")?,
-        integration_id: row.try_get("n_integration_id")?,
-        version_id: row.try_get("n_version_id")?,
-        settings: serde_json::from_str(&row.try_get::<String, _>("n_settings_json")?)
-            .map_err(Error::internal)?,
-        pipeline_id: row.try_get("n_pipeline_id")?,
-        active: row.try_get::<i64, _>("n_active")? != 0,
-        installed_by: row.try_get("n_installed_by")?,
-        created_at: row.try_get("n_created_at")?,
-        updated_at: row.try_get("n_updated_at")?,
-    }))
+    }
+    Ok(Some(Installation::from_row(row)?))
 }
 
 struct LiveRow {
@@ -186,8 +187,8 @@ fn live_from_row(row: &AnyRow, with_manifest: bool) -> Result<LiveRow> {
     };
     Ok(LiveRow {
         entry: CatalogEntry {
-            integration: integration_from_row(row)?,
-            live_version: version_from_row(row)?,
+            integration: Integration::from_row(row)?,
+            live_version: Version::from_row(row)?,
             installation: installation_from_row(row)?,
         },
         summary,
