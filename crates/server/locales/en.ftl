@@ -587,3 +587,27 @@ denied-auth-scope_needs_admin = Only an admin of the account may grant the { $sc
 denied-auth-moderators_only = The moderate scope is for platform moderators.
 denied-integration-other_account = This integration belongs to another account.
 denied-integration-owner_uploads = Only the account that owns an integration uploads its versions.
+
+## preview
+preview-title = Preview: { $name } { $version }
+preview-heading = Preview of { $name } { $version }
+preview-intro = The widget's script.js runs below in an emulated amoCRM page, sandboxed: it sees the preview data on this page, never your session, and nothing it sends leaves the preview. Everything it does is listed in the event log.
+preview-back_integration = Back to the integration
+preview-back_moderation = Back to the moderation queue
+preview-areas = Where the widget runs
+preview-area-card = Card ({ $area })
+preview-area-list = List ({ $area })
+preview-area-settings = Settings window
+preview-area-advanced = Advanced settings page
+preview-area-dp = Digital pipeline
+preview-not_emulated = Declared but not emulated by the preview yet: { $locations }.
+preview-languages = Language
+preview-frame_title = { $name } running in the preview
+preview-log = Event log
+preview-log_waiting = Waiting for the widget…
+preview-fixtures = Preview data
+preview-fixtures_note = The CRM the widget sees is made-up preview data. Change the user's name and the setting values here; the widget starts again with them.
+preview-fixture_user = Current user's name
+preview-fixture_setting = Setting { $key } ({ $kind })
+preview-fixtures_apply = Run again with these values
+preview-open = Preview

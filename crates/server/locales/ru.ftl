@@ -600,3 +600,27 @@ denied-auth-scope_needs_admin = Право { $scope } может выдать т
 denied-auth-moderators_only = Право moderate только для модераторов платформы.
 denied-integration-other_account = Эта интеграция принадлежит другому аккаунту.
 denied-integration-owner_uploads = Версии интеграции загружает только аккаунт, которому она принадлежит.
+
+## preview
+preview-title = Предпросмотр: { $name } { $version }
+preview-heading = Предпросмотр { $name } { $version }
+preview-intro = Ниже script.js виджета работает в изолированной имитации страницы amoCRM: он видит только данные предпросмотра с этой страницы, но не вашу сессию, и ничего из отправленного им не покидает предпросмотр. Всё, что он делает, записано в журнале событий.
+preview-back_integration = К интеграции
+preview-back_moderation = К очереди модерации
+preview-areas = Где работает виджет
+preview-area-card = Карточка ({ $area })
+preview-area-list = Список ({ $area })
+preview-area-settings = Окно настроек
+preview-area-advanced = Страница расширенных настроек
+preview-area-dp = Цифровая воронка
+preview-not_emulated = Объявлены, но предпросмотр их пока не имитирует: { $locations }.
+preview-languages = Язык
+preview-frame_title = { $name } в предпросмотре
+preview-log = Журнал событий
+preview-log_waiting = Ждём виджет…
+preview-fixtures = Данные предпросмотра
+preview-fixtures_note = CRM, которую видит виджет, заполнена вымышленными данными. Здесь можно изменить имя пользователя и значения настроек; виджет запустится заново с ними.
+preview-fixture_user = Имя текущего пользователя
+preview-fixture_setting = Настройка { $key } ({ $kind })
+preview-fixtures_apply = Запустить заново с этими значениями
+preview-open = Предпросмотр

@@ -2,6 +2,8 @@
 // - form[data-progress]: sends the form with XMLHttpRequest and shows upload progress in the
 //   form's <progress>; the answer (a page) replaces the current one.
 // - form[data-confirm]: asks before submitting.
+// - #preview-log: the widget preview's event log, from the sandboxed frame's messages (only
+//   messages of that frame are read; their text is shown as text, never as markup).
 "use strict";
 document.addEventListener("submit", function (event) {
   var form = event.target;
@@ -42,3 +44,25 @@ document.addEventListener("submit", function (event) {
   };
   xhr.send(new FormData(form));
 });
+
+(function () {
+  var log = document.getElementById("preview-log");
+  var frame = document.querySelector("iframe.preview-frame");
+  if (!log || !frame) return;
+  var waiting = document.createElement("li");
+  waiting.textContent = log.getAttribute("data-empty") || "";
+  log.appendChild(waiting);
+  window.addEventListener("message", function (event) {
+    if (event.source !== frame.contentWindow || !event.data || typeof event.data.widgetryPreview !== "object") return;
+    var e = event.data.widgetryPreview;
+    if (waiting.parentNode) waiting.parentNode.removeChild(waiting);
+    var item = document.createElement("li");
+    item.className = "preview-event preview-event-" + String(e.kind).replace(/[^a-z_]/g, "");
+    var data = e.data || {};
+    var where = data.file ? " (" + data.file + (data.line ? ":" + data.line : "") + ")" : "";
+    var detail = data.callback || data.text || data.message || data.url || data.path || data.ref ||
+      (data.modules && data.modules.join(", ")) || data.status || data.type || "";
+    item.textContent = (e.t / 1000).toFixed(2) + " s  " + e.kind + (detail ? ": " + String(detail) : "") + where;
+    log.appendChild(item);
+  });
+})();

@@ -521,29 +521,7 @@ async fn a_published_widget_of_another_account_is_listed_and_installable(db: Db)
     assert!(!html.contains(&code), "listed before publication");
 
     // Submitted and approved: public.
-    let r = s
-        .post(&format!("/api/v1/integrations/{id}/submissions"))
-        .bearer_auth(&vendor)
-        .json(&json!({
-            "version": 1,
-            "languages": ["en", "ru"],
-            "description": {
-                "en": "Shows deal notes in lead cards. Support: +7 495 215-37-84, help@vendor-widgets.ru",
-                "ru": "Показывает заметки в карточке сделки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru"
-            },
-            "instructions": {
-                "en": "Install the widget, enter the API key from your vendor-widgets.ru profile, open a lead.",
-                "ru": "Установите виджет, введите API-ключ из профиля vendor-widgets.ru и откройте сделку."
-            },
-            "test_credentials": "demo login: moderator@vendor-widgets.ru / password: Xq7-demo-9931",
-            "support_phone": "+7 495 215-37-84",
-            "support_email": "help@vendor-widgets.ru"
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-    let sid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let sid = s.submit(&vendor, id, 1).await["id"].as_i64().unwrap();
     let r = s
         .post(&format!("/api/v1/moderation/submissions/{sid}/approve"))
         .bearer_auth(&moderator)

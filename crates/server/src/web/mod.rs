@@ -15,6 +15,7 @@ mod input;
 mod integrator;
 mod moderation;
 mod pages;
+mod preview;
 mod render;
 pub(crate) mod report;
 mod session;
@@ -33,6 +34,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(integrator::routes())
         .merge(moderation::routes())
         .merge(tokens::routes())
+        .merge(preview::routes())
         .layer(axum::middleware::from_fn(failure::render_failures))
         .layer(axum::middleware::map_response_with_state(
             state.clone(),

@@ -21,6 +21,7 @@ fn templates() -> impl Iterator<Item = &'static Template> {
         super::integrator::TEMPLATES,
         super::moderation::TEMPLATES,
         super::tokens::TEMPLATES,
+        super::preview::TEMPLATES,
     ]
     .into_iter()
     .flatten()
@@ -120,14 +121,13 @@ pub(crate) async fn page_headers(
             state.inner.page_csp.clone(),
         );
     }
-    headers.insert(
-        axum::http::header::X_FRAME_OPTIONS,
-        axum::http::HeaderValue::from_static("DENY"),
-    );
-    headers.insert(
-        axum::http::header::REFERRER_POLICY,
-        axum::http::HeaderValue::from_static("same-origin"),
-    );
+    // Framed by nothing, but for the preview's own frame, which says so itself.
+    headers
+        .entry(axum::http::header::X_FRAME_OPTIONS)
+        .or_insert(axum::http::HeaderValue::from_static("DENY"));
+    headers
+        .entry(axum::http::header::REFERRER_POLICY)
+        .or_insert(axum::http::HeaderValue::from_static("same-origin"));
     response
 }
 

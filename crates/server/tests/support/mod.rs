@@ -534,6 +534,37 @@ impl TestServer {
         v["id"].as_i64().unwrap()
     }
 
+    /// Submits version `number` of integration `id` for review with the fields a publishable
+    /// widget needs (both languages, support contacts, test credentials); asserts 201.
+    #[allow(dead_code)]
+    pub async fn submit(&self, token: &str, id: i64, number: i64) -> serde_json::Value {
+        let r = self
+            .post(&format!("/api/v1/integrations/{id}/submissions"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({
+                "version": number,
+                "languages": ["en", "ru"],
+                "description": {
+                    "en": "Shows deal notes in lead cards. Support: +7 495 215-37-84, help@vendor-widgets.ru",
+                    "ru": "Показывает заметки в карточке сделки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru"
+                },
+                "instructions": {
+                    "en": "Install the widget, enter the API key from your vendor-widgets.ru profile, open a lead.",
+                    "ru": "Установите виджет, введите API-ключ из профиля vendor-widgets.ru и откройте сделку."
+                },
+                "test_credentials": "demo login: moderator@vendor-widgets.ru / password: Xq7-demo-9931",
+                "support_phone": "+7 495 215-37-84",
+                "support_email": "help@vendor-widgets.ru"
+            }))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        assert_eq!(status, 201, "{text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
     /// Uploads a package.
     pub async fn upload(&self, token: &str, id: i64, bytes: Vec<u8>) -> reqwest::Response {
         self.post(&format!("/api/v1/integrations/{id}/versions"))

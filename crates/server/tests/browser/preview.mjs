@@ -1,0 +1,61 @@
+// The widget preview in headless Chromium: opens each case's URL with the test's session
+// cookie, waits until the host says the widget's lifecycle is over (`window.__sandbox.done`
+// in the frame), and prints what happened as one JSON object per line for the Rust test
+// (tests/preview.rs) to assert on: the host's events, the area's markup, and for the preview
+// page its event log and the frame's sandbox attribute.
+//
+//   WIDGETRY_BASE_URL       http://127.0.0.1:<port>
+//   WIDGETRY_COOKIE         name=value of the session cookie
+//   WIDGETRY_PREVIEW_CASES  [{"name", "url", "page": bool}]
+//   WIDGETRY_SCREENSHOTS    folder for one PNG per case
+//   WIDGETRY_CHROMIUM       the browser (default /usr/bin/chromium)
+
+import { chromium } from "playwright-core";
+import { join } from "node:path";
+
+const BASE = process.env.WIDGETRY_BASE_URL;
+const [cookieName, cookieValue] = process.env.WIDGETRY_COOKIE.split(/=(.*)/s);
+const CASES = JSON.parse(process.env.WIDGETRY_PREVIEW_CASES);
+const SHOTS = process.env.WIDGETRY_SCREENSHOTS;
+const TIMEOUT_MS = 30000;
+
+const browser = await chromium.launch({
+  executablePath: process.env.WIDGETRY_CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--headless", "--no-sandbox"],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  await context.addCookies([{ name: cookieName, value: cookieValue, url: BASE }]);
+  for (const c of CASES) {
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    await page.goto(BASE + c.url, { timeout: TIMEOUT_MS });
+    let frame = page.mainFrame();
+    let sandbox = null;
+    if (c.page) {
+      const element = await page.waitForSelector("iframe.preview-frame", { timeout: TIMEOUT_MS });
+      sandbox = await element.getAttribute("sandbox");
+      frame = await element.contentFrame();
+    }
+    await frame.waitForFunction(() => window.__sandbox && window.__sandbox.done, null, { timeout: TIMEOUT_MS });
+    const result = await frame.evaluate(() => ({
+      events: window.__sandbox.events,
+      html: document.getElementById("page").innerHTML,
+      origin: String(window.origin),
+    }));
+    if (c.page) {
+      await page.waitForSelector("#preview-log li.preview-event-done", { timeout: TIMEOUT_MS });
+      result.log = await page.$$eval("#preview-log li", (items) => items.map((i) => i.textContent));
+      result.sandbox = sandbox;
+    }
+    result.name = c.name;
+    result.page_errors = pageErrors;
+    await page.screenshot({ path: join(SHOTS, c.name + ".png"), fullPage: true });
+    console.log(JSON.stringify(result));
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}

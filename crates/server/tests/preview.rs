@@ -1,0 +1,611 @@
+//! The widget preview in a real browser: fixture widgets written here, one per point of the
+//! host contract, uploaded to a server on SQLite and run through `tests/browser/preview.mjs`
+//! (Playwright driving headless Chromium). Each case asserts on the host's events and the
+//! area's markup; the access cases need no browser.
+//!
+//! Needs what `tests/browser.rs` needs (node, Chromium, `npm ci --prefix
+//! crates/server/tests/browser`); without them the browser test is reported as ignored.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use support::*;
+use widgetry_registry::{Role, Scope};
+
+fn flow_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// The scaffolded widget `name` declaring `locations`, with `script` as its script.js and
+/// `extra` files added.
+fn fixture(name: &str, locations: &[&str], script: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+    let mut files = widgetry_scaffold::scaffold(&widgetry_scaffold::ScaffoldOptions {
+        name: name.to_string(),
+        locations: locations.iter().map(|l| l.to_string()).collect(),
+        ..widgetry_scaffold::ScaffoldOptions::default()
+    });
+    for (path, bytes) in &mut files {
+        if path == "script.js" {
+            *bytes = script.as_bytes().to_vec();
+        }
+    }
+    files.extend(
+        extra
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec())),
+    );
+    zip(&files)
+}
+
+/// Every point of the contract a well-behaved widget uses: host modules, a relative module,
+/// a `text!` template, the system controls, `render_template`, an `href` template loaded by a
+/// Promise from `render`, `APP.constant`, the fake CRM API, `crm_post`, `add_action`, the
+/// Modal, list selection with a mass action, and the advanced settings page.
+const CONTRACT: &str = r#"define(['jquery', 'underscore', 'twigjs', 'moment', 'lib/components/base/modal',
+  './lib/util.js', 'text!./templates/panel.twig'], function ($, _, twig, moment, Modal, util, panel) {
+  'use strict';
+  var Widget = function () {
+    var self = this;
+    var name = self.i18n('widget.name');
+    this.callbacks = {
+      render: function () {
+        if (self.system().area !== 'lcard') return true;
+        var controls =
+          self.render({ref: '/tmpl/controls/button.twig'}, {text: 'Go', blue: true, class_name: 'fx-go'}) +
+          self.render({ref: '/tmpl/controls/input.twig'}, {name: 'fx-input', value: 'v1'}) +
+          self.render({ref: '/tmpl/controls/select.twig'}, {name: 'fx-select', selected: 2,
+            items: [{id: 1, option: 'One'}, {id: 2, option: 'Two'}]}) +
+          self.render({ref: '/tmpl/controls/checkbox.twig'}, {name: 'fx-check', text: 'Check', checked: true}) +
+          self.render({ref: '/tmpl/controls/textarea.twig'}, {name: 'fx-area', value: 'text'});
+        self.render_template({caption: {class_name: 'fx-caption', html: name}, render: panel,
+          body: '<div class="fx-controls">' + controls + '</div>'},
+          {user: APP.constant('user').name, year: moment(0).utc().format('YYYY'), twice: util.twice(21),
+           count: _.size({a: 1, b: 2})});
+        return new Promise(function (resolve) {
+          self.render({href: '/templates/late.twig', base_path: self.params.path, v: self.get_version(),
+            load: function (t) { $('.fx-controls').append(t.render({n: 3})); resolve(true); }});
+        });
+      },
+      init: function () {
+        console.log('init in ' + self.system().area);
+        return true;
+      },
+      bind_actions: function () {
+        self.crm_post('https://backend.example.net/hook', {a: 1}, function () {}, 'json',
+          function (e) { console.log('crm_post failed: ' + e.statusText); });
+        $.ajax({url: '/api/v4/account', dataType: 'json'})
+          .done(function (a) { console.log('account ' + a.subdomain); });
+        self.add_action('phone', function (d) { console.log('calling ' + d.value); });
+        if (self.system().area === 'lcard') {
+          new Modal({class_name: 'fx-modal', init: function ($body) {
+            $body.trigger('modal:loaded').html('<p class="fx-modal-text">modal</p>');
+          }});
+        }
+        return true;
+      },
+      settings: function () { return true; },
+      onSave: function () { return true; },
+      destroy: function () {},
+      advancedSettings: function () {
+        $('#work-area-' + self.params.widget_code).append('<p class="fx-advanced">advanced page</p>');
+        return true;
+      },
+      leads: {
+        selected: function () {
+          var s = self.list_selected();
+          console.log('selected ' + s.selected.map(function (x) { return x.id; }).join(','));
+          return true;
+        }
+      }
+    };
+    return this;
+  };
+  return Widget;
+});
+"#;
+
+const UTIL: &str =
+    "define([], function () { return { twice: function (n) { return n * 2; } }; });\n";
+const PANEL: &str =
+    "<p class=\"fx-panel\">Hello {{ user }} {{ year }} {{ twice }} {{ count }}</p>\n";
+const LATE: &str = "<p class=\"fx-late\">late {{ n }}</p>\n";
+
+/// `bind_actions` throws on line 7.
+const THROWS: &str = "define([], function () {
+  return function () {
+    this.callbacks = {
+      render: function () { return true; },
+      init: function () { return true; },
+      bind_actions: function () {
+        var data = null; return data.missing;
+      },
+      settings: function () { return true; },
+      onSave: function () { return true; },
+      destroy: function () {}
+    };
+    return this;
+  };
+});
+";
+
+/// A widget written as an ES class: amoCRM cannot inject its methods.
+const ES_CLASS: &str = "define([], function () {
+  class Widget {
+    constructor() { this.area = this.system().area; this.callbacks = {}; }
+  }
+  return Widget;
+});
+";
+
+/// A widget needing a module that is not in its package.
+const MISSING: &str = "define(['./lib/absent.js'], function (absent) {
+  return function () { this.callbacks = {}; return this; };
+});
+";
+
+/// A widget that tries to reach Widgetry: its cookies, storage, its parent page and its API
+/// (at `pages`, the frame's own URL origin, and at `other`, the same server by another name).
+fn escape_script(pages: &str, other: &str) -> String {
+    format!(
+        "define(['jquery'], function ($) {{
+  return function () {{
+    var self = this;
+    this.callbacks = {{
+      render: function () {{
+        try {{ console.log('cookie read: [' + document.cookie + ']'); }} catch (e) {{ console.log('cookie denied: ' + e.name); }}
+        try {{ localStorage.setItem('x', '1'); console.log('storage open'); }} catch (e) {{ console.log('storage denied: ' + e.name); }}
+        try {{ console.log('parent read: ' + window.parent.document.cookie); }} catch (e) {{ console.log('parent denied: ' + e.name); }}
+        return true;
+      }},
+      init: function () {{
+        return fetch('{other}/api/v1/me', {{credentials: 'include'}})
+          .then(function (r) {{ console.log('api answered ' + r.status); }}, function () {{ console.log('api blocked'); }})
+          .then(function () {{ return fetch('{pages}/api/v1/me', {{credentials: 'include'}}); }})
+          .then(function (r) {{ console.log('same origin answered ' + r.status); return true; }});
+      }},
+      bind_actions: function () {{
+        $.ajax({{url: '/api/v1/me', dataType: 'json'}}).fail(function (x) {{ console.log('relative api ' + x.status); }});
+        return true;
+      }},
+      settings: function () {{ return true; }},
+      onSave: function () {{ return true; }},
+      destroy: function () {{}}
+    }};
+    return this;
+  }};
+}});
+"
+    )
+}
+
+/// A settings window saved: `onSave` gets the fields and answers with a Promise.
+const SETTINGS: &str = "define(['jquery'], function ($) {
+  return function () {
+    var self = this;
+    this.callbacks = {
+      render: function () { return true; },
+      init: function () { return true; },
+      bind_actions: function () { return true; },
+      settings: function ($body) { $body.find('.widget_settings_block__descr').append('<b class=\"fx-settings\">mine</b>'); return true; },
+      onSave: function (data) {
+        console.log('saving ' + data.active + ' ' + JSON.stringify(data.fields));
+        return Promise.resolve(true);
+      },
+      destroy: function () { console.log('destroyed'); }
+    };
+    return this;
+  };
+});
+";
+
+/// Uploads `bytes` as a new integration's first version: `(code, widget.version)`.
+async fn upload(s: &TestServer, token: &str, bytes: Vec<u8>) -> (String, String) {
+    let id = s.integration(token).await;
+    let r = s.upload(token, id, bytes).await;
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(status, 201, "{v:#}");
+    (
+        v["version"]["code"].as_str().unwrap().to_string(),
+        v["version"]["widget_version"].as_str().unwrap().to_string(),
+    )
+}
+
+fn kinds(result: &Value) -> Vec<String> {
+    result["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn events<'a>(result: &'a Value, kind: &str) -> Vec<&'a Value> {
+    result["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == kind)
+        .map(|e| &e["data"])
+        .collect()
+}
+
+fn console(result: &Value) -> Vec<String> {
+    events(result, "console")
+        .into_iter()
+        .map(|d| d["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn callbacks(result: &Value) -> Vec<String> {
+    events(result, "callback")
+        .into_iter()
+        .map(|d| d["callback"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Another account's admin, and a moderator before anything is submitted, do not find the
+/// preview of a private version; the owner does, and so does the moderator once the version
+/// is submitted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_owner_and_moderators_of_submitted_versions_preview() {
+    let s = TestServer::start().await;
+    s.user("dev@vendor.test", "vendor", Role::Admin).await;
+    s.user("admin@shop.test", "shop", Role::Admin).await;
+    s.moderator("mod@platform.test", "platform").await;
+    let token = s
+        .token_for("dev@vendor.test", &[Scope::Upload, Scope::Submit])
+        .await;
+    let id = s.integration(&token).await;
+    let r = s
+        .upload(&token, id, publishable_zip("Deal Notes", "1.0.0"))
+        .await;
+    assert_eq!(r.status(), 201);
+    let v: Value = r.json().await.unwrap();
+    let code = v["version"]["code"].as_str().unwrap().to_string();
+    let version = v["version"]["widget_version"].as_str().unwrap().to_string();
+    let path = format!("/preview/{code}/{version}");
+    let get = |cookie: String, path: String| {
+        let s = &s;
+        async move { s.get(&path).header("cookie", cookie).send().await.unwrap() }
+    };
+    let owner = s.login("dev@vendor.test").await;
+    let r = get(owner.cookie.clone(), path.clone()).await;
+    assert_eq!(r.status(), 200);
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("frame-src 'self'"), "{csp}");
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains(r#"sandbox="allow-scripts allow-forms""#),
+        "{body}"
+    );
+    let frame = get(owner.cookie.clone(), format!("{path}/frame?area=lcard")).await;
+    assert_eq!(frame.status(), 200);
+    let csp = frame.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.starts_with("sandbox allow-scripts allow-forms;"),
+        "{csp}"
+    );
+    assert_eq!(frame.headers()["x-frame-options"], "SAMEORIGIN");
+    // The frame's configuration carries a signed prefix on the files origin, not a session.
+    let html = frame.text().await.unwrap();
+    assert!(
+        html.contains(&s.files_url("")[..s.files_url("").len() - 1]),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&owner.csrf),
+        "the frame carries the session's CSRF token"
+    );
+    // An area the manifest does not open: 404.
+    let r = get(owner.cookie.clone(), format!("{path}/frame?area=leads-dp")).await;
+    assert_eq!(r.status(), 404);
+
+    for (who, email) in [
+        ("stranger", "admin@shop.test"),
+        ("moderator", "mod@platform.test"),
+    ] {
+        let session = s.login(email).await;
+        for p in [path.clone(), format!("{path}/frame")] {
+            let r = get(session.cookie.clone(), p.clone()).await;
+            assert_eq!(r.status(), 404, "{who} {p}");
+        }
+    }
+    // Submitted: the moderator previews it, with the way back to the console.
+    s.submit(&token, id, 1).await;
+    let moderator = s.login("mod@platform.test").await;
+    let r = get(moderator.cookie.clone(), path.clone()).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains(r#"href="/moderation""#));
+    let r = get(
+        moderator.cookie.clone(),
+        format!("{path}/frame?area=settings"),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    // The stranger still does not find it.
+    let stranger = s.login("admin@shop.test").await;
+    assert_eq!(get(stranger.cookie, path.clone()).await.status(), 404);
+
+    // Anonymous: to the sign-in page.
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(s.url(&format!("{path}/frame")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(widgetry_test_browser),
+    ignore = "needs node, Chromium (WIDGETRY_CHROMIUM, default /usr/bin/chromium) and playwright-core (npm ci --prefix crates/server/tests/browser)"
+)]
+async fn widgets_run_in_the_preview() {
+    let s = TestServer::start().await;
+    s.user("dev@vendor.test", "vendor", Role::Admin).await;
+    let token = s
+        .token_for("dev@vendor.test", &[Scope::Upload, Scope::Submit])
+        .await;
+    let pages = s.url("");
+    let pages = pages.trim_end_matches('/');
+    let contract = upload(
+        &s,
+        &token,
+        fixture(
+            "Contract",
+            &["lcard-1", "llist-0", "settings", "advanced_settings"],
+            CONTRACT,
+            &[
+                ("lib/util.js", UTIL),
+                ("templates/panel.twig", PANEL),
+                ("templates/late.twig", LATE),
+            ],
+        ),
+    )
+    .await;
+    let throws = upload(
+        &s,
+        &token,
+        fixture("Throws", &["lcard-1", "settings"], THROWS, &[]),
+    )
+    .await;
+    let es_class = upload(
+        &s,
+        &token,
+        fixture("Class", &["lcard-1", "settings"], ES_CLASS, &[]),
+    )
+    .await;
+    let missing = upload(
+        &s,
+        &token,
+        fixture("Missing", &["lcard-1", "settings"], MISSING, &[]),
+    )
+    .await;
+    let escape = upload(
+        &s,
+        &token,
+        fixture(
+            "Escape",
+            &["lcard-1", "settings"],
+            &escape_script(pages, &pages.replace("127.0.0.1", "localhost")),
+            &[],
+        ),
+    )
+    .await;
+    let settings = upload(
+        &s,
+        &token,
+        fixture("Saver", &["lcard-1", "settings"], SETTINGS, &[]),
+    )
+    .await;
+    let scaffold = upload(&s, &token, widget_zip("Deal Notes", "1.0.0")).await;
+
+    let frame =
+        |w: &(String, String), query: &str| format!("/preview/{}/{}/frame?{query}", w.0, w.1);
+    let cases = json!([
+        {"name": "contract-card", "url": frame(&contract, "area=lcard&scenario=phone-click")},
+        {"name": "contract-list", "url": frame(&contract, "area=llist&scenario=mass-action")},
+        {"name": "contract-advanced", "url": frame(&contract, "area=advanced-settings")},
+        {"name": "throws", "url": frame(&throws, "area=lcard")},
+        {"name": "es-class", "url": frame(&es_class, "area=lcard")},
+        {"name": "missing", "url": frame(&missing, "area=lcard")},
+        {"name": "escape", "url": frame(&escape, "area=lcard")},
+        {"name": "settings-save", "url": frame(&settings, "area=settings&scenario=save&s.api_key=k-42")},
+        {"name": "scaffold-page", "page": true,
+         "url": format!("/preview/{}/{}?area=lcard&lang=ru", scaffold.0, scaffold.1)},
+    ]);
+    let session = s.login("dev@vendor.test").await;
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("preview-screenshots");
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut command = Command::new("node");
+    command
+        .arg(flow_dir().join("preview.mjs"))
+        .current_dir(flow_dir())
+        .env("WIDGETRY_BASE_URL", pages)
+        .env("WIDGETRY_COOKIE", &session.cookie)
+        .env("WIDGETRY_PREVIEW_CASES", cases.to_string())
+        .env("WIDGETRY_SCREENSHOTS", &shots);
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("node starts");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        output.status.success(),
+        "the preview run failed ({}); screenshots in {}\n--- stdout\n{stdout}\n--- stderr\n{}",
+        output.status,
+        shots.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results: std::collections::HashMap<String, Value> = stdout
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (v["name"].as_str().unwrap().to_string(), v)
+        })
+        .collect();
+    let case = |name: &str| {
+        let r = &results[name];
+        println!("--- {name}: {:?}\n{:?}", kinds(r), console(r));
+        r
+    };
+
+    // The contract widget in a card: the callbacks in amoCRM's order (render answered with a
+    // Promise), each system control, the relative module and both templates, the fake CRM
+    // API, crm_post recorded and never sent, the Modal, the phone action.
+    let r = case("contract-card");
+    assert_eq!(callbacks(r), ["render", "init", "bind_actions"], "{r:#}");
+    assert!(events(r, "callback")[0]["promise"].as_bool().unwrap());
+    let html = r["html"].as_str().unwrap();
+    for needle in [
+        "button-input_blue fx-go",
+        r#"name="fx-input" value="v1""#,
+        r#"<option value="2" class="" selected="">Two</option>"#,
+        r#"name="fx-check" value="Y" checked"#,
+        r#"name="fx-area""#,
+        "Hello Anna Preview 1970 42 2",
+        r#"<p class="fx-late">late 3</p>"#,
+        "card-widgets__widget-",
+    ] {
+        assert!(html.contains(needle), "{needle} in {html}");
+    }
+    let log = console(r);
+    assert!(log.contains(&"init in lcard".to_string()), "{log:?}");
+    assert!(log.iter().any(|l| l.starts_with("account ")), "{log:?}");
+    assert!(
+        log.iter().any(|l| l.starts_with("crm_post failed")),
+        "{log:?}"
+    );
+    assert!(
+        log.contains(&"calling +7 900 000-00-01".to_string()),
+        "{log:?}"
+    );
+    assert_eq!(
+        events(r, "crm_post")[0]["url"],
+        "https://backend.example.net/hook"
+    );
+    assert_eq!(events(r, "crm_api")[0]["status"], 200);
+    assert!(kinds(r).contains(&"modal".to_string()));
+    for bad in [
+        "error",
+        "callback_threw",
+        "missing_module",
+        "missing_template",
+        "external_request",
+    ] {
+        assert!(events(r, bad).is_empty(), "{bad}: {r:#}");
+    }
+
+    // In the list, two ticked rows and the mass action.
+    let r = case("contract-list");
+    assert!(
+        console(r).contains(&"selected 7001,7002".to_string()),
+        "{r:#}"
+    );
+    assert!(callbacks(r).contains(&"leads.selected".to_string()));
+    // The advanced settings page.
+    let r = case("contract-advanced");
+    assert!(callbacks(r).contains(&"advancedSettings".to_string()));
+    assert!(r["html"].as_str().unwrap().contains("fx-advanced"));
+
+    // A callback that throws: reported with the file and line.
+    let r = case("throws");
+    let threw = events(r, "callback_threw");
+    assert_eq!(threw.len(), 1, "{r:#}");
+    assert_eq!(threw[0]["callback"], "bind_actions");
+    assert_eq!(threw[0]["file"], "script.js");
+    assert_eq!(threw[0]["line"], 7, "{r:#}");
+
+    // An ES class, and a module that is not in the package.
+    let r = case("es-class");
+    assert!(!events(r, "es_class").is_empty(), "{r:#}");
+    assert!(!events(r, "constructor_threw").is_empty(), "{r:#}");
+    let r = case("missing");
+    let m = events(r, "missing_module");
+    assert!(!m.is_empty(), "{r:#}");
+    assert!(
+        m[0]["modules"].to_string().contains("lib/absent.js"),
+        "{r:#}"
+    );
+
+    // The frame is an opaque origin: no cookie, no storage, no parent, and Widgetry's API is
+    // out of reach: calls to the frame's own origin are the CRM's, answered by the preview
+    // (404 for Widgetry's paths), and any other host is blocked and reported.
+    let r = case("escape");
+    assert_eq!(r["origin"], "null", "{r:#}");
+    let log = console(r);
+    assert!(
+        log.contains(&"cookie denied: SecurityError".to_string()),
+        "{log:?}"
+    );
+    assert!(
+        log.contains(&"storage denied: SecurityError".to_string()),
+        "{log:?}"
+    );
+    assert!(
+        log.contains(&"parent denied: SecurityError".to_string()),
+        "{log:?}"
+    );
+    assert!(log.contains(&"api blocked".to_string()), "{log:?}");
+    assert!(log.contains(&"relative api 404".to_string()), "{log:?}");
+    assert!(
+        log.contains(&"same origin answered 404".to_string()),
+        "{log:?}"
+    );
+    assert!(events(r, "callback_rejected").is_empty(), "{r:#}");
+    let external = events(r, "external_request");
+    assert!(
+        external
+            .iter()
+            .any(|e| e["url"].as_str().unwrap().contains("/api/v1/me")),
+        "{r:#}"
+    );
+
+    // The settings window: the fields from the manifest with the panel's value, then save.
+    let r = case("settings-save");
+    let log = console(r);
+    assert!(
+        log.contains(&r#"saving Y {"api_key":"k-42"}"#.to_string()),
+        "{log:?}"
+    );
+    assert!(callbacks(r).contains(&"onSave".to_string()), "{r:#}");
+    assert!(!events(r, "set_settings").is_empty());
+    assert!(r["html"].as_str().unwrap().contains("fx-settings"));
+
+    // The scaffolded widget on the preview page, in Russian: its panel drawn, the event log
+    // filled from the frame, the frame sandboxed.
+    let r = case("scaffold-page");
+    assert_eq!(r["sandbox"], "allow-scripts allow-forms");
+    assert!(
+        r["html"].as_str().unwrap().contains("card-widgets__widget"),
+        "{r:#}"
+    );
+    let log: Vec<&str> = r["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        log.iter().any(|l| l.contains("callback: bind_actions")),
+        "{log:?}"
+    );
+    assert!(r["page_errors"].as_array().unwrap().is_empty(), "{r:#}");
+    assert!(events(r, "error").is_empty(), "{r:#}");
+}
