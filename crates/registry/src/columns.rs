@@ -93,6 +93,7 @@ macro_rules! decoded_into {
 decoded_into!(JsonText:
     std::collections::BTreeMap<String, String>,
     serde_json::Value,
+    widgetry_validator::Report,
 );
 decoded_into!(Name:
     widgetry_validator::Scheme,

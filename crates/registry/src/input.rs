@@ -68,6 +68,12 @@ input_codes! {
         "webhook URL `{url}` must not carry a user name or password",
     /// A list page below 1.
     PageStart = "list.page_start": "`page` starts at 1",
+    /// A preview run's area is not an area name.
+    PreviewArea = "preview.area": "name the area the run was in, such as `lcard` or `settings`",
+    /// A preview run's language is not a language code.
+    PreviewLang = "preview.lang": "name the language the run was in, such as `en` or `ru`",
+    /// A preview run's events are too many, too large or not the host's events.
+    PreviewEvents = "preview.events": "a run holds at most {max} events and {max_bytes} bytes of them, as the preview recorded them",
     /// A list page size out of range.
     LimitRange = "list.limit_range": "`limit` must be between 1 and {max}",
     /// A locale the integration texts do not know.

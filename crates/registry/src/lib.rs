@@ -74,7 +74,7 @@ pub use input::{
     fill,
 };
 pub use integrations::{Integration, IntegrationUpdate, NewIntegration, Visibility, is_code};
-pub use preview::PreviewTarget;
+pub use preview::{MAX_RUN_BYTES, PreviewRun, PreviewTarget};
 pub use review::{MODERATION_REASONS, ReviewDetail, is_reason_code};
 pub use secrets::SecretBox;
 pub use service::{FREE_SIGN_IN_ATTEMPTS, LOGIN_WINDOW};

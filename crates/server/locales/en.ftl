@@ -611,3 +611,20 @@ preview-fixture_user = Current user's name
 preview-fixture_setting = Setting { $key } ({ $kind })
 preview-fixtures_apply = Run again with these values
 preview-open = Preview
+moderation-preview_runs = Preview runs
+moderation-preview_run_new = Run the preview
+moderation-preview_run = { $area } ({ $lang }): { $errors ->
+    [one] { $errors } error
+   *[other] { $errors } errors
+}, { $warnings ->
+    [one] { $warnings } warning
+   *[other] { $warnings } warnings
+}
+moderation-preview_run_clean = The widget ran without findings.
+moderation-preview_runs_none = No run saved yet: run the preview, then save the run to this submission.
+moderation-notice_previewed = The preview run was saved with the submission.
+preview-save_run = Save this run with submission { $id }
+preview-save_run_note = Its findings (preview.*) can then be cited when rejecting.
+input-preview-area = Name the area the run was in, such as lcard or settings.
+input-preview-lang = Name the language the run was in, such as en or ru.
+input-preview-events = A run holds at most { $max } events and { $max_bytes } bytes of them, as the preview recorded them.

@@ -624,3 +624,22 @@ preview-fixture_user = Имя текущего пользователя
 preview-fixture_setting = Настройка { $key } ({ $kind })
 preview-fixtures_apply = Запустить заново с этими значениями
 preview-open = Предпросмотр
+moderation-preview_runs = Запуски предпросмотра
+moderation-preview_run_new = Запустить предпросмотр
+moderation-preview_run = { $area } ({ $lang }): { $errors ->
+    [one] { $errors } ошибка
+    [few] { $errors } ошибки
+   *[many] { $errors } ошибок
+}, { $warnings ->
+    [one] { $warnings } предупреждение
+    [few] { $warnings } предупреждения
+   *[many] { $warnings } предупреждений
+}
+moderation-preview_run_clean = Виджет отработал без замечаний.
+moderation-preview_runs_none = Сохранённых запусков пока нет: запустите предпросмотр и сохраните запуск в эту заявку.
+moderation-notice_previewed = Запуск предпросмотра сохранён в заявке.
+preview-save_run = Сохранить этот запуск в заявке { $id }
+preview-save_run_note = Его замечания (preview.*) можно будет указать при отклонении.
+input-preview-area = Укажите область запуска, например lcard или settings.
+input-preview-lang = Укажите язык запуска, например en или ru.
+input-preview-events = В запуске не больше { $max } событий и { $max_bytes } байт, как их записал предпросмотр.

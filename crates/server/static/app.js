@@ -3,7 +3,8 @@
 //   form's <progress>; the answer (a page) replaces the current one.
 // - form[data-confirm]: asks before submitting.
 // - #preview-log: the widget preview's event log, from the sandboxed frame's messages (only
-//   messages of that frame are read; their text is shown as text, never as markup).
+//   messages of that frame are read; their text is shown as text, never as markup); once the
+//   run is done, #preview-save (moderators) carries its events to the submission.
 "use strict";
 document.addEventListener("submit", function (event) {
   var form = event.target;
@@ -49,12 +50,19 @@ document.addEventListener("submit", function (event) {
   var log = document.getElementById("preview-log");
   var frame = document.querySelector("iframe.preview-frame");
   if (!log || !frame) return;
+  var save = document.getElementById("preview-save");
+  var events = [];
   var waiting = document.createElement("li");
   waiting.textContent = log.getAttribute("data-empty") || "";
   log.appendChild(waiting);
   window.addEventListener("message", function (event) {
     if (event.source !== frame.contentWindow || !event.data || typeof event.data.widgetryPreview !== "object") return;
     var e = event.data.widgetryPreview;
+    events.push(e);
+    if (save && e.kind === "done") {
+      save.elements.events.value = JSON.stringify(events);
+      save.querySelector("button").disabled = false;
+    }
     if (waiting.parentNode) waiting.parentNode.removeChild(waiting);
     var item = document.createElement("li");
     item.className = "preview-event preview-event-" + String(e.kind).replace(/[^a-z_]/g, "");

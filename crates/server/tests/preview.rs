@@ -322,7 +322,7 @@ async fn only_the_owner_and_moderators_of_submitted_versions_preview() {
         }
     }
     // Submitted: the moderator previews it, with the way back to the console.
-    s.submit(&token, id, 1).await;
+    let sid = s.submit(&token, id, 1).await["id"].as_i64().unwrap();
     let moderator = s.login("mod@platform.test").await;
     let r = get(moderator.cookie.clone(), path.clone()).await;
     assert_eq!(r.status(), 200);
@@ -333,6 +333,108 @@ async fn only_the_owner_and_moderators_of_submitted_versions_preview() {
     )
     .await;
     assert_eq!(r.status(), 200);
+    // The moderator saves a run with the submission: bounded, checked, then listed with its
+    // findings on the submission page. Bad runs store nothing.
+    let post_run = |cookie: String, csrf: String, area: &str, events: String| {
+        let s = &s;
+        let area = area.to_string();
+        async move {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap()
+                .post(s.url(&format!("/moderation/{sid}/preview-runs")))
+                .header("cookie", cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(
+                    url::form_urlencoded::Serializer::new(String::new())
+                        .append_pair("csrf", &csrf)
+                        .append_pair("area", &area)
+                        .append_pair("lang", "en")
+                        .append_pair("events", &events)
+                        .finish(),
+                )
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let threw = json!([
+        {"t": 0, "area": "lcard", "kind": "start", "data": {}},
+        {"t": 5, "area": "lcard", "kind": "callback_threw",
+         "data": {"callback": "bind_actions", "message": "data is null", "file": "script.js", "line": 7}},
+        {"t": 6, "area": "lcard", "kind": "done", "data": {}},
+    ]);
+    let too_many = serde_json::to_string(&vec![json!({"kind": "console"}); 2001]).unwrap();
+    let principal = s
+        .registry
+        .session(moderator.cookie.split_once('=').unwrap().1)
+        .await
+        .unwrap()
+        .unwrap();
+    let runs = || {
+        s.registry
+            .preview_runs(&principal, widgetry_registry::SubmissionId(sid))
+    };
+    for (area, events) in [
+        ("lcard", "not json".to_string()),
+        ("lcard", too_many),
+        ("lcard", "x".repeat(widgetry_registry::MAX_RUN_BYTES + 1)),
+        ("no such area!", threw.to_string()),
+    ] {
+        let r = post_run(
+            moderator.cookie.clone(),
+            moderator.csrf.clone(),
+            area,
+            events,
+        )
+        .await;
+        assert_eq!(r.status(), 400, "{area}");
+        assert!(runs().await.unwrap().is_empty());
+    }
+    // Without the session's CSRF token, or by the owner (no moderator): refused.
+    let r = post_run(
+        moderator.cookie.clone(),
+        "forged".into(),
+        "lcard",
+        threw.to_string(),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    let r = post_run(
+        owner.cookie.clone(),
+        owner.csrf.clone(),
+        "lcard",
+        threw.to_string(),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    assert!(runs().await.unwrap().is_empty());
+    let r = post_run(
+        moderator.cookie.clone(),
+        moderator.csrf.clone(),
+        "lcard",
+        threw.to_string(),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let saved = runs().await.unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!((saved[0].errors, saved[0].area.as_str()), (1, "lcard"));
+    assert_eq!(
+        saved[0].report.diagnostics[0].code,
+        "preview.callback_threw"
+    );
+    let page = get(moderator.cookie.clone(), format!("/moderation/{sid}")).await;
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("<code>preview.callback_threw</code>"),
+        "{html}"
+    );
+    assert!(html.contains("(script.js:7)"), "{html}");
+    // The console offers the preview's codes as reasons to cite.
+    assert!(widgetry_registry::is_reason_code("preview.callback_threw"));
+
     // The stranger still does not find it.
     let stranger = s.login("admin@shop.test").await;
     assert_eq!(get(stranger.cookie, path.clone()).await.status(), 404);

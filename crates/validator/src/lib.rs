@@ -39,6 +39,7 @@ pub mod options;
 pub mod package;
 pub mod paths;
 mod placeholders;
+pub mod preview;
 mod script;
 mod submission;
 mod text;

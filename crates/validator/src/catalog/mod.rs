@@ -33,6 +33,7 @@ mod library;
 mod listing;
 mod manifest;
 mod package;
+mod preview;
 mod script;
 mod submission;
 mod text;
@@ -46,6 +47,7 @@ pub use library::*;
 pub use listing::*;
 pub use manifest::*;
 pub use package::*;
+pub use preview::*;
 pub use script::*;
 pub use submission::*;
 pub use text::*;
@@ -123,6 +125,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         listing::RULES,
         package::RULES,
         submission::RULES,
+        preview::RULES,
     ]
     .into_iter()
     .flatten()

@@ -160,6 +160,7 @@ pub(super) async fn show(
         (problem, None)
     };
     let in_review = d.submission.state == SubmissionState::InReview;
+    let preview_runs = super::runs::listed(registry, user, sid).await?;
     Ok(page_with(
         status,
         &user.viewer,
@@ -188,6 +189,7 @@ pub(super) async fn show(
             problem => problem,
             reload => forms.reload,
             notice => notice.map(|k| i18n::text(lang, k)),
+            preview_runs => preview_runs,
         },
     ))
 }
@@ -216,6 +218,7 @@ pub(super) async fn submission(
     let notice = match q.notice.as_deref() {
         Some("approved") => Some("moderation-notice_approved"),
         Some("rejected") => Some("moderation-notice_rejected"),
+        Some("previewed") => Some("moderation-notice_previewed"),
         _ => None,
     };
     show(&state, &user, sid, StatusCode::OK, Forms::default(), notice).await

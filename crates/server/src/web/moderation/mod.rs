@@ -6,7 +6,8 @@
 //! in gets a 403 page.
 //!
 //! One file a job: `texts`, `queue`, `diff`, `decide` (the submission page, approve,
-//! reject), `files` (the viewer); this module holds the routes, limits and shared helpers.
+//! reject), `files` (the viewer), `runs` (saved preview runs); this module holds the routes,
+//! limits and shared helpers.
 
 use super::failure::{PageError, PageResult};
 use super::i18n;
@@ -34,6 +35,7 @@ mod decide;
 mod diff;
 mod files;
 mod queue;
+mod runs;
 mod texts;
 
 use decide::*;
@@ -64,6 +66,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/moderation/{sid}", get(submission))
         .route("/moderation/{sid}/approve", post(approve))
         .route("/moderation/{sid}/reject", post(reject))
+        .route(
+            "/moderation/{sid}/preview-runs",
+            post(runs::save).layer(axum::extract::DefaultBodyLimit::max(runs::MAX_SAVE_BODY)),
+        )
         .route("/moderation/{sid}/files/{*path}", get(file))
         .route("/moderation/{sid}/raw/{*path}", get(raw))
 }

@@ -110,6 +110,7 @@ pub(super) async fn show(
             name => target.integration.display_name(),
             integration_id => target.integration.id.0,
             as_moderator => target.as_moderator,
+            submission_id => target.submission_id.map(|id| id.0),
             base => base,
             area => area.id,
             lang_code => lang,
