@@ -23,6 +23,17 @@ fn flow_dir() -> PathBuf {
 /// The scaffolded widget `name` declaring `locations`, with `script` as its script.js and
 /// `extra` files added.
 fn fixture(name: &str, locations: &[&str], script: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+    fixture_with(name, locations, script, extra, |_, _| {})
+}
+
+/// [`fixture`] with `tweak` applied to the manifest and each i18n file (path, JSON).
+fn fixture_with(
+    name: &str,
+    locations: &[&str],
+    script: &str,
+    extra: &[(&str, &str)],
+    tweak: impl Fn(&str, &mut Value),
+) -> Vec<u8> {
     let mut files = widgetry_scaffold::scaffold(&widgetry_scaffold::ScaffoldOptions {
         name: name.to_string(),
         locations: locations.iter().map(|l| l.to_string()).collect(),
@@ -31,6 +42,10 @@ fn fixture(name: &str, locations: &[&str], script: &str, extra: &[(&str, &str)])
     for (path, bytes) in &mut files {
         if path == "script.js" {
             *bytes = script.as_bytes().to_vec();
+        } else if path == "manifest.json" || path.starts_with("i18n/") {
+            let mut v: Value = serde_json::from_slice(bytes).unwrap();
+            tweak(path, &mut v);
+            *bytes = serde_json::to_vec_pretty(&v).unwrap();
         }
     }
     files.extend(
@@ -60,7 +75,14 @@ const CONTRACT: &str = r#"define(['jquery', 'underscore', 'twigjs', 'moment', 'l
           self.render({ref: '/tmpl/controls/select.twig'}, {name: 'fx-select', selected: 2,
             items: [{id: 1, option: 'One'}, {id: 2, option: 'Two'}]}) +
           self.render({ref: '/tmpl/controls/checkbox.twig'}, {name: 'fx-check', text: 'Check', checked: true}) +
-          self.render({ref: '/tmpl/controls/textarea.twig'}, {name: 'fx-area', value: 'text'});
+          self.render({ref: '/tmpl/controls/textarea.twig'}, {name: 'fx-area', value: 'text'}) +
+          self.render({ref: '/tmpl/controls/radio.twig'}, {name: 'fx-radio', value: 'a', text: 'A', checked: true}) +
+          self.render({ref: '/tmpl/controls/checkboxes_dropdown.twig'}, {class_name: 'fx-drop',
+            items: [{id: 1, option: 'First', name: 'fx-drop[]', is_checked: true}, {id: 2, option: 'Second', name: 'fx-drop[]'}]}) +
+          self.render({ref: '/tmpl/controls/date_field.twig'}, {name: 'fx-date', value: '2026-12-06'}) +
+          self.render({ref: '/tmpl/controls/file.twig'}, {name: 'fx-file'}) +
+          self.render({ref: '/tmpl/controls/cancel_button.twig'}, {text: 'Back', class_name: 'fx-cancel'}) +
+          self.render({ref: '/tmpl/controls/delete_button.twig'}, {text: 'Remove', class_name: 'fx-delete'});
         self.render_template({caption: {class_name: 'fx-caption', html: name}, render: panel,
           body: '<div class="fx-controls">' + controls + '</div>'},
           {user: APP.constant('user').name, year: moment(0).utc().format('YYYY'), twice: util.twice(21),
@@ -182,25 +204,67 @@ fn escape_script(pages: &str, other: &str) -> String {
     )
 }
 
-/// A settings window saved: `onSave` gets the fields and answers with a Promise.
-const SETTINGS: &str = "define(['jquery'], function ($) {
-  return function () {
+/// A widget module (with jQuery) whose constructor keeps `self` and sets `callbacks`, the
+/// members of `this.callbacks`; `prelude` runs in the module first.
+fn widget_script(prelude: &str, callbacks: &str) -> String {
+    format!(
+        "define(['jquery'], function ($) {{
+  {prelude}
+  return function () {{
     var self = this;
-    this.callbacks = {
-      render: function () { return true; },
-      init: function () { return true; },
-      bind_actions: function () { return true; },
-      settings: function ($body) { $body.find('.widget_settings_block__descr').append('<b class=\"fx-settings\">mine</b>'); return true; },
+    this.callbacks = {{
+      render: function () {{ return true; }},
+      init: function () {{ return true; }},
+      bind_actions: function () {{ return true; }},
+      {callbacks}
+    }};
+    return this;
+  }};
+}});
+"
+    )
+}
+
+/// A settings window saved: `onSave` gets the fields and answers with a Promise.
+fn settings_script() -> String {
+    widget_script(
+        "",
+        "settings: function ($body) { $body.find('.widget_settings_block__descr').append('<b class=\"fx-settings\">mine</b>'); return true; },
       onSave: function (data) {
         console.log('saving ' + data.active + ' ' + JSON.stringify(data.fields));
         return Promise.resolve(true);
       },
-      destroy: function () { console.log('destroyed'); }
-    };
-    return this;
-  };
-});
-";
+      destroy: function () { console.log('destroyed'); }",
+    )
+}
+
+/// A digital pipeline action, and `init_once`: moving to another page and back renders again
+/// without a second `init`.
+fn pipeline_script() -> String {
+    widget_script(
+        "var inits = 0;",
+        "settings: function () { return true; },
+      onSave: function () { return true; },
+      destroy: function () { console.log('destroy'); },
+      dpSettings: function () { $('.dp-action').append('<p class=\"fx-dp\">pipeline action</p>'); return true; },
+      init: function () { inits += 1; console.log('init ' + inits); return true; }",
+    )
+}
+
+/// A `custom` settings field drawn by the widget and saved through `onSave`.
+fn custom_script() -> String {
+    widget_script(
+        "",
+        "settings: function () {
+        var code = self.get_settings().widget_code;
+        $('#' + code + '_custom_content').html('<input class=\"fx-columns\" value=\"3\">');
+        $('#' + code + '_custom').val(JSON.stringify({columns: 3})).trigger('change');
+        return true;
+      },
+      onSave: function (data) { console.log('custom ' + data.fields.layout); return true; },
+      destroy: function () {}",
+    )
+}
 
 /// Uploads `bytes` as a new integration's first version: `(code, widget.version)`.
 async fn upload(s: &TestServer, token: &str, bytes: Vec<u8>) -> (String, String) {
@@ -511,10 +575,60 @@ async fn widgets_run_in_the_preview() {
     let settings = upload(
         &s,
         &token,
-        fixture("Saver", &["lcard-1", "settings"], SETTINGS, &[]),
+        fixture("Saver", &["lcard-1", "settings"], &settings_script(), &[]),
     )
     .await;
     let scaffold = upload(&s, &token, widget_zip("Deal Notes", "1.0.0")).await;
+    let pipeline = upload(
+        &s,
+        &token,
+        fixture_with(
+            "Pipeline",
+            &["lcard-1", "settings", "digital_pipeline"],
+            &pipeline_script(),
+            &[],
+            |path, v| {
+                if path == "manifest.json" {
+                    v["widget"]["init_once"] = true.into();
+                }
+            },
+        ),
+    )
+    .await;
+    let custom = upload(
+        &s,
+        &token,
+        fixture_with(
+            "Custom",
+            &["lcard-1", "settings"],
+            &custom_script(),
+            &[],
+            |path, v| {
+                if path == "manifest.json" {
+                    v["settings"]["layout"] =
+                        json!({"name": "settings.layout", "type": "custom", "required": false});
+                } else {
+                    v["settings"]["layout"] = "Layout".into();
+                }
+            },
+        ),
+    )
+    .await;
+    // A submitted version the moderator previews and saves with the submission.
+    s.moderator("mod@platform.test", "platform").await;
+    let submitted_id = s.integration(&token).await;
+    let r = s
+        .upload(&token, submitted_id, publishable_zip("Deal Notes", "1.0.0"))
+        .await;
+    let v: Value = r.json().await.unwrap();
+    let submitted = (
+        v["version"]["code"].as_str().unwrap().to_string(),
+        v["version"]["widget_version"].as_str().unwrap().to_string(),
+    );
+    let sid = s.submit(&token, submitted_id, 1).await["id"]
+        .as_i64()
+        .unwrap();
+    let moderator = s.login("mod@platform.test").await;
 
     let frame =
         |w: &(String, String), query: &str| format!("/preview/{}/{}/frame?{query}", w.0, w.1);
@@ -527,6 +641,11 @@ async fn widgets_run_in_the_preview() {
         {"name": "missing", "url": frame(&missing, "area=lcard")},
         {"name": "escape", "url": frame(&escape, "area=lcard")},
         {"name": "settings-save", "url": frame(&settings, "area=settings&scenario=save&s.api_key=k-42")},
+        {"name": "pipeline-dp", "url": frame(&pipeline, "area=leads-dp")},
+        {"name": "pipeline-switch", "url": frame(&pipeline, "area=lcard&scenario=area-switch")},
+        {"name": "custom-save", "url": frame(&custom, "area=settings&scenario=save")},
+        {"name": "moderator-save", "page": true, "save": true, "cookie": moderator.cookie,
+         "url": format!("/preview/{}/{}?area=lcard", submitted.0, submitted.1)},
         {"name": "scaffold-page", "page": true,
          "url": format!("/preview/{}/{}?area=lcard&lang=ru", scaffold.0, scaffold.1)},
     ]);
@@ -581,6 +700,12 @@ async fn widgets_run_in_the_preview() {
         r#"<option value="2" class="" selected="">Two</option>"#,
         r#"name="fx-check" value="Y" checked"#,
         r#"name="fx-area""#,
+        r#"type="radio" name="fx-radio" value="a" checked"#,
+        r#"name="fx-drop[]" value="1" checked"#,
+        r#"type="date" class="date_field " name="fx-date" value="2026-12-06""#,
+        r#"type="file" class="control--file " name="fx-file""#,
+        "button-cancel fx-cancel",
+        "button-input_red fx-delete",
         "Hello Anna Preview 1970 42 2",
         r#"<p class="fx-late">late 3</p>"#,
         "card-widgets__widget-",
@@ -689,6 +814,45 @@ async fn widgets_run_in_the_preview() {
     assert!(callbacks(r).contains(&"onSave".to_string()), "{r:#}");
     assert!(!events(r, "set_settings").is_empty());
     assert!(r["html"].as_str().unwrap().contains("fx-settings"));
+
+    // The digital pipeline action, and init_once across a page change.
+    let r = case("pipeline-dp");
+    assert!(callbacks(r).contains(&"dpSettings".to_string()), "{r:#}");
+    assert!(r["html"].as_str().unwrap().contains("fx-dp"));
+    let r = case("pipeline-switch");
+    assert_eq!(console(r), ["init 1", "destroy"], "{r:#}");
+    assert_eq!(
+        callbacks(r).iter().filter(|c| *c == "render").count(),
+        2,
+        "{r:#}"
+    );
+    assert!(kinds(r).contains(&"init_skipped".to_string()), "{r:#}");
+    // A custom settings field saved through onSave.
+    let r = case("custom-save");
+    assert!(
+        console(r).contains(&r#"custom {"columns":3}"#.to_string()),
+        "{r:#}"
+    );
+    assert!(r["html"].as_str().unwrap().contains("fx-columns"));
+
+    // The moderator runs the submitted version and saves the run: the console lists it.
+    let r = case("moderator-save");
+    let saved = r["saved"].as_str().unwrap();
+    assert!(saved.contains("lcard (en)"), "{saved}");
+    let runs = s
+        .registry
+        .preview_runs(
+            &s.registry
+                .session(moderator.cookie.split_once('=').unwrap().1)
+                .await
+                .unwrap()
+                .unwrap(),
+            widgetry_registry::SubmissionId(sid),
+        )
+        .await
+        .unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].area, "lcard");
 
     // The scaffolded widget on the preview page, in Russian: its panel drawn, the event log
     // filled from the frame, the frame sandboxed.

@@ -588,13 +588,22 @@
     return Promise.resolve(result);
   }
 
-  /** render; when truthy init and bind_actions (once with init_once); then `then`. */
+  var initialised = false;
+
+  /** render; when truthy init and bind_actions (only the first time when the manifest says
+   *  `init_once`). */
   function standard(widget) {
     return call(widget, "render").then(function (ok) {
       if (!ok) {
         record("render_declined", { result: text(ok) });
         return false;
       }
+      var once = !!(config.manifest && config.manifest.widget && config.manifest.widget.init_once);
+      if (once && initialised) {
+        record("init_skipped", { reason: "init_once" });
+        return true;
+      }
+      initialised = true;
       return call(widget, "init").then(function () { return call(widget, "bind_actions"); }).then(function () { return true; });
     });
   }
@@ -628,6 +637,14 @@
       }
     } else if (family === "card" && config.scenario === "phone-click") {
       chain = chain.then(function () { $('.preview-action[data-type="phone"]').first().trigger("click"); });
+    }
+    if (config.scenario === "area-switch") {
+      // The user moves to another page of the CRM and back: destroy, then the sequence again.
+      chain = chain.then(function () { return call(widget, "destroy", [], true); }).then(function () {
+        record("area_change", { area: config.area });
+        $(document).trigger("page:changed");
+        return standard(widget);
+      });
     }
     return chain;
   }

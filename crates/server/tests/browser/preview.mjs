@@ -6,7 +6,9 @@
 //
 //   WIDGETRY_BASE_URL       http://127.0.0.1:<port>
 //   WIDGETRY_COOKIE         name=value of the session cookie
-//   WIDGETRY_PREVIEW_CASES  [{"name", "url", "page": bool}]
+//   WIDGETRY_PREVIEW_CASES  [{"name", "url", "page": bool, "cookie": "name=value" (another
+//                           user's session), "save": bool (press the page's "save this run"
+//                           and return the submission page's saved runs)}]
 //   WIDGETRY_SCREENSHOTS    folder for one PNG per case
 //   WIDGETRY_CHROMIUM       the browser (default /usr/bin/chromium)
 
@@ -19,16 +21,23 @@ const CASES = JSON.parse(process.env.WIDGETRY_PREVIEW_CASES);
 const SHOTS = process.env.WIDGETRY_SCREENSHOTS;
 const TIMEOUT_MS = 30000;
 
+/** A browser context signed in with `cookie` (`name=value`). */
+async function signedIn(cookie) {
+  const [name, value] = cookie.split(/=(.*)/s);
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  await context.addCookies([{ name, value, url: BASE }]);
+  return context;
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.WIDGETRY_CHROMIUM || "/usr/bin/chromium",
   headless: true,
   args: ["--headless", "--no-sandbox"],
 });
 try {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  await context.addCookies([{ name: cookieName, value: cookieValue, url: BASE }]);
+  const context = await signedIn(`${cookieName}=${cookieValue}`);
   for (const c of CASES) {
-    const page = await context.newPage();
+    const page = await (c.cookie ? await signedIn(c.cookie) : context).newPage();
     const pageErrors = [];
     page.on("pageerror", (e) => pageErrors.push(String(e)));
     await page.goto(BASE + c.url, { timeout: TIMEOUT_MS });
@@ -49,6 +58,12 @@ try {
       await page.waitForSelector("#preview-log li.preview-event-done", { timeout: TIMEOUT_MS });
       result.log = await page.$$eval("#preview-log li", (items) => items.map((i) => i.textContent));
       result.sandbox = sandbox;
+    }
+    if (c.save) {
+      const button = page.locator("#preview-save button");
+      await button.waitFor({ state: "visible", timeout: TIMEOUT_MS });
+      await Promise.all([page.waitForURL(/\/moderation\/\d+/, { timeout: TIMEOUT_MS }), button.click()]);
+      result.saved = await page.locator("#preview-runs").locator("xpath=..").innerText();
     }
     result.name = c.name;
     result.page_errors = pageErrors;

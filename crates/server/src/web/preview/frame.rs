@@ -22,7 +22,14 @@ use widgetry_registry::PreviewTarget;
 use widgetry_validator::Lang;
 
 /// What the page asks the host to do after loading, besides running the callbacks.
-const SCENARIOS: &[&str] = &["load", "save", "disable", "mass-action", "phone-click"];
+const SCENARIOS: &[&str] = &[
+    "load",
+    "save",
+    "disable",
+    "mass-action",
+    "phone-click",
+    "area-switch",
+];
 
 /// The languages a manifest declares (`widget.locale`), in its order.
 pub(crate) fn locales(manifest: &Value) -> Vec<String> {
