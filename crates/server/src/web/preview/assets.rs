@@ -1,57 +1,16 @@
-//! `GET /sandbox/{file}`: what the preview's frame loads besides the widget: the host script
-//! and its stylesheet, and the libraries amoCRM's page gives widgets (RequireJS and its `text`
-//! plugin, jQuery, underscore, twig.js, moment), embedded in the binary. They are the npm
-//! packages' files, unchanged (`assets/sandbox/vendor/README.md`); a test pins their hashes.
-//!
-//! The frame is an opaque origin, so these answers say `Cross-Origin-Resource-Policy:
-//! cross-origin`. They hold nothing secret.
+//! `GET /sandbox/{file}`: the preview host's assets (`widgetry_preview::assets`). The frame
+//! is an opaque origin, so these answers say `Cross-Origin-Resource-Policy: cross-origin`;
+//! they hold nothing secret.
 
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// A file served under `/sandbox/`.
-struct Asset {
-    path: &'static str,
-    content_type: &'static str,
-    bytes: &'static [u8],
-}
-
-macro_rules! assets {
-    ($($path:literal: $type:expr,)*) => {
-        &[$(Asset {
-            path: $path,
-            content_type: $type,
-            bytes: include_bytes!(concat!("../../../assets/sandbox/", $path)),
-        },)*]
-    };
-}
-
-const JS: &str = "text/javascript; charset=utf-8";
-const CSS: &str = "text/css; charset=utf-8";
-
-static ASSETS: &[Asset] = assets! {
-    "host.js": JS,
-    "host.css": CSS,
-    "vendor/require.js": JS,
-    "vendor/text.js": JS,
-    "vendor/jquery.min.js": JS,
-    "vendor/underscore-min.js": JS,
-    "vendor/twig.min.js": JS,
-    "vendor/moment.min.js": JS,
-};
-
-/// The ETag of an asset: its SHA-256, quoted.
-fn etag(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    format!("\"{}\"", hex::encode(sha2::Sha256::digest(bytes)))
-}
-
 pub(super) async fn file(Path(file): Path<String>, headers: HeaderMap) -> Response {
-    let Some(asset) = ASSETS.iter().find(|a| a.path == file) else {
+    let Some(asset) = widgetry_preview::assets::find(&file) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let tag = etag(asset.bytes);
+    let tag = asset.etag();
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -78,55 +37,4 @@ pub(super) async fn file(Path(file): Path<String>, headers: HeaderMap) -> Respon
         HeaderValue::from_static("cross-origin"),
     );
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The vendored libraries are the npm packages' files, byte for byte (the hashes are in
-    /// `assets/sandbox/vendor/README.md`).
-    #[test]
-    fn vendored_libraries_are_the_published_files() {
-        let pinned = [
-            (
-                "vendor/require.js",
-                "c1fc6b1d53af7522f78d664922abb32acac64ed0ecccb8f907f1e6fc7262563a",
-            ),
-            (
-                "vendor/text.js",
-                "0beafc547dfffd6549125b99593a4844be0f8644643dd4df1f2c6211515fddde",
-            ),
-            (
-                "vendor/jquery.min.js",
-                "2051d61446d4dbffb03727031022a08c84528ab44d203a7669c101e5fbdd5515",
-            ),
-            (
-                "vendor/underscore-min.js",
-                "1bb03826b26326516a3f4c9a9b39f03e3000a4828f91a75e1dfc88c2269af5ed",
-            ),
-            (
-                "vendor/twig.min.js",
-                "b7dbc6c13799b9a3a92ac03f15c68237c90c13b7983dc0e7ee3e50f565456eda",
-            ),
-            (
-                "vendor/moment.min.js",
-                "e22419e8154be2a34a950dbb4c4c448413751c53ef02f00c6c56af28aa2c4964",
-            ),
-        ];
-        let readme = include_str!("../../../assets/sandbox/vendor/README.md");
-        for (path, sha) in pinned {
-            let asset = ASSETS.iter().find(|a| a.path == path).unwrap();
-            assert_eq!(etag(asset.bytes), format!("\"{sha}\""), "{path}");
-            assert!(
-                readme.contains(sha),
-                "{path}: the README names another hash"
-            );
-        }
-        assert!(
-            ASSETS
-                .iter()
-                .all(|a| (a.content_type == CSS) == a.path.ends_with(".css"))
-        );
-    }
 }

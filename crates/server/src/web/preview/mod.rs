@@ -8,12 +8,11 @@
 //!   with the widget's files from the files origin through a signed prefix.
 //! - [`assets`]: `GET /sandbox/*`: the host script and the libraries amoCRM's page gives
 //!   widgets, embedded in the binary.
-//! - [`areas`]: which areas a manifest's locations open, and how each is set up.
-//! - [`fixtures`]: the CRM the widget sees (user, account, card, list rows, setting values).
+//!
+//! The host itself, the frame document, the areas and the preview data are
+//! `widgetry_preview`'s (the CLI serves them too); this module adds access and HTTP.
 
-pub(crate) mod areas;
 mod assets;
-pub(crate) mod fixtures;
 mod frame;
 mod page;
 
@@ -23,7 +22,7 @@ use crate::web::render::Template;
 use crate::web::session::SignedIn;
 use axum::Router;
 use axum::routing::get;
-use frame::Run;
+use frame::Asked;
 use widgetry_registry::PreviewTarget;
 
 pub(crate) const TEMPLATES: &[Template] = &[(
@@ -39,19 +38,19 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/sandbox/{*file}", get(assets::file))
 }
 
-/// The version `user` may preview and the run the query asks for.
+/// The version `user` may preview and what the query asks to run.
 async fn load(
     state: &AppState,
     user: &SignedIn,
     code: &str,
     version: &str,
     pairs: &[(String, String)],
-) -> Result<(PreviewTarget, Run), PageError> {
+) -> Result<(PreviewTarget, Asked), PageError> {
     let target = state
         .inner
         .registry
         .preview_target(&user.principal, code, version)
         .await?;
-    let run = Run::from_query(&target.version.manifest, pairs, user.viewer.lang)?;
-    Ok((target, run))
+    let asked = Asked::from_query(&target.version.manifest, pairs, user.viewer.lang)?;
+    Ok((target, asked))
 }

@@ -4,9 +4,7 @@
 //! user's name) and the frame with its event log (filled by `/static/app.js` from the frame's
 //! messages).
 
-use super::areas;
-use super::fixtures;
-use super::frame::{Run, locales, pages_origin};
+use super::frame::{Asked, pages_origin};
 use crate::AppState;
 use crate::web::failure::PageError;
 use crate::web::render::{self, page};
@@ -16,6 +14,8 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use minijinja::context;
 use serde_json::Value;
+use widgetry_preview::frame::locales;
+use widgetry_preview::{areas, fixtures};
 
 /// `?k=v&...` of `pairs`.
 fn query(pairs: &[(String, String)]) -> String {
@@ -35,7 +35,7 @@ pub(super) async fn show(
 ) -> Result<Response, PageError> {
     let (
         target,
-        Run {
+        Asked {
             area,
             lang,
             overrides,

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 /// One area: what `system().area` says, and how the frame sets it up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub(crate) struct Area {
+pub struct Area {
     /// `system().area`: `lcard`, `llist`, `settings`, `advanced-settings`, `leads-dp`, ...
     pub id: &'static str,
     /// The location the manifest declares for it (`lcard`, `advanced_settings`, ...).
@@ -43,7 +43,7 @@ const fn area(
 }
 
 /// Every area the preview emulates, in the order of the page's tabs.
-pub(crate) const AREAS: &[Area] = &[
+pub const AREAS: &[Area] = &[
     area("lcard", "lcard", "card", "leads", 2, "leads_card"),
     area("ccard", "ccard", "card", "contacts", 1, "contacts_card"),
     area(
@@ -101,7 +101,7 @@ fn declared(manifest: &Value) -> Vec<String> {
 
 /// The areas a manifest opens (the settings modal always), and the declared locations the
 /// preview does not emulate.
-pub(crate) fn of_manifest(manifest: &Value) -> (Vec<Area>, Vec<String>) {
+pub fn of_manifest(manifest: &Value) -> (Vec<Area>, Vec<String>) {
     let declared = declared(manifest);
     let areas = AREAS
         .iter()

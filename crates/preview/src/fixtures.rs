@@ -3,7 +3,7 @@
 //! preview data (shown as such on the page); the fixture panel overrides the setting values
 //! and the user's name through the query string (`s.<key>=value`, `user=`).
 
-use super::areas::Area;
+use crate::areas::Area;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -14,7 +14,7 @@ const MAX_VALUES: usize = 64;
 
 /// What the fixture panel may change.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Overrides {
+pub struct Overrides {
     /// Setting values by key (`s.<key>` in the query).
     pub settings: BTreeMap<String, String>,
     /// The current user's name.
@@ -23,7 +23,7 @@ pub(crate) struct Overrides {
 
 impl Overrides {
     /// The overrides in a query string's pairs; other pairs are ignored, long values cut.
-    pub(crate) fn from_query(pairs: &[(String, String)]) -> Overrides {
+    pub fn from_query(pairs: &[(String, String)]) -> Overrides {
         let cut = |v: &str| v.chars().take(MAX_VALUE_CHARS).collect::<String>();
         let mut o = Overrides::default();
         for (k, v) in pairs {
@@ -39,7 +39,7 @@ impl Overrides {
     }
 
     /// The query string that carries these overrides (for the frame's URL).
-    pub(crate) fn to_query(&self) -> Vec<(String, String)> {
+    pub fn to_query(&self) -> Vec<(String, String)> {
         let mut q: Vec<(String, String)> = self
             .settings
             .iter()
@@ -54,7 +54,7 @@ impl Overrides {
 
 /// The setting values the widget starts with: the manifest's declared keys, empty unless
 /// overridden; overrides of undeclared keys are dropped.
-pub(crate) fn settings(manifest: &Value, overrides: &Overrides) -> Map<String, Value> {
+pub fn settings(manifest: &Value, overrides: &Overrides) -> Map<String, Value> {
     let mut values = Map::new();
     if let Some(declared) = manifest.get("settings").and_then(Value::as_object) {
         for (key, field) in declared {
@@ -75,7 +75,7 @@ pub(crate) fn settings(manifest: &Value, overrides: &Overrides) -> Map<String, V
 }
 
 /// The CRM around the widget in `area`, for an account with `subdomain`.
-pub(crate) fn crm(area: &Area, subdomain: &str, overrides: &Overrides) -> Value {
+pub fn crm(area: &Area, subdomain: &str, overrides: &Overrides) -> Value {
     let user_name = overrides
         .user_name
         .clone()
