@@ -39,3 +39,6 @@ rules-message = message
 rules-why = why
 rules-example = example
 rules-help = help
+summary-errors-preview = `{ $name }` ran in the preview with { $listed }
+summary-warnings-preview = `{ $name }` ran in the preview with { $listed }
+summary-clean-preview = `{ $name }` ran in the preview: no problems found

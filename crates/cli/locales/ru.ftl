@@ -41,3 +41,6 @@ rules-message = сообщение
 rules-why = зачем
 rules-example = пример
 rules-help = подсказка
+summary-errors-preview = `{ $name }` отработал в предпросмотре: { $listed }
+summary-warnings-preview = `{ $name }` отработал в предпросмотре: { $listed }
+summary-clean-preview = `{ $name }` отработал в предпросмотре: проблем не найдено

@@ -42,6 +42,8 @@ enum Command {
     Init(commands::init::Args),
     /// List every rule the validator checks.
     Rules(commands::rules::Args),
+    /// Run the widget in an emulated amoCRM page in headless Chromium and report what it did.
+    Preview(commands::preview::Args),
     /// Sign in to a Widgetry server and save an API token for this machine.
     Login(commands::login::Args),
     /// Create and list the integrations of your account.
@@ -94,6 +96,7 @@ fn main() -> ExitCode {
         Command::Pack(args) => commands::pack::run(args),
         Command::Init(args) => commands::init::run(args),
         Command::Rules(args) => commands::rules::run(args),
+        Command::Preview(args) => commands::preview::run(args),
         Command::Login(args) => commands::login::run(args),
         Command::Integrations(args) => commands::integrations::run(args),
         Command::Push(args) => commands::push::run(args),

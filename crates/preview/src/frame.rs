@@ -71,14 +71,15 @@ pub fn scenario(asked: Option<&str>) -> &'static str {
 }
 
 /// The frame's content security policy, for a host site at `pages` (`scheme://host[:port]`)
-/// and the widget's files under `files_base`.
-pub fn policy(pages: &str, files_base: &str) -> String {
+/// and the widget's files under `files_base`; the host may post its events to `report`.
+pub fn policy(pages: &str, files_base: &str, report: Option<&str>) -> String {
+    let report = report.map(|r| format!(" {r}")).unwrap_or_default();
     format!(
         "sandbox allow-scripts allow-forms; default-src 'none'; \
          script-src {pages}/sandbox/ {files_base}/ 'unsafe-inline' 'unsafe-eval'; \
          style-src {pages}/sandbox/ {files_base}/ 'unsafe-inline'; \
          img-src {files_base}/ data: blob:; font-src {files_base}/ data:; media-src {files_base}/; \
-         connect-src {files_base}/; frame-src 'none'; worker-src 'none'; form-action 'none'; \
+         connect-src {files_base}/{report}; frame-src 'none'; worker-src 'none'; form-action 'none'; \
          base-uri 'none'; frame-ancestors {pages}"
     )
 }
@@ -108,6 +109,8 @@ pub struct Run<'a> {
     pub subdomain: &'a str,
     /// The origin of the page around the frame, which gets the host's events.
     pub parent_origin: &'a str,
+    /// Where the host posts its events when the run is over (`widgetry preview`), if anywhere.
+    pub report_url: Option<&'a str>,
 }
 
 impl Run<'_> {
@@ -129,6 +132,7 @@ impl Run<'_> {
             "manifest": self.manifest,
             "settings": fixtures::settings(self.manifest, self.overrides),
             "fixtures": fixtures::crm(&self.area, self.subdomain, self.overrides),
+            "report_url": self.report_url,
         })
     }
 
@@ -195,7 +199,7 @@ mod tests {
 
     #[test]
     fn the_frame_is_sandboxed_whoever_opens_it() {
-        let p = policy("http://127.0.0.1:8080", "http://127.0.0.1:8081");
+        let p = policy("http://127.0.0.1:8080", "http://127.0.0.1:8081", None);
         assert!(p.starts_with("sandbox allow-scripts allow-forms;"), "{p}");
         assert!(!p.contains("allow-same-origin"));
         assert!(p.contains("connect-src http://127.0.0.1:8081/;"));
@@ -218,6 +222,7 @@ mod tests {
             overrides: &overrides,
             subdomain: "acme",
             parent_origin: "http://pages",
+            report_url: None,
         };
         let html = run.document();
         assert!(

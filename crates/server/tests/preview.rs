@@ -136,24 +136,6 @@ const PANEL: &str =
     "<p class=\"fx-panel\">Hello {{ user }} {{ year }} {{ twice }} {{ count }}</p>\n";
 const LATE: &str = "<p class=\"fx-late\">late {{ n }}</p>\n";
 
-/// `bind_actions` throws on line 7.
-const THROWS: &str = "define([], function () {
-  return function () {
-    this.callbacks = {
-      render: function () { return true; },
-      init: function () { return true; },
-      bind_actions: function () {
-        var data = null; return data.missing;
-      },
-      settings: function () { return true; },
-      onSave: function () { return true; },
-      destroy: function () {}
-    };
-    return this;
-  };
-});
-";
-
 /// A widget written as an ES class: amoCRM cannot inject its methods.
 const ES_CLASS: &str = "define([], function () {
   class Widget {
@@ -546,7 +528,12 @@ async fn widgets_run_in_the_preview() {
     let throws = upload(
         &s,
         &token,
-        fixture("Throws", &["lcard-1", "settings"], THROWS, &[]),
+        fixture(
+            "Throws",
+            &["lcard-1", "settings"],
+            widgetry_testkit::THROWING_SCRIPT,
+            &[],
+        ),
     )
     .await;
     let es_class = upload(
@@ -757,7 +744,7 @@ async fn widgets_run_in_the_preview() {
     assert_eq!(threw.len(), 1, "{r:#}");
     assert_eq!(threw[0]["callback"], "bind_actions");
     assert_eq!(threw[0]["file"], "script.js");
-    assert_eq!(threw[0]["line"], 7, "{r:#}");
+    assert_eq!(threw[0]["line"], widgetry_testkit::THROWING_LINE, "{r:#}");
 
     // An ES class, and a module that is not in the package.
     let r = case("es-class");

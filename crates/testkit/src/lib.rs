@@ -1,6 +1,6 @@
 //! Test support shared by the registry, server and CLI suites: one fresh PostgreSQL database
 //! per test on the `WIDGETRY_TEST_POSTGRES_URL` server, and the sweep that drops what ended
-//! test processes left there.
+//! test processes left there; and widget scripts more than one suite runs in the preview.
 //!
 //! A test cannot drop its own database (its server still holds connections when it ends), so
 //! each test process, before it creates its first database, drops those of processes that
@@ -10,6 +10,28 @@
 
 use sqlx::{Connection, Executor, postgres::PgConnection};
 use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A widget `script.js` whose `bind_actions` throws on line [`THROWING_LINE`] (the preview
+/// reports it with that file and line, on the server and from the CLI).
+pub const THROWING_SCRIPT: &str = "define([], function () {
+  return function () {
+    this.callbacks = {
+      render: function () { return true; },
+      init: function () { return true; },
+      bind_actions: function () {
+        var data = null; return data.missing;
+      },
+      settings: function () { return true; },
+      onSave: function () { return true; },
+      destroy: function () {}
+    };
+    return this;
+  };
+});
+";
+
+/// The line of [`THROWING_SCRIPT`] that throws.
+pub const THROWING_LINE: u32 = 7;
 
 /// What every test database's name starts with; the process id follows.
 const NAME_START: &str = "wgt_p";

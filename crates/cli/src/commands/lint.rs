@@ -138,6 +138,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let style = text::Style {
                 lang,
                 color: crate::shell::stdout_has_color(),
+                preview: false,
             };
             text::render(report, &checked.package, &name, style)
         }

@@ -8,6 +8,7 @@ pub mod lint;
 pub mod login;
 pub mod moderate;
 pub mod pack;
+pub mod preview;
 pub mod push;
 pub mod rollback;
 pub mod rules;

@@ -64,6 +64,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let style = crate::render::text::Style {
                 lang,
                 color: crate::shell::stderr_has_color(),
+                preview: false,
             };
             let name = args.folder.display().to_string();
             crate::shell::report(crate::render::text::render(

@@ -49,6 +49,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let style = text::Style {
                 lang,
                 color: crate::shell::stderr_has_color(),
+                preview: false,
             };
             crate::shell::report(text::render(
                 &checked.report,
@@ -103,6 +104,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 let style = text::Style {
                     lang,
                     color: crate::shell::stderr_has_color(),
+                    preview: false,
                 };
                 crate::shell::report(text::render(&report_of(warnings), &package, &name, style));
             }
@@ -113,6 +115,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 let style = text::Style {
                     lang,
                     color: crate::shell::stderr_has_color(),
+                    preview: false,
                 };
                 crate::shell::report(text::render(
                     &report_of(problem.errors.clone()),

@@ -228,6 +228,7 @@ async fn submit(
     let style = text::Style {
         lang,
         color: crate::shell::stderr_has_color(),
+        preview: false,
     };
     let name = match version {
         Some(n) => format!("version {n} of integration {id}"),
@@ -464,6 +465,7 @@ mod tests {
             text::Style {
                 lang: Lang::En,
                 color: false,
+                preview: false,
             },
         );
         assert!(

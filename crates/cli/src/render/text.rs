@@ -32,6 +32,9 @@ pub struct Style {
     pub lang: Lang,
     /// Whether to use ANSI colours.
     pub color: bool,
+    /// Whether the findings come from a preview run (the summary says so) rather than a
+    /// profile's checks.
+    pub preview: bool,
 }
 
 /// Renders every finding and the summary. `name` is how the user named the package (the path
@@ -56,7 +59,7 @@ pub fn render(report: &Report, package: &Package, name: &str, style: Style) -> S
         out.push_str(&libraries(report, style.lang));
         out.push_str("\n\n");
     }
-    out.push_str(&renderer.render(&[summary(report, name, style.lang)]));
+    out.push_str(&renderer.render(&[summary(report, name, style)]));
     out.push('\n');
     out
 }
@@ -182,7 +185,17 @@ fn diagnostic<'a>(d: &'a Diagnostic, source: Option<&'a SourceLine>, lang: Lang)
     group
 }
 
-fn summary<'a>(report: &Report, name: &str, lang: Lang) -> Group<'a> {
+fn summary<'a>(report: &Report, name: &str, style: Style) -> Group<'a> {
+    let lang = style.lang;
+    let (with_errors, with_warnings, clean) = if style.preview {
+        (
+            "summary-errors-preview",
+            "summary-warnings-preview",
+            "summary-clean-preview",
+        )
+    } else {
+        ("summary-errors", "summary-warnings", "summary-clean")
+    };
     let profile = report.profile.as_str();
     let name = normalize_untrusted_str(name);
     let infos = report
@@ -217,18 +230,14 @@ fn summary<'a>(report: &Report, name: &str, lang: Lang) -> Group<'a> {
         ("listed", listed.as_str()),
     ];
     if errors > 0 {
-        let text = fill(lang, "summary-errors", &args).into_owned();
+        let text = fill(lang, with_errors, &args).into_owned();
         Group::with_title(level(Severity::Error, lang).primary_title(text))
     } else if warnings > 0 {
-        let text = fill(lang, "summary-warnings", &args).into_owned();
+        let text = fill(lang, with_warnings, &args).into_owned();
         Group::with_title(level(Severity::Warning, lang).primary_title(text))
     } else {
-        let id = if infos == 0 {
-            "summary-clean"
-        } else {
-            "summary-warnings"
-        };
-        let text = fill(lang, id, &args).into_owned();
+        let which = if infos == 0 { clean } else { with_warnings };
+        let text = fill(lang, which, &args).into_owned();
         Group::with_title(
             Level::NOTE
                 .with_name(texts::text(lang, "summary-ok"))
@@ -293,7 +302,16 @@ mod tests {
         ];
         for lang in [Lang::En, Lang::Ru] {
             for color in [false, true] {
-                let out = render(&report, &checked.package, "w", Style { lang, color });
+                let out = render(
+                    &report,
+                    &checked.package,
+                    "w",
+                    Style {
+                        lang,
+                        color,
+                        preview: false,
+                    },
+                );
                 assert!(out.contains("json.syntax"));
                 if !color {
                     assert!(
@@ -310,6 +328,7 @@ mod tests {
             Style {
                 lang: Lang::En,
                 color: false,
+                preview: false,
             },
         );
         assert!(out.contains(" --> a.json:2:"), "{out}");

@@ -93,11 +93,15 @@ pub(super) async fn document(
         overrides: &asked.overrides,
         subdomain: &user.principal.account.subdomain,
         parent_origin: &pages,
+        report_url: None,
     };
     let mut response = Html(run.document()).into_response();
     let h = response.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&frame::policy(&pages, state.inner.files_origin.base()))
-    {
+    if let Ok(csp) = HeaderValue::from_str(&frame::policy(
+        &pages,
+        state.inner.files_origin.base(),
+        None,
+    )) {
         h.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     h.insert(
