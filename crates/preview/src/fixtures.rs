@@ -1,7 +1,8 @@
 //! The CRM a previewed widget sees: the current user and the account's users, the account,
 //! the open card and the list's rows, and the widget's setting values. Defaults are plain
-//! preview data (shown as such on the page); the fixture panel overrides the setting values
-//! and the user's name through the query string (`s.<key>=value`, `user=`).
+//! preview data (shown as such on the page); the fixture panel overrides the setting values,
+//! the user's name, the card's field values and the list's rows through the query string
+//! (`s.<key>=value`, `user=`, `f.<field id>=value`, `rows=` one name a line).
 
 use crate::areas::Area;
 use serde_json::{Map, Value, json};
@@ -11,6 +12,19 @@ use std::collections::BTreeMap;
 const MAX_VALUE_CHARS: usize = 2_000;
 /// Most setting values taken from the query string.
 const MAX_VALUES: usize = 64;
+/// Most list rows taken from the query string.
+const MAX_ROWS: usize = 20;
+/// Longest row name, in characters.
+const MAX_ROW_CHARS: usize = 200;
+
+/// The open card's fields: id, name, type, default value.
+pub const CARD_FIELDS: &[(u32, &str, &str, &str)] = &[
+    (101, "Phone", "phone", "+7 900 000-00-01"),
+    (102, "Email", "email", "client@preview.test"),
+    (103, "Budget", "text", "150000"),
+];
+/// The list's rows by default.
+const ROWS: &[&str] = &["Preview deal", "Second deal", "Third deal"];
 
 /// What the fixture panel may change.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +33,10 @@ pub struct Overrides {
     pub settings: BTreeMap<String, String>,
     /// The current user's name.
     pub user_name: Option<String>,
+    /// Values of the card's fields, by field id (`f.<id>`; ids of [`CARD_FIELDS`] only).
+    pub card_fields: BTreeMap<u32, String>,
+    /// The list's row names (`rows`, one a line), when given.
+    pub rows: Option<Vec<String>>,
 }
 
 impl Overrides {
@@ -33,6 +51,21 @@ impl Overrides {
                 }
             } else if k == "user" && !v.trim().is_empty() {
                 o.user_name = Some(cut(v.trim()));
+            } else if let Some(id) = k.strip_prefix("f.").and_then(|id| id.parse::<u32>().ok()) {
+                if CARD_FIELDS.iter().any(|f| f.0 == id) {
+                    o.card_fields.insert(id, cut(v));
+                }
+            } else if k == "rows" {
+                let rows: Vec<String> = v
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .take(MAX_ROWS)
+                    .map(|l| l.chars().take(MAX_ROW_CHARS).collect())
+                    .collect();
+                if !rows.is_empty() {
+                    o.rows = Some(rows);
+                }
             }
         }
         o
@@ -48,7 +81,37 @@ impl Overrides {
         if let Some(name) = &self.user_name {
             q.push(("user".into(), name.clone()));
         }
+        q.extend(
+            self.card_fields
+                .iter()
+                .map(|(id, v)| (format!("f.{id}"), v.clone())),
+        );
+        if let Some(rows) = &self.rows {
+            q.push(("rows".into(), rows.join("\n")));
+        }
         q
+    }
+
+    /// The card's fields with their values: `(id, name, type, value)`.
+    pub fn card(&self) -> Vec<(u32, &'static str, &'static str, String)> {
+        CARD_FIELDS
+            .iter()
+            .map(|(id, name, kind, default)| {
+                let value = self
+                    .card_fields
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| (*default).to_string());
+                (*id, *name, *kind, value)
+            })
+            .collect()
+    }
+
+    /// The list's row names.
+    pub fn row_names(&self) -> Vec<String> {
+        self.rows
+            .clone()
+            .unwrap_or_else(|| ROWS.iter().map(|r| (*r).to_string()).collect())
     }
 }
 
@@ -80,6 +143,14 @@ pub fn crm(area: &Area, subdomain: &str, overrides: &Overrides) -> Value {
         .user_name
         .clone()
         .unwrap_or_else(|| "Anna Preview".to_string());
+    let fields: Vec<Value> = overrides
+        .card()
+        .into_iter()
+        .map(
+            |(id, name, kind, value)| json!({"id": id, "name": name, "type": kind, "value": value}),
+        )
+        .collect();
+    let rows = overrides.row_names();
     json!({
         "entity": area.entity,
         "element_type": area.element_type,
@@ -91,18 +162,23 @@ pub fn crm(area: &Area, subdomain: &str, overrides: &Overrides) -> Value {
         "account": {"id": 30001, "name": "Preview account", "subdomain": subdomain, "timezone": "Europe/Moscow"},
         "card": {
             "id": 7001,
-            "name": "Preview deal",
-            "fields": [
-                {"id": 101, "name": "Phone", "type": "phone", "value": "+7 900 000-00-01"},
-                {"id": 102, "name": "Email", "type": "email", "value": "client@preview.test"},
-                {"id": 103, "name": "Budget", "type": "text", "value": "150000"},
-            ],
+            "name": rows.first().map_or("Preview deal", String::as_str),
+            "fields": fields,
         },
-        "rows": [
-            {"id": 7001, "name": "Preview deal", "phones": ["+7 900 000-00-01"], "emails": ["client@preview.test"]},
-            {"id": 7002, "name": "Second deal", "phones": [], "emails": ["second@preview.test"]},
-            {"id": 7003, "name": "Third deal", "phones": ["+7 900 000-00-03"], "emails": []},
-        ],
+        "rows": rows
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                // The card's phone and e-mail on the first row, some on the others.
+                let n = i + 1;
+                json!({
+                    "id": 7000 + n,
+                    "name": name,
+                    "phones": if n % 2 == 1 { vec![format!("+7 900 000-00-{n:02}")] } else { vec![] },
+                    "emails": if n % 3 != 0 { vec![format!("client{n}@preview.test")] } else { vec![] },
+                })
+            })
+            .collect::<Vec<_>>(),
         "custom_fields": [
             {"id": 101, "name": "Phone", "type": "multitext", "code": "PHONE"},
             {"id": 102, "name": "Email", "type": "multitext", "code": "EMAIL"},
@@ -144,5 +220,37 @@ mod tests {
             (0..100).map(|i| (format!("s.k{i}"), "v".into())).collect();
         assert_eq!(Overrides::from_query(&many).settings.len(), MAX_VALUES);
         assert!(Overrides::from_query(&many).to_query().len() == MAX_VALUES);
+    }
+
+    #[test]
+    fn card_fields_and_rows_come_from_the_panel_within_bounds() {
+        let pairs: Vec<(String, String)> = vec![
+            ("f.101".into(), "+7 111".into()),
+            ("f.999".into(), "not a field".into()),
+            ("f.x".into(), "no id".into()),
+            (
+                "rows".into(),
+                format!("First\n\n  Second  \n{}", "r\n".repeat(40)),
+            ),
+        ];
+        let o = Overrides::from_query(&pairs);
+        assert_eq!(o.card_fields.len(), 1);
+        let area = crate::areas::AREAS[0];
+        let crm = crm(&area, "acme", &o);
+        assert_eq!(crm["card"]["fields"][0]["value"], "+7 111");
+        assert_eq!(crm["card"]["fields"][1]["value"], "client@preview.test");
+        assert_eq!(crm["card"]["name"], "First");
+        let rows = crm["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), MAX_ROWS);
+        assert_eq!(rows[1]["name"], "Second");
+        assert_eq!(rows[0]["phones"][0], "+7 900 000-00-01");
+        // The query carries them to the frame unchanged.
+        let again = Overrides::from_query(&o.to_query());
+        assert_eq!(again.card_fields, o.card_fields);
+        assert_eq!(again.rows, o.rows);
+        assert_eq!(
+            Overrides::default().row_names(),
+            ["Preview deal", "Second deal", "Third deal"]
+        );
     }
 }

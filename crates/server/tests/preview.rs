@@ -353,6 +353,26 @@ async fn only_the_owner_and_moderators_of_submitted_versions_preview() {
         !html.contains(&owner.csrf),
         "the frame carries the session's CSRF token"
     );
+    // The fixture panel's card fields and list rows reach the frame's data, and the page keeps
+    // them in its form.
+    let q = "area=lcard&f.101=%2B7%20555%2000%2000&rows=Alpha%20deal%0ABeta%20deal&user=Vera";
+    let frame = get(owner.cookie.clone(), format!("{path}/frame?{q}")).await;
+    let html = frame.text().await.unwrap();
+    for needle in [
+        r#""value":"+7 555 00 00""#,
+        r#""name":"Alpha deal""#,
+        r#""name":"Beta deal""#,
+        r#""name":"Vera""#,
+    ] {
+        assert!(html.contains(needle), "{needle} in {html}");
+    }
+    let page = get(owner.cookie.clone(), format!("{path}?{q}")).await;
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Alpha deal\nBeta deal</textarea>"), "{html}");
+    assert!(
+        html.contains(r#"name="f.101" value="+7 555 00 00""#),
+        "{html}"
+    );
     // An area the manifest does not open: 404.
     let r = get(owner.cookie.clone(), format!("{path}/frame?area=leads-dp")).await;
     assert_eq!(r.status(), 404);

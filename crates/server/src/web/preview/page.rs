@@ -119,6 +119,12 @@ pub(super) async fn show(
             other_locations => other,
             fields => fields,
             user_name => overrides.user_name.clone().unwrap_or_default(),
+            card_fields => overrides
+                .card()
+                .into_iter()
+                .map(|(id, name, _, value)| serde_json::json!({"id": id, "name": name, "value": value}))
+                .collect::<Vec<_>>(),
+            rows => overrides.row_names().join("\n"),
             frame => frame,
             pages_origin => pages_origin(&state, &headers),
         },
