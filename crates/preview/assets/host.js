@@ -8,7 +8,8 @@
 // (`params`, `system()`, `i18n`, `render`, `crm_post`, ...), the areas (card, list, settings
 // modal, advanced settings page, digital pipeline) and the lifecycle that calls the widget's
 // callbacks in amoCRM's order. The page around the frame gets every event by postMessage;
-// tests read `window.__sandbox` or `<pre id="sandbox-report">`.
+// tests read `window.__sandbox`, people `<pre id="sandbox-report">` once the run is over, and
+// `widgetry preview` gets the events posted to `report_url`.
 //
 // The contract is described in docs/preview.md; the configuration comes from the server in
 // `<script type="application/json" id="sandbox-config">`.
@@ -26,13 +27,21 @@
   };
 
   // ---------------------------------------------------------------- recorder
+  /** Most events a run keeps before `truncated` and `done` (2,000 in all: what a saved run
+   *  and the validator take); past it one `truncated` event says so and the rest are
+   *  dropped, so a widget logging in a loop cannot flood the page around the frame. */
+  var MAX_EVENTS = 1998;
+
   /** Records one event and hands it to the page around the frame. */
   function record(kind, data) {
+    if (state.events.length >= MAX_EVENTS && kind !== "done") {
+      if (state.truncated) return;
+      state.truncated = true;
+      kind = "truncated";
+      data = { max: MAX_EVENTS };
+    }
     var event = { t: Date.now() - started, area: config.area, kind: kind, data: data || {} };
     state.events.push(event);
-    if (state.events.length <= 2000) {
-      reportNode.textContent = JSON.stringify(state.events, null, 1);
-    }
     try {
       window.parent.postMessage({ widgetryPreview: event }, config.parent_origin);
     } catch (e) {
@@ -696,6 +705,7 @@
       setTimeout(function () {
         state.done = true;
         record("done", { events: state.events.length, unsettled: pending });
+        reportNode.textContent = JSON.stringify(state.events, null, 1);
         // `widgetry preview` collects the run here (the server's page gets the messages).
         if (config.report_url) {
           native.fetch.call(window, config.report_url, {

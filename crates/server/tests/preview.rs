@@ -248,6 +248,17 @@ fn custom_script() -> String {
     )
 }
 
+/// A widget that logs in a loop: the run keeps 2,000 events and says it dropped the rest.
+fn flood_script() -> String {
+    widget_script(
+        "",
+        "settings: function () { return true; },
+      onSave: function () { return true; },
+      destroy: function () {},
+      init: function () { for (var i = 0; i < 5000; i++) { console.log('line ' + i); } return true; }",
+    )
+}
+
 /// Uploads `bytes` as a new integration's first version: `(code, widget.version)`.
 async fn upload(s: &TestServer, token: &str, bytes: Vec<u8>) -> (String, String) {
     let id = s.integration(token).await;
@@ -586,6 +597,12 @@ async fn widgets_run_in_the_preview() {
     )
     .await;
     let scaffold = upload(&s, &token, widget_zip("Deal Notes", "1.0.0")).await;
+    let flood = upload(
+        &s,
+        &token,
+        fixture("Flood", &["lcard-1", "settings"], &flood_script(), &[]),
+    )
+    .await;
     let pipeline = upload(
         &s,
         &token,
@@ -649,6 +666,7 @@ async fn widgets_run_in_the_preview() {
         {"name": "escape", "url": frame(&escape, "area=lcard")},
         {"name": "settings-save", "url": frame(&settings, "area=settings&scenario=save&s.api_key=k-42")},
         {"name": "pipeline-dp", "url": frame(&pipeline, "area=leads-dp")},
+        {"name": "flood", "url": frame(&flood, "area=lcard")},
         {"name": "pipeline-switch", "url": frame(&pipeline, "area=lcard&scenario=area-switch")},
         {"name": "custom-save", "url": frame(&custom, "area=settings&scenario=save")},
         {"name": "moderator-save", "page": true, "save": true, "cookie": moderator.cookie,
@@ -821,6 +839,12 @@ async fn widgets_run_in_the_preview() {
     assert!(callbacks(r).contains(&"onSave".to_string()), "{r:#}");
     assert!(!events(r, "set_settings").is_empty());
     assert!(r["html"].as_str().unwrap().contains("fx-settings"));
+
+    // A widget logging in a loop: 2,000 events kept, the cut said, the run still over.
+    let r = &results["flood"];
+    let all = kinds(r);
+    assert_eq!(all.len(), 2000, "{:?}", &all[all.len() - 3..]);
+    assert_eq!(all[all.len() - 2..], ["truncated", "done"]);
 
     // The digital pipeline action, and init_once across a page change.
     let r = case("pipeline-dp");
