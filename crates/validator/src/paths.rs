@@ -1,5 +1,6 @@
-//! Entry names: which are safe, their normal form, and the key under which two names count
-//! as the same file on a case-insensitive or Unicode-normalising file system.
+//! Entry names: which are safe, their normal form, the key under which two names count as the
+//! same file on a case-insensitive or Unicode-normalising file system, and the media type a
+//! file is served with.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -64,6 +65,42 @@ pub fn extension(path: &str) -> Option<String> {
     let name = file_name(path);
     let (stem, ext) = name.rsplit_once('.')?;
     (!stem.is_empty()).then(|| ext.to_ascii_lowercase())
+}
+
+/// The content type a widget file is served with, from its extension (the files origin and
+/// `widgetry preview` both serve with it).
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit('/')
+        .next()
+        .and_then(|name| name.rsplit_once('.'))
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "html" | "htm" => "text/html; charset=utf-8",
+        "twig" | "txt" | "md" => "text/plain; charset=utf-8",
+        "xml" => "application/xml",
+        "xhtml" | "xht" => "application/xhtml+xml",
+        "pdf" => "application/pdf",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "eot" => "application/vnd.ms-fontobject",
+        "map" => "application/json",
+        "wasm" => "application/wasm",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
 }
 
 #[cfg(test)]

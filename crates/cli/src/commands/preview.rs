@@ -310,7 +310,20 @@ fn answer(site: &Site, path: &str, query: &str, body: Option<&[u8]>) -> Answer {
     if let Some(file) = path.strip_prefix("/files/") {
         let file = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
         return match site.package.get(&file) {
-            Some(bytes) => typed(200, content_type(&file), bytes.to_vec()),
+            // The document guard of the files origin: an HTML or SVG file opened on its own
+            // runs nothing (it does not affect scripts, styles or data loaded by the frame).
+            Some(bytes) => {
+                let (status, mut headers, body) = typed(
+                    200,
+                    widgetry_validator::paths::content_type(&file),
+                    bytes.to_vec(),
+                );
+                headers.push((
+                    "content-security-policy",
+                    "sandbox; default-src 'none'".to_string(),
+                ));
+                (status, headers, body)
+            }
             None => typed(404, "text/plain", b"not in the package".to_vec()),
         };
     }
@@ -371,29 +384,6 @@ async fn serve(site: Arc<Site>, listener: tokio::net::TcpListener) {
     }
 }
 
-/// The media type of a package file, by its extension.
-fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit('.')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "js" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "json" => "application/json",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        _ => "text/plain; charset=utf-8",
-    }
-}
-
 /// Runs one frame URL in headless Chromium until the host reports the run of `area` (or
 /// `timeout` passes), then closes the browser.
 fn run_in_browser(
@@ -447,18 +437,4 @@ fn run_in_browser(
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&profile);
     Ok(events)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn package_files_get_their_media_type() {
-        assert_eq!(content_type("i18n/en.json"), "application/json");
-        assert_eq!(
-            content_type("templates/x.twig"),
-            "text/plain; charset=utf-8"
-        );
-    }
 }

@@ -144,40 +144,9 @@ impl BlobStoreConfig {
     }
 }
 
-/// The content type served for a widget file, from its extension.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit('/')
-        .next()
-        .and_then(|name| name.rsplit_once('.'))
-        .map(|(_, ext)| ext.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "json" => "application/json",
-        "html" | "htm" => "text/html; charset=utf-8",
-        "twig" | "txt" | "md" => "text/plain; charset=utf-8",
-        "xml" => "application/xml",
-        "xhtml" | "xht" => "application/xhtml+xml",
-        "pdf" => "application/pdf",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "eot" => "application/vnd.ms-fontobject",
-        "map" => "application/json",
-        "wasm" => "application/wasm",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    }
-}
+/// The content type served for a widget file, from its extension (one table for the files
+/// origin and `widgetry preview`).
+pub use widgetry_validator::paths::content_type;
 
 #[cfg(test)]
 mod tests {
@@ -193,6 +162,7 @@ mod tests {
         );
         assert_eq!(content_type("LICENSE"), "application/octet-stream");
         assert_eq!(content_type("manual.pdf"), "application/pdf");
+        assert_eq!(content_type("i18n/en.json"), "application/json");
     }
 
     #[test]
