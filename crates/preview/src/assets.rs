@@ -44,15 +44,26 @@ pub fn find(path: &str) -> Option<&'static Asset> {
 }
 
 impl Asset {
+    /// Its SHA-256, hex (computed once per asset).
+    pub fn sha256(&self) -> &'static str {
+        static HASHES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let hashes = HASHES.get_or_init(|| ASSETS.iter().map(|a| sha256_hex(a.bytes)).collect());
+        ASSETS
+            .iter()
+            .position(|a| a.path == self.path)
+            .and_then(|i| hashes.get(i))
+            .map_or("", String::as_str)
+    }
+
     /// Its ETag: its SHA-256, quoted.
     pub fn etag(&self) -> String {
-        etag(self.bytes)
+        format!("\"{}\"", self.sha256())
     }
 }
 
-fn etag(bytes: &[u8]) -> String {
+fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    format!("\"{}\"", hex::encode(sha2::Sha256::digest(bytes)))
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 #[cfg(test)]
@@ -92,7 +103,8 @@ mod tests {
         let readme = include_str!("../assets/vendor/README.md");
         for (path, sha) in pinned {
             let asset = ASSETS.iter().find(|a| a.path == path).unwrap();
-            assert_eq!(etag(asset.bytes), format!("\"{sha}\""), "{path}");
+            assert_eq!(asset.sha256(), sha256_hex(asset.bytes), "{path}");
+            assert_eq!(asset.etag(), format!("\"{sha}\""), "{path}");
             assert!(
                 readme.contains(sha),
                 "{path}: the README names another hash"

@@ -384,6 +384,34 @@ async fn only_the_owner_and_moderators_of_submitted_versions_preview() {
         html.contains(r#"name="f.101" value="+7 555 00 00""#),
         "{html}"
     );
+    // The host's assets: open to the opaque frame, cached by their hash; unknown ones 404.
+    let r = s.get("/sandbox/host.js").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cross-origin-resource-policy"], "cross-origin");
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let r = s
+        .get("/sandbox/host.js")
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 304);
+    assert_eq!(
+        s.get("/sandbox/../Cargo.toml")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        s.get("/sandbox/vendor/none.js")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     // An area the manifest does not open: 404.
     let r = get(owner.cookie.clone(), format!("{path}/frame?area=leads-dp")).await;
     assert_eq!(r.status(), 404);

@@ -11,11 +11,7 @@ pub(super) async fn file(Path(file): Path<String>, headers: HeaderMap) -> Respon
         return StatusCode::NOT_FOUND.into_response();
     };
     let tag = asset.etag();
-    let fresh = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
-    let mut response = if fresh {
+    let mut response = if crate::files::response::none_match(&headers, asset.sha256()) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         ([(header::CONTENT_TYPE, asset.content_type)], asset.bytes).into_response()
