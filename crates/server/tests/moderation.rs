@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use support::*;
 use widgetry_registry::{Role, Scope};
 
-const CREDENTIALS: &str = "demo login: moderator@vendor-widgets.ru / password: Xq7-demo-9931";
+const CREDENTIALS: &str = SUBMISSION_CREDENTIALS;
 
 /// A server with an integrator's account (`vendor`: an admin and a member), another account
 /// (`shop`) and a platform moderator, plus one integration of `vendor`.
@@ -73,20 +73,7 @@ async fn world(db: Db, configure: impl FnOnce(&mut widgetry_server::ServerConfig
 
 /// A submission that passes every submission rule.
 fn fields() -> Value {
-    json!({
-        "languages": ["en", "ru"],
-        "description": {
-            "en": "Shows deal notes in lead cards. Support: +7 495 215-37-84, help@vendor-widgets.ru",
-            "ru": "Показывает заметки в карточке сделки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru"
-        },
-        "instructions": {
-            "en": "Install the widget, enter the API key from your vendor-widgets.ru profile, open a lead.",
-            "ru": "Установите виджет, введите API-ключ из профиля vendor-widgets.ru и откройте сделку."
-        },
-        "test_credentials": CREDENTIALS,
-        "support_phone": "+7 495 215-37-84",
-        "support_email": "help@vendor-widgets.ru"
-    })
+    submission_fields()
 }
 
 async fn body(r: reqwest::Response) -> Value {

@@ -366,6 +366,31 @@ pub async fn fresh_postgres() -> Option<String> {
     widgetry_testkit::fresh_postgres("server").await
 }
 
+/// The test account a submission hands the moderators.
+#[allow(dead_code)]
+pub const SUBMISSION_CREDENTIALS: &str =
+    "demo login: moderator@vendor-widgets.ru / password: Xq7-demo-9931";
+
+/// The fields of a submission a publishable widget passes with (both languages, support
+/// contacts, test credentials); `version` is the caller's.
+#[allow(dead_code)]
+pub fn submission_fields() -> serde_json::Value {
+    serde_json::json!({
+        "languages": ["en", "ru"],
+        "description": {
+            "en": "Shows deal notes in lead cards. Support: +7 495 215-37-84, help@vendor-widgets.ru",
+            "ru": "Показывает заметки в карточке сделки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru"
+        },
+        "instructions": {
+            "en": "Install the widget, enter the API key from your vendor-widgets.ru profile, open a lead.",
+            "ru": "Установите виджет, введите API-ключ из профиля vendor-widgets.ru и откройте сделку."
+        },
+        "test_credentials": SUBMISSION_CREDENTIALS,
+        "support_phone": "+7 495 215-37-84",
+        "support_email": "help@vendor-widgets.ru"
+    })
+}
+
 pub const PASSWORD: &str = "correct horse battery";
 
 /// A signed-in user: session cookie and CSRF token.
@@ -534,28 +559,16 @@ impl TestServer {
         v["id"].as_i64().unwrap()
     }
 
-    /// Submits version `number` of integration `id` for review with the fields a publishable
-    /// widget needs (both languages, support contacts, test credentials); asserts 201.
+    /// Submits version `number` of integration `id` for review with [`submission_fields`];
+    /// asserts 201.
     #[allow(dead_code)]
     pub async fn submit(&self, token: &str, id: i64, number: i64) -> serde_json::Value {
+        let mut fields = submission_fields();
+        fields["version"] = number.into();
         let r = self
             .post(&format!("/api/v1/integrations/{id}/submissions"))
             .bearer_auth(token)
-            .json(&serde_json::json!({
-                "version": number,
-                "languages": ["en", "ru"],
-                "description": {
-                    "en": "Shows deal notes in lead cards. Support: +7 495 215-37-84, help@vendor-widgets.ru",
-                    "ru": "Показывает заметки в карточке сделки. Поддержка: +7 495 215-37-84, help@vendor-widgets.ru"
-                },
-                "instructions": {
-                    "en": "Install the widget, enter the API key from your vendor-widgets.ru profile, open a lead.",
-                    "ru": "Установите виджет, введите API-ключ из профиля vendor-widgets.ru и откройте сделку."
-                },
-                "test_credentials": "demo login: moderator@vendor-widgets.ru / password: Xq7-demo-9931",
-                "support_phone": "+7 495 215-37-84",
-                "support_email": "help@vendor-widgets.ru"
-            }))
+            .json(&fields)
             .send()
             .await
             .unwrap();
