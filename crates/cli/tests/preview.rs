@@ -27,11 +27,42 @@ fn a_widget_runs_and_its_errors_point_at_its_code() {
     let tmp = tempfile::tempdir().unwrap();
     let clean = tmp.path().join("clean");
     widget(&clean, None);
-    let out = run(["preview", clean.to_str().unwrap(), "--format", "json"]);
+    let shots = tmp.path().join("shots");
+    let out = run([
+        "preview",
+        clean.to_str().unwrap(),
+        "--format",
+        "json",
+        "--screenshots",
+        shots.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(report["valid"], true, "{report:#}");
     for area in ["lcard", "ccard", "settings"] {
+        assert!(out.stderr.contains(&format!("in {area}")), "{}", out.stderr);
+        // Each area's screenshot, a PNG.
+        let png = std::fs::read(shots.join(format!("{area}.png")))
+            .unwrap_or_else(|e| panic!("{area}: {e}\n{}", out.stderr));
+        assert!(png.starts_with(b"\x89PNG\r\n"), "{area}");
+    }
+
+    // The scaffold's left-menu page and Salesbot block run clean too.
+    let menu = tmp.path().join("menu");
+    let out = run([
+        "init",
+        menu.to_str().unwrap(),
+        "--name",
+        "Menu Me",
+        "--locations",
+        "settings,widget_page,salesbot_designer",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run(["preview", menu.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["diagnostics"], serde_json::json!([]), "{report:#}");
+    for area in ["widget_page", "salesbot_designer"] {
         assert!(out.stderr.contains(&format!("in {area}")), "{}", out.stderr);
     }
 

@@ -6,7 +6,8 @@
 // (`/tmpl/controls/*.twig`, markup of our own with amoCRM's parameter names), the fake CRM
 // API (same-origin `/api/v4/*` and `/ajax/*` answered from the fixtures), the widget object
 // (`params`, `system()`, `i18n`, `render`, `crm_post`, ...), the areas (card, list, settings
-// modal, advanced settings page, digital pipeline) and the lifecycle that calls the widget's
+// modal, advanced settings page, digital pipeline, left-menu pages, Salesbot designer block)
+// and the lifecycle that calls the widget's
 // callbacks in amoCRM's order. The page around the frame gets every event by postMessage;
 // tests read `window.__sandbox`, people `<pre id="sandbox-report">` once the run is over, and
 // `widgetry preview` gets the events posted to `report_url`.
@@ -24,7 +25,12 @@
   var native = {
     log: console.log, info: console.info, warn: console.warn, error: console.error,
     debug: console.debug, fetch: window.fetch, open: XMLHttpRequest.prototype.open,
+    setTimeout: window.setTimeout.bind(window), clearTimeout: window.clearTimeout.bind(window),
   };
+  // The screenshot drawer (vendor/html-to-image.js, loaded before RequireJS): kept here and
+  // taken out of the widget's sight.
+  var drawing = window.htmlToImage;
+  try { delete window.htmlToImage; } catch (e) { window.htmlToImage = undefined; }
 
   // ---------------------------------------------------------------- recorder
   /** Most events a run keeps before `truncated` and `done` (2,000 in all: what a saved run
@@ -507,7 +513,142 @@
       page.append($('<div class="work-area"></div>').attr("id", "work-area-" + code));
     } else if (family === "dp") {
       page.append($('<div class="digital-pipeline"><div class="dp-action modal-body"></div></div>'));
+    } else if (family === "menu") {
+      page.append($('<nav class="left-menu" aria-label="Left menu"><ul></ul></nav>'))
+        .append($('<div class="work-area"></div>').attr("id", "work-area-" + code));
+    } else if (family === "salesbot") {
+      page.append($('<div class="salesbot-designer"><ul class="salesbot-designer__handlers"></ul>' +
+        '<div class="salesbot-designer__block modal-body"><div class="salesbot-designer__body"></div>' +
+        '<button type="button" class="button-input button-input_blue js-salesbot-save">Save</button></div></div>'));
     }
+  }
+
+  // ---------------------------------------------------------------- left menu
+  /** amoCRM's own left-menu sections: a manifest may add submenu items to `stats` and
+   *  `settings` and hide the others; every other key of `left_menu` is the widget's item. */
+  var SYSTEM_SECTIONS = ["dashboard", "leads", "customers", "tasks", "catalogs", "mail", "stats", "settings"];
+
+  /** The menu entries the manifest's `left_menu` gives, each with the parameters amoCRM
+   *  passes to `initMenuPage` when it is opened. */
+  function menuEntries(widget) {
+    var menu = (config.manifest && config.manifest.left_menu) || {};
+    var entries = [];
+    var title = function (key, fallback) {
+      var t = key ? widget.i18n(key) : undefined;
+      return typeof t === "string" ? t : String(key || fallback);
+    };
+    Object.keys(menu).forEach(function (item) {
+      var entry = menu[item];
+      if (!entry || typeof entry !== "object") return;
+      var system = SYSTEM_SECTIONS.indexOf(item) >= 0;
+      if (!system) entries.push({ label: title(entry.title, item), depth: 0, params: { location: "widget_page", item_code: item } });
+      var sub = entry.submenu && typeof entry.submenu === "object" ? entry.submenu : {};
+      Object.keys(sub).sort(function (a, b) {
+        return ((sub[a] && Number(sub[a].sort)) || 0) - ((sub[b] && Number(sub[b].sort)) || 0);
+      }).forEach(function (subitem) {
+        var label = title(sub[subitem] && sub[subitem].title, subitem);
+        entries.push(system
+          ? { label: item + " \u203a " + label, depth: 1, params: { location: item, subitem_code: subitem } }
+          : { label: label, depth: 1, params: { location: "widget_page", item_code: item, subitem_code: subitem } });
+      });
+    });
+    if (!entries.length) entries.push({ label: title("widget.name", code), depth: 0, params: { location: "widget_page" } });
+    return entries;
+  }
+
+  /** Opens one left-menu page: an empty work area, then `initMenuPage(params)`. */
+  function openMenuPage($, widget, entry) {
+    $("#work-area-" + code).empty();
+    $(".left-menu a").removeAttr("aria-current");
+    $(".left-menu a").eq(entry.index).attr("aria-current", "page");
+    record("menu_page", entry.params);
+    return call(widget, "initMenuPage", [Object.assign({}, entry.params)]);
+  }
+
+  // ---------------------------------------------------------------- Salesbot designer
+  /** The manifest's Salesbot handlers (`salesbot_designer` without its `logo`). */
+  function salesbotHandlers() {
+    var designer = (config.manifest && config.manifest.salesbot_designer) || {};
+    return Object.keys(designer).filter(function (key) {
+      return key !== "logo" && designer[key] && typeof designer[key] === "object";
+    }).map(function (key) { return { code: key, handler: designer[key] }; });
+  }
+
+  /** One row of the designer block, as the `renderRow` amoCRM hands to
+   *  `salesbotDesignerSettings`: a caption and the control's markup. */
+  function renderRow(title, content) {
+    var row = document.createElement("div");
+    row.className = "widget_settings_block__item_field";
+    var caption = document.createElement("div");
+    caption.className = "widget_settings_block__title_field";
+    caption.textContent = text(title && typeof title === "object" ? title.title : title);
+    var body = document.createElement("div");
+    body.className = "widget_settings_block__input_field";
+    var html = title && typeof title === "object" ? title.html || title.content : content;
+    if (html && html.jquery) window.jQuery(body).append(html);
+    else body.innerHTML = html === undefined || html === null ? "" : String(html);
+    row.appendChild(caption);
+    row.appendChild(body);
+    return row.outerHTML;
+  }
+
+  /** Draws one handler's block: a field per declared parameter (typed ones as inputs, the
+   *  others as a choice of card fields), then `salesbotDesignerSettings($body, renderRow,
+   *  params)`. */
+  function openSalesbotHandler($, widget, one) {
+    var body = $(".salesbot-designer__body").empty();
+    var params = {};
+    var declared = (one && one.handler.settings) || {};
+    Object.keys(declared).forEach(function (key) {
+      var field = declared[key] || {};
+      var label = widget.i18n(field.name);
+      var value = field.default_value === undefined ? "" : widget.i18n(field.default_value);
+      value = typeof value === "string" ? value : text(field.default_value === undefined ? "" : field.default_value);
+      params[key] = value;
+      var control;
+      if (field.manual === false) {
+        control = $("<select></select>").attr("name", key);
+        fixtures.card.fields.forEach(function (f) {
+          control.append($("<option></option>").val("{{lead.cf." + f.id + "}}").text(f.name));
+        });
+      } else {
+        control = $("<input>").attr("type", field.type === "numeric" ? "number" : field.type === "url" ? "url" : "text")
+          .attr("name", key).val(value);
+      }
+      body.append($(renderRow(typeof label === "string" ? label : key, "")).find(".widget_settings_block__input_field")
+        .append(control).end());
+    });
+    $(".salesbot-designer__handlers a").removeAttr("aria-current");
+    if (one) $(".salesbot-designer__handlers a").eq(one.index).attr("aria-current", "page");
+    record("salesbot_block", { handler: one ? one.code : "" });
+    return call(widget, "salesbotDesignerSettings", [body, renderRow, params]).then(function (result) {
+      if (result && typeof result === "object" && Array.isArray(result.exits)) {
+        record("salesbot_exits", { exits: result.exits.map(function (e) { return text(e && (e.code || e.title)); }) });
+      }
+    });
+  }
+
+  /** Saves the open handler's block: `onSalesbotDesignerSave(handler_code, params)` must give
+   *  the bot's steps as a JSON string. */
+  function saveSalesbot($, widget, one) {
+    var params = {};
+    $(".salesbot-designer__body").find("input, select, textarea").each(function () {
+      if (this.name) params[this.name] = $(this).val();
+    });
+    record("save", { handler: one ? one.code : "" });
+    return call(widget, "onSalesbotDesignerSave", [one ? one.code : "", params]).then(function (steps) {
+      var parsed;
+      try {
+        parsed = typeof steps === "string" ? JSON.parse(steps) : undefined;
+      } catch (e) {
+        parsed = undefined;
+      }
+      if (!parsed || typeof parsed !== "object") {
+        record("salesbot_not_json", { handler: one ? one.code : "", result: text(steps) });
+      } else {
+        record("salesbot_steps", { handler: one ? one.code : "", steps: Array.isArray(parsed) ? parsed.length : 1 });
+      }
+    });
   }
 
   /** The settings modal's fields, generated from the manifest's `settings`. */
@@ -644,6 +785,43 @@
           return massAction(widget);
         });
       }
+    } else if (family === "menu") {
+      var entries = menuEntries(widget);
+      chain = chain.then(function () {
+        var list = $(".left-menu ul");
+        entries.forEach(function (entry, i) {
+          entry.index = i;
+          var link = $('<a href="#"></a>').text(entry.label).on("click", function (e) {
+            e.preventDefault();
+            openMenuPage($, widget, entry);
+          });
+          list.append($("<li></li>").addClass("left-menu__item_depth-" + entry.depth).append(link));
+        });
+        if (config.scenario !== "menu-pages") return openMenuPage($, widget, entries[0]);
+        return entries.reduce(function (p, entry) {
+          return p.then(function () { return openMenuPage($, widget, entry); });
+        }, Promise.resolve());
+      });
+    } else if (family === "salesbot") {
+      var handlers = salesbotHandlers();
+      chain = chain.then(function () {
+        var list = $(".salesbot-designer__handlers");
+        handlers.forEach(function (one, i) {
+          one.index = i;
+          var label = widget.i18n(one.handler.name);
+          list.append($("<li></li>").append($('<a href="#"></a>').text(typeof label === "string" ? label : one.code)
+            .on("click", function (e) {
+              e.preventDefault();
+              state.handler = one;
+              openSalesbotHandler($, widget, one);
+            })));
+        });
+        state.handler = handlers[0];
+        $(".js-salesbot-save").on("click", function () { saveSalesbot($, widget, state.handler); });
+        return openSalesbotHandler($, widget, handlers[0]).then(function () {
+          if (config.scenario === "save") return saveSalesbot($, widget, handlers[0]);
+        });
+      });
     } else if (family === "card" && config.scenario === "phone-click") {
       chain = chain.then(function () { $('.preview-action[data-type="phone"]').first().trigger("click"); });
     }
@@ -691,6 +869,46 @@
   }
 
   var SETTLE_MS = 5000;
+  /** The screenshot's limits: the server refuses more than 1 MiB of PNG (as base64, 4/3 of
+   *  it) or a side over 4,096 pixels; drawing stops after SHOT_MS. */
+  var MAX_SHOT_CHARS = Math.ceil(1024 * 1024 / 3) * 4 + "data:image/png;base64,".length;
+  var SHOT_MS = 5000;
+  var PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
+
+  /** The area as drawn now, as a PNG data URL (null when it cannot be drawn): the frame's
+   *  DOM rendered into a canvas by the browser (html-to-image), images that cannot be read
+   *  shown blank. The widget could alter it: it shows what the widget drew, not evidence. */
+  function screenshot() {
+    var node = document.getElementById("page");
+    if (!drawing || typeof drawing.toPng !== "function" || !node) {
+      record("screenshot_skipped", { reason: "no drawer" });
+      return Promise.resolve(null);
+    }
+    var width = Math.min(Math.max(node.scrollWidth, node.offsetWidth, 320), 1280);
+    var height = Math.min(Math.max(node.scrollHeight, node.offsetHeight, 200), 2400);
+    var timer;
+    return Promise.race([
+      drawing.toPng(node, {
+        width: width, height: height, pixelRatio: 1, backgroundColor: "#ffffff",
+        skipFonts: true, imagePlaceholder: PIXEL, cacheBust: false,
+      }),
+      new Promise(function (resolve, reject) {
+        timer = native.setTimeout(function () { reject(new Error("took longer than " + SHOT_MS / 1000 + " s")); }, SHOT_MS);
+      }),
+    ]).then(function (url) {
+      native.clearTimeout(timer);
+      if (typeof url !== "string" || url.length > MAX_SHOT_CHARS) {
+        record("screenshot_skipped", { reason: "larger than 1 MiB" });
+        return null;
+      }
+      record("screenshot", { width: width, height: height, bytes: Math.floor((url.length - 22) * 3 / 4) });
+      return url;
+    }, function (e) {
+      native.clearTimeout(timer);
+      record("screenshot_skipped", { reason: text(e && e.message ? e.message : e && e.type ? e.type : e) });
+      return null;
+    });
+  }
 
   /** Says `done` once the widget's pending work settled (at most SETTLE_MS after the
    *  lifecycle ended; what comes later is still recorded). */
@@ -702,17 +920,26 @@
         setTimeout(check, 25);
         return;
       }
-      setTimeout(function () {
+      screenshot().then(function (shot) {
+        state.screenshot = shot;
+        if (shot) {
+          // Before `done`, so the page has it when it offers to save the run.
+          try {
+            window.parent.postMessage({ widgetryPreviewShot: shot }, config.parent_origin);
+          } catch (e) {
+            native.warn.call(console, "preview: cannot report", e);
+          }
+        }
         state.done = true;
         record("done", { events: state.events.length, unsettled: pending });
         reportNode.textContent = JSON.stringify(state.events, null, 1);
         // `widgetry preview` collects the run here (the server's page gets the messages).
         if (config.report_url) {
           native.fetch.call(window, config.report_url, {
-            method: "POST", mode: "no-cors", body: JSON.stringify(state.events),
+            method: "POST", mode: "no-cors", body: JSON.stringify({ events: state.events, screenshot: shot }),
           }).catch(function (e) { native.warn.call(console, "preview: cannot report", e); });
         }
-      }, 0);
+      });
     })();
   }
 

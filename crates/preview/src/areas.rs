@@ -1,8 +1,8 @@
 //! The areas of amoCRM's page a widget can be previewed in, from its manifest's `locations`:
 //! cards and lists of leads, contacts, companies and customers (and the task list), the
-//! settings modal (always: every installed widget has one), the advanced settings page and
-//! the digital pipeline action. Locations the preview does not emulate yet are named, so the
-//! page can say so.
+//! settings modal (always: every installed widget has one), the advanced settings page, the
+//! digital pipeline action, the widget's own left-menu pages and its Salesbot designer block.
+//! Locations the preview does not emulate yet are named, so the page can say so.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -14,7 +14,8 @@ pub struct Area {
     pub id: &'static str,
     /// The location the manifest declares for it (`lcard`, `advanced_settings`, ...).
     pub location: &'static str,
-    /// What the frame builds: `card`, `list`, `settings`, `advanced` or `dp`.
+    /// What the frame builds: `card`, `list`, `settings`, `advanced`, `dp`, `menu` or
+    /// `salesbot`.
     pub family: &'static str,
     /// The entity, as `APP.getBaseEntity()` and mass-action callbacks name it.
     pub entity: &'static str,
@@ -83,6 +84,22 @@ pub const AREAS: &[Area] = &[
         "advanced-settings",
     ),
     area("leads-dp", "digital_pipeline", "dp", "leads", 2, "leads-dp"),
+    area(
+        "widget_page",
+        "widget_page",
+        "menu",
+        "leads",
+        2,
+        "widget-page",
+    ),
+    area(
+        "salesbot_designer",
+        "salesbot_designer",
+        "salesbot",
+        "leads",
+        2,
+        "salesbot_designer",
+    ),
 ];
 
 /// The locations a manifest declares, without their `-0`/`-1` suffix.
@@ -124,11 +141,21 @@ mod tests {
 
     #[test]
     fn locations_open_their_areas_and_settings_always() {
-        let m = json!({"locations": ["lcard-1", "llist-0", "advanced_settings", "everywhere", "widget_page"]});
+        let m = json!({"locations": ["lcard-1", "llist-0", "advanced_settings", "everywhere", "widget_page", "salesbot_designer", "sms"]});
         let (areas, other) = of_manifest(&m);
         let ids: Vec<&str> = areas.iter().map(|a| a.id).collect();
-        assert_eq!(ids, ["lcard", "llist", "settings", "advanced-settings"]);
-        assert_eq!(other, ["everywhere", "widget_page"]);
+        assert_eq!(
+            ids,
+            [
+                "lcard",
+                "llist",
+                "settings",
+                "advanced-settings",
+                "widget_page",
+                "salesbot_designer"
+            ]
+        );
+        assert_eq!(other, ["everywhere", "sms"]);
         let (areas, other) = of_manifest(&json!({}));
         assert_eq!(areas.len(), 1);
         assert!(other.is_empty());

@@ -1,6 +1,7 @@
 //! What the preview's frame loads besides the widget, served under `/sandbox/`: the host
 //! script and its stylesheet, and the libraries amoCRM's page gives widgets (RequireJS and its
-//! `text` plugin, jQuery, underscore, twig.js, moment), embedded in the binary. They are the
+//! `text` plugin, jQuery, underscore, twig.js, moment) and the one the host draws its
+//! screenshots with (html-to-image), embedded in the binary. They are the
 //! npm packages' files, unchanged (`assets/vendor/README.md`); a test pins their hashes.
 
 /// A file served under `/sandbox/`.
@@ -36,6 +37,7 @@ static ASSETS: &[Asset] = assets! {
     "vendor/underscore-min.js": JS,
     "vendor/twig.min.js": JS,
     "vendor/moment.min.js": JS,
+    "vendor/html-to-image.js": JS,
 };
 
 /// The asset at `path` under `/sandbox/`.
@@ -98,6 +100,10 @@ mod tests {
             (
                 "vendor/moment.min.js",
                 "e22419e8154be2a34a950dbb4c4c448413751c53ef02f00c6c56af28aa2c4964",
+            ),
+            (
+                "vendor/html-to-image.js",
+                "a90b42909d80964269ef6d5f3d1e4a5a7e2a4c263a5d2a76a9e7151901343262",
             ),
         ];
         let readme = include_str!("../assets/vendor/README.md");

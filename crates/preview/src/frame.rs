@@ -20,6 +20,7 @@ pub const SCENARIOS: &[&str] = &[
     "mass-action",
     "phone-click",
     "area-switch",
+    "menu-pages",
 ];
 
 /// The languages a manifest declares (`widget.locale`), in its order; `en` when none.
@@ -58,6 +59,17 @@ pub fn area_of(manifest: &Value, asked: Option<&str>) -> Option<Area> {
     match asked {
         None | Some("") => open.first().copied(),
         Some(id) => open.iter().find(|a| a.id == id).copied(),
+    }
+}
+
+/// The scenario that runs every callback of an area without a person's choices: every page
+/// of the left menu, the Salesbot block saved; `load` elsewhere (saving the settings window
+/// is the integrator's or moderator's choice, with their values).
+pub fn thorough_scenario(area: &Area) -> &'static str {
+    match area.family {
+        "menu" => "menu-pages",
+        "salesbot" => "save",
+        _ => "load",
     }
 }
 
@@ -144,6 +156,7 @@ impl Run<'_> {
              <body class=\"area-{family}\"><div id=\"page\"></div>\
              <pre id=\"sandbox-report\" hidden></pre>\
              <script type=\"application/json\" id=\"sandbox-config\">{json}</script>\
+             <script src=\"/sandbox/vendor/html-to-image.js\"></script>\
              <script src=\"/sandbox/vendor/require.js\"></script>\
              <script src=\"/sandbox/host.js\"></script></body></html>\n",
             lang = html_escape(self.lang),

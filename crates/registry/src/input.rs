@@ -74,6 +74,8 @@ input_codes! {
     PreviewLang = "preview.lang": "name the language the run was in, such as `en` or `ru`",
     /// A preview run's events are too many, too large or not the host's events.
     PreviewEvents = "preview.events": "a run holds at most {max} events and {max_bytes} bytes of them, as the preview recorded them",
+    /// A preview run's screenshot is not a PNG data URL of bounded size.
+    PreviewScreenshot = "preview.screenshot": "a run's screenshot is a PNG data URL of at most {max_bytes} bytes and {max_side} pixels a side ({error})",
     /// A list page size out of range.
     LimitRange = "list.limit_range": "`limit` must be between 1 and {max}",
     /// A locale the integration texts do not know.

@@ -1,7 +1,8 @@
 //! The widget preview's registry side: who may run a version in it (the owner account, any
 //! of its versions; a platform moderator, any version that was submitted for review;
 //! everyone else is told the version does not exist), and the runs moderators save with a
-//! submission: the host's events, bounded, and the `preview.*` findings made of them.
+//! submission: the host's events, bounded, the `preview.*` findings made of them, and the
+//! screenshot of the area the host drew (a checked PNG).
 
 use crate::audit::{self, Event};
 use crate::auth::{Principal, Scope};
@@ -14,7 +15,7 @@ use crate::versions::VersionDetail;
 use crate::{Registry, SubmissionId, UserId, VersionId};
 use serde::Serialize;
 use sqlx::Row;
-use widgetry_validator::preview::{Event as HostEvent, MAX_EVENTS};
+use widgetry_validator::preview::{self, Event as HostEvent, MAX_EVENTS};
 use widgetry_validator::{Lang, Profile, Report};
 
 /// Most bytes of events one saved run may hold (as JSON).
@@ -55,6 +56,10 @@ pub struct PreviewRun {
     pub run_by: UserId,
     /// When it was saved.
     pub created_at: Timestamp,
+    /// The screenshot's width in pixels, when the run has one.
+    pub screenshot_width: Option<i64>,
+    /// The screenshot's height in pixels, when the run has one.
+    pub screenshot_height: Option<i64>,
 }
 
 impl Registry {
@@ -105,6 +110,7 @@ impl Registry {
         area: &str,
         lang: &str,
         events: Vec<HostEvent>,
+        screenshot: Option<&str>,
     ) -> Result<PreviewRun> {
         actor.require_scope(Scope::Moderate)?;
         if !actor.user.is_moderator {
@@ -133,13 +139,24 @@ impl Registry {
                 .with("max", MAX_EVENTS)
                 .with("max_bytes", MAX_RUN_BYTES));
         }
+        let shot = screenshot
+            .filter(|s| !s.is_empty())
+            .map(preview::screenshot)
+            .transpose()
+            .map_err(|e| {
+                Error::input("/screenshot", InputCode::PreviewScreenshot)
+                    .with("max_bytes", preview::MAX_SCREENSHOT_BYTES)
+                    .with("max_side", preview::MAX_SCREENSHOT_SIDE)
+                    .with("error", e.to_string())
+            })?;
         let submission = self.submission_by_id(submission_id, false).await?;
         let report = widgetry_validator::preview::report(&events, Profile::Publication, Lang::En);
         let report_json = serde_json::to_string(&report).map_err(Error::internal)?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query(
-            "INSERT INTO preview_runs (submission_id, area, lang, events_json, report_json, errors, warnings, run_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO preview_runs (submission_id, area, lang, events_json, report_json, errors, warnings, run_by, created_at, \
+             screenshot, screenshot_width, screenshot_height) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(submission_id)
         .bind(area)
@@ -150,6 +167,9 @@ impl Registry {
         .bind(i64::try_from(report.warnings).unwrap_or(i64::MAX))
         .bind(actor.user.id)
         .bind(Timestamp::now())
+        .bind(shot.as_ref().map(|s| s.png.clone()))
+        .bind(shot.as_ref().map(|s| i64::try_from(s.width).unwrap_or(i64::MAX)))
+        .bind(shot.as_ref().map(|s| i64::try_from(s.height).unwrap_or(i64::MAX)))
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -184,11 +204,34 @@ impl Registry {
     ) -> Result<Vec<PreviewRun>> {
         actor.require_scope(Scope::Moderate)?;
         Ok(sqlx::query_as(
-            "SELECT id, submission_id, area, lang, report_json, errors, warnings, run_by, created_at \
+            "SELECT id, submission_id, area, lang, report_json, errors, warnings, run_by, created_at, \
+             screenshot_width, screenshot_height \
              FROM preview_runs WHERE submission_id = $1 ORDER BY id DESC",
         )
         .bind(submission_id)
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    /// The PNG screenshot of run `run_id` of a submission ([`Scope::Moderate`]); `NotFound`
+    /// when the run is another submission's or has none.
+    pub async fn preview_screenshot(
+        &self,
+        actor: &Principal,
+        submission_id: SubmissionId,
+        run_id: i64,
+    ) -> Result<Vec<u8>> {
+        actor.require_scope(Scope::Moderate)?;
+        if !actor.user.is_moderator {
+            return Err(Error::denied(DenialCase::ModeratorsOnly));
+        }
+        let png: Option<Option<Vec<u8>>> = sqlx::query_scalar(
+            "SELECT screenshot FROM preview_runs WHERE id = $1 AND submission_id = $2",
+        )
+        .bind(run_id)
+        .bind(submission_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        png.flatten().ok_or(Error::NotFound)
     }
 }

@@ -600,6 +600,8 @@ preview-area-list = List ({ $area })
 preview-area-settings = Settings window
 preview-area-advanced = Advanced settings page
 preview-area-dp = Digital pipeline
+preview-area-menu = Left-menu page
+preview-area-salesbot = Salesbot designer
 preview-not_emulated = Declared but not emulated by the preview yet: { $locations }.
 preview-languages = Language
 preview-frame_title = { $name } running in the preview
@@ -623,6 +625,8 @@ moderation-preview_run = { $area } ({ $lang }): { $errors ->
    *[other] { $warnings } warnings
 }
 moderation-preview_run_clean = The widget ran without findings.
+moderation-preview_run_screenshot = The widget in { $area } when the run ended
+moderation-preview_run_screenshot_note = Drawn inside the widget’s frame when the run ended: it shows what the widget drew, and the widget could have altered it.
 moderation-preview_runs_none = No run saved yet: run the preview, then save the run to this submission.
 moderation-notice_previewed = The preview run was saved with the submission.
 preview-save_run = Save this run with submission { $id }
@@ -630,3 +634,4 @@ preview-save_run_note = Its findings (preview.*) can then be cited when rejectin
 input-preview-area = Name the area the run was in, such as lcard or settings.
 input-preview-lang = Name the language the run was in, such as en or ru.
 input-preview-events = A run holds at most { $max } events and { $max_bytes } bytes of them, as the preview recorded them.
+input-preview-screenshot = A run’s screenshot is a PNG of at most { $max_bytes } bytes and { $max_side } pixels a side ({ $error }).

@@ -613,6 +613,8 @@ preview-area-list = Список ({ $area })
 preview-area-settings = Окно настроек
 preview-area-advanced = Страница расширенных настроек
 preview-area-dp = Цифровая воронка
+preview-area-menu = Страница левого меню
+preview-area-salesbot = Конструктор Salesbot
 preview-not_emulated = Объявлены, но предпросмотр их пока не имитирует: { $locations }.
 preview-languages = Язык
 preview-frame_title = { $name } в предпросмотре
@@ -638,6 +640,8 @@ moderation-preview_run = { $area } ({ $lang }): { $errors ->
    *[many] { $warnings } предупреждений
 }
 moderation-preview_run_clean = Виджет отработал без замечаний.
+moderation-preview_run_screenshot = Виджет в { $area } в конце запуска
+moderation-preview_run_screenshot_note = Снято внутри фрейма виджета в конце запуска: показывает, что нарисовал виджет, и виджет мог его изменить.
 moderation-preview_runs_none = Сохранённых запусков пока нет: запустите предпросмотр и сохраните запуск в эту заявку.
 moderation-notice_previewed = Запуск предпросмотра сохранён в заявке.
 preview-save_run = Сохранить этот запуск в заявке { $id }
@@ -645,3 +649,4 @@ preview-save_run_note = Его замечания (preview.*) можно буд�
 input-preview-area = Укажите область запуска, например lcard или settings.
 input-preview-lang = Укажите язык запуска, например en или ru.
 input-preview-events = В запуске не больше { $max } событий и { $max_bytes } байт, как их записал предпросмотр.
+input-preview-screenshot = Снимок запуска — PNG не больше { $max_bytes } байт и { $max_side } пикселей по стороне ({ $error }).

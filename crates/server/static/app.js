@@ -56,7 +56,14 @@ document.addEventListener("submit", function (event) {
   waiting.textContent = log.getAttribute("data-empty") || "";
   log.appendChild(waiting);
   window.addEventListener("message", function (event) {
-    if (event.source !== frame.contentWindow || !event.data || typeof event.data.widgetryPreview !== "object") return;
+    if (event.source !== frame.contentWindow || !event.data) return;
+    var shot = event.data.widgetryPreviewShot;
+    if (typeof shot === "string" && save && save.elements.screenshot) {
+      // The server checks it is a PNG of bounded size before it keeps it.
+      save.elements.screenshot.value = shot.indexOf("data:image/png;base64,") === 0 ? shot : "";
+      return;
+    }
+    if (typeof event.data.widgetryPreview !== "object") return;
     var e = event.data.widgetryPreview;
     events.push(e);
     if (save && e.kind === "done") {

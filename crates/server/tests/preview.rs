@@ -248,6 +248,55 @@ fn custom_script() -> String {
     )
 }
 
+/// Left-menu pages and a Salesbot designer block: `initMenuPage` draws which page it was
+/// given, the designer adds a row with `renderRow`, and saving gives `steps` (an expression
+/// of `code` and `params`) as the bot's steps.
+fn menu_script(steps: &str) -> String {
+    widget_script(
+        "",
+        &format!(
+            "settings: function () {{ return true; }},
+      onSave: function () {{ return true; }},
+      destroy: function () {{}},
+      initMenuPage: function (p) {{
+        $('#work-area-' + self.params.widget_code).html('<p class=\"fx-menu\">' +
+          [p.location, p.item_code || '', p.subitem_code || ''].join('/') + '</p>');
+        console.log('menu ' + JSON.stringify(p));
+      }},
+      salesbotDesignerSettings: function ($body, renderRow, params) {{
+        $body.append(renderRow('Extra', '<input name=\"extra\" class=\"fx-extra\" value=\"e\">'));
+        console.log('designer ' + JSON.stringify(params));
+        return {{exits: [{{code: 'sent', title: 'Sent'}}]}};
+      }},
+      onSalesbotDesignerSave: function (code, params) {{
+        console.log('bot ' + code + ' ' + JSON.stringify(params));
+        return {steps};
+      }}"
+        ),
+    )
+}
+
+/// The manifest and i18n of [`menu_script`]'s widgets: a submenu of two pages under the
+/// widget's own item (sorted by `sort`), and a page added to amoCRM's `stats` section.
+fn menu_manifest(path: &str, v: &mut Value) {
+    if path == "manifest.json" {
+        let menu = v["left_menu"].as_object_mut().unwrap();
+        let own = menu.values_mut().next().unwrap();
+        own["submenu"] = json!({
+            "weekly": {"title": "menu.weekly", "sort": 2},
+            "daily": {"title": "menu.daily", "sort": 1},
+        });
+        menu.insert(
+            "stats".into(),
+            json!({"submenu": {"funnel": {"title": "menu.funnel"}}}),
+        );
+    } else {
+        v["menu"]["daily"] = "Daily".into();
+        v["menu"]["weekly"] = "Weekly".into();
+        v["menu"]["funnel"] = "Funnel".into();
+    }
+}
+
 /// A widget that logs in a loop: the run keeps 2,000 events and says it dropped the rest.
 fn flood_script() -> String {
     widget_script(
@@ -440,7 +489,7 @@ async fn only_the_owner_and_moderators_of_submitted_versions_preview() {
     assert_eq!(r.status(), 200);
     // The moderator saves a run with the submission: bounded, checked, then listed with its
     // findings on the submission page. Bad runs store nothing.
-    let post_run = |cookie: String, csrf: String, area: &str, events: String| {
+    let post_run_with = |cookie: String, csrf: String, area: &str, events: String, shot: String| {
         let s = &s;
         let area = area.to_string();
         async move {
@@ -457,12 +506,16 @@ async fn only_the_owner_and_moderators_of_submitted_versions_preview() {
                         .append_pair("area", &area)
                         .append_pair("lang", "en")
                         .append_pair("events", &events)
+                        .append_pair("screenshot", &shot)
                         .finish(),
                 )
                 .send()
                 .await
                 .unwrap()
         }
+    };
+    let post_run = |cookie: String, csrf: String, area: &str, events: String| {
+        post_run_with(cookie, csrf, area, events, String::new())
     };
     let threw = json!([
         {"t": 0, "area": "lcard", "kind": "start", "data": {}},
@@ -497,6 +550,36 @@ async fn only_the_owner_and_moderators_of_submitted_versions_preview() {
         assert_eq!(r.status(), 400, "{area}");
         assert!(runs().await.unwrap().is_empty());
     }
+    // A screenshot that is not a bounded PNG data URL: refused, nothing stored.
+    let png_url = |bytes: &[u8]| {
+        use base64::Engine as _;
+        format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        )
+    };
+    for shot in [
+        "data:image/jpeg;base64,/9j/4AAQ".to_string(),
+        png_url(b"GIF89a not a png at all"),
+        png_url(&vec![
+            0u8;
+            widgetry_validator::preview::MAX_SCREENSHOT_BYTES + 1
+        ]),
+        "data:image/png;base64,%%%".to_string(),
+    ] {
+        let r = post_run_with(
+            moderator.cookie.clone(),
+            moderator.csrf.clone(),
+            "lcard",
+            threw.to_string(),
+            shot.clone(),
+        )
+        .await;
+        assert_eq!(r.status(), 400, "{}", &shot[..30]);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("PNG"), "{body}");
+        assert!(runs().await.unwrap().is_empty());
+    }
     // Without the session's CSRF token, or by the owner (no moderator): refused.
     let r = post_run(
         moderator.cookie.clone(),
@@ -515,16 +598,65 @@ async fn only_the_owner_and_moderators_of_submitted_versions_preview() {
     .await;
     assert_eq!(r.status(), 403);
     assert!(runs().await.unwrap().is_empty());
-    let r = post_run(
+    // A 1x1 PNG.
+    let pixel: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f,
+        0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0b, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8,
+        0x0f, 0x04, 0x00, 0x09, 0xfb, 0x03, 0xfd, 0xfb, 0x5e, 0x6b, 0x2b, 0x00, 0x00, 0x00, 0x00,
+        0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ];
+    let r = post_run_with(
         moderator.cookie.clone(),
         moderator.csrf.clone(),
         "lcard",
         threw.to_string(),
+        png_url(pixel),
     )
     .await;
     assert_eq!(r.status(), 303);
     let saved = runs().await.unwrap();
     assert_eq!(saved.len(), 1);
+    assert_eq!(
+        (saved[0].screenshot_width, saved[0].screenshot_height),
+        (Some(1), Some(1))
+    );
+    // The screenshot, for moderators only, served as a PNG that runs nothing; 404 for a run
+    // of another submission or one that does not exist.
+    let shot = format!(
+        "/moderation/{sid}/preview-runs/{}/screenshot.png",
+        saved[0].id
+    );
+    let r = get(moderator.cookie.clone(), shot.clone()).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("sandbox")
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), pixel);
+    assert_eq!(get(owner.cookie.clone(), shot.clone()).await.status(), 403);
+    for other in [
+        format!(
+            "/moderation/{}/preview-runs/{}/screenshot.png",
+            sid + 1,
+            saved[0].id
+        ),
+        format!(
+            "/moderation/{sid}/preview-runs/{}/screenshot.png",
+            saved[0].id + 1
+        ),
+        format!("/moderation/{sid}/preview-runs/x/screenshot.png"),
+    ] {
+        assert_eq!(
+            get(moderator.cookie.clone(), other.clone()).await.status(),
+            404,
+            "{other}"
+        );
+    }
     assert_eq!((saved[0].errors, saved[0].area.as_str()), (1, "lcard"));
     assert_eq!(
         saved[0].report.diagnostics[0].code,
@@ -537,6 +669,12 @@ async fn only_the_owner_and_moderators_of_submitted_versions_preview() {
         "{html}"
     );
     assert!(html.contains("(script.js:7)"), "{html}");
+    // (The page escapes `/` in attributes.)
+    let src = shot.replace('/', "&#x2f;");
+    assert!(
+        html.contains(&format!(r#"<img src="{src}" width="1" height="1""#)),
+        "{html}"
+    );
     // The console offers the preview's codes as reasons to cite.
     assert!(widgetry_registry::is_reason_code("preview.callback_threw"));
 
@@ -666,6 +804,31 @@ async fn widgets_run_in_the_preview() {
         ),
     )
     .await;
+    let menu_locations = ["settings", "widget_page", "salesbot_designer"];
+    let menu = upload(
+        &s,
+        &token,
+        fixture_with(
+            "Menu",
+            &menu_locations,
+            &menu_script("JSON.stringify([{question: [{handler: 'widget_request', params: {url: 'https://bot.example.net', data: params}}]}])"),
+            &[],
+            menu_manifest,
+        ),
+    )
+    .await;
+    let bad_bot = upload(
+        &s,
+        &token,
+        fixture_with(
+            "Bad Bot",
+            &menu_locations,
+            &menu_script("params"),
+            &[],
+            menu_manifest,
+        ),
+    )
+    .await;
     // A submitted version the moderator previews and saves with the submission.
     s.moderator("mod@platform.test", "platform").await;
     let submitted_id = s.integration(&token).await;
@@ -697,6 +860,9 @@ async fn widgets_run_in_the_preview() {
         {"name": "flood", "url": frame(&flood, "area=lcard")},
         {"name": "pipeline-switch", "url": frame(&pipeline, "area=lcard&scenario=area-switch")},
         {"name": "custom-save", "url": frame(&custom, "area=settings&scenario=save")},
+        {"name": "menu-pages", "url": frame(&menu, "area=widget_page&scenario=menu-pages")},
+        {"name": "salesbot-save", "url": frame(&menu, "area=salesbot_designer&scenario=save")},
+        {"name": "salesbot-bad", "url": frame(&bad_bot, "area=salesbot_designer&scenario=save")},
         {"name": "moderator-save", "page": true, "save": true, "cookie": moderator.cookie,
          "url": format!("/preview/{}/{}?area=lcard", submitted.0, submitted.1)},
         {"name": "scaffold-page", "page": true,
@@ -782,6 +948,11 @@ async fn widgets_run_in_the_preview() {
     );
     assert_eq!(events(r, "crm_api")[0]["status"], 200);
     assert!(kinds(r).contains(&"modal".to_string()));
+    // The area drawn when the run ended.
+    let shot = events(r, "screenshot");
+    assert_eq!(shot.len(), 1, "{r:#}");
+    assert!(shot[0]["width"].as_u64().unwrap() >= 320, "{r:#}");
+    assert!(shot[0]["bytes"].as_u64().unwrap() > 1000, "{r:#}");
     for bad in [
         "error",
         "callback_threw",
@@ -894,6 +1065,75 @@ async fn widgets_run_in_the_preview() {
     );
     assert!(r["html"].as_str().unwrap().contains("fx-columns"));
 
+    // The left menu: the widget's item, its submenu in `sort` order and the page added to
+    // amoCRM's statistics, each opened with the parameters amoCRM passes to initMenuPage.
+    let r = case("menu-pages");
+    let opened: Vec<String> = events(r, "menu_page")
+        .iter()
+        .map(|e| {
+            format!(
+                "{}/{}/{}",
+                e["location"].as_str().unwrap_or(""),
+                e["item_code"].as_str().unwrap_or(""),
+                e["subitem_code"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        opened,
+        [
+            "widget_page/menu/",
+            "widget_page/menu/daily",
+            "widget_page/menu/weekly",
+            "stats//funnel"
+        ],
+        "{r:#}"
+    );
+    assert_eq!(
+        callbacks(r).iter().filter(|c| *c == "initMenuPage").count(),
+        4
+    );
+    let html = r["html"].as_str().unwrap();
+    assert!(
+        html.contains(r#"<p class="fx-menu">stats//funnel</p>"#),
+        "{html}"
+    );
+    assert!(html.contains("Weekly") && html.contains("Funnel"), "{html}");
+    assert!(
+        console(r).contains(
+            &r#"menu {"location":"widget_page","item_code":"menu","subitem_code":"daily"}"#
+                .to_string()
+        ),
+        "{r:#}"
+    );
+    // The Salesbot designer: the handler's declared field and the widget's own row, saved as
+    // the bot's steps; a widget giving an object instead of JSON is reported.
+    let r = case("salesbot-save");
+    assert_eq!(
+        callbacks(r),
+        [
+            "render",
+            "init",
+            "bind_actions",
+            "salesbotDesignerSettings",
+            "onSalesbotDesignerSave"
+        ],
+        "{r:#}"
+    );
+    assert_eq!(events(r, "salesbot_exits")[0]["exits"], json!(["sent"]));
+    assert_eq!(events(r, "salesbot_steps")[0]["steps"], 1, "{r:#}");
+    let log = console(r);
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("bot send_message {\"text\":") && l.ends_with(r#""extra":"e"}"#)),
+        "{log:?}"
+    );
+    assert!(events(r, "salesbot_not_json").is_empty(), "{r:#}");
+    let r = case("salesbot-bad");
+    let bad = events(r, "salesbot_not_json");
+    assert_eq!(bad.len(), 1, "{r:#}");
+    assert_eq!(bad[0]["handler"], "send_message");
+
     // The moderator runs the submitted version and saves the run: the console lists it.
     let r = case("moderator-save");
     let saved = r["saved"].as_str().unwrap();
@@ -912,6 +1152,7 @@ async fn widgets_run_in_the_preview() {
         .unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].area, "lcard");
+    assert!(runs[0].screenshot_width.is_some(), "{:?}", runs[0]);
 
     // The scaffolded widget on the preview page, in Russian: its panel drawn, the event log
     // filled from the frame, the frame sandboxed.

@@ -2,7 +2,8 @@
 //! `/sandbox/host.js`) records events while the widget runs (`callback_threw`,
 //! `missing_module`, `external_request`, ...); [`report`] turns them into a [`Report`] with
 //! the `preview.*` rules of the catalogue, so the server, the moderators' console and the CLI
-//! judge a run alike. Pure: the events are data handed in, whoever recorded them.
+//! judge a run alike. Pure: the events are data handed in, whoever recorded them. Also the
+//! check of a run's screenshot ([`screenshot`]), which the host sends as a PNG data URL.
 
 use crate::catalog::{self, Rule};
 use crate::diag::{Findings, Loc, Report};
@@ -16,6 +17,68 @@ use std::fmt::Display;
 pub const MAX_EVENTS: usize = 2000;
 /// Longest text taken from an event's data, in characters.
 const MAX_TEXT_CHARS: usize = 300;
+
+/// Largest screenshot of one run, in bytes of PNG.
+pub const MAX_SCREENSHOT_BYTES: usize = 1024 * 1024;
+/// Largest width or height of a screenshot, in pixels.
+pub const MAX_SCREENSHOT_SIDE: usize = 4096;
+
+/// Why a screenshot was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScreenshotError {
+    /// Not a `data:image/png;base64,` URL, or not base64.
+    #[error("the screenshot is not a base64 PNG data URL")]
+    NotDataUrl,
+    /// More than [`MAX_SCREENSHOT_BYTES`].
+    #[error("the screenshot is larger than {MAX_SCREENSHOT_BYTES} bytes")]
+    TooLarge,
+    /// The bytes are not a PNG image of at most [`MAX_SCREENSHOT_SIDE`] pixels a side.
+    #[error("the screenshot is not a PNG image of at most {MAX_SCREENSHOT_SIDE} pixels a side")]
+    NotPng,
+}
+
+/// A run's screenshot, checked: PNG bytes and their size in pixels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screenshot {
+    /// The PNG file.
+    pub png: Vec<u8>,
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+}
+
+/// The PNG in `data_url` (`data:image/png;base64,...`), when it is one of at most
+/// [`MAX_SCREENSHOT_BYTES`] and [`MAX_SCREENSHOT_SIDE`] pixels a side. The length is checked
+/// before anything is decoded.
+pub fn screenshot(data_url: &str) -> Result<Screenshot, ScreenshotError> {
+    use base64::Engine as _;
+    let encoded = data_url
+        .strip_prefix("data:image/png;base64,")
+        .ok_or(ScreenshotError::NotDataUrl)?;
+    if encoded.len() > MAX_SCREENSHOT_BYTES.div_ceil(3) * 4 {
+        return Err(ScreenshotError::TooLarge);
+    }
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .map_err(|_| ScreenshotError::NotDataUrl)?;
+    if png.len() > MAX_SCREENSHOT_BYTES {
+        return Err(ScreenshotError::TooLarge);
+    }
+    if !matches!(imagesize::image_type(&png), Ok(imagesize::ImageType::Png)) {
+        return Err(ScreenshotError::NotPng);
+    }
+    let size = imagesize::blob_size(&png).map_err(|_| ScreenshotError::NotPng)?;
+    let side = 1..=MAX_SCREENSHOT_SIDE;
+    if !side.contains(&size.width) || !side.contains(&size.height) {
+        return Err(ScreenshotError::NotPng);
+    }
+    Ok(Screenshot {
+        png,
+        width: size.width,
+        height: size.height,
+    })
+}
 
 /// One thing the widget did, as the host recorded it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +176,14 @@ pub fn report(events: &[Event], profile: Profile, lang: Lang) -> Report {
                     ],
                 );
             }
+            "salesbot_not_json" => add(
+                &catalog::PREVIEW_SALESBOT_NOT_JSON,
+                &[
+                    ("handler", &e.text("handler")),
+                    ("area", &area),
+                    ("result", &e.text("result")),
+                ],
+            ),
             "render_declined" => add(
                 &catalog::PREVIEW_RENDER_DECLINED,
                 &[("result", &e.text("result")), ("area", &area)],
@@ -299,6 +370,54 @@ mod tests {
         );
     }
 
+    /// A PNG of `width` x `height` pixels, as a data URL.
+    fn png_url(width: u32, height: u32) -> String {
+        use base64::Engine as _;
+        let mut bytes = Vec::new();
+        let mut encoder = png::Encoder::new(&mut bytes, width, height);
+        encoder.set_color(png::ColorType::Grayscale);
+        let mut writer = encoder.write_header().unwrap();
+        writer
+            .write_image_data(&vec![200u8; (width * height) as usize])
+            .unwrap();
+        writer.finish().unwrap();
+        format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(&bytes)
+        )
+    }
+
+    #[test]
+    fn screenshots_are_small_pngs_or_refused() {
+        let shot = screenshot(&png_url(40, 30)).unwrap();
+        assert_eq!((shot.width, shot.height), (40, 30));
+        assert!(shot.png.starts_with(b"\x89PNG"));
+        assert_eq!(
+            screenshot("data:image/jpeg;base64,AAAA"),
+            Err(ScreenshotError::NotDataUrl)
+        );
+        assert_eq!(
+            screenshot("data:image/png;base64,@@@@"),
+            Err(ScreenshotError::NotDataUrl)
+        );
+        // GIF bytes under a PNG label.
+        assert_eq!(
+            screenshot(
+                "data:image/png;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+            ),
+            Err(ScreenshotError::NotPng)
+        );
+        assert_eq!(
+            screenshot(&png_url(MAX_SCREENSHOT_SIDE as u32 + 1, 1)),
+            Err(ScreenshotError::NotPng)
+        );
+        let huge = format!(
+            "data:image/png;base64,{}",
+            "A".repeat(MAX_SCREENSHOT_BYTES / 3 * 4 + 8)
+        );
+        assert_eq!(screenshot(&huge), Err(ScreenshotError::TooLarge));
+    }
+
     #[test]
     fn hostile_event_data_is_cut_and_never_panics() {
         let long = "x".repeat(10_000);
@@ -395,6 +514,11 @@ mod tests {
             ("app_write", json!({"key": "constant"}), "preview.app_write"),
             ("sync_request", json!({"url": "/x"}), "preview.sync_request"),
             ("console", json!({"text": "t"}), "preview.console_clutter"),
+            (
+                "salesbot_not_json",
+                json!({"handler": "send_sms", "result": "[object Object]"}),
+                "preview.salesbot_not_json",
+            ),
         ];
         let count = cases.len();
         for (kind, data, code) in cases {

@@ -7,7 +7,9 @@
 //!
 //! The widget's files, the host and the frame are served by a loopback HTTP server of this
 //! process; the frame is sandboxed by its own content security policy, as on the server. When
-//! a run is over the host posts its events back to that server, and the browser is closed.
+//! a run is over the host posts its events (and the screenshot it drew of the area) back to
+//! that server, and the browser is closed. `--screenshots DIR` keeps the screenshots as
+//! `DIR/<area>.png`.
 //!
 //! Exit status: 0 when no finding is an error, 1 when at least one is, 2 for usage errors,
 //! unreadable paths, a package without `manifest.json` or `script.js`, or no browser.
@@ -53,6 +55,19 @@ pub struct Args {
     /// Seconds one area may run.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
+    /// Write each area's screenshot to this folder as `<area>.png` (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub screenshots: Option<PathBuf>,
+}
+
+/// What the host posts when a run is over.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Reported {
+    #[serde(default)]
+    events: Vec<Event>,
+    /// The area drawn when the run ended, as a PNG data URL.
+    #[serde(default)]
+    screenshot: Option<String>,
 }
 
 /// `--format` of `preview`.
@@ -74,7 +89,7 @@ struct Site {
     /// `http://127.0.0.1:<port>`.
     base: String,
     /// Where runs report their events: `(area, events)`.
-    reports: std::sync::Mutex<mpsc::Sender<(String, Vec<Event>)>>,
+    reports: std::sync::Mutex<mpsc::Sender<(String, Reported)>>,
 }
 
 /// The most bytes a run's report may have.
@@ -164,6 +179,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             std::thread::park();
         }
     }
+    if let Some(dir) = &args.screenshots {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("failed to create `{}`", dir.display()))?;
+    }
     if !args.chromium.is_file() {
         bail!(
             "no browser at `{}`: install Chromium (Debian: apt-get install chromium) or name it with --chromium or WIDGETRY_CHROMIUM",
@@ -177,13 +196,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
             format!("{} in {} ({})", site.code, area.id, site.locale),
         );
         let started = Instant::now();
-        let mut run = run_in_browser(
+        let Reported {
+            events: mut run,
+            screenshot,
+        } = run_in_browser(
             &args.chromium,
-            &frame_url(&site, area, "load"),
+            &frame_url(&site, area, frame::thorough_scenario(area)),
             area.id,
             &reported,
             Duration::from_secs(args.timeout.max(1)),
         )?;
+        if let Some(dir) = &args.screenshots {
+            keep_screenshot(dir, area.id, screenshot.as_deref())?;
+        }
         if !run.iter().any(|e| e.kind == "done") {
             run.push(Event {
                 t: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -219,6 +244,27 @@ pub fn run(args: Args) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Writes the screenshot of `area` to `dir/<area>.png`, or says why there is none.
+fn keep_screenshot(dir: &Path, area: &str, data_url: Option<&str>) -> Result<()> {
+    let Some(data_url) = data_url else {
+        crate::shell::warn(format!("no screenshot of {area}: the run drew none"));
+        return Ok(());
+    };
+    match widgetry_validator::preview::screenshot(data_url) {
+        Ok(shot) => {
+            let path = dir.join(format!("{area}.png"));
+            std::fs::write(&path, &shot.png)
+                .with_context(|| format!("failed to write `{}`", path.display()))?;
+            crate::shell::status(
+                "Saved",
+                format!("{} ({}x{})", path.display(), shot.width, shot.height),
+            );
+        }
+        Err(e) => crate::shell::warn(format!("no screenshot of {area}: {e}")),
+    }
+    Ok(())
 }
 
 /// The package's files (a folder as `pack` would zip it, or an archive), through the
@@ -258,11 +304,11 @@ fn answer(site: &Site, path: &str, query: &str, body: Option<&[u8]>) -> Answer {
         )
     };
     if let Some(area) = path.strip_prefix("/report/") {
-        let events: Vec<Event> = body
+        let reported: Reported = body
             .and_then(|b| serde_json::from_slice(b).ok())
             .unwrap_or_default();
         if let Ok(reports) = site.reports.lock() {
-            let _ = reports.send((area.to_string(), events));
+            let _ = reports.send((area.to_string(), reported));
         }
         return typed(204, "text/plain", Vec::new());
     }
@@ -390,9 +436,9 @@ fn run_in_browser(
     chromium: &Path,
     url: &str,
     area: &str,
-    reported: &mpsc::Receiver<(String, Vec<Event>)>,
+    reported: &mpsc::Receiver<(String, Reported)>,
     timeout: Duration,
-) -> Result<Vec<Event>> {
+) -> Result<Reported> {
     let profile = std::env::temp_dir().join(format!(
         "widgetry-preview-{}-{}",
         std::process::id(),
@@ -419,7 +465,7 @@ fn run_in_browser(
         .spawn()
         .with_context(|| format!("failed to start `{}`", chromium.display()))?;
     let deadline = Instant::now() + timeout;
-    let mut events = Vec::new();
+    let mut events = Reported::default();
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         match reported.recv_timeout(left.min(Duration::from_millis(200))) {
             Ok((from, run)) if from == area => {

@@ -150,6 +150,14 @@ rule!(PREVIEW_CONSOLE_CLUTTER, "preview.console_clutter", Info / Warning,
     why: "Console output in production is debugging left behind; it clutters every user's console.",
     example: "console.log('here', data)");
 
+rule!(PREVIEW_SALESBOT_NOT_JSON, "preview.salesbot_not_json", Error / Error,
+    en: "`onSalesbotDesignerSave` gave no JSON for handler `{handler}` ({area}): {result}",
+    ru: "`onSalesbotDesignerSave` вернул не JSON для обработчика `{handler}` ({area}): {result}",
+    hint_en: "return the bot's steps as a JSON string, e.g. `JSON.stringify([{question: [{handler: 'widget_request', params: {url: url, data: params}}]}])`",
+    hint_ru: "возвращайте шаги бота строкой JSON, например `JSON.stringify([{question: [{handler: 'widget_request', params: {url: url, data: params}}]}])`",
+    why: "amoCRM stores what onSalesbotDesignerSave returns as the bot's step; anything but a JSON string leaves a step the bot cannot run.",
+    example: "onSalesbotDesignerSave: function (code, params) { return params; }");
+
 pub(super) const RULES: &[&Rule] = &[
     &PREVIEW_CALLBACK_THREW,
     &PREVIEW_CALLBACK_MISSING,
@@ -169,4 +177,5 @@ pub(super) const RULES: &[&Rule] = &[
     &PREVIEW_APP_WRITE,
     &PREVIEW_SYNC_REQUEST,
     &PREVIEW_CONSOLE_CLUTTER,
+    &PREVIEW_SALESBOT_NOT_JSON,
 ];

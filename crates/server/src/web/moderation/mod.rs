@@ -70,6 +70,10 @@ pub(crate) fn routes() -> Router<AppState> {
             "/moderation/{sid}/preview-runs",
             post(runs::save).layer(axum::extract::DefaultBodyLimit::max(runs::MAX_SAVE_BODY)),
         )
+        .route(
+            "/moderation/{sid}/preview-runs/{run}/screenshot.png",
+            get(runs::screenshot),
+        )
         .route("/moderation/{sid}/files/{*path}", get(file))
         .route("/moderation/{sid}/raw/{*path}", get(raw))
 }

@@ -1,13 +1,16 @@
 //! Preview runs saved with a submission: `POST /moderation/{sid}/preview-runs` (from the
-//! preview page, with the events its frame recorded), and the runs as the submission page
-//! lists them with their `preview.*` findings.
+//! preview page, with the events its frame recorded and the screenshot it drew), the runs as
+//! the submission page lists them with their `preview.*` findings, and
+//! `GET /moderation/{sid}/preview-runs/{run}/screenshot.png`.
 
 use super::*;
 use widgetry_registry::MAX_RUN_BYTES;
-use widgetry_validator::preview::Event as HostEvent;
+use widgetry_validator::preview::{Event as HostEvent, MAX_SCREENSHOT_BYTES};
 
-/// The body a save may have: the events' JSON, form-encoded, is at most three times as long.
-pub(super) const MAX_SAVE_BODY: usize = 3 * MAX_RUN_BYTES + 4096;
+/// The body a save may have: the events' JSON and the screenshot's data URL, form-encoded,
+/// are at most three times as long as they are.
+pub(super) const MAX_SAVE_BODY: usize =
+    3 * MAX_RUN_BYTES + 3 * (MAX_SCREENSHOT_BYTES.div_ceil(3) * 4 + 32) + 4096;
 
 #[derive(Debug, Deserialize)]
 pub(super) struct SaveForm {
@@ -15,6 +18,9 @@ pub(super) struct SaveForm {
     area: String,
     lang: String,
     events: String,
+    /// The screenshot as a PNG data URL; empty when the frame drew none.
+    #[serde(default)]
+    screenshot: String,
 }
 
 /// `POST /moderation/{sid}/preview-runs`.
@@ -45,7 +51,14 @@ pub(super) async fn save(
     state
         .inner
         .registry
-        .save_preview_run(&user.principal, sid, &f.area, &f.lang, events)
+        .save_preview_run(
+            &user.principal,
+            sid,
+            &f.area,
+            &f.lang,
+            events,
+            Some(f.screenshot.as_str()),
+        )
         .await?;
     Ok(Redirect::to(&format!("/moderation/{sid}?notice=previewed#preview-runs")).into_response())
 }
@@ -67,8 +80,48 @@ pub(super) async fn listed(
                 errors => r.errors,
                 warnings => r.warnings,
                 created_at => r.created_at,
+                screenshot => r.screenshot_width.zip(r.screenshot_height).map(|(w, h)| context! {
+                    href => format!("/moderation/{}/preview-runs/{}/screenshot.png", sid.0, r.id),
+                    width => w,
+                    height => h,
+                }),
                 findings => minijinja::Value::from_serialize(&r.report.diagnostics),
             }
         })
         .collect())
+}
+
+/// `GET /moderation/{sid}/preview-runs/{run}/screenshot.png`: a saved run's screenshot, for
+/// moderators. It is a PNG checked when saved, served as one (`nosniff`, a sandboxing policy),
+/// so it is shown as an image and runs nothing even when opened on its own.
+pub(super) async fn screenshot(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((sid, run)): Path<(String, String)>,
+) -> PageResult {
+    moderators_only(&user)?;
+    let sid = parse_sid(&sid).ok_or(PageError::NotFound)?;
+    let run: i64 = run
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(PageError::NotFound)?;
+    let png = state
+        .inner
+        .registry
+        .preview_screenshot(&user.principal, sid, run)
+        .await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/png"),
+            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=3600"),
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'",
+            ),
+        ],
+        png,
+    )
+        .into_response())
 }
