@@ -41,7 +41,11 @@ async function run(area) {
   await page.waitForSelector("#preview-log li.preview-event-done", { timeout: 30000 });
   const done = performance.now() - started;
   const events = await page.$$eval("#preview-log li", (items) => items.length);
-  return [rendered, done, events];
+  // The screenshot the host drew before `done` (its own timing, inside the frame).
+  const frame = page.frames().find((f) => f !== page.mainFrame());
+  const shot = await frame.evaluate(() =>
+    (window.__sandbox.events.find((e) => e.kind === "screenshot") || { data: {} }).data);
+  return [rendered, done, events, shot];
 }
 
 function stats(xs) {
@@ -57,20 +61,27 @@ const areas = await page.$$eval("nav.tabs a[href*='area=']", (links) =>
 
 const [coldRender, coldDone] = await run(areas[0]);
 console.log(`cold first run (${areas[0]}): render called after ${coldRender.toFixed(0)} ms, done after ${coldDone.toFixed(0)} ms`);
-console.log("| area | events | render called: median | p90 | lifecycle done: median | p90 |");
-console.log("| --- | --- | --- | --- | --- | --- |");
+console.log("| area | events | render called: median | p90 | lifecycle done: median | p90 | screenshot drawn: median | size |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const area of areas) {
   const rendered = [];
   const done = [];
+  const drawn = [];
   let events = 0;
+  let size = "none";
   for (let i = 0; i < ROUNDS; i++) {
-    const [r, d, e] = await run(area);
+    const [r, d, e, shot] = await run(area);
     rendered.push(r);
     done.push(d);
     events = e;
+    if (shot.ms !== undefined) {
+      drawn.push(shot.ms);
+      size = `${shot.width}x${shot.height}, ${(shot.bytes / 1024).toFixed(0)} KiB`;
+    }
   }
   const r = stats(rendered);
   const d = stats(done);
-  console.log(`| ${area} | ${events} | ${r.median.toFixed(0)} ms | ${r.p90.toFixed(0)} ms | ${d.median.toFixed(0)} ms | ${d.p90.toFixed(0)} ms |`);
+  const s = drawn.length ? `${stats(drawn).median.toFixed(0)} ms` : "none";
+  console.log(`| ${area} | ${events} | ${r.median.toFixed(0)} ms | ${r.p90.toFixed(0)} ms | ${d.median.toFixed(0)} ms | ${d.p90.toFixed(0)} ms | ${s} | ${size} |`);
 }
 await browser.close();

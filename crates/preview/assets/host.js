@@ -887,6 +887,7 @@
     var width = Math.min(Math.max(node.scrollWidth, node.offsetWidth, 320), 1280);
     var height = Math.min(Math.max(node.scrollHeight, node.offsetHeight, 200), 2400);
     var timer;
+    var began = Date.now();
     return Promise.race([
       drawing.toPng(node, {
         width: width, height: height, pixelRatio: 1, backgroundColor: "#ffffff",
@@ -901,7 +902,9 @@
         record("screenshot_skipped", { reason: "larger than 1 MiB" });
         return null;
       }
-      record("screenshot", { width: width, height: height, bytes: Math.floor((url.length - 22) * 3 / 4) });
+      record("screenshot", {
+        width: width, height: height, bytes: Math.floor((url.length - 22) * 3 / 4), ms: Date.now() - began,
+      });
       return url;
     }, function (e) {
       native.clearTimeout(timer);
