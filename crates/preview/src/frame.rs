@@ -208,6 +208,23 @@ mod tests {
         );
         assert_eq!(scenario(Some("mass-action")), "mass-action");
         assert_eq!(scenario(Some("rm -rf")), "load");
+        // What the CLI runs: every callback the area has, each scenario one the frame knows.
+        let m = json!({"locations": ["lcard-1", "widget_page", "salesbot_designer"]});
+        let chosen: Vec<(&str, &str)> = areas::of_manifest(&m)
+            .0
+            .iter()
+            .map(|a| (a.id, thorough_scenario(a)))
+            .collect();
+        assert_eq!(
+            chosen,
+            [
+                ("lcard", "load"),
+                ("settings", "load"),
+                ("widget_page", "menu-pages"),
+                ("salesbot_designer", "save")
+            ]
+        );
+        assert!(chosen.iter().all(|(_, s)| SCENARIOS.contains(s)));
     }
 
     #[test]
