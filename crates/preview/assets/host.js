@@ -879,13 +879,20 @@
    *  DOM rendered into a canvas by the browser (html-to-image), images that cannot be read
    *  shown blank. The widget could alter it: it shows what the widget drew, not evidence. */
   function screenshot() {
-    var node = document.getElementById("page");
+    // The whole body (modals the widget opened included; it has no margin or padding, so
+    // the copy lays out as the page does).
+    var node = document.body;
     if (!drawing || typeof drawing.toPng !== "function" || !node) {
       record("screenshot_skipped", { reason: "no drawer" });
       return Promise.resolve(null);
     }
-    var width = Math.min(Math.max(node.scrollWidth, node.offsetWidth, 320), 1280);
-    var height = Math.min(Math.max(node.scrollHeight, node.offsetHeight, 200), 2400);
+    // As wide as the page, as tall as what is drawn on it (fixed modals included).
+    var bottom = node.scrollHeight;
+    Array.prototype.forEach.call(node.children, function (child) {
+      bottom = Math.max(bottom, Math.ceil(child.getBoundingClientRect().bottom) + 16);
+    });
+    var width = Math.min(Math.max(document.documentElement.scrollWidth, node.scrollWidth, 320), 1280);
+    var height = Math.min(Math.max(bottom, 200), 2400);
     var timer;
     var began = Date.now();
     return Promise.race([

@@ -456,6 +456,8 @@ fn run_in_browser(
             "--disable-component-update",
             "--disable-sync",
             "--mute-audio",
+            // A CRM page's width, so the screenshots show the layout users see.
+            "--window-size=1280,900",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(url)
