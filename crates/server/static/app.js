@@ -4,7 +4,8 @@
 // - form[data-confirm]: asks before submitting.
 // - #preview-log: the widget preview's event log, from the sandboxed frame's messages (only
 //   messages of that frame are read; their text is shown as text, never as markup); once the
-//   run is done, #preview-save (moderators) carries its events to the submission.
+//   run is done, #preview-save (moderators) carries its events and screenshot to the
+//   submission; #preview-save-all runs every area's frame in turn and saves each run.
 "use strict";
 document.addEventListener("submit", function (event) {
   var form = event.target;
@@ -47,28 +48,47 @@ document.addEventListener("submit", function (event) {
 });
 
 (function () {
+  // The preview page: the event log fed by the frame's messages, the moderator's save form
+  // (filled with the run's events and screenshot once it is done), and "run every area":
+  // each area's frame in turn, each run posted to the same form's address.
   var log = document.getElementById("preview-log");
   var frame = document.querySelector("iframe.preview-frame");
   if (!log || !frame) return;
   var save = document.getElementById("preview-save");
+  var submit = save && save.querySelector("button[type=submit]");
+  var all = document.getElementById("preview-save-all");
   var events = [];
+  var shot = "";
+  var onDone = null;
   var waiting = document.createElement("li");
   waiting.textContent = log.getAttribute("data-empty") || "";
   log.appendChild(waiting);
   window.addEventListener("message", function (event) {
     if (event.source !== frame.contentWindow || !event.data) return;
-    var shot = event.data.widgetryPreviewShot;
-    if (typeof shot === "string" && save && save.elements.screenshot) {
+    var picture = event.data.widgetryPreviewShot;
+    if (typeof picture === "string") {
       // The server checks it is a PNG of bounded size before it keeps it.
-      save.elements.screenshot.value = shot.indexOf("data:image/png;base64,") === 0 ? shot : "";
+      shot = picture.indexOf("data:image/png;base64,") === 0 ? picture : "";
+      if (save && save.elements.screenshot) save.elements.screenshot.value = shot;
       return;
     }
     if (typeof event.data.widgetryPreview !== "object") return;
     var e = event.data.widgetryPreview;
+    if (e.kind === "start") {
+      events = [];
+      shot = "";
+    }
     events.push(e);
-    if (save && e.kind === "done") {
-      save.elements.events.value = JSON.stringify(events);
-      save.querySelector("button").disabled = false;
+    if (e.kind === "done") {
+      if (save) save.elements.events.value = JSON.stringify(events);
+      if (onDone) {
+        var then = onDone;
+        onDone = null;
+        then(events, shot);
+      } else {
+        if (submit) submit.disabled = false;
+        if (all) all.disabled = false;
+      }
     }
     if (waiting.parentNode) waiting.parentNode.removeChild(waiting);
     var item = document.createElement("li");
@@ -77,7 +97,47 @@ document.addEventListener("submit", function (event) {
     var where = data.file ? " (" + data.file + (data.line ? ":" + data.line : "") + ")" : "";
     var detail = data.callback || data.text || data.message || data.url || data.path || data.ref ||
       (data.modules && data.modules.join(", ")) || data.status || data.type || "";
-    item.textContent = (e.t / 1000).toFixed(2) + " s  " + e.kind + (detail ? ": " + String(detail) : "") + where;
+    item.textContent = (e.t / 1000).toFixed(2) + " s  " + (e.kind === "start" ? data.area + ": " : "") + e.kind +
+      (detail ? ": " + String(detail) : "") + where;
     log.appendChild(item);
+  });
+  if (!all || !save) return;
+  var status = document.getElementById("preview-save-all-status");
+  var AREA_MS = 60000;
+  all.addEventListener("click", function () {
+    var frames = JSON.parse(all.getAttribute("data-frames") || "[]");
+    var i = 0;
+    all.disabled = true;
+    if (submit) submit.disabled = true;
+    var fail = function (area) {
+      onDone = null;
+      status.textContent = status.getAttribute("data-failed") + " " + area;
+      all.disabled = false;
+    };
+    (function next() {
+      if (i >= frames.length) {
+        window.location.assign(all.getAttribute("data-done"));
+        return;
+      }
+      var one = frames[i];
+      i += 1;
+      status.textContent = status.getAttribute("data-progress") + ": " + one.area + " (" + i + "/" + frames.length + ")";
+      var timer = setTimeout(function () { fail(one.area); }, AREA_MS);
+      onDone = function (ran, picture) {
+        clearTimeout(timer);
+        var body = new URLSearchParams();
+        body.set("csrf", save.elements.csrf.value);
+        body.set("area", one.area);
+        body.set("lang", save.elements.lang.value);
+        body.set("events", JSON.stringify(ran));
+        body.set("screenshot", picture || "");
+        fetch(save.action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
+          .then(function (r) {
+            if (r.type === "opaqueredirect" || r.ok) next();
+            else fail(one.area);
+          }, function () { fail(one.area); });
+      };
+      frame.src = one.url;
+    })();
   });
 })();

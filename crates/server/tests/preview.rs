@@ -865,6 +865,8 @@ async fn widgets_run_in_the_preview() {
         {"name": "salesbot-bad", "url": frame(&bad_bot, "area=salesbot_designer&scenario=save")},
         {"name": "moderator-save", "page": true, "save": true, "cookie": moderator.cookie,
          "url": format!("/preview/{}/{}?area=lcard", submitted.0, submitted.1)},
+        {"name": "moderator-save-all", "page": true, "saveAll": true, "cookie": moderator.cookie,
+         "url": format!("/preview/{}/{}?area=settings&lang=ru", submitted.0, submitted.1)},
         {"name": "scaffold-page", "page": true,
          "url": format!("/preview/{}/{}?area=lcard&lang=ru", scaffold.0, scaffold.1)},
     ]);
@@ -1150,9 +1152,41 @@ async fn widgets_run_in_the_preview() {
         )
         .await
         .unwrap();
-    assert_eq!(runs.len(), 1);
-    assert_eq!(runs[0].area, "lcard");
-    assert!(runs[0].screenshot_width.is_some(), "{:?}", runs[0]);
+    // Then every area at once: one run per area the manifest opens, in the page's language,
+    // each with its screenshot (newest first, after the single run above).
+    let r = case("moderator-save-all");
+    let files = support::publishable_files("Deal Notes", "1.0.0");
+    let manifest = &files.iter().find(|(p, _)| p == "manifest.json").unwrap().1;
+    let areas: Vec<&str> =
+        widgetry_preview::areas::of_manifest(&serde_json::from_slice(manifest).unwrap())
+            .0
+            .iter()
+            .map(|a| a.id)
+            .collect();
+    assert!(areas.len() >= 2, "{areas:?}");
+    assert_eq!(
+        runs.len(),
+        areas.len() + 1,
+        "{:?}\n{:#}",
+        r["status"],
+        json!({"log": r["log"], "error": r["error"], "page_errors": r["page_errors"]})
+    );
+    let mut saved_areas: Vec<&str> = runs[..areas.len()]
+        .iter()
+        .map(|r| r.area.as_str())
+        .collect();
+    saved_areas.reverse();
+    assert_eq!(saved_areas, areas, "{r:#}");
+    assert!(
+        runs[..areas.len()]
+            .iter()
+            .all(|r| r.lang == "ru" && r.screenshot_width.is_some()),
+        "{runs:?}"
+    );
+    assert_eq!(runs.len(), areas.len() + 1);
+    let single = runs.last().unwrap();
+    assert_eq!(single.area, "lcard");
+    assert!(single.screenshot_width.is_some(), "{single:?}");
 
     // The scaffolded widget on the preview page, in Russian: its panel drawn, the event log
     // filled from the frame, the frame sandboxed.

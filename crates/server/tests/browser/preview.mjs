@@ -8,7 +8,8 @@
 //   WIDGETRY_COOKIE         name=value of the session cookie
 //   WIDGETRY_PREVIEW_CASES  [{"name", "url", "page": bool, "cookie": "name=value" (another
 //                           user's session), "save": bool (press the page's "save this run"
-//                           and return the submission page's saved runs)}]
+//                           and return the submission page's saved runs), "saveAll": bool
+//                           (the same with "run every area and save")}]
 //   WIDGETRY_SCREENSHOTS    folder for one PNG per case
 //   WIDGETRY_CHROMIUM       the browser (default /usr/bin/chromium)
 
@@ -59,11 +60,31 @@ try {
       result.log = await page.$$eval("#preview-log li", (items) => items.map((i) => i.textContent));
       result.sandbox = sandbox;
     }
-    if (c.save) {
-      const button = page.locator("#preview-save button");
+    if (c.save || c.saveAll) {
+      const button = page.locator(c.saveAll ? "#preview-save-all" : "#preview-save button[type=submit]");
       await button.waitFor({ state: "visible", timeout: TIMEOUT_MS });
-      await Promise.all([page.waitForURL(/\/moderation\/\d+/, { timeout: TIMEOUT_MS }), button.click()]);
-      result.saved = await page.locator("#preview-runs").locator("xpath=..").innerText();
+      await page.waitForFunction((all) => {
+        const b = document.querySelector(all ? "#preview-save-all" : "#preview-save button[type=submit]");
+        return b && !b.disabled;
+      }, c.saveAll, { timeout: TIMEOUT_MS });
+      if (c.saveAll) {
+        // Every area in turn: wait for the submission page, or for the page to say it stopped.
+        // Scrolled first: clicked while the page still scrolls, the click lands in the frame.
+        await button.scrollIntoViewIfNeeded();
+        await button.click();
+        const stopped = page.waitForFunction(() => {
+          const status = document.getElementById("preview-save-all-status");
+          return status && status.textContent.startsWith(status.getAttribute("data-failed"));
+        }, null, { timeout: TIMEOUT_MS * 6 }).then(async () => {
+          result.status = await page.evaluate(() => document.getElementById("preview-save-all-status").textContent);
+        }, () => new Promise(() => {})); // gone with the page when it moves on
+        await Promise.race([page.waitForURL(/\/moderation\/\d+/, { timeout: TIMEOUT_MS * 6 }), stopped])
+          .catch((e) => { result.error = String(e); });
+        if (result.status || result.error) result.log = await page.$$eval("#preview-log li", (items) => items.map((i) => i.textContent));
+      } else {
+        await Promise.all([page.waitForURL(/\/moderation\/\d+/, { timeout: TIMEOUT_MS }), button.click()]);
+      }
+      if (!result.status && !result.error) result.saved = await page.locator("#preview-runs").locator("xpath=..").innerText();
     }
     result.name = c.name;
     result.page_errors = pageErrors;

@@ -101,6 +101,12 @@ pub(super) async fn show(
         })
         .unwrap_or_default();
     let frame = format!("{base}/frame?{}", with(area.id, &lang));
+    // Every area's frame, in the same language with the same data: what "save every area"
+    // runs one after the other.
+    let frames: Vec<Value> = open
+        .iter()
+        .map(|a| serde_json::json!({"area": a.id, "url": format!("{base}/frame?{}", with(a.id, &lang))}))
+        .collect();
     let mut response = page(
         &user.viewer,
         "preview/page.html",
@@ -126,6 +132,7 @@ pub(super) async fn show(
                 .collect::<Vec<_>>(),
             rows => overrides.row_names().join("\n"),
             frame => frame,
+            frames => serde_json::to_string(&frames).unwrap_or_default(),
             pages_origin => pages_origin(&state, &headers),
         },
     );
