@@ -102,7 +102,9 @@ impl Registry {
     }
 
     /// Saves a moderator's run of the preview with a submission: the events (at most
-    /// [`MAX_EVENTS`], [`MAX_RUN_BYTES`] as JSON), and the findings made of them. Audited.
+    /// [`MAX_EVENTS`], [`MAX_RUN_BYTES`] as JSON), the findings made of them, and the
+    /// screenshot when there is one (a PNG data URL, refused unless
+    /// `widgetry_validator::preview::screenshot` accepts it). Audited.
     pub async fn save_preview_run(
         &self,
         actor: &Principal,
@@ -140,7 +142,6 @@ impl Registry {
                 .with("max_bytes", MAX_RUN_BYTES));
         }
         let shot = screenshot
-            .filter(|s| !s.is_empty())
             .map(preview::screenshot)
             .transpose()
             .map_err(|e| {

@@ -57,7 +57,7 @@ pub(super) async fn save(
             &f.area,
             &f.lang,
             events,
-            Some(f.screenshot.as_str()),
+            Some(f.screenshot.as_str()).filter(|s| !s.is_empty()),
         )
         .await?;
     Ok(Redirect::to(&format!("/moderation/{sid}?notice=previewed#preview-runs")).into_response())
@@ -92,8 +92,8 @@ pub(super) async fn listed(
 }
 
 /// `GET /moderation/{sid}/preview-runs/{run}/screenshot.png`: a saved run's screenshot, for
-/// moderators. It is a PNG checked when saved, served as one (`nosniff`, a sandboxing policy),
-/// so it is shown as an image and runs nothing even when opened on its own.
+/// moderators. It is a PNG checked when saved, served like a package's image in the console
+/// (`files::response::for_review`), so it runs nothing even when opened on its own.
 pub(super) async fn screenshot(
     State(state): State<AppState>,
     user: SignedIn,
@@ -111,17 +111,9 @@ pub(super) async fn screenshot(
         .registry
         .preview_screenshot(&user.principal, sid, run)
         .await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "image/png"),
-            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            (axum::http::header::CACHE_CONTROL, "private, max-age=3600"),
-            (
-                axum::http::header::CONTENT_SECURITY_POLICY,
-                "sandbox; default-src 'none'",
-            ),
-        ],
-        png,
-    )
-        .into_response())
+    // Served as a package's image is to moderators: as itself, sandboxed, `nosniff`.
+    Ok(crate::files::response::for_review(
+        "image/png",
+        axum::body::Body::from(png),
+    ))
 }
