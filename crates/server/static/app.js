@@ -58,7 +58,6 @@ document.addEventListener("submit", function (event) {
   var submit = save && save.querySelector("button[type=submit]");
   var all = document.getElementById("preview-save-all");
   var events = [];
-  var shot = "";
   var onDone = null;
   var waiting = document.createElement("li");
   waiting.textContent = log.getAttribute("data-empty") || "";
@@ -68,15 +67,15 @@ document.addEventListener("submit", function (event) {
     var picture = event.data.widgetryPreviewShot;
     if (typeof picture === "string") {
       // The server checks it is a PNG of bounded size before it keeps it.
-      shot = picture.indexOf("data:image/png;base64,") === 0 ? picture : "";
-      if (save && save.elements.screenshot) save.elements.screenshot.value = shot;
+      if (save) save.elements.screenshot.value = picture.indexOf("data:image/png;base64,") === 0 ? picture : "";
       return;
     }
     if (typeof event.data.widgetryPreview !== "object") return;
     var e = event.data.widgetryPreview;
     if (e.kind === "start") {
+      // A new run (the next area): nothing of the last one is saved with it.
       events = [];
-      shot = "";
+      if (save) save.elements.screenshot.value = "";
     }
     events.push(e);
     if (e.kind === "done") {
@@ -84,7 +83,7 @@ document.addEventListener("submit", function (event) {
       if (onDone) {
         var then = onDone;
         onDone = null;
-        then(events, shot);
+        then();
       } else {
         if (submit) submit.disabled = false;
         if (all) all.disabled = false;
@@ -123,14 +122,12 @@ document.addEventListener("submit", function (event) {
       i += 1;
       status.textContent = status.getAttribute("data-progress") + ": " + one.area + " (" + i + "/" + frames.length + ")";
       var timer = setTimeout(function () { fail(one.area); }, AREA_MS);
-      onDone = function (ran, picture) {
+      // Once the run is done the form holds it (events, screenshot): posted as the single
+      // save posts it, for this area.
+      onDone = function () {
         clearTimeout(timer);
-        var body = new URLSearchParams();
-        body.set("csrf", save.elements.csrf.value);
-        body.set("area", one.area);
-        body.set("lang", save.elements.lang.value);
-        body.set("events", JSON.stringify(ran));
-        body.set("screenshot", picture || "");
+        save.elements.area.value = one.area;
+        var body = new URLSearchParams(new FormData(save));
         fetch(save.action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
           .then(function (r) {
             if (r.type === "opaqueredirect" || r.ok) next();
