@@ -33,10 +33,19 @@
   try { delete window.htmlToImage; } catch (e) { window.htmlToImage = undefined; }
 
   // ---------------------------------------------------------------- recorder
-  /** Most events a run keeps before `truncated` and `done` (2,000 in all: what a saved run
-   *  and the validator take); past it one `truncated` event says so and the rest are
-   *  dropped, so a widget logging in a loop cannot flood the page around the frame. */
-  var MAX_EVENTS = 1998;
+  /** Most events a run keeps before `truncated` and `done` (in all what a saved run and the
+   *  validator take, `config.limits.events`); past it one `truncated` event says so and the
+   *  rest are dropped, so a widget logging in a loop cannot flood the page around the frame. */
+  var MAX_EVENTS = config.limits.events - 2;
+
+  /** Hands a message to the page around the frame. */
+  function toParent(message) {
+    try {
+      window.parent.postMessage(message, config.parent_origin);
+    } catch (e) {
+      native.warn.call(console, "preview: cannot report", e);
+    }
+  }
 
   /** Records one event and hands it to the page around the frame. */
   function record(kind, data) {
@@ -48,11 +57,7 @@
     }
     var event = { t: Date.now() - started, area: config.area, kind: kind, data: data || {} };
     state.events.push(event);
-    try {
-      window.parent.postMessage({ widgetryPreview: event }, config.parent_origin);
-    } catch (e) {
-      native.warn.call(console, "preview: cannot report", e);
-    }
+    toParent({ widgetryPreview: event });
   }
 
   /** Text of any value, short. */
@@ -556,11 +561,15 @@
     return entries;
   }
 
+  /** Marks the `index`th of `links` as the page shown. */
+  function markCurrent(links, index) {
+    links.removeAttr("aria-current").eq(index).attr("aria-current", "page");
+  }
+
   /** Opens one left-menu page: an empty work area, then `initMenuPage(params)`. */
   function openMenuPage($, widget, entry) {
     $("#work-area-" + code).empty();
-    $(".left-menu a").removeAttr("aria-current");
-    $(".left-menu a").eq(entry.index).attr("aria-current", "page");
+    markCurrent($(".left-menu a"), entry.index);
     record("menu_page", entry.params);
     return call(widget, "initMenuPage", [Object.assign({}, entry.params)]);
   }
@@ -618,8 +627,7 @@
       body.append($(renderRow(typeof label === "string" ? label : key, "")).find(".widget_settings_block__input_field")
         .append(control).end());
     });
-    $(".salesbot-designer__handlers a").removeAttr("aria-current");
-    if (one) $(".salesbot-designer__handlers a").eq(one.index).attr("aria-current", "page");
+    if (one) markCurrent($(".salesbot-designer__handlers a"), one.index);
     record("salesbot_block", { handler: one ? one.code : "" });
     return call(widget, "salesbotDesignerSettings", [body, renderRow, params]).then(function (result) {
       if (result && typeof result === "object" && Array.isArray(result.exits)) {
@@ -631,12 +639,13 @@
   /** Saves the open handler's block: `onSalesbotDesignerSave(handler_code, params)` must give
    *  the bot's steps as a JSON string. */
   function saveSalesbot($, widget, one) {
+    var handler = one ? one.code : "";
     var params = {};
     $(".salesbot-designer__body").find("input, select, textarea").each(function () {
       if (this.name) params[this.name] = $(this).val();
     });
-    record("save", { handler: one ? one.code : "" });
-    return call(widget, "onSalesbotDesignerSave", [one ? one.code : "", params]).then(function (steps) {
+    record("save", { handler: handler });
+    return call(widget, "onSalesbotDesignerSave", [handler, params]).then(function (steps) {
       var parsed;
       try {
         parsed = typeof steps === "string" ? JSON.parse(steps) : undefined;
@@ -644,9 +653,9 @@
         parsed = undefined;
       }
       if (!parsed || typeof parsed !== "object") {
-        record("salesbot_not_json", { handler: one ? one.code : "", result: text(steps) });
+        record("salesbot_not_json", { handler: handler, result: text(steps) });
       } else {
-        record("salesbot_steps", { handler: one ? one.code : "", steps: Array.isArray(parsed) ? parsed.length : 1 });
+        record("salesbot_steps", { handler: handler, steps: Array.isArray(parsed) ? parsed.length : 1 });
       }
     });
   }
@@ -869,9 +878,11 @@
   }
 
   var SETTLE_MS = 5000;
-  /** The screenshot's limits: the server refuses more than 1 MiB of PNG (as base64, 4/3 of
-   *  it) or a side over 4,096 pixels; drawing stops after SHOT_MS. */
-  var MAX_SHOT_CHARS = Math.ceil(1024 * 1024 / 3) * 4 + "data:image/png;base64,".length;
+  /** The screenshot's limits: the server refuses more PNG than `config.limits.screenshot_bytes`
+   *  (as base64, 4/3 of it) or a side over 4,096 pixels; drawing stops after SHOT_MS. */
+  var PNG_PREFIX = "data:image/png;base64,";
+  var MAX_SHOT_BYTES = config.limits.screenshot_bytes;
+  var MAX_SHOT_CHARS = Math.ceil(MAX_SHOT_BYTES / 3) * 4 + PNG_PREFIX.length;
   var SHOT_MS = 5000;
   var PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
 
@@ -906,11 +917,11 @@
     ]).then(function (url) {
       native.clearTimeout(timer);
       if (typeof url !== "string" || url.length > MAX_SHOT_CHARS) {
-        record("screenshot_skipped", { reason: "larger than 1 MiB" });
+        record("screenshot_skipped", { reason: "larger than " + MAX_SHOT_BYTES + " bytes" });
         return null;
       }
       record("screenshot", {
-        width: width, height: height, bytes: Math.floor((url.length - 22) * 3 / 4), ms: Date.now() - began,
+        width: width, height: height, bytes: Math.floor((url.length - PNG_PREFIX.length) * 3 / 4), ms: Date.now() - began,
       });
       return url;
     }, function (e) {
@@ -932,14 +943,8 @@
       }
       screenshot().then(function (shot) {
         state.screenshot = shot;
-        if (shot) {
-          // Before `done`, so the page has it when it offers to save the run.
-          try {
-            window.parent.postMessage({ widgetryPreviewShot: shot }, config.parent_origin);
-          } catch (e) {
-            native.warn.call(console, "preview: cannot report", e);
-          }
-        }
+        // Before `done`, so the page has it when it offers to save the run.
+        if (shot) toParent({ widgetryPreviewShot: shot });
         state.done = true;
         record("done", { events: state.events.length, unsettled: pending });
         reportNode.textContent = JSON.stringify(state.events, null, 1);

@@ -11,6 +11,7 @@
 use crate::areas::{self, Area};
 use crate::fixtures::{self, Overrides};
 use serde_json::{Value, json};
+use widgetry_validator::preview;
 
 /// What the host does after loading, besides running the callbacks.
 pub const SCENARIOS: &[&str] = &[
@@ -145,6 +146,11 @@ impl Run<'_> {
             "settings": fixtures::settings(self.manifest, self.overrides),
             "fixtures": fixtures::crm(&self.area, self.subdomain, self.overrides),
             "report_url": self.report_url,
+            // What the server and the validator take of a run, so the host stops there too.
+            "limits": {
+                "events": preview::MAX_EVENTS,
+                "screenshot_bytes": preview::MAX_SCREENSHOT_BYTES,
+            },
         })
     }
 
