@@ -27,7 +27,6 @@ command -v node >/dev/null || die "node is missing (apt-get install -y nodejs np
   die "playwright-core is missing (npm ci --prefix crates/server/tests/browser)"
 
 bench_workspace preview
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 echo "== building widgetry, the widget generator and the load client (release)"
 (cd "$ROOT" && cargo build --release -q -p widgetry --bin widgetry \
