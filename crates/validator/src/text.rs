@@ -6,7 +6,7 @@ use crate::catalog as rules;
 use crate::context::{Ctx, is_text_file};
 use crate::diag::Loc;
 use crate::lines::LineIndex;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind, packed};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
@@ -105,9 +105,10 @@ pub fn check_content(ctx: &mut Ctx<'_>) {
         .map(|(p, _)| p)
         .filter(|p| is_text_file(p) && !is_third_party(p) && !ctx.libraries.contains(*p))
         .collect();
+    let mut lower = Vec::new();
     for path in paths {
         let Some(text) = ctx.text(path) else { continue };
-        let found = scan(text);
+        let found = scan(text, &mut lower);
         if found.domains.is_empty() && found.placeholders.is_empty() {
             continue;
         }
@@ -141,80 +142,124 @@ struct Found {
     placeholders: Vec<(usize, &'static str)>,
 }
 
-/// Where hosts can start: after `//` (URLs), after `@` (email addresses), and the bare
-/// loopback names. Pattern ids below `ANCHORS.len()` are anchors, the rest placeholders.
-const ANCHORS: &[&str] = &["//", "@", "localhost", "127.0.0.1"];
+/// The bare loopback names; with [`PLACEHOLDERS`], the words the content scan looks for
+/// (pattern ids below `LOOPBACK.len()` are loopback names, the rest placeholders).
+const LOOPBACK: &[&str] = &["localhost", "127.0.0.1"];
 
-/// One automaton for every anchor and placeholder, ASCII case-insensitive, so each text is
-/// read once.
-fn automaton() -> Option<&'static AhoCorasick> {
-    static AUTOMATON: OnceLock<Option<AhoCorasick>> = OnceLock::new();
-    AUTOMATON
-        .get_or_init(|| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(ANCHORS.iter().chain(PLACEHOLDERS))
-                .ok()
-        })
-        .as_ref()
+/// The words of the content scan, searched in a lowercased copy of each text: Teddy (the
+/// SIMD multi-pattern search of the `aho-corasick` crate) where the CPU has it, else one
+/// Aho-Corasick automaton. Either way the text is read once for all words, with
+/// leftmost-first matches: a marker inside a longer one at the same place is not reported
+/// twice.
+enum Words {
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
 }
 
-fn scan(text: &str) -> Found {
-    let mut found = Found::default();
-    let Some(ac) = automaton() else {
-        return found;
-    };
-    let b = text.as_bytes();
-    let mut hosts_seen = BTreeSet::new();
-    let mut markers_seen = vec![false; PLACEHOLDERS.len()];
-    let mut push_host = |found: &mut Found, offset: usize, host: &str| {
-        if is_test_host(host) && hosts_seen.insert(host.to_ascii_lowercase()) {
-            found.domains.push((offset, host.to_string()));
+impl Words {
+    /// The searcher, built once per process.
+    fn get() -> Option<&'static Words> {
+        static WORDS: OnceLock<Option<Words>> = OnceLock::new();
+        WORDS.get_or_init(|| Words::new(true)).as_ref()
+    }
+
+    /// Teddy when `packed` and the CPU allows, else the automaton.
+    fn new(packed: bool) -> Option<Words> {
+        let words = LOOPBACK.iter().chain(PLACEHOLDERS);
+        if packed
+            && let Some(s) = packed::Config::new()
+                .builder()
+                .extend(words.clone())
+                .build()
+        {
+            return Some(Words::Packed(s));
         }
-    };
-    for m in ac.find_overlapping_iter(text) {
-        let id = m.pattern().as_usize();
-        let i = m.start();
-        match id {
-            // URLs: the host after `//`, without user info and port.
-            0 => {
-                if let Some((offset, host)) = url_host(text, m.end()) {
-                    push_host(&mut found, offset, host);
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(words)
+            .ok()
+            .map(Words::Automaton)
+    }
+
+    /// Calls `f(pattern id, start, end)` for each match in `hay`, in order.
+    fn each(&self, hay: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+        match self {
+            Words::Packed(s) => {
+                for m in s.find_iter(hay) {
+                    f(m.pattern().as_usize(), m.start(), m.end());
                 }
             }
-            // Email addresses: the domain after `@`.
-            1 => {
-                let local_ok = i > 0 && is_host_char(b[i - 1]);
-                let start = m.end();
-                let mut end = start;
-                while end < b.len() && is_host_char(b[end]) {
-                    end += 1;
-                }
-                let domain = text[start..end].trim_end_matches('.');
-                if local_ok && domain.contains('.') {
-                    push_host(&mut found, start, domain);
+            Words::Automaton(a) => {
+                for m in a.find_iter(hay) {
+                    f(m.pattern().as_usize(), m.start(), m.end());
                 }
             }
-            // Bare `localhost` and loopback addresses, as whole words.
-            2 | 3 => {
+        }
+    }
+}
+
+/// Where hosts start: after `//` (URLs), after `@` (email addresses), and the bare loopback
+/// names; and the placeholder markers, ASCII case-insensitive. `lower` is a buffer reused
+/// between texts.
+fn scan(text: &str, lower: &mut Vec<u8>) -> Found {
+    static SLASHES: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let mut found = Found::default();
+    let b = text.as_bytes();
+    // Every place a host starts, with the host; then each host once, at its first place.
+    let mut hosts: Vec<(usize, &str)> = Vec::new();
+    // URLs: the host after `//`, without user info and port.
+    let slashes = SLASHES.get_or_init(|| memchr::memmem::Finder::new("//"));
+    // In a run of slashes the host follows the last two (`///host` names `host`).
+    for i in slashes.find_iter(b) {
+        let mut start = i + 2;
+        while b.get(start) == Some(&b'/') {
+            start += 1;
+        }
+        hosts.extend(url_host(text, start));
+    }
+    // Email addresses: the domain after `@`.
+    for i in memchr::memchr_iter(b'@', b) {
+        let local_ok = i > 0 && is_host_char(b[i - 1]);
+        let start = i + 1;
+        let mut end = start;
+        while end < b.len() && is_host_char(b[end]) {
+            end += 1;
+        }
+        let domain = text[start..end].trim_end_matches('.');
+        if local_ok && domain.contains('.') {
+            hosts.push((start, domain));
+        }
+    }
+    if let Some(words) = Words::get() {
+        lower.clear();
+        lower.extend(b.iter().map(u8::to_ascii_lowercase));
+        let mut markers_seen = [false; PLACEHOLDERS.len()];
+        words.each(lower, |id, start, end| {
+            if id < LOOPBACK.len() {
+                // Bare `localhost` and loopback addresses, as whole words.
                 let boundary = |c: Option<u8>| {
                     c.is_none_or(|c| {
                         !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
                     })
                 };
-                if boundary(i.checked_sub(1).map(|j| b[j])) && boundary(b.get(m.end()).copied()) {
-                    push_host(&mut found, i, &text[i..m.end()]);
+                if boundary(start.checked_sub(1).map(|j| b[j])) && boundary(b.get(end).copied()) {
+                    hosts.push((start, &text[start..end]));
                 }
+            } else if let Some(seen) = markers_seen.get_mut(id - LOOPBACK.len())
+                && !*seen
+            {
+                *seen = true;
+                found
+                    .placeholders
+                    .push((start, PLACEHOLDERS[id - LOOPBACK.len()]));
             }
-            _ => {
-                let k = id - ANCHORS.len();
-                if let Some(seen) = markers_seen.get_mut(k)
-                    && !*seen
-                {
-                    *seen = true;
-                    found.placeholders.push((i, PLACEHOLDERS[k]));
-                }
-            }
+        });
+    }
+    hosts.sort_by_key(|(offset, _)| *offset);
+    let mut seen = BTreeSet::new();
+    for (offset, host) in hosts {
+        if is_test_host(host) && seen.insert(host.to_ascii_lowercase()) {
+            found.domains.push((offset, host.to_string()));
         }
     }
     found.domains.sort();
@@ -290,7 +335,7 @@ mod tests {
     use super::*;
 
     fn test_domains(text: &str) -> Vec<(usize, String)> {
-        scan(text).domains
+        scan(text, &mut Vec::new()).domains
     }
 
     #[test]
@@ -301,6 +346,38 @@ mod tests {
             hosts,
             ["localhost", "api.acme.example", "example.com", "127.0.0.1"]
         );
+    }
+
+    #[test]
+    fn words_are_lowercase_and_both_searchers_agree() {
+        // The words are searched in a lowercased copy of the text.
+        for w in LOOPBACK.iter().chain(PLACEHOLDERS) {
+            assert_eq!(*w, w.to_ascii_lowercase());
+        }
+        let hay = b"x your_api_key = 'changeme'; localhost:80 your_token_here 127.0.0.1 \
+                    xxxxxxxxxxxxxxxxxxxxxxx sk_test_1 00000000-0000-0000-0000-000000000000";
+        let hits = |w: Words| {
+            let mut out = Vec::new();
+            w.each(hay, |id, start, end| out.push((id, start, end)));
+            out
+        };
+        let automaton = hits(Words::new(false).expect("automaton"));
+        assert_eq!(automaton.len(), 9, "{automaton:?}");
+        if let Some(packed @ Words::Packed(_)) = Words::new(true) {
+            assert_eq!(hits(packed), automaton);
+        }
+    }
+
+    #[test]
+    fn markers_are_found_in_any_case_once_each() {
+        let text = "const KEY = 'YOUR_API_KEY'; // your_api_key\nfetch('http://LocalHost:3000/x'); a='///LOCALHOST'";
+        let found = scan(text, &mut Vec::new());
+        assert_eq!(found.placeholders, [(13, "your_api_key")]);
+        let at = text.find("LocalHost").expect("in the text");
+        assert_eq!(found.domains, [(at, "LocalHost".to_string())]);
+        // Slashes in a run: the host after the last two.
+        let found = scan("a='///LOCALHOST'", &mut Vec::new());
+        assert_eq!(found.domains, [(6, "LOCALHOST".to_string())]);
     }
 
     #[test]

@@ -2,14 +2,14 @@
 //! (manifest, script.js, style.css, the declared i18n files, the logos), when the manifest
 //! names it, or when its name (or, for scripts and templates, its name without extension)
 //! appears as a word in any other text file. One pass over each text file, looking for the
-//! candidate names only (one Aho-Corasick automaton).
+//! candidate names only.
 
 use crate::catalog as rules;
 use crate::context::{Ctx, is_text_file};
 use crate::diag::Loc;
 use crate::images::LOGOS;
 use crate::paths;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, packed};
 use std::collections::{HashMap, HashSet};
 
 /// Runs the unused-file rule.
@@ -64,34 +64,20 @@ pub fn check(ctx: &mut Ctx<'_>) {
     if candidates.is_empty() {
         return;
     }
-    // Where each word appears as a whole word (letters, digits, `_`, `.` and `-` make up
-    // words; path separators split them, so `lib/helper.js` names `helper.js`): the files,
-    // at most two distinct ones per word are needed. One pass over each text.
-    let mut seen_in: Vec<Vec<&str>> = vec![Vec::new(); words.len()];
-    let Ok(automaton) = AhoCorasick::new(&words) else {
-        return;
-    };
-    let is_word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '-');
-    for (file, _) in ctx.package.files() {
-        if !is_text_file(file) {
-            continue;
-        }
-        let Some(text) = ctx.text(file) else { continue };
-        for m in automaton.find_overlapping_iter(text) {
-            let before = text[..m.start()].chars().next_back();
-            let after = text[m.end()..].chars().next();
-            if before.is_some_and(is_word) || after.is_some_and(is_word) {
-                continue;
-            }
-            let files = &mut seen_in[m.pattern().as_usize()];
-            if files.len() < 2 && !files.contains(&file) {
-                files.push(file);
-            }
-        }
-    }
+    let texts: Vec<(&str, &str)> = ctx
+        .package
+        .files()
+        .filter(|(file, _)| is_text_file(file))
+        .filter_map(|(file, _)| Some((file, ctx.text(file)?)))
+        .collect();
+    let seen_in = mentions(&words, &texts);
     for (path, ids) in candidates {
         // A mention counts only from another file: a script naming itself is still unused.
-        let mentioned = ids.iter().any(|id| seen_in[*id].iter().any(|f| *f != path));
+        let mentioned = ids.iter().any(|id| {
+            seen_in
+                .get(*id)
+                .is_some_and(|f| f.iter().any(|f| *f != path))
+        });
         if mentioned {
             continue;
         }
@@ -100,5 +86,126 @@ pub fn check(ctx: &mut Ctx<'_>) {
             Loc::file(path),
             &[("file", &path)],
         );
+    }
+}
+
+/// Where each word appears as a whole word: the files, at most two distinct ones per word
+/// (enough to know whether a file other than the word's own names it). One pass over each
+/// text for all the words.
+///
+/// When every word is made of word characters only (the usual file names), Teddy (the SIMD
+/// multi-pattern search of `aho-corasick`) finds them with leftmost-longest matches: a
+/// match hides an overlapping occurrence only when that occurrence is not a whole word, as
+/// the hidden one would need a separator inside the match. Otherwise, or when Teddy cannot
+/// be built (too many words, no SIMD), an overlapping Aho-Corasick automaton does it.
+fn mentions<'t>(words: &[&str], texts: &[(&'t str, &str)]) -> Vec<Vec<&'t str>> {
+    let mut seen_in: Vec<Vec<&str>> = vec![Vec::new(); words.len()];
+    let mut record = |file: &'t str, text: &str, id: usize, start: usize, end: usize| {
+        if whole_word(text, start, end)
+            && let Some(files) = seen_in.get_mut(id)
+            && files.len() < 2
+            && !files.contains(&file)
+        {
+            files.push(file);
+        }
+    };
+    let plain = words.iter().all(|w| w.chars().all(is_word));
+    let teddy = plain
+        .then(|| {
+            packed::Config::new()
+                .match_kind(packed::MatchKind::LeftmostLongest)
+                .builder()
+                .extend(words)
+                .build()
+        })
+        .flatten();
+    if let Some(teddy) = teddy {
+        for (file, text) in texts {
+            for m in teddy.find_iter(text) {
+                record(file, text, m.pattern().as_usize(), m.start(), m.end());
+            }
+        }
+    } else if let Ok(automaton) = AhoCorasick::new(words) {
+        for (file, text) in texts {
+            for m in automaton.find_overlapping_iter(*text) {
+                record(file, text, m.pattern().as_usize(), m.start(), m.end());
+            }
+        }
+    }
+    seen_in
+}
+
+/// Letters, digits, `_`, `.` and `-` make up words; path separators split them, so
+/// `lib/helper.js` names `helper.js`.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '.' | '-')
+}
+
+/// Whether `text[start..end]` is a whole word.
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let before = text.get(..start).and_then(|t| t.chars().next_back());
+    let after = text.get(end..).and_then(|t| t.chars().next());
+    !(before.is_some_and(is_word) || after.is_some_and(is_word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn teddy_and_the_automaton_agree() {
+        let texts = [
+            (
+                "script.js",
+                "define(['./lib/helper'], function () { var t = 'row.twig'; });",
+            ),
+            (
+                "lib/helper.js",
+                "// helper.js names itself; see also x-card.twig and menu",
+            ),
+            (
+                "lib/other.js",
+                "var a = 'not_list.twig', b = 'list.twig.bak', c = '../menu';",
+            ),
+            (
+                "templates/row.twig",
+                "<div>{{ card }} rows row.twigs row-row row</div>",
+            ),
+        ];
+        let mut words = vec![
+            "helper.js",
+            "helper",
+            "row.twig",
+            "row",
+            "list.twig",
+            "list",
+            "menu.twig",
+            "menu",
+            "card.twig",
+            "card",
+            "other.js",
+            "other",
+        ];
+        let found = mentions(&words, &texts);
+        let expected: Vec<Vec<&str>> = vec![
+            vec!["lib/helper.js"],
+            vec!["script.js"],
+            vec!["script.js"],
+            vec!["templates/row.twig"],
+            vec![],
+            vec![],
+            vec![],
+            vec!["lib/helper.js", "lib/other.js"],
+            vec![],
+            vec!["templates/row.twig"],
+            vec![],
+            vec![],
+        ];
+        assert_eq!(found, expected);
+        // A name with a space is not a plain word: the automaton finds the same mentions.
+        words.push("my file.js");
+        let found = mentions(&words, &texts);
+        assert_eq!(found[..12], expected[..]);
+        assert!(found[12].is_empty());
     }
 }
