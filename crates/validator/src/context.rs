@@ -30,6 +30,8 @@ pub struct Ctx<'a> {
     pub libraries: BTreeSet<String>,
     /// Findings so far.
     pub out: Findings,
+    /// The text files' contents, decoded once (UTF-8 only, BOM removed).
+    texts: BTreeMap<&'a str, &'a str>,
 }
 
 impl<'a> Ctx<'a> {
@@ -44,15 +46,22 @@ impl<'a> Ctx<'a> {
             languages: Vec::new(),
             libraries: BTreeSet::new(),
             out,
+            texts: package
+                .files()
+                .filter(|(path, _)| is_text_file(path))
+                .filter_map(|(path, bytes)| Some((path, decode(bytes)?)))
+                .collect(),
         }
     }
 
     /// A text file's content: UTF-8, without a BOM. `None` when absent or not UTF-8 (the
     /// encoding check reports that once).
     pub fn text(&self, path: &str) -> Option<&'a str> {
-        let bytes = self.package.get(path)?;
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        std::str::from_utf8(bytes).ok()
+        match self.texts.get(path) {
+            Some(text) => Some(text),
+            None if is_text_file(path) => None,
+            None => decode(self.package.get(path)?),
+        }
     }
 
     /// The locales the manifest declares (valid strings only, in order).
@@ -84,6 +93,12 @@ impl<'a> Ctx<'a> {
             .iter()
             .any(|l| l == area || l.strip_suffix("-0").or(l.strip_suffix("-1")) == Some(area))
     }
+}
+
+/// Bytes as text: UTF-8, a BOM removed.
+fn decode(bytes: &[u8]) -> Option<&str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).ok()
 }
 
 /// Whether a path is a text file by its extension.

@@ -149,10 +149,13 @@ fn find_in(text: &str, reserved_too: bool, in_text: bool) -> Vec<Found> {
             push(Found::Contact(phone.to_string()));
         }
     }
-    let lower = text.to_lowercase();
-    for phrase in LEFTOVER_PHRASES {
-        if lower.contains(phrase) {
-            push(Found::Marker((*phrase).to_string()));
+    // Most texts are short labels: no phrase fits in them, so no lowercase copy is made.
+    if LEFTOVER_PHRASES.iter().any(|p| text.len() >= p.len()) {
+        let lower = text.to_lowercase();
+        for phrase in LEFTOVER_PHRASES {
+            if lower.contains(phrase) {
+                push(Found::Marker((*phrase).to_string()));
+            }
         }
     }
     for word in LEFTOVER_WORDS {

@@ -60,6 +60,7 @@ use oxc_parser::{Parser, ParserReturn};
 use oxc_span::{GetSpan, SourceType, Span};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
+use std::sync::OnceLock;
 
 /// Recursion budget of the pre-parse scan, in units of roughly 512 bytes of parser stack.
 const DEPTH_BUDGET: usize = 1000;
@@ -1363,27 +1364,51 @@ fn object_keys(obj: &ObjectExpression<'_>, prefix: &str, out: &mut Vec<String>, 
 
 /// `switcher_on` / `switcher_off` as whole class names in `text[start..end]`.
 fn text_switcher_hits(text: &str, start: usize, end: usize) -> Vec<Hit> {
+    // Every string literal of a file comes here: one search for the common prefix, with a
+    // searcher built once.
+    static PREFIX: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
     let Some(region) = text.get(start..end) else {
         return Vec::new();
     };
     let bytes = region.as_bytes();
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let prefix = PREFIX.get_or_init(|| memchr::memmem::Finder::new("switcher_o"));
+    let mut found: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    for i in prefix.find_iter(bytes) {
+        let rest = bytes.get(i..).unwrap_or_default();
+        let Some(k) = SWITCHER_CLASSES
+            .iter()
+            .position(|class| rest.starts_with(class.as_bytes()))
+        else {
+            continue;
+        };
+        let before_ok = i == 0 || !bytes.get(i - 1).copied().is_some_and(is_word);
+        let after_ok = !bytes
+            .get(i + SWITCHER_CLASSES[k].len())
+            .copied()
+            .is_some_and(is_word);
+        if before_ok && after_ok {
+            found[k].push(i);
+        }
+    }
+    // Each class's places in turn, at most MAX_TEXT_HITS in all.
     let mut hits = Vec::new();
-    for class in ["switcher_on", "switcher_off"] {
-        for i in memchr::memmem::find_iter(bytes, class) {
-            let before_ok = i == 0 || !bytes.get(i - 1).copied().is_some_and(is_word);
-            let after_ok = !bytes.get(i + class.len()).copied().is_some_and(is_word);
-            if before_ok && after_ok && hits.len() < MAX_TEXT_HITS {
+    for (class, places) in SWITCHER_CLASSES.iter().zip(found) {
+        for i in places {
+            if hits.len() < MAX_TEXT_HITS {
                 hits.push(Hit::new(
                     &rules::SCRIPT_SWITCHER_CLASS,
                     start + i,
-                    &[("class", &class)],
+                    &[("class", class)],
                 ));
             }
         }
     }
     hits
 }
+
+/// The classes of amoCRM's own switch control, which a widget must not reuse.
+const SWITCHER_CLASSES: [&str; 2] = ["switcher_on", "switcher_off"];
 
 /// Whether a first-party file looks minified or obfuscated, with the measure that says so
 /// and where.

@@ -42,7 +42,13 @@ pub fn check_encoding(ctx: &mut Ctx<'_>) {
             }
             None => data,
         };
-        let text = match std::str::from_utf8(body) {
+        // Decoded once for the whole pass; only an undecodable file is read again here,
+        // to say where it breaks.
+        let decoded = match ctx.text(path) {
+            Some(text) => Ok(text),
+            None => std::str::from_utf8(body),
+        };
+        let text = match decoded {
             Ok(t) => t,
             Err(e) => {
                 let valid = std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default();

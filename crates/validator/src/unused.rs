@@ -10,6 +10,7 @@ use crate::diag::Loc;
 use crate::images::LOGOS;
 use crate::paths;
 use aho_corasick::{AhoCorasick, packed};
+use memchr::memmem::Finder;
 use std::collections::{HashMap, HashSet};
 
 /// Runs the unused-file rule.
@@ -96,8 +97,10 @@ pub fn check(ctx: &mut Ctx<'_>) {
 /// When every word is made of word characters only (the usual file names), Teddy (the SIMD
 /// multi-pattern search of `aho-corasick`) finds them with leftmost-longest matches: a
 /// match hides an overlapping occurrence only when that occurrence is not a whole word, as
-/// the hidden one would need a separator inside the match. Otherwise, or when Teddy cannot
-/// be built (too many words, no SIMD), an overlapping Aho-Corasick automaton does it.
+/// the hidden one would need a separator inside the match. Words shorter than four bytes
+/// (`dp`, `row`) would make Teddy's fingerprints match almost everywhere in code, so a few
+/// of them are looked for one by one with `memmem` instead. Otherwise, or when Teddy cannot
+/// be built (too many words, no SIMD), an overlapping Aho-Corasick automaton does it all.
 fn mentions<'t>(words: &[&str], texts: &[(&'t str, &str)]) -> Vec<Vec<&'t str>> {
     let mut seen_in: Vec<Vec<&str>> = vec![Vec::new(); words.len()];
     let mut record = |file: &'t str, text: &str, id: usize, start: usize, end: usize| {
@@ -110,19 +113,35 @@ fn mentions<'t>(words: &[&str], texts: &[(&'t str, &str)]) -> Vec<Vec<&'t str>> 
         }
     };
     let plain = words.iter().all(|w| w.chars().all(is_word));
-    let teddy = plain
-        .then(|| {
-            packed::Config::new()
-                .match_kind(packed::MatchKind::LeftmostLongest)
-                .builder()
-                .extend(words)
-                .build()
-        })
-        .flatten();
-    if let Some(teddy) = teddy {
+    let (mut short, mut long): (Vec<usize>, Vec<usize>) =
+        (0..words.len()).partition(|&id| words[id].len() < SHORT_WORD);
+    if short.len() > MAX_SHORT_WORDS {
+        long = (0..words.len()).collect();
+        short.clear();
+    }
+    let teddy = match long.is_empty() {
+        true => None,
+        false => packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostLongest)
+            .builder()
+            .extend(long.iter().map(|&id| words[id]))
+            .build(),
+    };
+    if plain && (teddy.is_some() || long.is_empty()) {
+        let finders: Vec<(usize, Finder<'_>)> = short
+            .iter()
+            .map(|&id| (id, Finder::new(words[id])))
+            .collect();
         for (file, text) in texts {
-            for m in teddy.find_iter(text) {
-                record(file, text, m.pattern().as_usize(), m.start(), m.end());
+            for m in teddy.iter().flat_map(|t| t.find_iter(text)) {
+                if let Some(&id) = long.get(m.pattern().as_usize()) {
+                    record(file, text, id, m.start(), m.end());
+                }
+            }
+            for (id, finder) in &finders {
+                for at in finder.find_iter(text.as_bytes()) {
+                    record(file, text, *id, at, at + words[*id].len());
+                }
             }
         }
     } else if let Ok(automaton) = AhoCorasick::new(words) {
@@ -134,6 +153,11 @@ fn mentions<'t>(words: &[&str], texts: &[(&'t str, &str)]) -> Vec<Vec<&'t str>> 
     }
     seen_in
 }
+
+/// Words shorter than this many bytes are looked for one by one...
+const SHORT_WORD: usize = 4;
+/// ... when there are at most this many of them (each costs a pass over the texts).
+const MAX_SHORT_WORDS: usize = 8;
 
 /// Letters, digits, `_`, `.` and `-` make up words; path separators split them, so
 /// `lib/helper.js` names `helper.js`.
@@ -207,5 +231,36 @@ mod tests {
         let found = mentions(&words, &texts);
         assert_eq!(found[..12], expected[..]);
         assert!(found[12].is_empty());
+    }
+
+    /// `mentions` through the automaton (a name with a space makes the set not plain).
+    fn by_automaton<'t>(words: &[&str], texts: &[(&'t str, &str)]) -> Vec<Vec<&'t str>> {
+        let mut all = words.to_vec();
+        all.push("not plain");
+        let mut found = mentions(&all, texts);
+        found.pop();
+        found
+    }
+
+    #[test]
+    fn short_names_alone_or_many_are_found_the_same_way() {
+        let texts = [
+            (
+                "script.js",
+                "var a = 'dp', b = dp.x, c = 'ab.js'; // row rows ui-kit ui",
+            ),
+            ("t.twig", "{{ row }} {{ dpx }} [a] ui.js"),
+        ];
+        // Only short names: no Teddy at all.
+        let words = ["dp", "row", "ui", "a"];
+        let found = mentions(&words, &texts);
+        assert_eq!(found, by_automaton(&words, &texts));
+        assert_eq!(found[1], ["script.js", "t.twig"]);
+        assert_eq!(found[2], ["script.js"]);
+        // More short names than are searched one by one: Teddy takes them all.
+        let words = [
+            "dp", "row", "ui", "a", "b", "c", "x", "ab", "js", "kit", "ui.js",
+        ];
+        assert_eq!(mentions(&words, &texts), by_automaton(&words, &texts));
     }
 }
