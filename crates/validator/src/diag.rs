@@ -4,6 +4,7 @@
 use crate::catalog::{self, Rule};
 use crate::options::{Lang, Profile};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Display;
 
 /// How serious a finding is under the chosen profile.
@@ -82,22 +83,25 @@ pub struct Finding {
     pub at_most: Option<Severity>,
 }
 
-/// Collects findings during one validation pass.
+/// Collects findings during one validation pass. It keeps the first [`MAX_LISTED`] findings
+/// of each rule and weight, and counts the rest: a package that repeats one mistake
+/// thousands of times costs a counter, not a finding (and memory) per repetition. Findings
+/// of one rule and weight have the same severity under any profile, so every severity that
+/// occurs keeps findings and the verdict is the same as with all of them.
 #[derive(Debug, Default)]
 pub struct Findings {
     items: Vec<Finding>,
     libraries: Vec<LibraryFound>,
+    /// How many findings each rule (by code) and weight has raised.
+    raised: HashMap<(&'static str, Option<Severity>), usize>,
+    /// By code, how many findings were not kept.
+    omitted: BTreeMap<&'static str, usize>,
 }
 
 impl Findings {
     /// Raises a finding.
     pub fn add(&mut self, rule: &'static Rule, loc: Loc, args: &[(&'static str, &dyn Display)]) {
-        self.items.push(Finding {
-            rule,
-            loc,
-            args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
-            at_most: None,
-        });
+        self.push(rule, loc, args, None);
     }
 
     /// Raises a finding that weighs at most `at_most` under any profile.
@@ -108,10 +112,28 @@ impl Findings {
         args: &[(&'static str, &dyn Display)],
         at_most: Severity,
     ) {
-        self.add(rule, loc, args);
-        if let Some(last) = self.items.last_mut() {
-            last.at_most = Some(at_most);
+        self.push(rule, loc, args, Some(at_most));
+    }
+
+    fn push(
+        &mut self,
+        rule: &'static Rule,
+        loc: Loc,
+        args: &[(&'static str, &dyn Display)],
+        at_most: Option<Severity>,
+    ) {
+        let raised = self.raised.entry((rule.code, at_most)).or_default();
+        *raised += 1;
+        if *raised > MAX_LISTED {
+            *self.omitted.entry(rule.code).or_default() += 1;
+            return;
         }
+        self.items.push(Finding {
+            rule,
+            loc,
+            args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            at_most,
+        });
     }
 
     /// Records a known library found in the package.
@@ -167,6 +189,31 @@ impl Findings {
         // findings at one place keep the order the checks raised them in.
         diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         diagnostics.dedup();
+        // The notes about findings not listed go with the package-wide findings, first.
+        let rule = &catalog::PACKAGE_MORE_FINDINGS;
+        let notes: Vec<Diagnostic> = self
+            .omitted
+            .iter()
+            .map(|(code, count)| {
+                let args = [
+                    ("count", count.to_string()),
+                    ("code", (*code).to_string()),
+                    ("limit", MAX_LISTED.to_string()),
+                ];
+                Diagnostic {
+                    code: rule.code.to_string(),
+                    severity: rule.severity(profile),
+                    message: catalog::fill(rule.message.get(lang), &args),
+                    file: None,
+                    pointer: None,
+                    line: None,
+                    column: None,
+                    hint: catalog::fill(rule.hint.get(lang), &args),
+                }
+            })
+            .collect();
+        let split = diagnostics.partition_point(|d| d.file.is_none() && d.line.is_none());
+        diagnostics.splice(split..split, notes);
         let mut report = Report::new(profile, diagnostics);
         let mut libraries = self.libraries;
         libraries.sort_by(|a, b| a.file.cmp(&b.file));
@@ -174,6 +221,10 @@ impl Findings {
         report
     }
 }
+
+/// A report lists at most this many findings of one rule and weight; past that, one
+/// `package.more_findings` note per rule says how many more there were.
+pub const MAX_LISTED: usize = 100;
 
 /// One finding in the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use crate::catalog as rules;
 use crate::diag::{Findings, Loc};
 use crate::lines::LineIndex;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A parsed JSON file and the positions of its values.
 #[derive(Debug)]
@@ -153,8 +153,14 @@ struct Scan {
 }
 
 enum Frame {
-    Object { pointer: String, keys: Vec<String> },
-    Array { pointer: String, index: usize },
+    Object {
+        pointer: String,
+        keys: HashSet<String>,
+    },
+    Array {
+        pointer: String,
+        index: usize,
+    },
 }
 
 /// One pass over the text, iterative (no recursion, whatever the nesting), that records the
@@ -193,10 +199,9 @@ fn scan(text: &str, max_depth: usize) -> Scan {
             };
             let key: String = serde_json::from_str(&text[i..end]).unwrap_or_default();
             let child = format!("{pointer}/{}", escape(&key));
-            if keys.contains(&key) {
+            // A set, not a list: an object of many keys costs one lookup per key.
+            if !keys.insert(key) {
                 out.duplicates.push((child.clone(), i));
-            } else {
-                keys.push(key);
             }
             pending = Some((child, Some(i)));
             i = end;
@@ -231,7 +236,7 @@ fn scan(text: &str, max_depth: usize) -> Scan {
                 stack.push(if c == b'{' {
                     Frame::Object {
                         pointer,
-                        keys: Vec::new(),
+                        keys: HashSet::new(),
                     }
                 } else {
                     Frame::Array { pointer, index: 0 }

@@ -1439,7 +1439,11 @@ fn minified_measure(text: &str, lang: Lang) -> Option<(usize, String)> {
     let mut offset = 0;
     let mut lengths = Vec::new();
     let mut first_long: Option<(usize, usize, usize)> = None;
-    for (n, line) in text.split('\n').enumerate() {
+    let line_ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    let mut line_start = 0;
+    for (n, line_end) in line_ends.enumerate() {
+        let line = text.get(line_start..line_end).unwrap_or_default();
+        line_start = line_end + 1;
         // Characters, not bytes; a line of bytes can only be shorter in characters.
         let len = if line.len() > 200 {
             line.chars().count()
@@ -1872,18 +1876,28 @@ fn is_continuation_word(word: &[u8]) -> bool {
 }
 
 /// The end of an identifier, keyword or number starting at `i`.
-fn skip_word(b: &[u8], mut i: usize) -> usize {
-    while i < b.len()
-        && (b[i].is_ascii_alphanumeric()
-            || b[i] == b'_'
-            || b[i] == b'$'
-            || b[i] == b'\\'
-            || b[i] >= 0x80)
-    {
-        i += 1;
-    }
-    i
+fn skip_word(b: &[u8], i: usize) -> usize {
+    let len = b
+        .get(i..)
+        .unwrap_or_default()
+        .iter()
+        .position(|&c| !WORD_BYTE[usize::from(c)])
+        .unwrap_or(b.len().saturating_sub(i));
+    i + len
 }
+
+/// The bytes of identifiers, keywords and numbers: ASCII letters and digits, `_`, `$`, `\`
+/// (escapes) and every byte of a non-ASCII character.
+static WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'\\') || b >= 0x80;
+        c += 1;
+    }
+    table
+};
 
 /// Scans template text from `i` up to the closing backtick (a value ends) or a `${` (a frame
 /// opens). Returns the offset after what it consumed.

@@ -859,3 +859,52 @@ fn loads_through_names_stay_bounded() {
             .all(|d| d.file.as_deref() == Some("js/loader.js"))
     );
 }
+
+/// A language file of 20,000 keys the other language lacks, repeated in a duplicate-key
+/// object: the duplicate check is one set lookup per key (it used to compare each key with
+/// every earlier one, minutes for a file under the size limits), and the report lists at
+/// most `MAX_LISTED` findings of a kind, then says how many more there were.
+#[test]
+fn a_language_file_of_many_keys_gives_a_bounded_report() {
+    let mut en = String::from(
+        "{\"widget\": {\"name\": \"W\", \"description\": \"D\", \"short_description\": \"S\"}, \"extra\": {",
+    );
+    for i in 0..20_000 {
+        en.push_str(&format!("\"k{i}\": \"t\", "));
+    }
+    en.push_str("\"k0\": \"again\"}}");
+    let zip = support::Widget::valid().set("i18n/en.json", en).zip();
+    let c = run(&zip);
+    let report = &c.report;
+    let listed = widgetry_validator::diag::MAX_LISTED;
+    let mismatch = with_code(report, "i18n.structure_mismatch");
+    assert_eq!(mismatch.len(), listed);
+    let more = with_code(report, "package.more_findings");
+    assert_eq!(more.len(), 1, "{:?}", report.codes());
+    let omitted: usize = more[0].message.split(' ').next().unwrap().parse().unwrap();
+    assert!(omitted >= 20_000 - listed, "{}", more[0].message);
+    assert!(
+        more[0]
+            .message
+            .contains("more `i18n.structure_mismatch` findings"),
+        "{}",
+        more[0].message
+    );
+    assert_eq!(more[0].severity, Severity::Info);
+    assert_eq!(with_code(report, "json.duplicate_key").len(), 1);
+    assert!(
+        report.diagnostics.len() < 4 * listed,
+        "{}",
+        report.diagnostics.len()
+    );
+    // The verdict stands: the listed findings keep their severities.
+    assert!(!report.valid);
+    assert_eq!(
+        report.errors,
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    );
+}

@@ -229,13 +229,13 @@ fn trimmed(bytes: &[u8]) -> &[u8] {
 }
 
 fn crlf_count(bytes: &[u8]) -> usize {
-    bytes.windows(2).filter(|w| w == b"\r\n").count()
+    memchr::memmem::find_iter(bytes, b"\r\n").count()
 }
 
 /// The normalised bytes: BOM dropped, CRLF turned into LF, whitespace at the end trimmed.
 fn normalise(bytes: &[u8]) -> Cow<'_, [u8]> {
     let body = trimmed(bytes);
-    if !body.windows(2).any(|w| w == b"\r\n") {
+    if memchr::memmem::find(body, b"\r\n").is_none() {
         return Cow::Borrowed(body);
     }
     let mut out = Vec::with_capacity(body.len());
