@@ -24,6 +24,7 @@ use crate::context::Ctx;
 use crate::diag::{Findings, Loc};
 use crate::json::escape;
 use serde_json::Value;
+use std::sync::OnceLock;
 
 /// Placeholder domains that are not reserved names: exact second-level names (any TLD when
 /// the entry ends in `.*`).
@@ -158,10 +159,18 @@ fn find_in(text: &str, reserved_too: bool, in_text: bool) -> Vec<Found> {
             }
         }
     }
-    for word in LEFTOVER_WORDS {
-        let whole = text.match_indices(word).any(|(i, w)| {
-            let before = text[..i].chars().next_back();
-            let after = text[i + w.len()..].chars().next();
+    // Searchers built once: this runs for every string of every language file.
+    static WORDS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    let finders = WORDS.get_or_init(|| {
+        LEFTOVER_WORDS
+            .iter()
+            .map(memchr::memmem::Finder::new)
+            .collect()
+    });
+    for (word, finder) in LEFTOVER_WORDS.iter().zip(finders) {
+        let whole = finder.find_iter(text.as_bytes()).any(|i| {
+            let before = text.get(..i).and_then(|t| t.chars().next_back());
+            let after = text.get(i + word.len()..).and_then(|t| t.chars().next());
             !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
         });
         if whole {

@@ -208,15 +208,13 @@ impl Words {
 /// names; and the placeholder markers, ASCII case-insensitive. `lower` is a buffer reused
 /// between texts.
 fn scan(text: &str, lower: &mut Vec<u8>) -> Found {
-    static SLASHES: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
     let mut found = Found::default();
     let b = text.as_bytes();
     // Every place a host starts, with the host; then each host once, at its first place.
     let mut hosts: Vec<(usize, &str)> = Vec::new();
     // URLs: the host after `//`, without user info and port.
-    let slashes = SLASHES.get_or_init(|| memchr::memmem::Finder::new("//"));
     // In a run of slashes the host follows the last two (`///host` names `host`).
-    for i in slashes.find_iter(b) {
+    for i in slashes().find_iter(b) {
         let mut start = i + 2;
         while b.get(start) == Some(&b'/') {
             start += 1;
@@ -295,6 +293,13 @@ pub(crate) fn url_host(text: &str, start: usize) -> Option<(usize, &str)> {
     (!host.is_empty()).then_some((end - host_part.len(), host))
 }
 
+/// A searcher for `//`, built once: every text and every string of the language files is
+/// searched for URLs.
+fn slashes() -> &'static memchr::memmem::Finder<'static> {
+    static SLASHES: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    SLASHES.get_or_init(|| memchr::memmem::Finder::new("//"))
+}
+
 /// Every distinct host (lowercase) a text names in a URL, with the offset of its first
 /// occurrence: `scheme://host`, or `//host` right after a quote (a protocol-relative URL in
 /// a string). A `//` comment is not a URL, so commented-out code names no host.
@@ -302,7 +307,7 @@ pub fn url_hosts(text: &str) -> Vec<(usize, String)> {
     let b = text.as_bytes();
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for (i, _) in text.match_indices("//") {
+    for i in slashes().find_iter(b) {
         let url = i > 0 && matches!(b[i - 1], b':' | b'\'' | b'"' | b'`');
         if !url {
             continue;
