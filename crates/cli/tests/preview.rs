@@ -47,6 +47,20 @@ fn a_widget_runs_and_its_errors_point_at_its_code() {
         assert!(png.starts_with(b"\x89PNG\r\n"), "{area}");
     }
 
+    // The browser's profile folder (under the temporary folder) is removed after the run,
+    // together with what Chromium's helper processes wrote into it.
+    let scratch = tmp.path().join("scratch");
+    std::fs::create_dir(&scratch).unwrap();
+    let out: support::Run = support::widgetry()
+        .env("TMPDIR", &scratch)
+        .args(["preview", clean.to_str().unwrap(), "--location", "lcard"])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let left: Vec<_> = std::fs::read_dir(&scratch).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+
     // The scaffold's left-menu page and Salesbot block run clean too.
     let menu = tmp.path().join("menu");
     let out = run([

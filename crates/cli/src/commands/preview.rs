@@ -440,13 +440,27 @@ fn run_in_browser(
     timeout: Duration,
 ) -> Result<Reported> {
     let profile = std::env::temp_dir().join(format!(
-        "widgetry-preview-{}-{}",
+        "widgetry-{}-{:x}",
         std::process::id(),
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos())
     ));
-    let mut child = Command::new(chromium)
+    // Chromium also makes a folder for its lock socket in the temporary folder, and leaves it
+    // there when it is stopped. Pointed at a folder inside the profile, it goes with the
+    // profile; but a socket's path is limited to 107 bytes, so only when the folder's path
+    // leaves room for the socket's (an overlong one would keep Chromium from starting).
+    let scratch = profile.join("tmp");
+    let scratch = (scratch.as_os_str().len() <= MAX_SCRATCH_PATH).then_some(scratch);
+    if let Some(scratch) = &scratch {
+        std::fs::create_dir_all(scratch)
+            .with_context(|| format!("failed to create `{}`", scratch.display()))?;
+    }
+    let mut command = Command::new(chromium);
+    if let Some(scratch) = &scratch {
+        command.env("TMPDIR", scratch);
+    }
+    let spawned = command
         .args([
             "--headless",
             "--no-sandbox",
@@ -464,8 +478,15 @@ fn run_in_browser(
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
-        .with_context(|| format!("failed to start `{}`", chromium.display()))?;
+        .spawn();
+    let child = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&profile);
+            return Err(e).with_context(|| format!("failed to start `{}`", chromium.display()));
+        }
+    };
+    let mut browser = Browser { child, profile };
     let deadline = Instant::now() + timeout;
     let mut events = Reported::default();
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
@@ -477,12 +498,36 @@ fn run_in_browser(
             Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        if child.try_wait()?.is_some() {
+        if browser.child.try_wait()?.is_some() {
             break;
         }
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&profile);
     Ok(events)
+}
+
+/// The longest temporary folder given to Chromium: its lock socket's path
+/// (`<folder>/org.chromium.Chromium.XXXXXX/SingletonSocket`) must fit in 107 bytes.
+const MAX_SCRATCH_PATH: usize = 64;
+
+/// A headless Chromium and its profile folder. Dropping it kills the browser and removes
+/// the folder, on every way out of a run. Chromium's helper processes (GPU, network) can
+/// write to the profile for a moment after the browser process is gone, so the removal is
+/// repeated until the folder stays gone (at most about a second).
+struct Browser {
+    child: std::process::Child,
+    profile: PathBuf,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        for _ in 0..20 {
+            let _ = std::fs::remove_dir_all(&self.profile);
+            std::thread::sleep(Duration::from_millis(50));
+            if !self.profile.exists() {
+                break;
+            }
+        }
+    }
 }
