@@ -85,11 +85,19 @@ pub fn check(ctx: &mut Ctx<'_>) {
     check_refs(ctx, &leaves);
 }
 
-/// Dot path -> JSON pointer of every leaf, by locale.
-type Leaves = BTreeMap<String, BTreeMap<String, String>>;
+/// Dot path -> leaf, by locale.
+type Leaves = BTreeMap<String, BTreeMap<String, Leaf>>;
 
-/// Dot path -> JSON pointer of every leaf, for one file.
-fn leaves(value: &Value) -> BTreeMap<String, String> {
+/// A value that is not an object.
+struct Leaf {
+    /// Its JSON pointer.
+    pointer: String,
+    /// It is a text of blanks only.
+    blank: bool,
+}
+
+/// Dot path -> leaf, for one file.
+fn leaves(value: &Value) -> BTreeMap<String, Leaf> {
     let mut out = BTreeMap::new();
     let mut stack: Vec<(String, String, &Value)> = vec![(String::new(), String::new(), value)];
     while let Some((dots, pointer, v)) = stack.pop() {
@@ -105,7 +113,8 @@ fn leaves(value: &Value) -> BTreeMap<String, String> {
                 }
             }
             _ if !dots.is_empty() => {
-                out.insert(dots, pointer);
+                let blank = matches!(v, Value::String(s) if s.trim().is_empty());
+                out.insert(dots, Leaf { pointer, blank });
             }
             _ => {}
         }
@@ -118,19 +127,14 @@ fn check_leaves(ctx: &mut Ctx<'_>, leaves: &Leaves) {
         let Some(doc) = ctx.i18n.get(locale) else {
             continue;
         };
-        for (key, pointer) in keys {
-            match doc.get(pointer) {
-                Some(Value::String(s)) if s.trim().is_empty() => {
-                    ctx.out.add(
-                        &rules::I18N_EMPTY_VALUE,
-                        doc.loc(pointer),
-                        &[("key", key), ("locale", locale)],
-                    );
-                }
-                // Anything else is data the widget reads through `self.i18n()` (month
-                // names, numbers); only the keys manifest.json shows must be texts.
-                _ => {}
-            }
+        // Anything but a blank text is data the widget may read through `self.i18n()`
+        // (month names, numbers); only the keys manifest.json shows must be texts.
+        for (key, leaf) in keys.iter().filter(|(_, leaf)| leaf.blank) {
+            ctx.out.add(
+                &rules::I18N_EMPTY_VALUE,
+                doc.loc(&leaf.pointer),
+                &[("key", key), ("locale", locale)],
+            );
         }
     }
 }
@@ -146,11 +150,11 @@ fn check_structure(ctx: &mut Ctx<'_>, all: &Leaves) {
             if other == locale {
                 continue;
             }
-            for (key, pointer) in other_keys {
+            for (key, leaf) in other_keys {
                 if !keys.contains_key(key) && !covered(keys, key) && reported.insert(key.clone()) {
                     ctx.out.add(
                         &rules::I18N_STRUCTURE_MISMATCH,
-                        doc.loc(pointer),
+                        doc.loc(&leaf.pointer),
                         &[("key", key), ("locale", locale), ("other", other)],
                     );
                 }
@@ -161,7 +165,7 @@ fn check_structure(ctx: &mut Ctx<'_>, all: &Leaves) {
 
 /// Whether a key is absent only because a parent is a leaf here (a type difference, which the
 /// parent's own mismatch already shows).
-fn covered(keys: &BTreeMap<String, String>, key: &str) -> bool {
+fn covered(keys: &BTreeMap<String, Leaf>, key: &str) -> bool {
     let mut prefix = key;
     while let Some((p, _)) = prefix.rsplit_once('.') {
         if keys.contains_key(p) {
@@ -208,7 +212,6 @@ fn check_refs(ctx: &mut Ctx<'_>, leaves: &Leaves) {
         ));
     }
     let locales: Vec<String> = ctx.i18n.keys().cloned().collect();
-    let known_keys: Vec<String> = leaves.values().flat_map(|k| k.keys().cloned()).collect();
     for (pointer, value) in refs {
         let field = pointer.trim_start_matches('/').replace('/', ".");
         let resolves_somewhere = ctx
@@ -249,7 +252,10 @@ fn check_refs(ctx: &mut Ctx<'_>, leaves: &Leaves) {
                 continue;
             }
             let nested = nested_example(&value);
-            let candidates: Vec<&str> = known_keys.iter().map(String::as_str).collect();
+            let candidates: Vec<&str> = leaves
+                .values()
+                .flat_map(|k| k.keys().map(String::as_str))
+                .collect();
             let suggestion = rules::similar(
                 ctx.options.lang,
                 rules::Similar::Key,

@@ -130,6 +130,9 @@ impl JsonDoc {
 
 /// Escapes a key for use in a JSON pointer (RFC 6901).
 pub fn escape(key: &str) -> String {
+    if !key.contains(['~', '/']) {
+        return key.to_string();
+    }
     key.replace('~', "~0").replace('/', "~1")
 }
 
@@ -197,7 +200,13 @@ fn scan(text: &str, max_depth: usize) -> Scan {
             let Some(end) = string_end(b, i) else {
                 return out;
             };
-            let key: String = serde_json::from_str(&text[i..end]).unwrap_or_default();
+            // Most keys have no escapes: they are the text between the quotes.
+            let raw = text.get(i + 1..end - 1).unwrap_or_default();
+            let key: String = if raw.contains('\\') {
+                serde_json::from_str(&text[i..end]).unwrap_or_default()
+            } else {
+                raw.to_string()
+            };
             let child = format!("{pointer}/{}", escape(&key));
             // A set, not a list: an object of many keys costs one lookup per key.
             if !keys.insert(key) {

@@ -150,23 +150,22 @@ fn find_in(text: &str, reserved_too: bool, in_text: bool) -> Vec<Found> {
             push(Found::Contact(phone.to_string()));
         }
     }
+    // Searchers built once: this runs for every string of every language file.
+    static PHRASES: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    static WORDS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    let searchers =
+        |words: &'static [&'static str]| words.iter().map(memchr::memmem::Finder::new).collect();
     // Most texts are short labels: no phrase fits in them, so no lowercase copy is made.
     if LEFTOVER_PHRASES.iter().any(|p| text.len() >= p.len()) {
         let lower = text.to_lowercase();
-        for phrase in LEFTOVER_PHRASES {
-            if lower.contains(phrase) {
+        let finders = PHRASES.get_or_init(|| searchers(LEFTOVER_PHRASES));
+        for (phrase, finder) in LEFTOVER_PHRASES.iter().zip(finders) {
+            if finder.find(lower.as_bytes()).is_some() {
                 push(Found::Marker((*phrase).to_string()));
             }
         }
     }
-    // Searchers built once: this runs for every string of every language file.
-    static WORDS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
-    let finders = WORDS.get_or_init(|| {
-        LEFTOVER_WORDS
-            .iter()
-            .map(memchr::memmem::Finder::new)
-            .collect()
-    });
+    let finders = WORDS.get_or_init(|| searchers(LEFTOVER_WORDS));
     for (word, finder) in LEFTOVER_WORDS.iter().zip(finders) {
         let whole = finder.find_iter(text.as_bytes()).any(|i| {
             let before = text.get(..i).and_then(|t| t.chars().next_back());

@@ -674,16 +674,18 @@ impl<'s> Scan<'s> {
         }
 
         // alert
-        if self.first_party && is_global(callee, "alert") {
+        // The name of a global function called (`name(...)`, `window.name(...)`), once.
+        let global = global_callee(callee);
+        if self.first_party && global == Some("alert") {
             self.hit(&rules::SCRIPT_ALERT, start, &[]);
         }
 
         // eval and string timers
-        if is_global(callee, "eval") {
+        if global == Some("eval") {
             self.hit(&rules::SCRIPT_EVAL, start, &[("name", &"eval")]);
         }
         for timer in ["setTimeout", "setInterval"] {
-            if is_global(callee, timer)
+            if global == Some(timer)
                 && call
                     .arguments
                     .first()
@@ -693,7 +695,7 @@ impl<'s> Scan<'s> {
                 self.hit(&rules::SCRIPT_EVAL, start, &[("name", &timer)]);
             }
         }
-        if is_global(callee, "Function") {
+        if global == Some("Function") {
             self.hit(
                 &rules::SCRIPT_NEW_FUNCTION,
                 start,
@@ -1210,14 +1212,21 @@ fn member_parts<'e, 'a>(e: &'e Expression<'a>) -> Option<(&'e Expression<'a>, &'
 
 /// `name(...)` or `window.name(...)` / `globalThis.name(...)`.
 fn is_global(callee: &Expression<'_>, name: &str) -> bool {
-    if callee.is_specific_id(name) {
-        return true;
+    global_callee(callee) == Some(name)
+}
+
+/// The global a callee names: `name` for `name` and `window.name` / `globalThis.name`.
+fn global_callee<'a>(callee: &Expression<'a>) -> Option<&'a str> {
+    if let Expression::Identifier(id) = callee {
+        return Some(id.name.as_str());
     }
-    member_parts(callee).is_some_and(|(object, prop)| {
-        prop == name
-            && (object.without_parentheses().is_specific_id("window")
-                || object.without_parentheses().is_specific_id("globalThis"))
-    })
+    let (object, prop) = member_parts(callee)?;
+    match object.without_parentheses() {
+        Expression::Identifier(id) if matches!(id.name.as_str(), "window" | "globalThis") => {
+            Some(prop)
+        }
+        _ => None,
+    }
 }
 
 /// The method of a `console.x(...)` call, also through `.apply`/`.call`/`.bind`.
@@ -1669,6 +1678,39 @@ fn nesting_overflow(text: &str) -> Option<usize> {
         condition_next = false;
 
         match c {
+            // Identifiers and keywords first: they are most of a script's tokens.
+            c if WORD_BYTE[usize::from(c)] && !c.is_ascii_digit() => {
+                let end = skip_word(b, i);
+                let word = &b[i..end];
+                i = end;
+                if was_after_dot {
+                    prev = Prev::Value;
+                } else {
+                    match word {
+                        b"if" | b"while" | b"for" | b"with" => {
+                            chain!();
+                            condition_next = true;
+                            prev = Prev::Operand;
+                        }
+                        b"else" => {
+                            if let Some(f) = frames.last_mut() {
+                                f.elses += 1;
+                            }
+                            total += 1;
+                            prev = Prev::Operand;
+                        }
+                        b"do" | b"typeof" | b"void" | b"delete" | b"await" | b"new" | b"yield" => {
+                            chain!();
+                            prev = Prev::Operand;
+                        }
+                        b"return" | b"throw" | b"case" | b"in" | b"of" | b"instanceof"
+                        | b"extends" => {
+                            prev = Prev::Operand;
+                        }
+                        _ => prev = Prev::Value,
+                    }
+                }
+            }
             b'"' | b'\'' => {
                 i += 1;
                 // To the closing quote or the end of the line, over escapes.
@@ -1757,38 +1799,6 @@ fn nesting_overflow(text: &str) -> Option<usize> {
             b'0'..=b'9' => {
                 i = skip_word(b, i);
                 prev = Prev::Value;
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c == b'\\' || c >= 0x80 => {
-                let end = skip_word(b, i);
-                let word = &b[i..end];
-                i = end;
-                if was_after_dot {
-                    prev = Prev::Value;
-                } else {
-                    match word {
-                        b"if" | b"while" | b"for" | b"with" => {
-                            chain!();
-                            condition_next = true;
-                            prev = Prev::Operand;
-                        }
-                        b"else" => {
-                            if let Some(f) = frames.last_mut() {
-                                f.elses += 1;
-                            }
-                            total += 1;
-                            prev = Prev::Operand;
-                        }
-                        b"do" | b"typeof" | b"void" | b"delete" | b"await" | b"new" | b"yield" => {
-                            chain!();
-                            prev = Prev::Operand;
-                        }
-                        b"return" | b"throw" | b"case" | b"in" | b"of" | b"instanceof"
-                        | b"extends" => {
-                            prev = Prev::Operand;
-                        }
-                        _ => prev = Prev::Value,
-                    }
-                }
             }
             _ => {
                 // Punctuators.
