@@ -3,8 +3,8 @@
 # benchmark widgets (typical: ~30 files, ~250 KB; large: ~5 MB), side by side in one run.
 # Goal: lint costs at most GOAL (1.5) times `unzip -tq` on the typical widget.
 #
-#   bench/lint-vs-unzip.sh            # 30 runs each (hyperfine if installed, else a bash loop)
-#   RUNS=100 bench/lint-vs-unzip.sh
+#   bench/lint-vs-unzip.sh            # 30 rounds (each runs every command once)
+#   RUNS=200 bench/lint-vs-unzip.sh
 #   BEFORE_BIN=/tmp/widgetry-old bench/lint-vs-unzip.sh   # an older build in the same run
 #   CLIENT_ONLY=1 bench/lint-vs-unzip.sh     # the client-only CLI integrators install
 #                                            # (--no-default-features) instead of the full binary
@@ -42,47 +42,61 @@ for zip in "$OUT"/typical.zip "$OUT"/large.zip; do
   echo "$(basename "$zip"): lint exit $rc, $(grep -o '"code"' "$OUT/report.json" | wc -l) findings"
 done
 
-# Mean wall time of a command in milliseconds, over RUNS runs after 3 warm-ups.
-mean_ms() {
-  local i start end total=0
-  for i in 1 2 3; do "$@" >/dev/null 2>&1 || true; done
-  for ((i = 0; i < RUNS; i++)); do
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || true
-    end=$(date +%s%N)
-    total=$((total + end - start))
-  done
-  awk -v t="$total" -v n="$RUNS" 'BEGIN { printf "%.2f", t / n / 1e6 }'
+# On a shared virtual machine the speed of a memory-heavy process drifts by tens of percent
+# from one second to the next while `unzip` barely moves, so timing all runs of one command
+# and then all runs of the other compares different moments. Here every round runs each
+# command once, in a shuffled order, and the ratio reported is the median of the rounds'
+# ratios. The time of a run is the CPU time the kernel accounts to the process (user +
+# system, as hyperfine's `User` and `System`: start-up, page faults and exit included, the
+# timer's own overhead not); its wall time is shown beside it.
+timed() { # NAME CMD... (first CMD is lint, second unzip, third the before binary)
+  python3 - "$RUNS" "$@" <<'PY'
+import os, random, shlex, statistics, sys, time
+runs, name, cmds = int(sys.argv[1]), sys.argv[2], [shlex.split(c) for c in sys.argv[3:]]
+null = os.open(os.devnull, os.O_WRONLY)
+def run(c):
+    t = time.perf_counter_ns()
+    pid = os.posix_spawnp(c[0], c, os.environ,
+                          file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
+    _, _, usage = os.wait4(pid, 0)
+    return (usage.ru_utime + usage.ru_stime) * 1e3, (time.perf_counter_ns() - t) / 1e6
+for c in cmds:
+    for _ in range(3):
+        run(c)
+cpu = [[] for _ in cmds]
+wall = [[] for _ in cmds]
+for _ in range(runs):
+    order = list(range(len(cmds)))
+    random.shuffle(order)
+    for i in order:
+        c, w = run(cmds[i])
+        cpu[i].append(c)
+        wall[i].append(w)
+med = statistics.median
+q = lambda ts, p: sorted(ts)[int(len(ts) * p)]
+for label, ts, ws in zip(["lint", "unzip -tq", "before"], cpu, wall):
+    print("  %-9s CPU median %7.2f ms (p25 %.2f, p75 %.2f)   wall median %7.2f ms" % (
+        label, med(ts), q(ts, 0.25), q(ts, 0.75), med(ws)))
+ratio = lambda a: med(x / y for x, y in zip(a, cpu[1]))
+line = "%-8s lint %8.2f ms   unzip -tq %8.2f ms   ratio %.2fx" % (name, med(cpu[0]), med(cpu[1]), ratio(cpu[0]))
+if len(cpu) > 2:
+    line += "   (before: lint %.2f ms, ratio %.2fx)" % (med(cpu[2]), ratio(cpu[2]))
+print(line)
+PY
 }
 
 for name in typical large; do
   zip="$OUT/$name.zip"
   echo
-  echo "== $name.zip ($(stat -c %s "$zip") bytes)"
-  if command -v hyperfine >/dev/null; then
-    cmds=("$WIDGETRY lint --format json $zip" "unzip -tq $zip")
-    [[ -n $BEFORE_BIN ]] && cmds+=("$BEFORE_BIN lint --format json $zip")
-    hyperfine -N --warmup 3 --runs "$RUNS" -i \
-      --export-json "$OUT/$name.json" "${cmds[@]}" | sed 's/^/  /'
-    mean() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print('%.2f' % (r[int(sys.argv[2])]['mean']*1000))" "$OUT/$name.json" "$1"; }
-    lint=$(mean 0)
-    unz=$(mean 1)
-    before=$([[ -n $BEFORE_BIN ]] && mean 2 || true)
-  else
-    lint=$(mean_ms "$WIDGETRY" lint --format json "$zip")
-    unz=$(mean_ms unzip -tq "$zip")
-    before=$([[ -n $BEFORE_BIN ]] && mean_ms "$BEFORE_BIN" lint --format json "$zip" || true)
-  fi
-  ratio=$(awk -v a="$lint" -v b="$unz" 'BEGIN { printf "%.2f", a / b }')
-  line=$(printf '%-8s lint %8s ms   unzip -tq %8s ms   ratio %sx' "$name" "$lint" "$unz" "$ratio")
-  if [[ -n $before ]]; then
-    line+=$(printf '   (before: lint %s ms, ratio %sx)' "$before" "$(awk -v a="$before" -v b="$unz" 'BEGIN { printf "%.2f", a / b }')")
-  fi
-  echo "$line" | tee -a "$OUT/summary"
+  echo "== $name.zip ($(stat -c %s "$zip") bytes): $RUNS rounds"
+  cmds=("$WIDGETRY lint --format json $zip" "unzip -tq $zip")
+  [[ -n $BEFORE_BIN ]] && cmds+=("$BEFORE_BIN lint --format json $zip")
+  timed "$name" "${cmds[@]}" | tee "$OUT/$name.out"
+  tail -n 1 "$OUT/$name.out" >>"$OUT/summary"
 done
 
 echo
-echo "== summary ($RUNS runs each)"
+echo "== summary ($RUNS rounds, each command once per round in a shuffled order; median CPU time)"
 cat "$OUT/summary"
 typical_ratio=$(awk '/^typical/ {for (i = 1; i <= NF; i++) if ($i == "ratio") {print $(i + 1); exit}}' "$OUT/summary" | tr -d x)
 if awk -v r="$typical_ratio" -v g="$GOAL" 'BEGIN { exit !(r <= g) }'; then

@@ -100,15 +100,20 @@ pub fn check(ctx: &mut Ctx<'_>) {
     let package = ctx.package;
     let mut hits: BTreeMap<String, Vec<Hit>> = BTreeMap::new();
     let mut modules: BTreeMap<String, Facts> = BTreeMap::new();
-    for (path, _) in package.files() {
-        // A known library's code is not the author's: none of these rules apply to it.
-        if ctx.libraries.contains(path) {
-            continue;
-        }
-        let Some(text) = ctx.text(path) else { continue };
+    // A known library's code is not the author's: none of these rules apply to it.
+    let mut texts: Vec<(&str, &str)> = package
+        .files()
+        .filter(|(path, _)| !ctx.libraries.contains(*path))
+        .filter_map(|(path, _)| Some((path, ctx.text(path)?)))
+        .collect();
+    // The largest first, so that the parser's arena, reused from file to file, has its
+    // final size from the start (the results are keyed by path: the order changes nothing).
+    texts.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
+    let mut allocator = Allocator::default();
+    for (path, text) in texts {
         let found = match crate::paths::extension(path).as_deref() {
             Some("js" | "mjs") => {
-                let (found, facts) = check_js(path, text, ctx.options.lang);
+                let (found, facts) = check_js(path, text, ctx.options.lang, &mut allocator);
                 if let Some(facts) = facts {
                     modules.insert(path.to_string(), facts);
                 }
@@ -227,7 +232,12 @@ struct Facts {
 }
 
 /// All findings for one JavaScript file, and its facts (none when it was not parsed).
-fn check_js(path: &str, text: &str, lang: Lang) -> (Vec<Hit>, Option<Facts>) {
+fn check_js(
+    path: &str,
+    text: &str,
+    lang: Lang,
+    allocator: &mut Allocator,
+) -> (Vec<Hit>, Option<Facts>) {
     let first_party = !crate::text::is_third_party(path);
     let is_main = path == "script.js";
     let mut hits = Vec::new();
@@ -246,8 +256,8 @@ fn check_js(path: &str, text: &str, lang: Lang) -> (Vec<Hit>, Option<Facts>) {
         ));
         return (hits, None);
     }
-    let allocator = Allocator::default();
-    let parsed = parse(&allocator, text);
+    allocator.reset();
+    let parsed = parse(allocator, text);
     let syntax_error = parsed.diagnostics.first().map(|d| {
         let offset = d.labels.first().map_or(0, |l| l.offset() as usize);
         (offset, d.message.to_string())
@@ -2149,7 +2159,8 @@ mod tests {
         .collect();
         // script.js alone: its own findings and the module rules.
         let all_hits = |text: &str| {
-            let (mut hits, facts) = check_js("script.js", text, Lang::En);
+            let (mut hits, facts) =
+                check_js("script.js", text, Lang::En, &mut Allocator::default());
             let modules: BTreeMap<String, Facts> =
                 facts.into_iter().map(|f| ("script.js".into(), f)).collect();
             let package = Package::from_paths(&["script.js"]);
