@@ -64,6 +64,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Every text file (by extension) that decodes, with its content, in path order.
+    pub fn texts(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        self.texts.iter().map(|(path, text)| (*path, *text))
+    }
+
     /// The locales the manifest declares (valid strings only, in order).
     pub fn locales(&self) -> Vec<String> {
         self.manifest_strings("/widget/locale")

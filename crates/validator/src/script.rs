@@ -101,10 +101,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
     let mut hits: BTreeMap<String, Vec<Hit>> = BTreeMap::new();
     let mut modules: BTreeMap<String, Facts> = BTreeMap::new();
     // A known library's code is not the author's: none of these rules apply to it.
-    let mut texts: Vec<(&str, &str)> = package
-        .files()
+    let mut texts: Vec<(&str, &str)> = ctx
+        .texts()
         .filter(|(path, _)| !ctx.libraries.contains(*path))
-        .filter_map(|(path, _)| Some((path, ctx.text(path)?)))
         .collect();
     // The largest first, so that the parser's arena, reused from file to file, has its
     // final size from the start (the results are keyed by path: the order changes nothing).

@@ -105,15 +105,12 @@ const PLACEHOLDERS: &[&str] = &[
 
 /// Runs the content rules (test domains, placeholders) on first-party text files.
 pub fn check_content(ctx: &mut Ctx<'_>) {
-    let paths: Vec<&str> = ctx
-        .package
-        .files()
-        .map(|(p, _)| p)
-        .filter(|p| is_text_file(p) && !is_third_party(p) && !ctx.libraries.contains(*p))
+    let texts: Vec<(&str, &str)> = ctx
+        .texts()
+        .filter(|(p, _)| !is_third_party(p) && !ctx.libraries.contains(*p))
         .collect();
     let mut lower = Vec::new();
-    for path in paths {
-        let Some(text) = ctx.text(path) else { continue };
+    for (path, text) in texts {
         let found = scan(text, &mut lower);
         if found.domains.is_empty() && found.placeholders.is_empty() {
             continue;

@@ -5,7 +5,7 @@
 //! candidate names only.
 
 use crate::catalog as rules;
-use crate::context::{Ctx, is_text_file};
+use crate::context::Ctx;
 use crate::diag::Loc;
 use crate::images::LOGOS;
 use crate::paths;
@@ -65,12 +65,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
     if candidates.is_empty() {
         return;
     }
-    let texts: Vec<(&str, &str)> = ctx
-        .package
-        .files()
-        .filter(|(file, _)| is_text_file(file))
-        .filter_map(|(file, _)| Some((file, ctx.text(file)?)))
-        .collect();
+    let texts: Vec<(&str, &str)> = ctx.texts().collect();
     let seen_in = mentions(&words, &texts);
     for (path, ids) in candidates {
         // A mention counts only from another file: a script naming itself is still unused.
@@ -119,13 +114,14 @@ fn mentions<'t>(words: &[&str], texts: &[(&'t str, &str)]) -> Vec<Vec<&'t str>> 
         long = (0..words.len()).collect();
         short.clear();
     }
-    let teddy = match long.is_empty() {
-        true => None,
-        false => packed::Config::new()
+    let teddy = if plain && !long.is_empty() {
+        packed::Config::new()
             .match_kind(packed::MatchKind::LeftmostLongest)
             .builder()
             .extend(long.iter().map(|&id| words[id]))
-            .build(),
+            .build()
+    } else {
+        None
     };
     if plain && (teddy.is_some() || long.is_empty()) {
         let finders: Vec<(usize, Finder<'_>)> = short
