@@ -6,9 +6,10 @@ use crate::catalog as rules;
 use crate::diag::{Findings, Loc};
 use crate::options::{Lang, Limits};
 use crate::package::{Intake, Package};
-use std::io::{Cursor, Read};
+use flate2::{Decompress, FlushDecompress, Status};
+use std::io::Cursor;
 use zip::CompressionMethod;
-use zip::ZipReadOptions;
+use zip::HasZipMetadata;
 use zip::unstable::read::ZipIterable;
 
 /// Reads an archive. Returns `None` when it cannot be read at all (the reason is raised).
@@ -56,6 +57,8 @@ pub(crate) fn read(
         return None;
     }
     let mut intake = Intake::new(limits);
+    // One inflate state serves every entry (reset between them) instead of one per entry.
+    let mut inflater = Decompress::new(false);
     let mut body = Cursor::new(bytes);
     let entries = match archive.files() {
         Ok(e) => e,
@@ -128,8 +131,10 @@ pub(crate) fn read(
             intake.over_budget(&path, out);
             continue;
         }
-        let file = match entry.with_reader(&mut body, ZipReadOptions::new()) {
-            Ok(f) => f,
+        // The local header is parsed only for where the data starts; the data itself is
+        // read straight from the archive's bytes.
+        let data = match entry.get_metadata().data_start(&mut body) {
+            Ok(start) => stored_bytes(bytes, start, entry.compressed_size()),
             Err(e) => {
                 out.add(
                     &rules::ARCHIVE_CORRUPT_ENTRY,
@@ -139,7 +144,13 @@ pub(crate) fn read(
                 continue;
             }
         };
-        match inflate(file, budget, compressed, declared, limits) {
+        let entry_data = EntryData {
+            data,
+            deflated: method == CompressionMethod::Deflated,
+            crc: entry.crc32(),
+            declared,
+        };
+        match entry_data.inflate(&mut inflater, budget, compressed, limits) {
             Ok(data) => intake.store(path, data),
             Err(Inflate::OverBudget) => intake.over_budget(&path, out),
             Err(Inflate::Ratio(ratio)) => out.add(
@@ -164,33 +175,98 @@ pub(crate) fn read(
 enum Inflate {
     OverBudget,
     Ratio(u64),
-    Broken(std::io::Error),
+    Broken(&'static str),
 }
 
-/// Inflates one entry in chunks, stopping as soon as it is over the budget or, past the ratio
-/// threshold, more than `max_ratio` times its compressed size.
-fn inflate(
-    file: impl Read,
-    budget: u64,
-    compressed: u64,
+/// The bytes an entry's header says it holds, cut at the end of the archive: an entry whose
+/// data runs past the end is judged by what is there (its stream or checksum then fails).
+fn stored_bytes(bytes: &[u8], start: u64, compressed: u64) -> &[u8] {
+    let rest = usize::try_from(start)
+        .ok()
+        .and_then(|start| bytes.get(start..))
+        .unwrap_or_default();
+    let len = usize::try_from(compressed).map_or(rest.len(), |n| n.min(rest.len()));
+    &rest[..len]
+}
+
+/// One entry's stored bytes and what its central header says about them.
+struct EntryData<'a> {
+    data: &'a [u8],
+    deflated: bool,
+    crc: u32,
     declared: u64,
-    limits: &Limits,
-) -> Result<Vec<u8>, Inflate> {
-    let ratio_cap = limits
-        .ratio_threshold
-        .max(compressed.max(1).saturating_mul(limits.max_ratio));
-    // Never read more than one byte past the smaller limit, whatever the stream holds.
-    let cap = budget.min(ratio_cap);
-    let mut data = Vec::with_capacity(usize::try_from(declared.min(cap)).unwrap_or(0));
-    if let Err(e) = file.take(cap.saturating_add(1)).read_to_end(&mut data) {
-        return Err(Inflate::Broken(e));
+}
+
+impl EntryData<'_> {
+    /// Inflates the entry, stopping as soon as it is over the budget, larger than its header
+    /// declares or, past the ratio threshold, more than `max_ratio` times its compressed
+    /// size; then checks its CRC-32.
+    fn inflate(
+        &self,
+        inflater: &mut Decompress,
+        budget: u64,
+        compressed: u64,
+        limits: &Limits,
+    ) -> Result<Vec<u8>, Inflate> {
+        let ratio_cap = limits
+            .ratio_threshold
+            .max(compressed.max(1).saturating_mul(limits.max_ratio));
+        // Never produce more than one byte past the smallest limit, whatever the stream holds.
+        let cap = budget.min(ratio_cap);
+        let limit = self.declared.min(cap);
+        let (data, over) = if self.deflated {
+            inflate_at_most(inflater, self.data, limit)?
+        } else {
+            let keep = usize::try_from(limit).map_or(self.data.len(), |n| n.min(self.data.len()));
+            (self.data[..keep].to_vec(), keep < self.data.len())
+        };
+        if over {
+            let len = limit.saturating_add(1);
+            return Err(if self.declared <= cap {
+                Inflate::Broken("File is larger than its declared uncompressed size")
+            } else if len > budget {
+                Inflate::OverBudget
+            } else {
+                Inflate::Ratio(len / compressed.max(1))
+            });
+        }
+        if crc32fast::hash(&data) != self.crc {
+            return Err(Inflate::Broken("Invalid checksum"));
+        }
+        Ok(data)
     }
-    let len = data.len() as u64;
-    if len > budget {
-        return Err(Inflate::OverBudget);
+}
+
+/// Inflates a raw deflate stream into at most `limit` bytes; the flag tells whether the
+/// stream holds more than that.
+fn inflate_at_most(
+    inflater: &mut Decompress,
+    mut input: &[u8],
+    limit: u64,
+) -> Result<(Vec<u8>, bool), Inflate> {
+    const CORRUPT: Inflate = Inflate::Broken("corrupt deflate stream");
+    inflater.reset(false);
+    let mut data = Vec::with_capacity(usize::try_from(limit).map_err(|_| CORRUPT)?);
+    loop {
+        let (in_before, out_before) = (inflater.total_in(), inflater.total_out());
+        let status = if data.len() < data.capacity() {
+            inflater.decompress_vec(input, &mut data, FlushDecompress::Finish)
+        } else {
+            // Full: one more byte tells whether the stream goes on.
+            let mut probe = [0u8; 1];
+            let status = inflater.decompress(input, &mut probe, FlushDecompress::Finish);
+            if inflater.total_out() > out_before {
+                return Ok((data, true));
+            }
+            status
+        }
+        .map_err(|_| CORRUPT)?;
+        let used = usize::try_from(inflater.total_in() - in_before).map_err(|_| CORRUPT)?;
+        input = input.get(used..).unwrap_or_default();
+        let progressed = used > 0 || inflater.total_out() > out_before;
+        // A stream that ends early (no progress, nothing left to read) is left to the CRC.
+        if status == Status::StreamEnd || !progressed {
+            return Ok((data, false));
+        }
     }
-    if len > ratio_cap {
-        return Err(Inflate::Ratio(len / compressed.max(1)));
-    }
-    Ok(data)
 }

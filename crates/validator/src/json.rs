@@ -1,13 +1,16 @@
 //! JSON files with positions: parses manifest and i18n files, knows where every value and key
 //! starts (so a finding at `/widget/locale/1` gets a real line and column), refuses nesting
 //! past the limit before any recursive parser sees it, and finds duplicate keys, which
-//! `serde_json` would silently collapse.
+//! `serde_json` would silently collapse. Positions are worked out the first time a finding
+//! needs one: a clean file costs one pass that records nothing.
 
 use crate::catalog as rules;
 use crate::diag::{Findings, Loc};
 use crate::lines::LineIndex;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// A parsed JSON file and the positions of its values.
 #[derive(Debug)]
@@ -16,8 +19,9 @@ pub struct JsonDoc {
     pub file: String,
     /// The parsed value.
     pub value: Value,
-    positions: HashMap<String, Pos>,
-    lines: LineIndex,
+    /// Where each value and key starts, by pointer; filled by the first `loc`.
+    positions: OnceLock<HashMap<String, Pos>>,
+    lines: OnceLock<LineIndex>,
     text: String,
 }
 
@@ -31,10 +35,9 @@ impl JsonDoc {
     /// Parses `text` (already known to be UTF-8, BOM removed). Raises syntax, depth and
     /// duplicate-key findings; returns `None` when there is no value to check further.
     pub fn parse(file: &str, text: &str, max_depth: usize, out: &mut Findings) -> Option<JsonDoc> {
-        let lines = LineIndex::new(text);
-        let scan = scan(text, max_depth);
-        if let Some(offset) = scan.too_deep_at {
-            let (line, column) = lines.position(text, offset);
+        let quick = scan(text, max_depth, false);
+        if let Some(offset) = quick.too_deep_at {
+            let (line, column) = LineIndex::new(text).position(text, offset);
             out.add(
                 &rules::JSON_TOO_DEEP,
                 Loc::at(file, line, column),
@@ -47,6 +50,7 @@ impl JsonDoc {
             Err(e) => {
                 let detail = strip_position(&e.to_string());
                 // serde_json counts columns in bytes; findings count characters.
+                let lines = LineIndex::new(text);
                 let loc = match lines.offset(text, e.line(), e.column()) {
                     Some(offset) => {
                         let (line, column) = lines.position(text, offset);
@@ -65,12 +69,21 @@ impl JsonDoc {
         let doc = JsonDoc {
             file: file.to_string(),
             value,
-            positions: scan.positions,
-            lines,
+            positions: OnceLock::new(),
+            lines: OnceLock::new(),
             text: text.to_string(),
         };
-        for (pointer, offset) in scan.duplicates {
-            let (line, column) = doc.lines.position(text, offset);
+        // The pointers of duplicate keys take the recording pass (which also fills the
+        // positions their findings need).
+        let duplicates = if quick.duplicates.is_empty() {
+            Vec::new()
+        } else {
+            let full = scan(text, max_depth, true);
+            let _ = doc.positions.set(full.positions);
+            full.duplicates
+        };
+        for (pointer, offset) in duplicates {
+            let (line, column) = doc.lines().position(text, offset);
             let key = pointer.rsplit('/').next().map(unescape).unwrap_or_default();
             out.add(
                 &rules::JSON_DUPLICATE_KEY,
@@ -96,10 +109,18 @@ impl JsonDoc {
         self.loc_with(pointer, true)
     }
 
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     fn loc_with(&self, pointer: &str, key: bool) -> Loc {
+        // The text parsed once already: the recording pass cannot stop any earlier.
+        let positions = self
+            .positions
+            .get_or_init(|| scan(&self.text, usize::MAX, true).positions);
         let mut probe = pointer;
         let pos = loop {
-            if let Some(p) = self.positions.get(probe) {
+            if let Some(p) = positions.get(probe) {
                 break Some(p);
             }
             match probe.rfind('/') {
@@ -115,7 +136,7 @@ impl JsonDoc {
             } else {
                 p.value
             };
-            let (line, column) = self.lines.position(&self.text, offset);
+            let (line, column) = self.lines().position(&self.text, offset);
             loc.line = Some(line);
             loc.column = Some(column);
         }
@@ -155,10 +176,10 @@ struct Scan {
     too_deep_at: Option<usize>,
 }
 
-enum Frame {
+enum Frame<'t> {
     Object {
         pointer: String,
-        keys: HashSet<String>,
+        keys: HashSet<Cow<'t, str>>,
     },
     Array {
         pointer: String,
@@ -166,10 +187,11 @@ enum Frame {
     },
 }
 
-/// One pass over the text, iterative (no recursion, whatever the nesting), that records the
-/// start of every value and key by pointer. It trusts nothing: on text that is not JSON it
-/// simply stops, and `serde_json` reports the syntax error.
-fn scan(text: &str, max_depth: usize) -> Scan {
+/// One pass over the text, iterative (no recursion, whatever the nesting), that finds nesting
+/// past `max_depth` and duplicate keys and, when `record` is set, the start of every value
+/// and key by pointer (without it, pointers are left empty). It trusts nothing: on text that
+/// is not JSON it simply stops, and `serde_json` reports the syntax error.
+fn scan(text: &str, max_depth: usize, record: bool) -> Scan {
     let b = text.as_bytes();
     let mut out = Scan::default();
     let mut stack: Vec<Frame> = Vec::new();
@@ -202,12 +224,16 @@ fn scan(text: &str, max_depth: usize) -> Scan {
             };
             // Most keys have no escapes: they are the text between the quotes.
             let raw = text.get(i + 1..end - 1).unwrap_or_default();
-            let key: String = if raw.contains('\\') {
-                serde_json::from_str(&text[i..end]).unwrap_or_default()
+            let key: Cow<'_, str> = if raw.contains('\\') {
+                Cow::Owned(serde_json::from_str(&text[i..end]).unwrap_or_default())
             } else {
-                raw.to_string()
+                Cow::Borrowed(raw)
             };
-            let child = format!("{pointer}/{}", escape(&key));
+            let child = if record {
+                format!("{pointer}/{}", escape(&key))
+            } else {
+                String::new()
+            };
             // A set, not a list: an object of many keys costs one lookup per key.
             if !keys.insert(key) {
                 out.duplicates.push((child.clone(), i));
@@ -224,7 +250,12 @@ fn scan(text: &str, max_depth: usize) -> Scan {
                         i += 1;
                         continue;
                     }
-                    pending = Some((format!("{pointer}/{index}"), None));
+                    let child = if record {
+                        format!("{pointer}/{index}")
+                    } else {
+                        String::new()
+                    };
+                    pending = Some((child, None));
                     *index += 1;
                 }
                 _ => return out,
@@ -233,9 +264,11 @@ fn scan(text: &str, max_depth: usize) -> Scan {
         let Some((pointer, key)) = pending.take() else {
             return out;
         };
-        out.positions
-            .entry(pointer.clone())
-            .or_insert(Pos { key, value: i });
+        if record {
+            out.positions
+                .entry(pointer.clone())
+                .or_insert(Pos { key, value: i });
+        }
         match c {
             b'{' | b'[' => {
                 if stack.len() >= max_depth {

@@ -259,22 +259,28 @@ pub fn check_package(ctx: &mut Ctx<'_>) {
         }
     }
     for (locale, doc) in &ctx.i18n {
-        let mut stack: Vec<(String, &Value)> = vec![(String::new(), &doc.value)];
-        while let Some((pointer, value)) = stack.pop() {
+        // Every value is a node (its parent and its key); a pointer is spelled out only for a
+        // text with a finding.
+        let mut nodes: Vec<(Option<usize>, Step<'_>)> = Vec::new();
+        let mut stack: Vec<(Option<usize>, &Value)> = vec![(None, &doc.value)];
+        while let Some((node, value)) = stack.pop() {
             match value {
                 Value::Object(map) => {
                     for (k, v) in map.iter().rev() {
-                        stack.push((format!("{pointer}/{}", escape(k)), v));
+                        nodes.push((node, Step::Key(k)));
+                        stack.push((Some(nodes.len() - 1), v));
                     }
                 }
                 Value::Array(items) => {
                     for (i, v) in items.iter().enumerate().rev() {
-                        stack.push((format!("{pointer}/{i}"), v));
+                        nodes.push((node, Step::Index(i)));
+                        stack.push((Some(nodes.len() - 1), v));
                     }
                 }
                 Value::String(text) => {
                     let found = find(text, false);
                     if !found.is_empty() {
+                        let pointer = pointer_of(&nodes, node);
                         let key = pointer.trim_start_matches('/').replace('/', ".");
                         let where_ = format!("i18n/{locale}.json: {key}");
                         report(&mut ctx.out, doc.loc(&pointer), &where_, found);
@@ -284,6 +290,25 @@ pub fn check_package(ctx: &mut Ctx<'_>) {
             }
         }
     }
+}
+
+/// One step of a JSON pointer.
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// The JSON pointer of a node of the walk in [`check_package`].
+fn pointer_of(nodes: &[(Option<usize>, Step<'_>)], mut node: Option<usize>) -> String {
+    let mut steps = Vec::new();
+    while let Some((parent, step)) = node.and_then(|n| nodes.get(n)) {
+        steps.push(match step {
+            Step::Key(k) => escape(k),
+            Step::Index(i) => i.to_string(),
+        });
+        node = *parent;
+    }
+    steps.iter().rev().map(|s| format!("/{s}")).collect()
 }
 
 /// A submission's texts: descriptions, instructions, support contacts, changes.
@@ -383,6 +408,20 @@ mod tests {
         assert!(found.contains(&Found::Marker("replace the placeholder contacts".into())));
         // In files the reserved names are text.test_domain's.
         assert!(!find(text, false).contains(&Found::Contact("example.com".into())));
+    }
+
+    #[test]
+    fn pointers_are_spelled_from_the_walk() {
+        // {"a/b": [x, {"c": <node 3>}]}: keys escaped, indexes as numbers.
+        let nodes = [
+            (None, Step::Key("a/b")),
+            (Some(0), Step::Index(1)),
+            (Some(0), Step::Index(0)),
+            (Some(1), Step::Key("c")),
+        ];
+        assert_eq!(pointer_of(&nodes, Some(3)), "/a~1b/1/c");
+        assert_eq!(pointer_of(&nodes, Some(2)), "/a~1b/0");
+        assert_eq!(pointer_of(&nodes, None), "");
     }
 
     #[test]
