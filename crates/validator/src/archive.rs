@@ -238,7 +238,8 @@ impl EntryData<'_> {
 }
 
 /// Inflates a raw deflate stream into at most `limit` bytes; the flag tells whether the
-/// stream holds more than that.
+/// stream holds more than that. The output has room for one byte more: a stream that fills
+/// it is over the limit, and is not inflated any further.
 fn inflate_at_most(
     inflater: &mut Decompress,
     mut input: &[u8],
@@ -246,21 +247,17 @@ fn inflate_at_most(
 ) -> Result<(Vec<u8>, bool), Inflate> {
     const CORRUPT: Inflate = Inflate::Broken("corrupt deflate stream");
     inflater.reset(false);
-    let mut data = Vec::with_capacity(usize::try_from(limit).map_err(|_| CORRUPT)?);
+    let room = usize::try_from(limit.saturating_add(1)).map_err(|_| CORRUPT)?;
+    let mut data = Vec::with_capacity(room);
     loop {
         let (in_before, out_before) = (inflater.total_in(), inflater.total_out());
-        let status = if data.len() < data.capacity() {
-            inflater.decompress_vec(input, &mut data, FlushDecompress::Finish)
-        } else {
-            // Full: one more byte tells whether the stream goes on.
-            let mut probe = [0u8; 1];
-            let status = inflater.decompress(input, &mut probe, FlushDecompress::Finish);
-            if inflater.total_out() > out_before {
-                return Ok((data, true));
-            }
-            status
+        let status = inflater
+            .decompress_vec(input, &mut data, FlushDecompress::Finish)
+            .map_err(|_| CORRUPT)?;
+        if data.len() == room {
+            data.pop();
+            return Ok((data, true));
         }
-        .map_err(|_| CORRUPT)?;
         let used = usize::try_from(inflater.total_in() - in_before).map_err(|_| CORRUPT)?;
         input = input.get(used..).unwrap_or_default();
         let progressed = used > 0 || inflater.total_out() > out_before;
