@@ -8,6 +8,8 @@
 #   BEFORE_BIN=/tmp/widgetry-old bench/lint-vs-unzip.sh   # an older build in the same run
 #   CLIENT_ONLY=1 bench/lint-vs-unzip.sh     # the client-only CLI integrators install
 #                                            # (--no-default-features) instead of the full binary
+#   INSTRUCTIONS=1 bench/lint-vs-unzip.sh    # also count instructions with valgrind: exact and
+#                                            # the same on every run, where time drifts with the host
 #
 # Uses CARGO_TARGET_DIR when set (default: target/ of the workspace).
 set -euo pipefail
@@ -94,6 +96,29 @@ for name in typical large; do
   timed "$name" "${cmds[@]}" | tee "$OUT/$name.out"
   tail -n 1 "$OUT/$name.out" >>"$OUT/summary"
 done
+
+# Instructions do not depend on the moment: the same binary gives the same count on a quick
+# or a slow host, so this is the figure to compare commits by (time is the goal's measure).
+if [[ -n ${INSTRUCTIONS:-} ]]; then
+  command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install -y valgrind)"; exit 2; }
+  count() { # CMD... -> instructions of one run
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.out" "$@" >/dev/null 2>&1 || true
+    awk '/^summary:/ {print $2}' "$OUT/cg.out"
+  }
+  echo
+  echo "== instructions (valgrind --tool=callgrind, one run each)"
+  for name in typical large; do
+    zip="$OUT/$name.zip"
+    lint=$(count "$WIDGETRY" lint --format json "$zip")
+    unzip=$(count unzip -tq "$zip")
+    line=$(awk -v n="$name" -v l="$lint" -v u="$unzip" 'BEGIN { printf "%-8s lint %12d   unzip -tq %12d   ratio %.2fx", n, l, u, l / u }')
+    if [[ -n $BEFORE_BIN ]]; then
+      before=$(count "$BEFORE_BIN" lint --format json "$zip")
+      line+=$(awk -v b="$before" -v u="$unzip" 'BEGIN { printf "   (before: lint %d, ratio %.2fx)", b, b / u }')
+    fi
+    echo "$line"
+  done
+fi
 
 echo
 echo "== summary ($RUNS rounds, each command once per round in a shuffled order; median CPU time)"
