@@ -260,10 +260,12 @@ fn inflate_at_most(
         }
         let used = usize::try_from(inflater.total_in() - in_before).map_err(|_| CORRUPT)?;
         input = input.get(used..).unwrap_or_default();
-        let progressed = used > 0 || inflater.total_out() > out_before;
-        // A stream that ends early (no progress, nothing left to read) is left to the CRC.
-        if status == Status::StreamEnd || !progressed {
+        if status == Status::StreamEnd {
             return Ok((data, false));
+        }
+        // The input ran out (or the stream is stuck) before the stream's end.
+        if used == 0 && inflater.total_out() == out_before {
+            return Err(Inflate::Broken("incomplete deflate stream"));
         }
     }
 }

@@ -518,6 +518,25 @@ fn corrupt_deflate_stream() {
 }
 
 #[test]
+fn deflate_stream_cut_short() {
+    // The header's sizes and CRC are the real ones; the stream stops halfway.
+    let text = b"function a() { return 'abcdefghijklmnopqrstuvwxyz'; }\n".repeat(200);
+    let mut e = Entry::deflated("lib/a.js", &text);
+    e.data.truncate(e.data.len() / 2);
+    e.compressed_size = e.data.len() as u32;
+    let c = run(&widget_plus(vec![e]));
+    assert_eq!(codes(&c.report), ["archive.corrupt_entry"]);
+    let d = first(&c.report);
+    assert_eq!(d.file.as_deref(), Some("lib/a.js"));
+    assert!(
+        d.message.contains("incomplete deflate stream"),
+        "{}",
+        d.message
+    );
+    assert!(!c.package.contains("lib/a.js"));
+}
+
+#[test]
 fn entry_data_past_the_end_of_the_archive() {
     let e = Entry::stored("lib/a.js", b"x").with(|e| e.local_offset_override = Some(0x00FF_FFFF));
     let c = run(&widget_plus(vec![e]));
