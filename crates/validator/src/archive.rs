@@ -185,8 +185,13 @@ fn stored_bytes(bytes: &[u8], start: u64, compressed: u64) -> &[u8] {
         .ok()
         .and_then(|start| bytes.get(start..))
         .unwrap_or_default();
-    let len = usize::try_from(compressed).map_or(rest.len(), |n| n.min(rest.len()));
-    &rest[..len]
+    at_most(rest, compressed)
+}
+
+/// The first `n` bytes of `bytes`, or all of them when there are fewer.
+fn at_most(bytes: &[u8], n: u64) -> &[u8] {
+    let n = usize::try_from(n).map_or(bytes.len(), |n| n.min(bytes.len()));
+    &bytes[..n]
 }
 
 /// One entry's stored bytes and what its central header says about them.
@@ -217,8 +222,8 @@ impl EntryData<'_> {
         let (data, over) = if self.deflated {
             inflate_at_most(inflater, self.data, limit)?
         } else {
-            let keep = usize::try_from(limit).map_or(self.data.len(), |n| n.min(self.data.len()));
-            (self.data[..keep].to_vec(), keep < self.data.len())
+            let kept = at_most(self.data, limit);
+            (kept.to_vec(), kept.len() < self.data.len())
         };
         if over {
             let len = limit.saturating_add(1);
