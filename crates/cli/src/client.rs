@@ -94,7 +94,8 @@ pub fn resolve(server: Option<&str>) -> Result<Credentials> {
     Ok(Credentials { server, token })
 }
 
-/// `--server`, for the commands that act as the logged-in user.
+// `--server`, for the commands that act as the logged-in user (not a doc comment: see
+// `Command` in main.rs).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ServerArg {
     /// The server (default: the one `widgetry login` saved, or WIDGETRY_SERVER).

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 use widgetry_registry::{GcOptions, MIN_GC_GRACE, NewUser, Role};
 
-/// Arguments of `widgetry admin`.
+// Arguments of `widgetry admin` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use widgetry_scaffold::{LOCALES, ScaffoldOptions, Support, check_location, scaffold};
 
-/// Arguments of `widgetry init`.
+// Arguments of `widgetry init` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The folder to create the widget in.

@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
-/// Arguments of `widgetry integrations`.
+// Arguments of `widgetry integrations` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use widgetry_validator::{Input, Lang, Limits, Options, Profile};
 
-/// Arguments of `widgetry lint`.
+// Arguments of `widgetry lint` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The widget folder or `widget.zip` to check.

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use std::io::BufRead;
 use std::process::ExitCode;
 
-/// Arguments of `widgetry login`.
+// Arguments of `widgetry login` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The server's address, such as `http://127.0.0.1:8080`.

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 use widgetry_validator::Lang;
 
-/// Arguments of `widgetry moderate`.
+// Arguments of `widgetry moderate` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]

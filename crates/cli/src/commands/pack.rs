@@ -16,7 +16,7 @@ use widgetry_validator::{Input, Options, Profile, check};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
-/// Arguments of `widgetry pack`.
+// Arguments of `widgetry pack` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The widget folder to pack.

@@ -28,7 +28,7 @@ use widgetry_preview::{areas, assets, fixtures::Overrides, frame};
 use widgetry_validator::preview::Event;
 use widgetry_validator::{Input, Options, Package, Profile};
 
-/// Arguments of `widgetry preview`.
+// Arguments of `widgetry preview` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The widget folder or `widget.zip` to run.

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use widgetry_validator::{Diagnostic, Input, Options, Profile, Report, check};
 
-/// Arguments of `widgetry push`.
+// Arguments of `widgetry push` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The widget folder or `widget.zip` to upload.

@@ -8,7 +8,7 @@ use anyhow::Result;
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
-/// Arguments of `widgetry rollback`.
+// Arguments of `widgetry rollback` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The integration.

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use widgetry_validator::catalog::{self, Rule};
 use widgetry_validator::{Lang, Profile, Severity};
 
-/// Arguments of `widgetry rules`.
+// Arguments of `widgetry rules` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Show only this rule, in full (for example `manifest.missing_field`).

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use widgetry_server::ServerConfig;
 
-/// Where the server keeps its data (shared with `widgetry admin`).
+// Where the server keeps its data (shared with `widgetry admin`; not a doc comment: see
+// `Command` in main.rs).
 #[derive(Debug, Clone, clap::Args)]
 pub struct Storage {
     /// Database URL: `sqlite://PATH` or `postgres://USER@HOST:PORT/DB` [default: SQLite under the data folder].
@@ -80,7 +81,7 @@ impl Storage {
     }
 }
 
-/// Arguments of `widgetry serve`.
+// Arguments of `widgetry serve` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address and port the pages and the API listen on.

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Arguments of `widgetry status`.
+// Arguments of `widgetry status` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The integration.

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use widgetry_validator::{Diagnostic, Package, Profile, Report};
 
-/// Arguments of `widgetry submit`.
+// Arguments of `widgetry submit` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The integration whose version to submit.
@@ -36,7 +36,7 @@ pub struct Args {
     pub server: client::ServerArg,
 }
 
-/// The submission's fields.
+// The submission's fields (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct Fields {
     /// A JSON file with the request body; the flags below override or extend it.

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::process::ExitCode;
 use widgetry_api::webhooks::DeliveryView as Delivery;
 
-/// Arguments of `widgetry webhook`.
+// Arguments of `widgetry webhook` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]

@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use serde_json::json;
 use std::process::ExitCode;
 
-/// Arguments of `widgetry withdraw`.
+// Arguments of `widgetry withdraw` (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The integration.

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use std::process::ExitCode;
 
-/// Whatever follows the command: ignored.
+// Whatever follows the command: ignored (not a doc comment: see `Command` in main.rs).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
