@@ -37,16 +37,19 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 .collect();
             if let Some(Value::String(text)) = doc.get(&pointer) {
                 resolved_somewhere = true;
-                findings.extend(judge(
-                    field,
-                    text,
-                    doc.loc(&pointer),
-                    &format!("i18n/{locale}.json"),
-                ));
+                // The position is looked up only for a text with findings: it costs a second
+                // pass over the language file.
+                let judged = judge(field, text, &format!("i18n/{locale}.json"));
+                if !judged.is_empty() {
+                    findings.extend(placed(judged, doc.loc(&pointer)));
+                }
             }
         }
         if !resolved_somewhere {
-            findings.extend(judge(field, value, manifest.loc(field), MANIFEST));
+            let judged = judge(field, value, MANIFEST);
+            if !judged.is_empty() {
+                findings.extend(placed(judged, manifest.loc(field)));
+            }
         }
     }
     emit(&mut ctx.out, findings);
@@ -55,13 +58,13 @@ pub fn check(ctx: &mut Ctx<'_>) {
 /// Holds a new listing name given outside the package (a submission's name change) to the
 /// name rules; `label` names where it came from in messages.
 pub fn check_name(out: &mut Findings, text: &str, loc: Loc, label: &str) {
-    emit(out, judge("/widget/name", text, loc, label));
+    emit(out, placed(judge("/widget/name", text, label), loc));
 }
 
 /// Holds a new install-screen description given outside the package (a submission's
 /// description change) to the description rules; `label` names where it came from.
 pub fn check_description(out: &mut Findings, text: &str, loc: Loc, label: &str) {
-    emit(out, judge("/widget/description", text, loc, label));
+    emit(out, placed(judge("/widget/description", text, label), loc));
 }
 
 fn emit(out: &mut Findings, findings: Vec<Pending>) {
@@ -80,8 +83,19 @@ type Pending = (
     Vec<(&'static str, String)>,
 );
 
-fn judge(field: &str, text: &str, loc: Loc, file: &str) -> Vec<Pending> {
-    let mut out: Vec<Pending> = Vec::new();
+/// A rule a text breaks, with the message's arguments: a finding still without its place.
+type Judged = (&'static crate::catalog::Rule, Vec<(&'static str, String)>);
+
+/// Gives every judged finding the same place.
+fn placed(judged: Vec<Judged>, loc: Loc) -> Vec<Pending> {
+    judged
+        .into_iter()
+        .map(|(rule, args)| (rule, loc.clone(), args))
+        .collect()
+}
+
+fn judge(field: &str, text: &str, file: &str) -> Vec<Judged> {
+    let mut out: Vec<Judged> = Vec::new();
     let f = ("file", file.to_string());
     match field {
         "/widget/name" => {
@@ -89,7 +103,6 @@ fn judge(field: &str, text: &str, loc: Loc, file: &str) -> Vec<Pending> {
             if count > NAME_LIMIT {
                 out.push((
                     &rules::LISTING_NAME_LENGTH,
-                    loc.clone(),
                     vec![
                         f.clone(),
                         ("count", count.to_string()),
@@ -103,7 +116,6 @@ fn judge(field: &str, text: &str, loc: Loc, file: &str) -> Vec<Pending> {
             {
                 out.push((
                     &rules::LISTING_NAME_WORD_LENGTH,
-                    loc.clone(),
                     vec![
                         f.clone(),
                         ("word", word.to_string()),
@@ -118,7 +130,6 @@ fn judge(field: &str, text: &str, loc: Loc, file: &str) -> Vec<Pending> {
                     let shown = if brand == "amocrm" { "amoCRM" } else { "Kommo" };
                     out.push((
                         &rules::LISTING_BRAND_NAME,
-                        loc.clone(),
                         vec![f.clone(), ("brand", shown.to_string())],
                     ));
                 }
@@ -129,7 +140,6 @@ fn judge(field: &str, text: &str, loc: Loc, file: &str) -> Vec<Pending> {
             if count > SHORT_LIMIT {
                 out.push((
                     &rules::LISTING_SHORT_DESCRIPTION_LENGTH,
-                    loc,
                     vec![
                         f,
                         ("count", count.to_string()),
@@ -143,7 +153,6 @@ fn judge(field: &str, text: &str, loc: Loc, file: &str) -> Vec<Pending> {
             if count > DESCRIPTION_LIMIT {
                 out.push((
                     &rules::LISTING_DESCRIPTION_LENGTH,
-                    loc.clone(),
                     vec![
                         f.clone(),
                         ("count", count.to_string()),
@@ -152,7 +161,7 @@ fn judge(field: &str, text: &str, loc: Loc, file: &str) -> Vec<Pending> {
                 ));
             }
             if text.to_ascii_lowercase().contains("<script") {
-                out.push((&rules::LISTING_DESCRIPTION_SCRIPT, loc, vec![f]));
+                out.push((&rules::LISTING_DESCRIPTION_SCRIPT, vec![f]));
             }
         }
     }

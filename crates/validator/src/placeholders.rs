@@ -253,8 +253,10 @@ pub fn check_package(ctx: &mut Ctx<'_>) {
             let pointer = format!("/widget/support/{key}");
             if let Some(Value::String(value)) = manifest.get(&pointer) {
                 let found = find(value, false);
-                let field = format!("widget.support.{key}");
-                report(&mut ctx.out, manifest.loc(&pointer), &field, found);
+                if !found.is_empty() {
+                    let field = format!("widget.support.{key}");
+                    report(&mut ctx.out, manifest.loc(&pointer), &field, found);
+                }
             }
         }
     }
