@@ -136,11 +136,11 @@ impl<'a> Intake<'a> {
     /// Judges a name. Returns the normal path under which the entry may be read, or `None`
     /// when it is refused (the reason is raised) or is a directory.
     pub fn admit_name(&mut self, raw: &str, is_dir: bool, out: &mut Findings) -> Option<String> {
-        let shown = raw.escape_debug().to_string();
         let normal = match paths::normalize(raw) {
             Ok(n) => n,
             Err(PathProblem::Empty) if is_dir => return None,
             Err(problem) => {
+                let shown = raw.escape_debug().to_string();
                 let rule = match problem {
                     PathProblem::Traversal => &rules::ARCHIVE_PATH_TRAVERSAL,
                     PathProblem::Absolute => &rules::ARCHIVE_ABSOLUTE_PATH,

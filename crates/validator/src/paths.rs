@@ -52,6 +52,10 @@ fn has_drive_letter(name: &str) -> bool {
 
 /// The key under which two names collide: Unicode NFC, then lowercase.
 pub fn collision_key(normal: &str) -> String {
+    if normal.is_ascii() {
+        // NFC leaves ASCII as it is: most names need neither table.
+        return normal.to_ascii_lowercase();
+    }
     normal.nfc().collect::<String>().to_lowercase()
 }
 
@@ -148,6 +152,12 @@ mod tests {
         #[test]
         fn collision_key_ignores_case(name in "[a-zA-Z]{1,20}") {
             prop_assert_eq!(collision_key(&name.to_uppercase()), collision_key(&name.to_lowercase()));
+        }
+
+        /// The ASCII shortcut gives the key the Unicode path gives.
+        #[test]
+        fn ascii_keys_match_the_unicode_path(name in "[\\x00-\\x7f]{0,40}") {
+            prop_assert_eq!(collision_key(&name), name.nfc().collect::<String>().to_lowercase());
         }
     }
 }
