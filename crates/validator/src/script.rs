@@ -56,7 +56,7 @@ use oxc_ast::ast::{
     UnaryExpression, UnaryOperator, UpdateExpression, VariableDeclarator, WhileStatement,
 };
 use oxc_ast_visit::{Visit, walk};
-use oxc_parser::{Parser, ParserReturn};
+use oxc_parser::{ParseOptions, Parser, ParserReturn};
 use oxc_span::{GetSpan, SourceType, Span};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
@@ -292,11 +292,21 @@ fn check_js(
 
 /// Parses as a classic script, or as a module when only that succeeds.
 fn parse<'a>(allocator: &'a Allocator, text: &'a str) -> ParserReturn<'a> {
-    let script = Parser::new(allocator, text, SourceType::script()).parse();
+    // No identifier hashes: they serve semantic analysis, which the rules do not run; every
+    // name is compared as text.
+    let options = ParseOptions {
+        enable_ident_hashes: false,
+        ..ParseOptions::default()
+    };
+    let script = Parser::new(allocator, text, SourceType::script())
+        .with_options(options)
+        .parse();
     if script.diagnostics.is_empty() {
         return script;
     }
-    let module = Parser::new(allocator, text, SourceType::mjs()).parse();
+    let module = Parser::new(allocator, text, SourceType::mjs())
+        .with_options(options)
+        .parse();
     if module.diagnostics.is_empty() && !module.panicked {
         module
     } else {
