@@ -1668,6 +1668,8 @@ fn nesting_overflow(text: &str) -> Option<usize> {
         // A statement may have ended at the last newline or block end: the chain ends before
         // a token that cannot continue the expression, and an `else if` chain ends before
         // anything but `else`.
+        // The end of the word here, once found (a statement boundary looks at the word first).
+        let mut word_end = None;
         if newline || after_block || else_break {
             let starts_value = c.is_ascii_alphanumeric()
                 || c == b'_'
@@ -1676,7 +1678,9 @@ fn nesting_overflow(text: &str) -> Option<usize> {
                 || matches!(c, b'"' | b'\'' | b'{' | b'!' | b'~' | b';')
                 || (c == b'+' && b.get(i + 1) == Some(&b'+'))
                 || (c == b'-' && b.get(i + 1) == Some(&b'-'));
-            let word = b.get(i..skip_word(b, i)).unwrap_or_default();
+            let end = skip_word(b, i);
+            word_end = Some(end);
+            let word = b.get(i..end).unwrap_or_default();
             if (newline || after_block) && starts_value && !is_continuation_word(word) {
                 reset!();
             }
@@ -1699,7 +1703,7 @@ fn nesting_overflow(text: &str) -> Option<usize> {
         match c {
             // Identifiers and keywords first: they are most of a script's tokens.
             c if WORD_BYTE[usize::from(c)] && !c.is_ascii_digit() => {
-                let end = skip_word(b, i);
+                let end = word_end.unwrap_or_else(|| skip_word(b, i));
                 let word = &b[i..end];
                 i = end;
                 if was_after_dot {
