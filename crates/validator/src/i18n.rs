@@ -104,12 +104,18 @@ fn leaves(value: &Value) -> BTreeMap<String, Leaf> {
         match v {
             Value::Object(map) => {
                 for (k, child) in map {
-                    let d = if dots.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{dots}.{k}")
-                    };
-                    stack.push((d, format!("{pointer}/{}", escape(k)), child));
+                    // Spelled with `push_str`: `format!` cost more than the rest of the walk.
+                    let mut d = String::with_capacity(dots.len() + 1 + k.len());
+                    if !dots.is_empty() {
+                        d.push_str(&dots);
+                        d.push('.');
+                    }
+                    d.push_str(k);
+                    let mut p = String::with_capacity(pointer.len() + 1 + k.len());
+                    p.push_str(&pointer);
+                    p.push('/');
+                    p.push_str(&escape(k));
+                    stack.push((d, p, child));
                 }
             }
             _ if !dots.is_empty() => {

@@ -150,11 +150,11 @@ impl JsonDoc {
 }
 
 /// Escapes a key for use in a JSON pointer (RFC 6901).
-pub fn escape(key: &str) -> String {
+pub fn escape(key: &str) -> Cow<'_, str> {
     if !key.contains(['~', '/']) {
-        return key.to_string();
+        return Cow::Borrowed(key);
     }
-    key.replace('~', "~0").replace('/', "~1")
+    Cow::Owned(key.replace('~', "~0").replace('/', "~1"))
 }
 
 /// Undoes [`escape`].

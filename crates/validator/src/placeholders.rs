@@ -305,7 +305,7 @@ fn pointer_of(nodes: &[(Option<usize>, Step<'_>)], mut node: Option<usize>) -> S
     let mut steps = Vec::new();
     while let Some((parent, step)) = node.and_then(|n| nodes.get(n)) {
         steps.push(match step {
-            Step::Key(k) => escape(k),
+            Step::Key(k) => escape(k).into_owned(),
             Step::Index(i) => i.to_string(),
         });
         node = *parent;
