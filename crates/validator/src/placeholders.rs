@@ -150,22 +150,17 @@ fn find_in(text: &str, reserved_too: bool, in_text: bool) -> Vec<Found> {
             push(Found::Contact(phone.to_string()));
         }
     }
-    // Searchers built once: this runs for every string of every language file.
-    static PHRASES: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
-    static WORDS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
-    let searchers =
-        |words: &'static [&'static str]| words.iter().map(memchr::memmem::Finder::new).collect();
-    // Most texts are short labels: no phrase fits in them, so no lowercase copy is made.
-    if LEFTOVER_PHRASES.iter().any(|p| text.len() >= p.len()) {
-        let lower = text.to_lowercase();
-        let finders = PHRASES.get_or_init(|| searchers(LEFTOVER_PHRASES));
-        for (phrase, finder) in LEFTOVER_PHRASES.iter().zip(finders) {
-            if finder.find(lower.as_bytes()).is_some() {
-                push(Found::Marker((*phrase).to_string()));
-            }
-        }
+    for phrase in leftover_phrases(text) {
+        push(Found::Marker(phrase.to_string()));
     }
-    let finders = WORDS.get_or_init(|| searchers(LEFTOVER_WORDS));
+    // Searchers built once: this runs for every string of every language file.
+    static WORDS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    let finders = WORDS.get_or_init(|| {
+        LEFTOVER_WORDS
+            .iter()
+            .map(memchr::memmem::Finder::new)
+            .collect()
+    });
     for (word, finder) in LEFTOVER_WORDS.iter().zip(finders) {
         let whole = finder.find_iter(text.as_bytes()).any(|i| {
             let before = text.get(..i).and_then(|t| t.chars().next_back());
@@ -177,6 +172,52 @@ fn find_in(text: &str, reserved_too: bool, in_text: bool) -> Vec<Found> {
         }
     }
     out
+}
+
+/// The [`LEFTOVER_PHRASES`] a text holds, whatever its case, in the list's order.
+///
+/// Lowercasing every text (most of them Cyrillic in a Russian file) cost more than the rest
+/// of the placeholder search, so:
+/// - ASCII phrases are looked for in a copy with only the ASCII letters lowercased. Full
+///   lowercasing gives the same answer: the only other characters that lowercase to ASCII
+///   letters are the Kelvin sign (to `k`) and `İ` (to `i` and a combining dot), and no phrase
+///   has a `k` or ends in `i` (a test checks it).
+/// - Other phrases are looked for in a lowercase copy, made only when the text holds every
+///   ASCII byte of the phrase that is not a letter (spaces, hyphens): no case mapping makes
+///   or removes those.
+fn leftover_phrases(text: &str) -> impl Iterator<Item = &'static str> {
+    // Built once: this runs for every string of every language file.
+    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        LEFTOVER_PHRASES
+            .iter()
+            .map(memchr::memmem::Finder::new)
+            .collect()
+    });
+    let mut ascii_lower: Option<String> = None;
+    let mut lower: Option<String> = None;
+    let mut found = Vec::new();
+    for (phrase, finder) in LEFTOVER_PHRASES.iter().zip(finders) {
+        // Most texts are short labels: no phrase fits in them, and no copy is made.
+        if text.len() < phrase.len() {
+            continue;
+        }
+        let hay = if phrase.is_ascii() {
+            ascii_lower.get_or_insert_with(|| text.to_ascii_lowercase())
+        } else if phrase
+            .bytes()
+            .filter(|b| b.is_ascii() && !b.is_ascii_alphabetic())
+            .all(|b| memchr::memchr(b, text.as_bytes()).is_some())
+        {
+            lower.get_or_insert_with(|| text.to_lowercase())
+        } else {
+            continue;
+        };
+        if finder.find(hay.as_bytes()).is_some() {
+            found.push(*phrase);
+        }
+    }
+    found.into_iter()
 }
 
 /// The domains of the e-mail addresses in a text, lowercase.
@@ -410,6 +451,53 @@ mod tests {
         assert!(found.contains(&Found::Marker("replace the placeholder contacts".into())));
         // In files the reserved names are text.test_domain's.
         assert!(!find(text, false).contains(&Found::Contact("example.com".into())));
+    }
+
+    /// The phrases are found whatever their case, each once, in the list's order, as in a
+    /// lowercase copy of the text.
+    #[test]
+    fn leftover_phrases_ignore_case() {
+        let found: Vec<_> =
+            leftover_phrases("Your Support Phone here. LOREM IPSUM dolor, lorem ipsum.").collect();
+        assert_eq!(found, ["lorem ipsum", "your support phone"]);
+        let found: Vec<_> = leftover_phrases("ЗАМЕНИТЕ Контакты-Заглушки своими").collect();
+        assert_eq!(found, ["замените контакты-заглушки"]);
+        // Without its hyphen the phrase is not there, with or without a lowercase copy.
+        assert_eq!(leftover_phrases("замените контакты заглушки").count(), 0);
+        assert_eq!(leftover_phrases("lorem").count(), 0);
+        for text in [
+            "LOREM İPSUM",
+            "Lorem \u{212A}ipsum",
+            "замените контакты-заглушки",
+            "Replace The Placeholder Contacts",
+            "your support e-mail: x",
+            "your support email",
+        ] {
+            let lower = text.to_lowercase();
+            let expected: Vec<_> = LEFTOVER_PHRASES
+                .iter()
+                .copied()
+                .filter(|p| lower.contains(p))
+                .collect();
+            assert_eq!(
+                leftover_phrases(text).collect::<Vec<_>>(),
+                expected,
+                "{text}"
+            );
+        }
+    }
+
+    /// What makes the ASCII shortcut of [`leftover_phrases`] exact: the phrases are lowercase,
+    /// and no ASCII phrase has a `k` (the Kelvin sign lowercases to one) or ends in `i` (`İ`
+    /// lowercases to an `i` and a combining dot).
+    #[test]
+    fn leftover_phrases_suit_the_ascii_shortcut() {
+        for phrase in LEFTOVER_PHRASES {
+            assert_eq!(phrase.to_lowercase(), *phrase);
+            if phrase.is_ascii() {
+                assert!(!phrase.contains('k') && !phrase.ends_with('i'), "{phrase}");
+            }
+        }
     }
 
     #[test]
