@@ -358,14 +358,13 @@ impl<'i> QualifiedRuleParser<'i> for Rules<'_> {
 
     fn parse_prelude<'t>(&mut self, input: &mut Parser<'i, 't>) -> Result<(), ParseError<'i, Msg>> {
         let selectors = read_selectors(input)?;
+        let src = self.src;
         for selector in &selectors {
-            let text = self
-                .src
+            let text = src
                 .get(selector.start..selector.end)
                 .unwrap_or_default()
-                .trim()
-                .to_string();
-            self.judge(selector, &text);
+                .trim();
+            self.judge(selector, text);
         }
         Ok(())
     }

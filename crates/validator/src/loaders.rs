@@ -189,16 +189,11 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
 pub(crate) fn script_src(text: &str) -> Option<(usize, &str)> {
     // Every string literal of a file comes here: look for the tag without allocating.
     let bytes = text.as_bytes();
-    let tag = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'<')
-        .map(|(i, _)| i)
-        .find(|&i| {
-            bytes
-                .get(i..i + 7)
-                .is_some_and(|w| w.eq_ignore_ascii_case(b"<script"))
-        })?;
+    let tag = memchr::memchr_iter(b'<', bytes).find(|&i| {
+        bytes
+            .get(i..i + 7)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"<script"))
+    })?;
     let tail = text.get(tag..)?;
     let end_of_tag = tail.find('>').unwrap_or(tail.len());
     let src = tag + tail.get(..end_of_tag)?.to_ascii_lowercase().find("src=")? + 4;
