@@ -6,7 +6,7 @@
 use crate::catalog as rules;
 use crate::context::Ctx;
 use crate::diag::Loc;
-use crate::json::{JsonDoc, escape};
+use crate::json::{JsonDoc, child_pointer, escape};
 use crate::manifest::describe;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -111,11 +111,7 @@ fn leaves(value: &Value) -> BTreeMap<String, Leaf> {
                         d.push('.');
                     }
                     d.push_str(k);
-                    let mut p = String::with_capacity(pointer.len() + 1 + k.len());
-                    p.push_str(&pointer);
-                    p.push('/');
-                    p.push_str(&escape(k));
-                    stack.push((d, p, child));
+                    stack.push((d, child_pointer(&pointer, k), child));
                 }
             }
             _ if !dots.is_empty() => {

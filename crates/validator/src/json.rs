@@ -157,6 +157,16 @@ pub fn escape(key: &str) -> Cow<'_, str> {
     Cow::Owned(key.replace('~', "~0").replace('/', "~1"))
 }
 
+/// The pointer of the member `key` of the object at `parent`.
+pub fn child_pointer(parent: &str, key: &str) -> String {
+    let key = escape(key);
+    let mut pointer = String::with_capacity(parent.len() + 1 + key.len());
+    pointer.push_str(parent);
+    pointer.push('/');
+    pointer.push_str(&key);
+    pointer
+}
+
 /// Undoes [`escape`].
 pub fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
@@ -230,7 +240,7 @@ fn scan(text: &str, max_depth: usize, record: bool) -> Scan {
                 Cow::Borrowed(raw)
             };
             let child = if record {
-                format!("{pointer}/{}", escape(&key))
+                child_pointer(pointer, &key)
             } else {
                 String::new()
             };

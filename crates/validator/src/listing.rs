@@ -37,19 +37,14 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 .collect();
             if let Some(Value::String(text)) = doc.get(&pointer) {
                 resolved_somewhere = true;
-                // The position is looked up only for a text with findings: it costs a second
-                // pass over the language file.
                 let judged = judge(field, text, &format!("i18n/{locale}.json"));
-                if !judged.is_empty() {
-                    findings.extend(placed(judged, doc.loc(&pointer)));
-                }
+                findings.extend(placed(judged, || doc.loc(&pointer)));
             }
         }
         if !resolved_somewhere {
-            let judged = judge(field, value, MANIFEST);
-            if !judged.is_empty() {
-                findings.extend(placed(judged, manifest.loc(field)));
-            }
+            findings.extend(placed(judge(field, value, MANIFEST), || {
+                manifest.loc(field)
+            }));
         }
     }
     emit(&mut ctx.out, findings);
@@ -58,13 +53,16 @@ pub fn check(ctx: &mut Ctx<'_>) {
 /// Holds a new listing name given outside the package (a submission's name change) to the
 /// name rules; `label` names where it came from in messages.
 pub fn check_name(out: &mut Findings, text: &str, loc: Loc, label: &str) {
-    emit(out, placed(judge("/widget/name", text, label), loc));
+    emit(out, placed(judge("/widget/name", text, label), || loc));
 }
 
 /// Holds a new install-screen description given outside the package (a submission's
 /// description change) to the description rules; `label` names where it came from.
 pub fn check_description(out: &mut Findings, text: &str, loc: Loc, label: &str) {
-    emit(out, placed(judge("/widget/description", text, label), loc));
+    emit(
+        out,
+        placed(judge("/widget/description", text, label), || loc),
+    );
 }
 
 fn emit(out: &mut Findings, findings: Vec<Pending>) {
@@ -86,8 +84,13 @@ type Pending = (
 /// A rule a text breaks, with the message's arguments: a finding still without its place.
 type Judged = (&'static crate::catalog::Rule, Vec<(&'static str, String)>);
 
-/// Gives every judged finding the same place.
-fn placed(judged: Vec<Judged>, loc: Loc) -> Vec<Pending> {
+/// Gives every judged finding the same place. The place is looked up only when there is a
+/// finding: in a language file the first lookup costs a second pass over the file.
+fn placed(judged: Vec<Judged>, loc: impl FnOnce() -> Loc) -> Vec<Pending> {
+    if judged.is_empty() {
+        return Vec::new();
+    }
+    let loc = loc();
     judged
         .into_iter()
         .map(|(rule, args)| (rule, loc.clone(), args))

@@ -6,7 +6,7 @@
 use crate::catalog as rules;
 use crate::context::Ctx;
 use crate::diag::Loc;
-use crate::json::{JsonDoc, escape};
+use crate::json::{JsonDoc, child_pointer, escape};
 use crate::locations::{PLAIN_AREAS, SUFFIXED_AREAS, split_location};
 use crate::options::{Lang, Scheme};
 use serde_json::{Map, Value};
@@ -242,7 +242,7 @@ impl Checker<'_, '_> {
         };
         for key in map.keys() {
             if !known.contains(&key.as_str()) {
-                let child = format!("{pointer}/{}", escape(key));
+                let child = child_pointer(pointer, key);
                 let field = field_name(&child);
                 let suggestion = rules::similar(
                     self.ctx.options.lang,
@@ -721,7 +721,7 @@ fn check_settings(c: &mut Checker<'_, '_>, pointer: &str) {
     };
     let mut first_custom: Option<String> = None;
     for (key, value) in &fields {
-        let fp = format!("{pointer}/{}", escape(key));
+        let fp = child_pointer(pointer, key);
         if !value.is_object() {
             c.field(&fp, Kind::Object, true);
             continue;

@@ -153,15 +153,8 @@ fn find_in(text: &str, reserved_too: bool, in_text: bool) -> Vec<Found> {
     for phrase in leftover_phrases(text) {
         push(Found::Marker(phrase.to_string()));
     }
-    // Searchers built once: this runs for every string of every language file.
-    static WORDS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
-    let finders = WORDS.get_or_init(|| {
-        LEFTOVER_WORDS
-            .iter()
-            .map(memchr::memmem::Finder::new)
-            .collect()
-    });
-    for (word, finder) in LEFTOVER_WORDS.iter().zip(finders) {
+    static WORDS: Finders = OnceLock::new();
+    for (word, finder) in LEFTOVER_WORDS.iter().zip(finders(&WORDS, LEFTOVER_WORDS)) {
         let whole = finder.find_iter(text.as_bytes()).any(|i| {
             let before = text.get(..i).and_then(|t| t.chars().next_back());
             let after = text.get(i + word.len()..).and_then(|t| t.chars().next());
@@ -172,6 +165,18 @@ fn find_in(text: &str, reserved_too: bool, in_text: bool) -> Vec<Found> {
         }
     }
     out
+}
+
+/// A searcher for each word of a fixed list, built once.
+type Finders = OnceLock<Vec<memchr::memmem::Finder<'static>>>;
+
+/// The searchers for `words`, built the first time: the placeholder search runs for every
+/// string of every language file.
+fn finders(
+    cell: &'static Finders,
+    words: &'static [&'static str],
+) -> &'static [memchr::memmem::Finder<'static>] {
+    cell.get_or_init(|| words.iter().map(memchr::memmem::Finder::new).collect())
 }
 
 /// The [`LEFTOVER_PHRASES`] a text holds, whatever its case, in the list's order.
@@ -186,18 +191,14 @@ fn find_in(text: &str, reserved_too: bool, in_text: bool) -> Vec<Found> {
 ///   ASCII byte of the phrase that is not a letter (spaces, hyphens): no case mapping makes
 ///   or removes those.
 fn leftover_phrases(text: &str) -> impl Iterator<Item = &'static str> {
-    // Built once: this runs for every string of every language file.
-    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
-    let finders = FINDERS.get_or_init(|| {
-        LEFTOVER_PHRASES
-            .iter()
-            .map(memchr::memmem::Finder::new)
-            .collect()
-    });
+    static PHRASES: Finders = OnceLock::new();
     let mut ascii_lower: Option<String> = None;
     let mut lower: Option<String> = None;
     let mut found = Vec::new();
-    for (phrase, finder) in LEFTOVER_PHRASES.iter().zip(finders) {
+    for (phrase, finder) in LEFTOVER_PHRASES
+        .iter()
+        .zip(finders(&PHRASES, LEFTOVER_PHRASES))
+    {
         // Most texts are short labels: no phrase fits in them, and no copy is made.
         if text.len() < phrase.len() {
             continue;
