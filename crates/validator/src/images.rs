@@ -52,13 +52,13 @@ pub fn check(ctx: &mut Ctx<'_>) {
         let Some(ext) = paths::extension(path) else {
             continue;
         };
-        if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp") {
+        if !matches!(ext.as_ref(), "png" | "jpg" | "jpeg" | "gif" | "webp") {
             continue;
         }
         match imagesize::image_type(data) {
             Ok(kind @ (ImageType::Png | ImageType::Jpeg | ImageType::Gif | ImageType::Webp)) => {
                 if let Some(exts) = expected_ext(kind)
-                    && !exts.contains(&ext.as_str())
+                    && !exts.contains(&ext.as_ref())
                 {
                     ctx.out.add(
                         &rules::IMAGE_FORMAT_MISMATCH,

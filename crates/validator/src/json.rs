@@ -143,9 +143,19 @@ impl JsonDoc {
         loc
     }
 
-    /// The value at a pointer.
+    /// The value at a pointer: what `serde_json`'s `Value::pointer` finds, without its two
+    /// copies of every segment (the checks ask for a few hundred pointers per package).
     pub fn get(&self, pointer: &str) -> Option<&Value> {
-        self.value.pointer(pointer)
+        if pointer.is_empty() {
+            return Some(&self.value);
+        }
+        let rest = pointer.strip_prefix('/')?;
+        rest.split('/')
+            .try_fold(&self.value, |target, segment| match target {
+                Value::Object(map) => map.get(unescape(segment).as_ref()),
+                Value::Array(list) => array_index(segment).and_then(|i| list.get(i)),
+                _ => None,
+            })
     }
 }
 
@@ -168,8 +178,19 @@ pub fn child_pointer(parent: &str, key: &str) -> String {
 }
 
 /// Undoes [`escape`].
-pub fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
+pub fn unescape(segment: &str) -> Cow<'_, str> {
+    if !segment.contains('~') {
+        return Cow::Borrowed(segment);
+    }
+    Cow::Owned(segment.replace("~1", "/").replace("~0", "~"))
+}
+
+/// An array index in a pointer: decimal digits, no sign, no leading zero (RFC 6901).
+fn array_index(segment: &str) -> Option<usize> {
+    if segment.starts_with('+') || (segment.starts_with('0') && segment.len() != 1) {
+        return None;
+    }
+    segment.parse().ok()
 }
 
 fn strip_position(message: &str) -> String {
@@ -355,6 +376,36 @@ mod tests {
         // An absent member points at its nearest parent.
         let m = d.loc("/widget/name");
         assert_eq!((m.line, m.column), (Some(2), Some(13)));
+    }
+
+    #[test]
+    fn get_finds_what_serde_json_pointer_finds() {
+        let text = r#"{"a": {"b/c": [10, {"d~e": true}], "": 1, "0": 2, "~1": 3}, "l": [0, 1]}"#;
+        let (d, _) = doc(text);
+        let d = d.unwrap();
+        for pointer in [
+            "",
+            "/",
+            "/a",
+            "/a/b~1c",
+            "/a/b~1c/0",
+            "/a/b~1c/1/d~0e",
+            "/a/",
+            "/a/0",
+            "/a/~01",
+            "/a/b/c",
+            "/l/1",
+            "/l/01",
+            "/l/+1",
+            "/l/-1",
+            "/l/2",
+            "/l/1/x",
+            "a",
+            "/x",
+            "/a/~1",
+        ] {
+            assert_eq!(d.get(pointer), d.value.pointer(pointer), "{pointer}");
+        }
     }
 
     #[test]

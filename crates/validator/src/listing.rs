@@ -163,7 +163,7 @@ fn judge(field: &str, text: &str, file: &str) -> Vec<Judged> {
                     ],
                 ));
             }
-            if text.to_ascii_lowercase().contains("<script") {
+            if crate::loaders::script_tag(text).is_some() {
                 out.push((&rules::LISTING_DESCRIPTION_SCRIPT, vec![f]));
             }
         }

@@ -185,15 +185,20 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     false
 }
 
-/// The URL in a `<script src=...>` written in a string, if any.
-pub(crate) fn script_src(text: &str) -> Option<(usize, &str)> {
+/// Where the first `<script` (in any case) of a text starts.
+pub(crate) fn script_tag(text: &str) -> Option<usize> {
     // Every string literal of a file comes here: look for the tag without allocating.
     let bytes = text.as_bytes();
-    let tag = memchr::memchr_iter(b'<', bytes).find(|&i| {
+    memchr::memchr_iter(b'<', bytes).find(|&i| {
         bytes
             .get(i..i + 7)
             .is_some_and(|w| w.eq_ignore_ascii_case(b"<script"))
-    })?;
+    })
+}
+
+/// The URL in a `<script src=...>` written in a string, if any.
+pub(crate) fn script_src(text: &str) -> Option<(usize, &str)> {
+    let tag = script_tag(text)?;
     let tail = text.get(tag..)?;
     let end_of_tag = tail.find('>').unwrap_or(tail.len());
     let src = tag + tail.get(..end_of_tag)?.to_ascii_lowercase().find("src=")? + 4;

@@ -2,6 +2,7 @@
 //! same file on a case-insensitive or Unicode-normalising file system, and the media type a
 //! file is served with.
 
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 /// Why an entry name is unsafe.
@@ -64,11 +65,19 @@ pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// The extension of a path, lowercase, without the dot.
-pub fn extension(path: &str) -> Option<String> {
+/// The extension of a path, lowercase, without the dot (borrowed when it is lowercase
+/// already, as nearly every one is).
+pub fn extension(path: &str) -> Option<Cow<'_, str>> {
     let name = file_name(path);
     let (stem, ext) = name.rsplit_once('.')?;
-    (!stem.is_empty()).then(|| ext.to_ascii_lowercase())
+    if stem.is_empty() {
+        return None;
+    }
+    Some(if ext.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(ext.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(ext)
+    })
 }
 
 /// The content type a widget file is served with, from its extension (the files origin and

@@ -599,14 +599,13 @@ impl<'s> Scan<'s> {
 
     /// `define([...])`, `require([...])`, `require('x')`, `require.config({paths})`.
     fn record_loads(&mut self, call: &CallExpression<'_>, callee: &Expression<'_>) {
-        let loader = ["define", "require", "requirejs"]
-            .into_iter()
-            .find(|n| callee.is_specific_id(n))
-            .or_else(|| {
-                let (object, prop) = member_parts(callee)?;
-                let global = object.is_specific_id("window") || object.is_specific_id("self");
-                (global && matches!(prop, "require" | "requirejs" | "define")).then_some(prop)
-            });
+        let loader = match callee.get_inner_expression() {
+            Expression::Identifier(id) => Some(id.name.as_str()),
+            _ => member_parts(callee).and_then(|(object, prop)| {
+                (object.is_specific_id("window") || object.is_specific_id("self")).then_some(prop)
+            }),
+        }
+        .filter(|name| matches!(*name, "define" | "require" | "requirejs"));
         if let Some(loader) = loader {
             let via = if loader == "define" {
                 Via::Define
@@ -790,13 +789,7 @@ impl<'s> Scan<'s> {
                 .arguments
                 .iter()
                 .filter_map(Argument::as_expression)
-                .any(|a| {
-                    is_stringish(a)
-                        && self
-                            .source(a.span())
-                            .to_ascii_lowercase()
-                            .contains("<script")
-                });
+                .any(|a| is_stringish(a) && loaders::script_tag(self.source(a.span())).is_some());
             if injects {
                 let how = format!("{name}('<script ...>')");
                 self.hit(&rules::SCRIPT_SCRIPT_INJECTION, start, &[("how", &how)]);
@@ -1091,10 +1084,7 @@ impl<'a> Visit<'a> for Scan<'_> {
             }
             if matches!(prop, Some("innerHTML" | "outerHTML"))
                 && is_stringish(&it.right)
-                && self
-                    .source(it.right.span())
-                    .to_ascii_lowercase()
-                    .contains("<script")
+                && loaders::script_tag(self.source(it.right.span())).is_some()
             {
                 let how = format!("{}= '<script ...>'", prop.unwrap_or_default());
                 self.hit(
@@ -1399,6 +1389,10 @@ fn text_switcher_hits(text: &str, start: usize, end: usize) -> Vec<Hit> {
         return Vec::new();
     };
     let bytes = region.as_bytes();
+    // Most literals are shorter than either class: not even a search for them.
+    if bytes.len() < SWITCHER_CLASSES[0].len() {
+        return Vec::new();
+    }
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     let prefix = PREFIX.get_or_init(|| memchr::memmem::Finder::new("switcher_o"));
     let mut found: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
@@ -1436,6 +1430,7 @@ fn text_switcher_hits(text: &str, start: usize, end: usize) -> Vec<Hit> {
 }
 
 /// The classes of amoCRM's own switch control, which a widget must not reuse.
+/// The shortest first.
 const SWITCHER_CLASSES: [&str; 2] = ["switcher_on", "switcher_off"];
 
 /// Whether a first-party file looks minified or obfuscated, with the measure that says so
