@@ -598,10 +598,15 @@ impl<'s> Scan<'s> {
     }
 
     /// `define([...])`, `require([...])`, `require('x')`, `require.config({paths})`.
-    fn record_loads(&mut self, call: &CallExpression<'_>, callee: &Expression<'_>) {
+    fn record_loads(
+        &mut self,
+        call: &CallExpression<'_>,
+        callee: &Expression<'_>,
+        member: Member<'_, '_>,
+    ) {
         let loader = match callee.get_inner_expression() {
             Expression::Identifier(id) => Some(id.name.as_str()),
-            _ => member_parts(callee).and_then(|(object, prop)| {
+            _ => member.and_then(|(object, prop)| {
                 (object.is_specific_id("window") || object.is_specific_id("self")).then_some(prop)
             }),
         }
@@ -630,7 +635,7 @@ impl<'s> Scan<'s> {
             }
             return;
         }
-        if let Some((object, "config")) = member_parts(callee)
+        if let Some((object, "config")) = member
             && (object.is_specific_id("require") || object.is_specific_id("requirejs"))
             && let Some(Expression::ObjectExpression(options)) =
                 call.arguments.first().and_then(Argument::as_expression)
@@ -680,10 +685,10 @@ impl<'s> Scan<'s> {
         if callee.is_specific_id("define") && last_arg_is(call, true) {
             self.defines.push(start);
         }
-        self.record_loads(call, callee);
+        self.record_loads(call, callee, member);
 
         // console.*
-        if let Some(method) = console_method(callee)
+        if let Some(method) = console_method(member)
             && self.first_party
             && self.catch_depth == 0
             && self.rejection_depth == 0
@@ -693,7 +698,7 @@ impl<'s> Scan<'s> {
 
         // alert
         // The name of a global function called (`name(...)`, `window.name(...)`), once.
-        let global = global_callee(callee);
+        let global = global_callee(callee, member);
         if self.first_party && global == Some("alert") {
             self.hit(&rules::SCRIPT_ALERT, start, &[]);
         }
@@ -1213,23 +1218,28 @@ impl Scan<'_> {
     }
 }
 
+/// A static member access's object and property name (`a.b`, `a['b']`), when an expression
+/// is one.
+type Member<'e, 'a> = Option<(&'e Expression<'a>, &'a str)>;
+
 /// The object and property name of a static member access (`a.b`, `a['b']`).
-fn member_parts<'e, 'a>(e: &'e Expression<'a>) -> Option<(&'e Expression<'a>, &'a str)> {
+fn member_parts<'e, 'a>(e: &'e Expression<'a>) -> Member<'e, 'a> {
     let m = e.get_member_expr()?;
     Some((m.object(), m.static_property_name()?))
 }
 
 /// `name(...)` or `window.name(...)` / `globalThis.name(...)`.
 fn is_global(callee: &Expression<'_>, name: &str) -> bool {
-    global_callee(callee) == Some(name)
+    global_callee(callee, member_parts(callee)) == Some(name)
 }
 
-/// The global a callee names: `name` for `name` and `window.name` / `globalThis.name`.
-fn global_callee<'a>(callee: &Expression<'a>) -> Option<&'a str> {
+/// The global a callee names: `name` for `name` and `window.name` / `globalThis.name`
+/// (`member` is the callee's [`member_parts`]).
+fn global_callee<'a>(callee: &Expression<'a>, member: Member<'_, 'a>) -> Option<&'a str> {
     if let Expression::Identifier(id) = callee {
         return Some(id.name.as_str());
     }
-    let (object, prop) = member_parts(callee)?;
+    let (object, prop) = member?;
     match object.without_parentheses() {
         Expression::Identifier(id) if matches!(id.name.as_str(), "window" | "globalThis") => {
             Some(prop)
@@ -1238,9 +1248,10 @@ fn global_callee<'a>(callee: &Expression<'a>) -> Option<&'a str> {
     }
 }
 
-/// The method of a `console.x(...)` call, also through `.apply`/`.call`/`.bind`.
-fn console_method(callee: &Expression<'_>) -> Option<String> {
-    let (object, prop) = member_parts(callee)?;
+/// The method of a `console.x(...)` call, also through `.apply`/`.call`/`.bind` (`member` is
+/// the callee's [`member_parts`]).
+fn console_method(member: Member<'_, '_>) -> Option<String> {
+    let (object, prop) = member?;
     let object = object.without_parentheses();
     if is_console(object) {
         return Some(prop.to_string());
@@ -1826,9 +1837,15 @@ fn nesting_overflow(text: &str) -> Option<usize> {
                 i += 3;
             }
             b'.' => {
-                pending |= AFTER_DOT;
-                prev = Prev::Operand;
-                i += 1;
+                // A property name right after the dot is read here: it is never a keyword.
+                if b.get(i + 1).is_some_and(|&n| WORD_START[usize::from(n)]) {
+                    i = skip_word(b, i + 1);
+                    prev = Prev::Value;
+                } else {
+                    pending |= AFTER_DOT;
+                    prev = Prev::Operand;
+                    i += 1;
+                }
             }
             b'0'..=b'9' => {
                 i = skip_word(b, i);
