@@ -73,9 +73,11 @@ impl JsonDoc {
             lines: OnceLock::new(),
             text: text.to_string(),
         };
-        // The pointers of duplicate keys take the recording pass (which also fills the
-        // positions their findings need).
-        let duplicates = if quick.duplicates.is_empty() {
+        // serde_json keeps the last of duplicate keys, so the value has fewer keys than the
+        // text exactly when the text has duplicates. Only then (or when the quick pass did
+        // not read the text to its end) is the text read again, recording pointers, to find
+        // them and fill the positions their findings need.
+        let duplicates = if quick.finished && quick.keys == key_count(&doc.value) {
             Vec::new()
         } else {
             let full = scan(text, max_depth, true);
@@ -203,8 +205,30 @@ fn strip_position(message: &str) -> String {
 #[derive(Default)]
 struct Scan {
     positions: HashMap<String, Pos>,
+    /// Found only by the recording pass.
     duplicates: Vec<(String, usize)>,
     too_deep_at: Option<usize>,
+    /// The keys of every object, duplicates included.
+    keys: usize,
+    /// The text was read to its end.
+    finished: bool,
+}
+
+/// The keys of every object in a value.
+fn key_count(value: &Value) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                count += map.len();
+                stack.extend(map.values());
+            }
+            Value::Array(list) => stack.extend(list),
+            _ => {}
+        }
+    }
+    count
 }
 
 enum Frame<'t> {
@@ -219,8 +243,8 @@ enum Frame<'t> {
 }
 
 /// One pass over the text, iterative (no recursion, whatever the nesting), that finds nesting
-/// past `max_depth` and duplicate keys and, when `record` is set, the start of every value
-/// and key by pointer (without it, pointers are left empty). It trusts nothing: on text that
+/// past `max_depth` and counts keys and, when `record` is set, finds duplicate keys and the
+/// start of every value and key by pointer. It trusts nothing: on text that
 /// is not JSON it simply stops, and `serde_json` reports the syntax error.
 fn scan(text: &str, max_depth: usize, record: bool) -> Scan {
     let b = text.as_bytes();
@@ -253,22 +277,24 @@ fn scan(text: &str, max_depth: usize, record: bool) -> Scan {
             let Some(end) = string_end(b, i) else {
                 return out;
             };
-            // Most keys have no escapes: they are the text between the quotes.
-            let raw = text.get(i + 1..end - 1).unwrap_or_default();
-            let key: Cow<'_, str> = if raw.contains('\\') {
-                Cow::Owned(serde_json::from_str(&text[i..end]).unwrap_or_default())
-            } else {
-                Cow::Borrowed(raw)
-            };
+            out.keys += 1;
             let child = if record {
-                child_pointer(pointer, &key)
+                // Most keys have no escapes: they are the text between the quotes.
+                let raw = text.get(i + 1..end - 1).unwrap_or_default();
+                let key: Cow<'_, str> = if raw.contains('\\') {
+                    Cow::Owned(serde_json::from_str(&text[i..end]).unwrap_or_default())
+                } else {
+                    Cow::Borrowed(raw)
+                };
+                let child = child_pointer(pointer, &key);
+                // A set, not a list: an object of many keys costs one lookup per key.
+                if !keys.insert(key) {
+                    out.duplicates.push((child.clone(), i));
+                }
+                child
             } else {
                 String::new()
             };
-            // A set, not a list: an object of many keys costs one lookup per key.
-            if !keys.insert(key) {
-                out.duplicates.push((child.clone(), i));
-            }
             pending = Some((child, Some(i)));
             i = end;
             continue;
@@ -334,6 +360,7 @@ fn scan(text: &str, max_depth: usize, record: bool) -> Scan {
             }
         }
     }
+    out.finished = true;
     out
 }
 
@@ -421,6 +448,26 @@ mod tests {
         assert_eq!(f.items().len(), 1);
         assert_eq!(f.items()[0].rule.code, "json.duplicate_key");
         assert_eq!(f.items()[0].loc.line, Some(2));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_wherever_they_are() {
+        // Inside a value that a later duplicate replaces, spelled with an escape, in an
+        // array; and none where the same key is in different objects.
+        for (text, expected) in [
+            (r#"{"a": {"x": 1, "x": 2}, "a": 3}"#, vec!["/a/x", "/a"]),
+            (r#"{"a": 1, "\u0061": 2}"#, vec!["/a"]),
+            (r#"[{"k": 1}, {"k": 2, "k": 3}]"#, vec!["/1/k"]),
+            (r#"{"a": {"k": 1}, "b": {"k": 1}, "c": [{"k": 1}]}"#, vec![]),
+        ] {
+            let (_, f) = doc(text);
+            let found: Vec<_> = f
+                .items()
+                .iter()
+                .map(|d| d.loc.pointer.clone().unwrap_or_default())
+                .collect();
+            assert_eq!(found, expected, "{text}");
+        }
     }
 
     #[test]
