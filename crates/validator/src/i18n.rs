@@ -85,25 +85,61 @@ pub fn check(ctx: &mut Ctx<'_>) {
     check_refs(ctx, &leaves);
 }
 
-/// Dot path -> leaf, by locale.
-type Leaves = BTreeMap<String, BTreeMap<String, Leaf>>;
+/// Each file's leaves, by locale.
+type Leaves = BTreeMap<String, FileLeaves>;
+
+/// The leaves of one language file.
+struct FileLeaves {
+    /// Dot path -> leaf.
+    by_path: BTreeMap<String, Leaf>,
+    /// Every object member met, as its parent's index here ([`ROOT`] for the file's own
+    /// members) and its place among the parent's members: enough to spell a leaf's pointer
+    /// when a finding needs it, without spelling every leaf's.
+    nodes: Vec<(usize, usize)>,
+}
+
+/// The parent of the file's own members in [`FileLeaves::nodes`].
+const ROOT: usize = usize::MAX;
+
+impl FileLeaves {
+    /// The JSON pointer of a leaf of this file, whose value is `value`.
+    fn pointer(&self, value: &Value, leaf: &Leaf) -> String {
+        let mut places = Vec::new();
+        let mut node = leaf.node;
+        while let Some(&(parent, place)) = self.nodes.get(node) {
+            places.push(place);
+            node = parent;
+        }
+        let mut pointer = String::new();
+        let mut v = value;
+        for place in places.into_iter().rev() {
+            let Some((key, child)) = v.as_object().and_then(|map| map.iter().nth(place)) else {
+                break;
+            };
+            pointer = child_pointer(&pointer, key);
+            v = child;
+        }
+        pointer
+    }
+}
 
 /// A value that is not an object.
 struct Leaf {
-    /// Its JSON pointer.
-    pointer: String,
+    /// Its member in [`FileLeaves::nodes`].
+    node: usize,
     /// It is a text of blanks only.
     blank: bool,
 }
 
-/// Dot path -> leaf, for one file.
-fn leaves(value: &Value) -> BTreeMap<String, Leaf> {
-    let mut out = BTreeMap::new();
-    let mut stack: Vec<(String, String, &Value)> = vec![(String::new(), String::new(), value)];
-    while let Some((dots, pointer, v)) = stack.pop() {
+/// The leaves of one file.
+fn leaves(value: &Value) -> FileLeaves {
+    let mut by_path = BTreeMap::new();
+    let mut nodes = Vec::new();
+    let mut stack: Vec<(String, usize, &Value)> = vec![(String::new(), ROOT, value)];
+    while let Some((dots, node, v)) = stack.pop() {
         match v {
             Value::Object(map) => {
-                for (k, child) in map {
+                for (place, (k, child)) in map.iter().enumerate() {
                     // Spelled with `push_str`: `format!` cost more than the rest of the walk.
                     let mut d = String::with_capacity(dots.len() + 1 + k.len());
                     if !dots.is_empty() {
@@ -111,30 +147,31 @@ fn leaves(value: &Value) -> BTreeMap<String, Leaf> {
                         d.push('.');
                     }
                     d.push_str(k);
-                    stack.push((d, child_pointer(&pointer, k), child));
+                    nodes.push((node, place));
+                    stack.push((d, nodes.len() - 1, child));
                 }
             }
             _ if !dots.is_empty() => {
                 let blank = matches!(v, Value::String(s) if s.trim().is_empty());
-                out.insert(dots, Leaf { pointer, blank });
+                by_path.insert(dots, Leaf { node, blank });
             }
             _ => {}
         }
     }
-    out
+    FileLeaves { by_path, nodes }
 }
 
 fn check_leaves(ctx: &mut Ctx<'_>, leaves: &Leaves) {
-    for (locale, keys) in leaves {
+    for (locale, file) in leaves {
         let Some(doc) = ctx.i18n.get(locale) else {
             continue;
         };
         // Anything but a blank text is data the widget may read through `self.i18n()`
         // (month names, numbers); only the keys manifest.json shows must be texts.
-        for (key, leaf) in keys.iter().filter(|(_, leaf)| leaf.blank) {
+        for (key, leaf) in file.by_path.iter().filter(|(_, leaf)| leaf.blank) {
             ctx.out.add(
                 &rules::I18N_EMPTY_VALUE,
-                doc.loc(&leaf.pointer),
+                doc.loc(&file.pointer(&doc.value, leaf)),
                 &[("key", key), ("locale", locale)],
             );
         }
@@ -142,21 +179,27 @@ fn check_leaves(ctx: &mut Ctx<'_>, leaves: &Leaves) {
 }
 
 fn check_structure(ctx: &mut Ctx<'_>, all: &Leaves) {
-    for (locale, keys) in all {
+    for (locale, file) in all {
         let Some(doc) = ctx.i18n.get(locale) else {
             continue;
         };
+        let keys = &file.by_path;
         // Each key missing here is reported once, naming the first language that has it.
         let mut reported = std::collections::BTreeSet::new();
-        for (other, other_keys) in all {
+        for (other, other_file) in all {
             if other == locale {
                 continue;
             }
-            for (key, leaf) in other_keys {
+            let Some(other_doc) = ctx.i18n.get(other) else {
+                continue;
+            };
+            for (key, leaf) in &other_file.by_path {
                 if !keys.contains_key(key) && !covered(keys, key) && reported.insert(key.clone()) {
+                    // The other file's pointer, placed in this file (its nearest parent here).
+                    let pointer = other_file.pointer(&other_doc.value, leaf);
                     ctx.out.add(
                         &rules::I18N_STRUCTURE_MISMATCH,
-                        doc.loc(&leaf.pointer),
+                        doc.loc(&pointer),
                         &[("key", key), ("locale", locale), ("other", other)],
                     );
                 }
@@ -256,7 +299,7 @@ fn check_refs(ctx: &mut Ctx<'_>, leaves: &Leaves) {
             let nested = nested_example(&value);
             let candidates: Vec<&str> = leaves
                 .values()
-                .flat_map(|k| k.keys().map(String::as_str))
+                .flat_map(|file| file.by_path.keys().map(String::as_str))
                 .collect();
             let suggestion = rules::similar(
                 ctx.options.lang,
@@ -288,4 +331,40 @@ fn nested_example(key: &str) -> String {
     out.push_str("\"...\"");
     out.push_str(&"}".repeat(parts.len()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leaf_pointer_is_spelled_from_its_members() {
+        let value: Value = serde_json::from_str(
+            r#"{"a": {"x": 1, "b/c": {"d~e": " ", "f": [1]}}, "g": "h", "": {"": 2}}"#,
+        )
+        .unwrap_or_default();
+        let file = leaves(&value);
+        let pointers: BTreeMap<&str, String> = file
+            .by_path
+            .iter()
+            .map(|(path, leaf)| (path.as_str(), file.pointer(&value, leaf)))
+            .collect();
+        // Members with empty names make no dot path, and no leaf.
+        let expected = [
+            ("a.b/c.d~e", "/a/b~1c/d~0e"),
+            ("a.b/c.f", "/a/b~1c/f"),
+            ("a.x", "/a/x"),
+            ("g", "/g"),
+        ];
+        assert_eq!(
+            pointers
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect::<Vec<_>>(),
+            expected
+        );
+        for (path, pointer) in &pointers {
+            assert!(value.pointer(pointer).is_some(), "{path}: {pointer}");
+        }
+    }
 }

@@ -933,12 +933,18 @@ fn i18n_structure_mismatch() {
         )
         .upload();
     let found = find(&r, "i18n.structure_mismatch");
-    assert!(found.iter().any(
-        |d| d.file.as_deref() == Some("i18n/ru.json") && d.message.contains("settings.phones")
-    ));
-    assert!(found.iter().any(
-        |d| d.file.as_deref() == Some("i18n/en.json") && d.message.contains("settings.phone`")
-    ));
+    // Each finding carries the other file's pointer, placed at its nearest parent here.
+    for (file, key, pointer) in [
+        ("i18n/ru.json", "settings.phones", "/settings/phones"),
+        ("i18n/en.json", "settings.phone`", "/settings/phone"),
+    ] {
+        assert!(
+            found.iter().any(|d| d.file.as_deref() == Some(file)
+                && d.message.contains(key)
+                && d.pointer.as_deref() == Some(pointer)),
+            "{file}"
+        );
+    }
     assert!(
         found
             .iter()
