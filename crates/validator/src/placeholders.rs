@@ -248,8 +248,12 @@ fn phones(text: &str) -> Vec<&str> {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let starts = (b[i] == b'+' || b[i].is_ascii_digit())
-            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'));
+        // Straight to the next `+` or digit: most texts have none.
+        match b[i..].iter().position(|c| *c == b'+' || c.is_ascii_digit()) {
+            Some(k) => i += k,
+            None => break,
+        }
+        let starts = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
         if !starts {
             i += 1;
             continue;
