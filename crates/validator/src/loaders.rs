@@ -160,7 +160,7 @@ pub(crate) fn is_dev_host(host: &str) -> bool {
     }
     TUNNEL_DOMAINS
         .iter()
-        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        .any(|d| crate::text::is_domain_or_subdomain(host, d))
 }
 
 /// Whether a module name is a build-time token: `__APP_URL__`, `%BUNDLE%`, `<%= url %>`,

@@ -922,7 +922,15 @@ impl<'s> Scan<'s> {
 
     /// Walks a left-nested chain of binary expressions without recursion.
     fn visit_binary_chain(&mut self, top: &BinaryExpression<'_>) {
-        let mut rights = vec![&top.right];
+        // Most are not chains: no list to keep.
+        if !matches!(top.left, Expression::BinaryExpression(_)) {
+            self.visit_expression(&top.left);
+            self.visit_expression(&top.right);
+            return;
+        }
+        // Room for the usual chain (`'a' + b + 'c' + d`) at once.
+        let mut rights = Vec::with_capacity(8);
+        rights.push(&top.right);
         let mut current = &top.left;
         while let Expression::BinaryExpression(b) = current {
             rights.push(&b.right);

@@ -334,7 +334,7 @@ fn is_service_host(host: &str) -> bool {
             .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
     let platform = PLATFORM_DOMAINS
         .iter()
-        .any(|d| host == *d || host.ends_with(&format!(".{d}")));
+        .any(|d| crate::text::is_domain_or_subdomain(host, d));
     domain && !platform && !PUBLIC_HOSTS.contains(&host) && !crate::text::is_test_host(host)
 }
 

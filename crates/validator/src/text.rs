@@ -335,7 +335,13 @@ pub fn is_test_host(host: &str) -> bool {
         || (h.contains('.') && matches!(tld, "test" | "example" | "invalid" | "local"))
         || ["example.com", "example.net", "example.org", "example.ru"]
             .iter()
-            .any(|d| h == *d || h.ends_with(&format!(".{d}")))
+            .any(|d| is_domain_or_subdomain(&h, d))
+}
+
+/// Whether `host` is `domain` or one of its subdomains.
+pub(crate) fn is_domain_or_subdomain(host: &str, domain: &str) -> bool {
+    host.strip_suffix(domain)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }
 
 #[cfg(test)]
@@ -405,6 +411,7 @@ mod tests {
             "acme.io",
             "cdn.jsdelivr.net",
             "examples.com",
+            "myexample.com",
             "amocrm.ru",
             "testing.com",
         ] {
