@@ -27,6 +27,7 @@ use cssparser::{
     AtRuleParser, BasicParseErrorKind, CowRcStr, ParseError, ParseErrorKind, Parser, ParserInput,
     ParserState, QualifiedRuleParser, SourceLocation, StyleSheetParser, ToCss, Token,
 };
+use smallvec::SmallVec;
 use std::fmt::Display;
 
 /// How many levels of `@media`-like blocks are entered; deeper ones are skipped.
@@ -209,8 +210,9 @@ fn consume_all(input: &mut Parser<'_, '_>) {
 
 /// One compound selector, as far as the rules care.
 #[derive(Debug, Default)]
-struct Compound {
-    classes: Vec<String>,
+struct Compound<'i> {
+    /// Borrowed from the style sheet (a class is copied only when it has escapes).
+    classes: SmallVec<[CowRcStr<'i>; 2]>,
     id: bool,
     /// `html`, `body` or `:root`: the document itself.
     root: bool,
@@ -220,14 +222,18 @@ struct Compound {
 
 /// One selector of a comma list.
 #[derive(Debug, Default)]
-struct Selector {
+struct Selector<'i> {
     start: usize,
     end: usize,
-    compounds: Vec<Compound>,
+    compounds: SmallVec<[Compound<'i>; 4]>,
 }
 
-impl Selector {
-    fn current(&mut self) -> &mut Compound {
+/// A selector list. Lists, selectors and compounds are kept inline while they are as short as
+/// most are: a style sheet has a selector list per rule.
+type Selectors<'i> = SmallVec<[Selector<'i>; 2]>;
+
+impl<'i> Selector<'i> {
+    fn current(&mut self) -> &mut Compound<'i> {
         if self.compounds.is_empty() {
             self.compounds.push(Compound::default());
         }
@@ -245,8 +251,8 @@ const DANGLING: Msg = "a combinator with no selector after it";
 
 /// Splits a selector list into selectors and compounds. `Err` with the offending position
 /// when it is malformed.
-fn read_selectors<'i>(input: &mut Parser<'i, '_>) -> Result<Vec<Selector>, ParseError<'i, Msg>> {
-    let mut selectors = Vec::new();
+fn read_selectors<'i>(input: &mut Parser<'i, '_>) -> Result<Selectors<'i>, ParseError<'i, Msg>> {
+    let mut selectors = Selectors::new();
     let mut sel = Selector::default();
     let mut boundary = false;
     let mut dangling = false;
@@ -295,7 +301,7 @@ fn read_selectors<'i>(input: &mut Parser<'i, '_>) -> Result<Vec<Selector>, Parse
                 let after = input.current_source_location();
                 match input.next_including_whitespace_and_comments() {
                     Ok(Token::Ident(name)) => {
-                        let name = name.to_string();
+                        let name = name.clone();
                         sel.current().classes.push(name);
                     }
                     Ok(t) => {
