@@ -58,6 +58,7 @@ use oxc_ast::ast::{
 use oxc_ast_visit::{Visit, walk};
 use oxc_parser::{ParseOptions, Parser, ParserReturn};
 use oxc_span::{GetSpan, SourceType, Span};
+use smallvec::SmallVec;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::sync::OnceLock;
@@ -486,12 +487,24 @@ struct Scan<'s> {
     string_vars: BTreeMap<String, Vec<(String, u32)>>,
 }
 
-/// A value a script loads, as written.
+/// A value a script loads, as written: kept as `String`s, found in the tree as `&str`s.
 #[derive(Debug, Clone)]
-enum Loaded {
-    Text(String, u32),
-    Name(String),
+enum Loaded<S = String> {
+    Text(S, u32),
+    Name(S),
 }
+
+impl Loaded<&str> {
+    fn to_owned(&self) -> Loaded {
+        match *self {
+            Loaded::Text(text, at) => Loaded::Text(text.to_string(), at),
+            Loaded::Name(name) => Loaded::Name(name.to_string()),
+        }
+    }
+}
+
+/// What [`collect_loaded`] finds in one expression: a few values at most, as a rule.
+type FoundLoads<'a> = SmallVec<[Loaded<&'a str>; 4]>;
 
 /// How deep [`collect_loaded`] looks into an expression.
 const MAX_LOADED_DEPTH: usize = 8;
@@ -502,13 +515,13 @@ const MAX_LOADS_PER_FILE: usize = 1024;
 
 /// The values an expression may evaluate to, as far as they can be read: strings, both
 /// branches of `?:` and `||`/`&&`/`??`, the left side of `+`, and names.
-fn collect_loaded(e: &Expression<'_>, out: &mut Vec<Loaded>, depth: usize) {
+fn collect_loaded<'a>(e: &Expression<'a>, out: &mut FoundLoads<'a>, depth: usize) {
     if depth > MAX_LOADED_DEPTH {
         return;
     }
     match e.without_parentheses() {
         Expression::StringLiteral(s) => {
-            out.push(Loaded::Text(s.value.as_str().to_string(), s.span.start + 1));
+            out.push(Loaded::Text(s.value.as_str(), s.span.start + 1));
         }
         Expression::TemplateLiteral(t) => {
             if let Some(first) = t.quasis.first() {
@@ -518,11 +531,11 @@ fn collect_loaded(e: &Expression<'_>, out: &mut Vec<Loaded>, depth: usize) {
                     .as_ref()
                     .map_or(first.value.raw.as_str(), |c| c.as_str());
                 if !text.is_empty() {
-                    out.push(Loaded::Text(text.to_string(), first.span.start));
+                    out.push(Loaded::Text(text, first.span.start));
                 }
             }
         }
-        Expression::Identifier(id) => out.push(Loaded::Name(id.name.as_str().to_string())),
+        Expression::Identifier(id) => out.push(Loaded::Name(id.name.as_str())),
         Expression::ConditionalExpression(c) => {
             collect_loaded(&c.consequent, out, depth + 1);
             collect_loaded(&c.alternate, out, depth + 1);
@@ -566,11 +579,11 @@ impl<'s> Scan<'s> {
     }
 
     fn loads(&mut self, e: &Expression<'_>, via: Via) {
-        let mut found = Vec::new();
+        let mut found = FoundLoads::new();
         collect_loaded(e, &mut found, 0);
         let room = MAX_LOADS_PER_FILE.saturating_sub(self.raw_deps.len());
         self.raw_deps
-            .extend(found.into_iter().take(room).map(|l| (l, via)));
+            .extend(found.iter().take(room).map(|l| (l.to_owned(), via)));
     }
 
     /// What the file loads, names resolved to the strings bound to them.
@@ -1084,14 +1097,15 @@ impl<'a> Visit<'a> for Scan<'_> {
                 self.callbacks.keys.push(key.to_string());
             }
             if prop == Some("src") {
-                let mut values = Vec::new();
+                let mut values = FoundLoads::new();
                 collect_loaded(&it.right, &mut values, 0);
                 for value in values {
                     if let Loaded::Text(url, at) = value
-                        && loaders::is_js_url(&url)
+                        && loaders::is_js_url(url)
                         && self.raw_deps.len() < MAX_LOADS_PER_FILE
                     {
-                        self.raw_deps.push((Loaded::Text(url, at), Via::ScriptSrc));
+                        self.raw_deps
+                            .push((Loaded::Text(url.to_string(), at), Via::ScriptSrc));
                     }
                 }
             }
@@ -1136,22 +1150,22 @@ impl<'a> Visit<'a> for Scan<'_> {
 
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
         if let (Some(name), Some(init)) = (it.id.get_identifier_name(), &it.init) {
-            let mut values = Vec::new();
+            let mut values = FoundLoads::new();
             collect_loaded(init, &mut values, 0);
-            let texts: Vec<(String, u32)> = values
-                .into_iter()
-                .filter_map(|v| match v {
-                    Loaded::Text(t, at) => Some((t, at)),
+            let mut texts = values
+                .iter()
+                .filter_map(|v| match *v {
+                    Loaded::Text(t, at) => Some((t.to_string(), at)),
                     Loaded::Name(_) => None,
                 })
-                .collect();
-            if !texts.is_empty() {
+                .peekable();
+            if texts.peek().is_some() {
                 let values = self
                     .string_vars
                     .entry(name.as_str().to_string())
                     .or_default();
                 let room = MAX_VALUES_PER_NAME.saturating_sub(values.len());
-                values.extend(texts.into_iter().take(room));
+                values.extend(texts.take(room));
             }
             if let Expression::ObjectExpression(obj) = init.without_parentheses() {
                 let mut keys = Vec::new();
