@@ -10,6 +10,7 @@ use crate::json::{JsonDoc, child_pointer, escape};
 use crate::manifest::describe;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// Runs the i18n rules.
 pub fn check(ctx: &mut Ctx<'_>) {
@@ -92,40 +93,37 @@ type Leaves = BTreeMap<String, FileLeaves>;
 struct FileLeaves {
     /// Dot path -> leaf.
     by_path: BTreeMap<String, Leaf>,
-    /// Every object member met, as its parent's index here ([`ROOT`] for the file's own
-    /// members) and its place among the parent's members: enough to spell a leaf's pointer
-    /// when a finding needs it, without spelling every leaf's.
-    nodes: Vec<(usize, usize)>,
+    /// The JSON pointer of every object member, in the order [`leaves`] meets them: spelled
+    /// all at once, in one walk, the first time a finding needs one (a clean file spells
+    /// none; a file with many findings does not walk its objects once per finding).
+    pointers: OnceLock<Vec<String>>,
 }
-
-/// The parent of the file's own members in [`FileLeaves::nodes`].
-const ROOT: usize = usize::MAX;
 
 impl FileLeaves {
     /// The JSON pointer of a leaf of this file, whose value is `value`.
     fn pointer(&self, value: &Value, leaf: &Leaf) -> String {
-        let mut places = Vec::new();
-        let mut node = leaf.node;
-        while let Some(&(parent, place)) = self.nodes.get(node) {
-            places.push(place);
-            node = parent;
-        }
-        let mut pointer = String::new();
-        let mut v = value;
-        for place in places.into_iter().rev() {
-            let Some((key, child)) = v.as_object().and_then(|map| map.iter().nth(place)) else {
-                break;
-            };
-            pointer = child_pointer(&pointer, key);
-            v = child;
-        }
-        pointer
+        let pointers = self.pointers.get_or_init(|| {
+            // The walk of `leaves`, member for member: the same stack, the same order.
+            let mut out = Vec::new();
+            let mut stack: Vec<(String, &Value)> = vec![(String::new(), value)];
+            while let Some((pointer, v)) = stack.pop() {
+                if let Value::Object(map) = v {
+                    for (k, child) in map {
+                        let member = child_pointer(&pointer, k);
+                        out.push(member.clone());
+                        stack.push((member, child));
+                    }
+                }
+            }
+            out
+        });
+        pointers.get(leaf.node).cloned().unwrap_or_default()
     }
 }
 
 /// A value that is not an object.
 struct Leaf {
-    /// Its member in [`FileLeaves::nodes`].
+    /// Its member's place in the order [`leaves`] meets members.
     node: usize,
     /// It is a text of blanks only.
     blank: bool,
@@ -134,12 +132,12 @@ struct Leaf {
 /// The leaves of one file.
 fn leaves(value: &Value) -> FileLeaves {
     let mut by_path = BTreeMap::new();
-    let mut nodes = Vec::new();
-    let mut stack: Vec<(String, usize, &Value)> = vec![(String::new(), ROOT, value)];
+    let mut members = 0;
+    let mut stack: Vec<(String, usize, &Value)> = vec![(String::new(), 0, value)];
     while let Some((dots, node, v)) = stack.pop() {
         match v {
             Value::Object(map) => {
-                for (place, (k, child)) in map.iter().enumerate() {
+                for (k, child) in map {
                     // Spelled with `push_str`: `format!` cost more than the rest of the walk.
                     let mut d = String::with_capacity(dots.len() + 1 + k.len());
                     if !dots.is_empty() {
@@ -147,8 +145,8 @@ fn leaves(value: &Value) -> FileLeaves {
                         d.push('.');
                     }
                     d.push_str(k);
-                    nodes.push((node, place));
-                    stack.push((d, nodes.len() - 1, child));
+                    stack.push((d, members, child));
+                    members += 1;
                 }
             }
             _ if !dots.is_empty() => {
@@ -158,7 +156,10 @@ fn leaves(value: &Value) -> FileLeaves {
             _ => {}
         }
     }
-    FileLeaves { by_path, nodes }
+    FileLeaves {
+        by_path,
+        pointers: OnceLock::new(),
+    }
 }
 
 fn check_leaves(ctx: &mut Ctx<'_>, leaves: &Leaves) {
