@@ -495,7 +495,8 @@ enum Loaded<S = String> {
 }
 
 impl Loaded<&str> {
-    fn to_owned(&self) -> Loaded {
+    /// The value as kept once the tree is gone.
+    fn kept(&self) -> Loaded {
         match *self {
             Loaded::Text(text, at) => Loaded::Text(text.to_string(), at),
             Loaded::Name(name) => Loaded::Name(name.to_string()),
@@ -583,7 +584,7 @@ impl<'s> Scan<'s> {
         collect_loaded(e, &mut found, 0);
         let room = MAX_LOADS_PER_FILE.saturating_sub(self.raw_deps.len());
         self.raw_deps
-            .extend(found.iter().take(room).map(|l| (l.to_owned(), via)));
+            .extend(found.iter().take(room).map(|l| (l.kept(), via)));
     }
 
     /// What the file loads, names resolved to the strings bound to them.
