@@ -103,21 +103,37 @@ impl FileLeaves {
     /// The JSON pointer of a leaf of this file, whose value is `value`.
     fn pointer(&self, value: &Value, leaf: &Leaf) -> String {
         let pointers = self.pointers.get_or_init(|| {
-            // The walk of `leaves`, member for member: the same stack, the same order.
             let mut out = Vec::new();
-            let mut stack: Vec<(String, &Value)> = vec![(String::new(), value)];
-            while let Some((pointer, v)) = stack.pop() {
-                if let Value::Object(map) = v {
-                    for (k, child) in map {
-                        let member = child_pointer(&pointer, k);
-                        out.push(member.clone());
-                        stack.push((member, child));
-                    }
-                }
-            }
+            walk_members(value, String::new(), |parent, key, _| {
+                let member = child_pointer(parent, key);
+                out.push(member.clone());
+                member
+            });
             out
         });
         pointers.get(leaf.node).cloned().unwrap_or_default()
+    }
+}
+
+/// Calls `visit(parent's state, key, value)` for every member of every object in `value`,
+/// depth first and always in the same order, and hands the state it returns for an object to
+/// that object's members. [`leaves`] numbers members in this order and
+/// [`FileLeaves::pointer`] spells them in it: one walk, so the two always agree.
+fn walk_members<'v, S>(
+    value: &'v Value,
+    root: S,
+    mut visit: impl FnMut(&S, &'v str, &'v Value) -> S,
+) {
+    let mut stack = vec![(root, value)];
+    while let Some((state, v)) = stack.pop() {
+        if let Value::Object(map) = v {
+            for (key, child) in map {
+                let member = visit(&state, key, child);
+                if child.is_object() {
+                    stack.push((member, child));
+                }
+            }
+        }
     }
 }
 
@@ -133,29 +149,26 @@ struct Leaf {
 fn leaves(value: &Value) -> FileLeaves {
     let mut by_path = BTreeMap::new();
     let mut members = 0;
-    let mut stack: Vec<(String, usize, &Value)> = vec![(String::new(), 0, value)];
-    while let Some((dots, node, v)) = stack.pop() {
-        match v {
-            Value::Object(map) => {
-                for (k, child) in map {
-                    // Spelled with `push_str`: `format!` cost more than the rest of the walk.
-                    let mut d = String::with_capacity(dots.len() + 1 + k.len());
-                    if !dots.is_empty() {
-                        d.push_str(&dots);
-                        d.push('.');
-                    }
-                    d.push_str(k);
-                    stack.push((d, members, child));
-                    members += 1;
-                }
-            }
-            _ if !dots.is_empty() => {
-                let blank = matches!(v, Value::String(s) if s.trim().is_empty());
-                by_path.insert(dots, Leaf { node, blank });
-            }
-            _ => {}
+    walk_members(value, String::new(), |dots, key, child| {
+        // Spelled with `push_str`: `format!` cost more than the rest of the walk.
+        let mut path = String::with_capacity(dots.len() + 1 + key.len());
+        if !dots.is_empty() {
+            path.push_str(dots);
+            path.push('.');
         }
-    }
+        path.push_str(key);
+        let node = members;
+        members += 1;
+        if child.is_object() {
+            return path;
+        }
+        if !path.is_empty() {
+            let blank = matches!(child, Value::String(s) if s.trim().is_empty());
+            by_path.insert(path, Leaf { node, blank });
+        }
+        // A leaf has no members: its state is never read.
+        String::new()
+    });
     FileLeaves {
         by_path,
         pointers: OnceLock::new(),

@@ -1682,20 +1682,12 @@ fn nesting_overflow(text: &str) -> Option<usize> {
 
     while i < b.len() {
         let c = b[i];
-        if c == b'\n' || c == b'\r' {
-            if prev == Prev::Value {
+        if matches!(c, b'\n' | b'\r' | b' ' | b'\t' | 0x0b | 0x0c) {
+            if matches!(c, b'\n' | b'\r') && prev == Prev::Value {
                 pending |= NEWLINE;
             }
             i += 1;
-            // The indentation that follows.
-            while b.get(i) == Some(&b' ') {
-                i += 1;
-            }
-            continue;
-        }
-        if c == b' ' || c == b'\t' || c == 0x0b || c == 0x0c {
-            // A run of spaces at once.
-            i += 1;
+            // A run of spaces (the indentation after a newline) at once.
             while b.get(i) == Some(&b' ') {
                 i += 1;
             }
