@@ -34,11 +34,17 @@
 //! - **Loops.** A loop is the body of `for`/`for-in`/`for-of`/`while`/`do`, or a function
 //!   given to `forEach`, `each`, `map`, `filter`, `some`, `every` or `reduce`; functions
 //!   defined in a loop count as in it (a Promise executor runs there).
-//! - **Depth.** oxc recurses once per nesting level and has no depth limit. Before parsing, a
-//!   cheap scan estimates the parser's recursion (brackets, prefix operators, right-nested
+//! - **Depth.** oxc recurses once per nesting level and has no depth limit. A scan of the
+//!   text estimates the parser's recursion (brackets, prefix operators, right-nested
 //!   assignments, conditionals, arrows and statement chains); a file over the budget is
-//!   reported as `script.too_deep` and not parsed. The tree walk itself stops descending
-//!   past a fixed depth, and walks long `a + b + c` chains without recursion.
+//!   reported as `script.too_deep` and its tree is not used. A weight per byte bounds the
+//!   estimate from above ([`stack_bound`]). A file within the budget by that bound is parsed
+//!   at once. Another is parsed on a stack its bound pays for, and estimated only when it
+//!   does not parse cleanly or its tree is at least [`RECHECK_DEPTH`] deep; one so large that
+//!   this stack would pass [`MAX_BOUND_UNITS`] is estimated before it is parsed, as every
+//!   file used to be. A shallow tree whose text the estimate overcounts (a thousand `case`
+//!   labels in a row) is therefore checked, not reported. The tree walk itself stops
+//!   descending past a fixed depth, and walks long `a + b + c` chains without recursion.
 
 use crate::catalog::{self as rules, Rule};
 use crate::context::Ctx;
@@ -69,6 +75,22 @@ const DEPTH_BUDGET: usize = 1000;
 const BRACKET_COST: usize = 4;
 /// How deep the tree walk descends; deeper subtrees are not inspected.
 const MAX_WALK_DEPTH: usize = 600;
+/// Parser stack bought per unit of [`stack_bound`] when a text is parsed before its estimate:
+/// four times the estimate's 512 bytes, the same margin as a budget of [`DEPTH_BUDGET`] on a
+/// default thread's 2 MiB.
+const STACK_PER_UNIT: usize = 2048;
+/// What that stack has besides: a default thread's 2 MiB, for the tree walk.
+const BASE_STACK: usize = 2 << 20;
+/// Texts whose [`stack_bound`] is over this are estimated before they are parsed, on the
+/// caller's stack: the bound would ask for more than 130 MiB of address space. (A release
+/// build uses about a fifth of what it buys: 16,000 nested brackets, 64,000 units, took 25
+/// MB of stack.) Scripts up to about 250 KB are within it.
+const MAX_BOUND_UNITS: usize = 1 << 16;
+/// A text parsed before its estimate is estimated after all when its tree is at least this
+/// deep (or did not parse cleanly), and reported as too deep if the estimate says so. The
+/// estimate passes its budget at 250 levels of brackets or 1,000 nested operators; the
+/// scripts of the test corpus reach 42.
+const RECHECK_DEPTH: usize = 64;
 /// At most this many switcher-class findings per file.
 const MAX_TEXT_HITS: usize = 50;
 
@@ -109,22 +131,25 @@ pub fn check(ctx: &mut Ctx<'_>) {
     // The largest first, so that the parser's arena, reused from file to file, has its
     // final size from the start (the results are keyed by path: the order changes nothing).
     texts.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
-    let mut allocator = Allocator::default();
-    for (path, text) in texts {
-        let found = match crate::paths::extension(path).as_deref() {
-            Some("js" | "mjs") => {
-                let (found, facts) = check_js(path, text, ctx.options.lang, &mut allocator);
-                if let Some(facts) = facts {
-                    modules.insert(path.to_string(), facts);
-                }
-                found
-            }
-            Some("css" | "twig" | "html" | "htm" | "tpl") => {
-                text_switcher_hits(text, 0, text.len())
-            }
-            _ => continue,
-        };
+    let (scripts, others): (Vec<_>, Vec<_>) =
+        texts.into_iter().partition(|(path, _)| is_script(path));
+    for ((path, _), (found, facts)) in scripts
+        .iter()
+        .zip(check_scripts(&scripts, ctx.options.lang))
+    {
+        if let Some(facts) = facts {
+            modules.insert(path.to_string(), facts);
+        }
         hits.entry(path.to_string()).or_default().extend(found);
+    }
+    for (path, text) in others {
+        if matches!(
+            crate::paths::extension(path).as_deref(),
+            Some("css" | "twig" | "html" | "htm" | "tpl")
+        ) {
+            let found = text_switcher_hits(text, 0, text.len());
+            hits.entry(path.to_string()).or_default().extend(found);
+        }
     }
     if let Some(main) = modules.get("script.js")
         && !main.syntax_error
@@ -231,12 +256,61 @@ struct Facts {
     deps: Vec<Dep>,
 }
 
+/// Whether a file is a JavaScript file the script rules parse.
+fn is_script(path: &str) -> bool {
+    matches!(crate::paths::extension(path).as_deref(), Some("js" | "mjs"))
+}
+
+/// All findings for each script, and its facts, in the order given.
+///
+/// A text whose [`stack_bound`] is within [`DEPTH_BUDGET`] cannot be too deep and is parsed
+/// at once. The others are parsed first too, on a stack their bound pays for (`stacker`
+/// switches the calling thread onto it: no thread is started), and estimated only when the
+/// parse fails or the tree turns out deep: the estimate, a pass over every byte, cost more
+/// than anything else in these rules but the parser. A text over [`MAX_BOUND_UNITS`], or
+/// every text when that stack cannot be had, is estimated before it is parsed.
+fn check_scripts(scripts: &[(&str, &str)], lang: Lang) -> Vec<(Vec<Hit>, Option<Facts>)> {
+    let bounds: Vec<usize> = scripts.iter().map(|(_, text)| stack_bound(text)).collect();
+    let run = |room: usize| {
+        let mut allocator = Allocator::default();
+        scripts
+            .iter()
+            .zip(&bounds)
+            .map(|((path, text), &bound)| check_js(path, text, lang, &mut allocator, (bound, room)))
+            .collect()
+    };
+    let Some(units) = bounds
+        .iter()
+        .copied()
+        .filter(|&b| b > DEPTH_BUDGET && b <= MAX_BOUND_UNITS)
+        .max()
+    else {
+        return run(DEPTH_BUDGET);
+    };
+    // `stacker` panics, before it runs anything, when the stack cannot be mapped.
+    let mut started = false;
+    let grown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        stacker::grow(BASE_STACK + units * STACK_PER_UNIT, || {
+            started = true;
+            run(units)
+        })
+    }));
+    match grown {
+        Ok(found) => found,
+        Err(panic) if started => std::panic::resume_unwind(panic),
+        Err(_) => run(DEPTH_BUDGET),
+    }
+}
+
 /// All findings for one JavaScript file, and its facts (none when it was not parsed).
+/// `(bound, room)`: the text's [`stack_bound`], and the bound the caller's stack holds (see
+/// [`check_scripts`]); a text within it is parsed before it is estimated.
 fn check_js(
     path: &str,
     text: &str,
     lang: Lang,
     allocator: &mut Allocator,
+    (bound, room): (usize, usize),
 ) -> (Vec<Hit>, Option<Facts>) {
     let first_party = !crate::text::is_third_party(path);
     let is_main = path == "script.js";
@@ -248,16 +322,28 @@ fn check_js(
             &[("file", &path), ("measure", &measure)],
         ));
     }
-    if let Some(offset) = nesting_overflow(text) {
+    let too_deep = |mut hits: Vec<Hit>, offset: usize| {
         hits.push(Hit::new(
             &rules::SCRIPT_TOO_DEEP,
             offset,
             &[("file", &path), ("limit", &(DEPTH_BUDGET / BRACKET_COST))],
         ));
-        return (hits, None);
+        (hits, None)
+    };
+    let parse_first = bound <= room;
+    // Whether the estimate still has to be made: never for a text whose bound is within it.
+    let mut unsettled = parse_first && bound > DEPTH_BUDGET;
+    if !parse_first && let Some(offset) = nesting_overflow(text) {
+        return too_deep(hits, offset);
     }
     allocator.reset();
     let parsed = parse(allocator, text);
+    if unsettled && (parsed.panicked || !parsed.diagnostics.is_empty()) {
+        unsettled = false;
+        if let Some(offset) = nesting_overflow(text) {
+            return too_deep(hits, offset);
+        }
+    }
     let syntax_error = parsed.diagnostics.first().map(|d| {
         let offset = d.labels.first().map_or(0, |l| l.offset() as usize);
         (offset, d.message.to_string())
@@ -276,6 +362,12 @@ fn check_js(
     }
     let mut scan = Scan::new(text, first_party);
     scan.visit_program(&parsed.program);
+    if unsettled
+        && scan.deepest >= RECHECK_DEPTH
+        && let Some(offset) = nesting_overflow(text)
+    {
+        return too_deep(hits, offset);
+    }
     hits.append(&mut scan.hits);
     let top_define = top_level_define(&parsed.program);
     let deps = scan.resolved_deps();
@@ -473,6 +565,8 @@ struct Scan<'s> {
     first_party: bool,
     hits: Vec<Hit>,
     depth: usize,
+    /// The deepest `depth` reached.
+    deepest: usize,
     catch_depth: usize,
     rejection_depth: usize,
     loop_depth: usize,
@@ -566,6 +660,7 @@ impl<'s> Scan<'s> {
             first_party,
             hits: Vec::new(),
             depth: 0,
+            deepest: 0,
             catch_depth: 0,
             rejection_depth: 0,
             loop_depth: 0,
@@ -969,6 +1064,7 @@ impl<'a> Visit<'a> for Scan<'_> {
             return;
         }
         self.depth += 1;
+        self.deepest = self.deepest.max(self.depth);
         match it {
             Expression::BinaryExpression(b) => self.visit_binary_chain(b),
             _ => walk::walk_expression(self, it),
@@ -981,6 +1077,7 @@ impl<'a> Visit<'a> for Scan<'_> {
             return;
         }
         self.depth += 1;
+        self.deepest = self.deepest.max(self.depth);
         walk::walk_statement(self, it);
         self.depth -= 1;
     }
@@ -1653,12 +1750,48 @@ impl Frame {
     }
 }
 
+/// An upper bound of [`nesting_overflow`]'s estimate from byte counts alone, without reading
+/// the text as tokens: every token the estimate counts holds bytes weighing here at least
+/// what it adds (a bracket [`BRACKET_COST`]; an operator 1 for its `=`, `?`, `:`, `!`, `~`,
+/// `+`, `-`, `*` or `.`; a keyword 1 for its `f`, `w`, `d` or `s`), and the estimate never
+/// adds anything else.
+fn stack_bound(text: &str) -> usize {
+    text.bytes()
+        .map(|b| usize::from(STACK_WEIGHT[usize::from(b)]))
+        .sum()
+}
+
+/// What each byte weighs in [`stack_bound`].
+static STACK_WEIGHT: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let brackets = b"([{";
+    let mut k = 0;
+    while k < brackets.len() {
+        table[brackets[k] as usize] = BRACKET_COST as u8;
+        k += 1;
+    }
+    // Operators, and a letter of each keyword: `if`, `for`, `typeof` (f); `while`, `with`,
+    // `await`, `new` (w); `do`, `void`, `delete`, `yield` (d); `else` (s).
+    let ones = b"=?:!~+-*.fwds";
+    k = 0;
+    while k < ones.len() {
+        table[ones[k] as usize] = 1;
+        k += 1;
+    }
+    table
+};
+
 /// Estimates how deep oxc will recurse on a text, without parsing it. Returns the offset
 /// where the estimate passes [`DEPTH_BUDGET`]. Errs on the side of a larger estimate.
+fn nesting_overflow(text: &str) -> Option<usize> {
+    nesting_over(text, DEPTH_BUDGET)
+}
+
+/// [`nesting_overflow`] against any budget (the tests hold it to [`stack_bound`]).
 // Kept out of its caller: inlined there, it ran 7 % more instructions (its state no longer
 // fit in registers).
 #[inline(never)]
-fn nesting_overflow(text: &str) -> Option<usize> {
+fn nesting_over(text: &str, budget: usize) -> Option<usize> {
     let b = text.as_bytes();
     let mut frames = Frames::default();
     let mut total = 0usize;
@@ -1934,7 +2067,7 @@ fn nesting_overflow(text: &str) -> Option<usize> {
                 prev = Prev::Operand;
             }
         }
-        if total > DEPTH_BUDGET {
+        if total > budget {
             return Some(i.min(b.len()).saturating_sub(1));
         }
     }
@@ -2267,8 +2400,9 @@ mod tests {
         .collect();
         // script.js alone: its own findings and the module rules.
         let all_hits = |text: &str| {
-            let (mut hits, facts) =
-                check_js("script.js", text, Lang::En, &mut Allocator::default());
+            let (mut hits, facts) = check_scripts(&[("script.js", text)], Lang::En)
+                .pop()
+                .unwrap_or_default();
             let modules: BTreeMap<String, Facts> =
                 facts.into_iter().map(|f| ("script.js".into(), f)).collect();
             let package = Package::from_paths(&["script.js"]);
@@ -2740,60 +2874,206 @@ mod tests {
         assert_eq!(obfuscator_names(b"_0x12 _0x1a2b _0xffff0 x_0xabcd"), (3, 6));
     }
 
+    type Make = fn(usize) -> String;
+
+    /// Texts nesting `n` levels of each construct the estimate counts.
+    const DEEP_MAKERS: &[Make] = &[
+        |n| format!("{}a{}", "(".repeat(n), ")".repeat(n)),
+        |n| format!("x={}{}", "[".repeat(n), "]".repeat(n)),
+        |n| format!("x={}1{}", "{a:".repeat(n), "}".repeat(n)),
+        |n| format!("{}{}", "function f(){".repeat(n), "}".repeat(n)),
+        |n| format!("{}{}", "{".repeat(n), "}".repeat(n)),
+        |n| format!("x={}a", "!".repeat(n)),
+        |n| format!("x={}a", "-".repeat(n)),
+        |n| format!("{}a", "a=".repeat(n)),
+        |n| format!("{}a", "a?a:".repeat(n)),
+        |n| format!("{}a;", "if(a)".repeat(n)),
+        |n| format!("if(a){{}}{}", "else if(a){}".repeat(n)),
+        |n| format!("{}a", "a=>".repeat(n)),
+        |n| format!("x=`{}`", "${`".repeat(n)),
+        |n| {
+            format!(
+                "x={}1{}",
+                "f(function(){return [".repeat(n),
+                "]})".repeat(n)
+            )
+        },
+        |n| "new ".repeat(n) + "a",
+        |n| format!("{}a", "typeof ".repeat(n)),
+        |n| format!("{}a", "void await delete yield ".repeat(n)),
+        |n| format!("{}a", "do while(a)".repeat(n)),
+        |n| format!("{}a", "for(;;)with(a)".repeat(n)),
+    ];
+
+    /// The largest `n` whose text passes the estimate.
+    fn largest_accepted(make: Make) -> usize {
+        let mut n = 1;
+        while nesting_overflow(&make(n * 2)).is_none() && n < 1 << 16 {
+            n *= 2;
+        }
+        let (mut lo, mut hi) = (n, n * 2);
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if nesting_overflow(&make(mid)).is_none() {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// A finding as a comparable value: its code, offset and arguments.
+    type HitKey = (&'static str, usize, Vec<(&'static str, String)>);
+
+    /// A script's findings as comparable values.
+    fn hit_keys(hits: &[Hit]) -> Vec<HitKey> {
+        hits.iter()
+            .map(|h| (h.rule.code, h.offset, h.args.clone()))
+            .collect()
+    }
+
     #[test]
     fn the_largest_accepted_nesting_parses_within_a_small_stack() {
-        type Make = fn(usize) -> String;
-        let makers: &[Make] = &[
-            |n| format!("{}a{}", "(".repeat(n), ")".repeat(n)),
-            |n| format!("x={}{}", "[".repeat(n), "]".repeat(n)),
-            |n| format!("x={}1{}", "{a:".repeat(n), "}".repeat(n)),
-            |n| format!("{}{}", "function f(){".repeat(n), "}".repeat(n)),
-            |n| format!("{}{}", "{".repeat(n), "}".repeat(n)),
-            |n| format!("x={}a", "!".repeat(n)),
-            |n| format!("x={}a", "-".repeat(n)),
-            |n| format!("{}a", "a=".repeat(n)),
-            |n| format!("{}a", "a?a:".repeat(n)),
-            |n| format!("{}a;", "if(a)".repeat(n)),
-            |n| format!("if(a){{}}{}", "else if(a){}".repeat(n)),
-            |n| format!("{}a", "a=>".repeat(n)),
-            |n| format!("x=`{}`", "${`".repeat(n)),
-            |n| {
-                format!(
-                    "x={}1{}",
-                    "f(function(){return [".repeat(n),
-                    "]})".repeat(n)
-                )
-            },
-            |n| "new ".repeat(n) + "a",
-            |n| format!("{}a", "typeof ".repeat(n)),
-        ];
-        for make in makers {
-            let mut n = 1;
-            while nesting_overflow(&make(n * 2)).is_none() && n < 1 << 16 {
-                n *= 2;
-            }
-            let (mut lo, mut hi) = (n, n * 2);
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2;
-                if nesting_overflow(&make(mid)).is_none() {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
+        // What the per-unit stack of a parse before its estimate is calibrated on.
+        for make in DEEP_MAKERS {
+            let lo = largest_accepted(*make);
             let src = make(lo);
-            // Parsed and walked on this test thread (2 MiB of stack by default).
-            let d = run_files(
-                &[("script.js", VALID), ("lib/deep.js", &src)],
-                Profile::Upload,
+            // Estimated, then parsed and walked on this test thread (2 MiB of stack by
+            // default), as every text over the bound's limit is.
+            let room = (stack_bound(&src), DEPTH_BUDGET);
+            let (hits, _) = check_js(
+                "lib/deep.js",
+                &src,
+                Lang::En,
+                &mut Allocator::default(),
+                room,
             );
             assert!(
-                !codes(&d).contains(&"script.too_deep"),
+                hits.iter().all(|h| h.rule.code != "script.too_deep"),
                 "{}",
                 &src[..30.min(src.len())]
             );
-            assert!(nesting_overflow(&make(lo + 1)).is_some());
+            // Through the rules, parsed first: the same verdicts, one level apart.
+            for (n, deep) in [(lo, false), (lo + 1, true), (lo * 4, true)] {
+                let d = run_files(
+                    &[("script.js", VALID), ("lib/deep.js", &make(n))],
+                    Profile::Upload,
+                );
+                assert_eq!(
+                    codes(&d).contains(&"script.too_deep"),
+                    deep,
+                    "{n}: {}",
+                    &src[..30.min(src.len())]
+                );
+            }
         }
+    }
+
+    /// Random texts of JavaScript punctuation, keywords and letters.
+    fn soups(count: usize, min_len: usize, max_len: usize) -> Vec<String> {
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as usize
+        };
+        let pieces = [
+            "(", ")", "[", "]", "{", "}", "${", "`", "'", "\"", "/", "\\", "*", "+", "-", "=", "!",
+            "?", ":", ";", ",", ".", "...", "=>", "?.", "??=", "**", "++", " ", "\n", "a", "b1",
+            "0x1", "if", "else", "for", "while", "do", "with", "typeof", "void", "delete", "await",
+            "new", "yield", "return", "case", "in", "of", "// c\n", "/* c */", "function", "x",
+            "y",
+        ];
+        (0..count)
+            .map(|k| {
+                let len = min_len + next() % (max_len - min_len) + k % 7;
+                let mut text = String::new();
+                while text.len() < len {
+                    text.push_str(pieces[next() % pieces.len()]);
+                }
+                text
+            })
+            .collect()
+    }
+
+    /// [`soups`], and each construct nested to the estimate's limit, one level over it and
+    /// three times over it.
+    fn soups_and_limits(count: usize, min_len: usize, max_len: usize) -> Vec<String> {
+        let mut texts = soups(count, min_len, max_len);
+        for make in DEEP_MAKERS {
+            let lo = largest_accepted(*make);
+            texts.extend([make(lo), make(lo + 1), make(lo * 3)]);
+        }
+        texts
+    }
+
+    #[test]
+    fn the_bound_is_never_below_the_estimate() {
+        let mut texts = soups_and_limits(3000, 1, 2500);
+        // Each token the estimate counts, alone and over and over: nothing else to weigh.
+        for token in [
+            "(", "[", "{", "=", "=>", "?", ":", "!", "~", "++", "--", "+", "-", "**", "...", "??=",
+            "+=", ">>>=", "&&=", "if ", "while ", "for ", "with ", "else ", "do ", "typeof ",
+            "void ", "delete ", "await ", "new ", "yield ",
+        ] {
+            texts.push(format!("x={}", token.repeat(1500)));
+        }
+        for text in &texts {
+            assert_eq!(nesting_over(text, stack_bound(text)), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn parsing_first_reports_what_estimating_first_does() {
+        let texts = soups_and_limits(1500, 1000, 5000);
+        let mut parsed_first = 0;
+        for text in &texts {
+            let bound = stack_bound(text);
+            parsed_first += usize::from(bound > DEPTH_BUDGET && bound <= MAX_BOUND_UNITS);
+            let first = check_scripts(&[("lib/x.js", text)], Lang::En);
+            // Estimated first, on this thread: a text over the budget is never parsed.
+            let estimated = check_js(
+                "lib/x.js",
+                text,
+                Lang::En,
+                &mut Allocator::default(),
+                (bound, 0),
+            );
+            assert_eq!(hit_keys(&first[0].0), hit_keys(&estimated.0), "{text}");
+            assert_eq!(first[0].1.is_some(), estimated.1.is_some(), "{text}");
+        }
+        // The comparison is not empty: most texts took the other path.
+        assert!(
+            parsed_first > texts.len() / 2,
+            "{parsed_first} of {}",
+            texts.len()
+        );
+    }
+
+    #[test]
+    fn a_shallow_tree_the_estimate_overcounts_is_checked() {
+        // A thousand `case` labels in a row: each adds to the estimate's statement chain,
+        // none nests in the tree.
+        let labels: String = (0..1100).map(|k| format!("case {k}: ")).collect();
+        let src = format!("function f(x) {{ switch (x) {{ {labels}return 1; }} }}");
+        assert!(nesting_overflow(&src).is_some());
+        let d = run_files(
+            &[("script.js", VALID), ("lib/cases.js", &src)],
+            Profile::Upload,
+        );
+        assert!(!codes(&d).contains(&"script.too_deep"), "{d:?}");
+        // Too large for the stack a parse first would take: estimated first, as before.
+        let (hits, facts) = check_js(
+            "lib/cases.js",
+            &src,
+            Lang::En,
+            &mut Allocator::default(),
+            (MAX_BOUND_UNITS + 1, MAX_BOUND_UNITS),
+        );
+        assert!(facts.is_none());
+        assert!(hits.iter().any(|h| h.rule.code == "script.too_deep"));
     }
 
     #[test]

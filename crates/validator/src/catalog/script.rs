@@ -24,7 +24,7 @@ rule!(SCRIPT_TOO_DEEP, "script.too_deep", Warning / Error,
     ru: "в `{file}` код вложен глубже примерно {limit} уровней, файл не проверен",
     hint_en: "flatten the code: split deeply nested functions and expressions; generated code this deep cannot be reviewed",
     hint_ru: "упростите код: разделите глубоко вложенные функции и выражения; сгенерированный код такой глубины нельзя проверить",
-    why: "Parsers recurse once per nesting level, so pathological nesting is a denial-of-service vector. The depth is estimated cheaply before parsing; a deeper file is not analysed, so its other rules cannot be checked.",
+    why: "Parsers recurse once per nesting level, so pathological nesting is a denial-of-service vector. The depth is estimated from the text: after parsing, on a stack sized to the file, when the tree turns out deep; before parsing when the file is very large. A deeper file is not analysed, so its other rules cannot be checked.",
     example: "((((((( ... 10,000 levels ... )))))))");
 
 rule!(SCRIPT_NOT_AMD, "script.not_amd", Warning / Error,
