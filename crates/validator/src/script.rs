@@ -53,6 +53,7 @@ use crate::lines::LineIndex;
 use crate::loaders::{self, Dep, Target, Via};
 use crate::options::Lang;
 use crate::package::Package;
+use corosensei::stack::DefaultStack;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
     Argument, AssignmentExpression, AssignmentTarget, BinaryExpression, BinaryOperator,
@@ -264,7 +265,7 @@ fn is_script(path: &str) -> bool {
 /// All findings for each script, and its facts, in the order given.
 ///
 /// A text whose [`stack_bound`] is within [`DEPTH_BUDGET`] cannot be too deep and is parsed
-/// at once. The others are parsed first too, on a stack their bound pays for (`stacker`
+/// at once. The others are parsed first too, on a stack their bound pays for (`corosensei`
 /// switches the calling thread onto it: no thread is started), and estimated only when the
 /// parse fails or the tree turns out deep: the estimate, a pass over every byte, cost more
 /// than anything else in these rules but the parser. A text over [`MAX_BOUND_UNITS`], or
@@ -287,17 +288,8 @@ fn check_scripts(scripts: &[(&str, &str)], lang: Lang) -> Vec<(Vec<Hit>, Option<
     else {
         return run(DEPTH_BUDGET);
     };
-    // `stacker` panics, before it runs anything, when the stack cannot be mapped.
-    let mut started = false;
-    let grown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        stacker::grow(BASE_STACK + units * STACK_PER_UNIT, || {
-            started = true;
-            run(units)
-        })
-    }));
-    match grown {
-        Ok(found) => found,
-        Err(panic) if started => std::panic::resume_unwind(panic),
+    match DefaultStack::new(BASE_STACK + units * STACK_PER_UNIT) {
+        Ok(stack) => corosensei::on_stack(stack, || run(units)),
         Err(_) => run(DEPTH_BUDGET),
     }
 }
