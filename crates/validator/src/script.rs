@@ -56,11 +56,12 @@ use crate::package::Package;
 use corosensei::stack::DefaultStack;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
-    Argument, AssignmentExpression, AssignmentTarget, BinaryExpression, BinaryOperator,
-    CallExpression, CatchClause, DebuggerStatement, DoWhileStatement, Expression, ForInStatement,
-    ForOfStatement, ForStatement, NewExpression, ObjectExpression, ObjectProperty,
-    ObjectPropertyKind, Program, SimpleAssignmentTarget, Statement, StringLiteral, TemplateLiteral,
-    UnaryExpression, UnaryOperator, UpdateExpression, VariableDeclarator, WhileStatement,
+    Argument, AssignmentExpression, AssignmentTarget, AssignmentTargetPattern, BinaryExpression,
+    BinaryOperator, BindingPattern, CallExpression, CatchClause, DebuggerStatement,
+    DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, NewExpression,
+    ObjectExpression, ObjectProperty, ObjectPropertyKind, Program, SimpleAssignmentTarget,
+    Statement, StringLiteral, TemplateLiteral, UnaryExpression, UnaryOperator, UpdateExpression,
+    VariableDeclarator, WhileStatement,
 };
 use oxc_ast_visit::{Visit, walk};
 use oxc_parser::{ParseOptions, Parser, ParserReturn};
@@ -1043,6 +1044,17 @@ impl<'s> Scan<'s> {
         }
     }
 
+    /// One level deeper in the tree: not at all past [`MAX_WALK_DEPTH`].
+    fn descend(&mut self, f: impl FnOnce(&mut Self)) {
+        if self.depth >= MAX_WALK_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.deepest = self.deepest.max(self.depth);
+        f(self);
+        self.depth -= 1;
+    }
+
     fn in_loop(&mut self, f: impl FnOnce(&mut Self)) {
         self.loop_depth += 1;
         f(self);
@@ -1052,26 +1064,23 @@ impl<'s> Scan<'s> {
 
 impl<'a> Visit<'a> for Scan<'_> {
     fn visit_expression(&mut self, it: &Expression<'a>) {
-        if self.depth >= MAX_WALK_DEPTH {
-            return;
-        }
-        self.depth += 1;
-        self.deepest = self.deepest.max(self.depth);
-        match it {
-            Expression::BinaryExpression(b) => self.visit_binary_chain(b),
-            _ => walk::walk_expression(self, it),
-        }
-        self.depth -= 1;
+        self.descend(|s| match it {
+            Expression::BinaryExpression(b) => s.visit_binary_chain(b),
+            _ => walk::walk_expression(s, it),
+        });
     }
 
     fn visit_statement(&mut self, it: &Statement<'a>) {
-        if self.depth >= MAX_WALK_DEPTH {
-            return;
-        }
-        self.depth += 1;
-        self.deepest = self.deepest.max(self.depth);
-        walk::walk_statement(self, it);
-        self.depth -= 1;
+        self.descend(|s| walk::walk_statement(s, it));
+    }
+
+    // Patterns nest too (`var [[[a]]] = x`, `({a: {b: c}} = x)`), outside any expression.
+    fn visit_binding_pattern(&mut self, it: &BindingPattern<'a>) {
+        self.descend(|s| walk::walk_binding_pattern(s, it));
+    }
+
+    fn visit_assignment_target_pattern(&mut self, it: &AssignmentTargetPattern<'a>) {
+        self.descend(|s| walk::walk_assignment_target_pattern(s, it));
     }
 
     fn visit_debugger_statement(&mut self, it: &DebuggerStatement) {
@@ -2895,6 +2904,11 @@ mod tests {
         |n| format!("{}a", "void await delete yield ".repeat(n)),
         |n| format!("{}a", "do while(a)".repeat(n)),
         |n| format!("{}a", "for(;;)with(a)".repeat(n)),
+        |n| format!("var {}a{} = x;", "[".repeat(n), "]".repeat(n)),
+        |n| format!("var {}a{} = x;", "{a:".repeat(n), "}".repeat(n)),
+        |n| format!("{}a{} = x;", "[".repeat(n), "]".repeat(n)),
+        |n| format!("({}a{} = x);", "{a:".repeat(n), "}".repeat(n)),
+        |n| format!("function f({}a{}) {{}}", "[".repeat(n), "]".repeat(n)),
     ];
 
     /// The largest `n` whose text passes the estimate.
