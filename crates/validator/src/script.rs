@@ -259,7 +259,7 @@ struct Facts {
 }
 
 /// Whether a file is a JavaScript file the script rules parse.
-fn is_script(path: &str) -> bool {
+pub(crate) fn is_script(path: &str) -> bool {
     matches!(crate::paths::extension(path).as_deref(), Some("js" | "mjs"))
 }
 

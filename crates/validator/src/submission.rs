@@ -277,8 +277,7 @@ fn check_test_credentials(ctx: &mut Ctx<'_>, fields: &SubmissionFields<'_>) {
     }
     let mut hosts: Vec<String> = Vec::new();
     for (path, _) in ctx.package.files() {
-        let script = matches!(crate::paths::extension(path).as_deref(), Some("js" | "mjs"));
-        if !script || crate::text::is_third_party(path) {
+        if !crate::script::is_script(path) || crate::text::is_third_party(path) {
             continue;
         }
         let Some(text) = ctx.text(path) else { continue };
