@@ -3,10 +3,8 @@
 // Test helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
+use crate::support::{stderr, stdout, widgetry_in as widgetry};
 use std::path::Path;
-use support::{stderr, stdout, widgetry_in as widgetry};
 use widgetry_validator::{Input, Options, Profile, Report, validate};
 
 /// Every file under `dir` by relative path (the folder as written, `.widgetignore` aside).

@@ -8,11 +8,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Server, User, serve, text};
 use std::io::{BufRead, BufReader};
 use std::process::{Output, Stdio};
-use support::{Server, User, serve, text};
 
 const SECRET: &str = "login: demo@acme.io / password: s3cret-for-moderators";
 

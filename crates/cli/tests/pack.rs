@@ -3,12 +3,10 @@
 // Test helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
+use crate::support::{stderr, stdout, widgetry_in as widgetry};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
-use support::{stderr, stdout, widgetry_in as widgetry};
 use widgetry_validator::{Input, Options, Profile, validate};
 
 /// A temporary folder with a freshly initialised widget in `w/`.

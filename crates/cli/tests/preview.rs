@@ -4,10 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::run;
 use serde_json::Value;
-use support::run;
 
 /// The scaffolded widget in `dir`, with `script` as its script.js when given.
 fn widget(dir: &std::path::Path, script: Option<&str>) {
@@ -51,7 +49,7 @@ fn a_widget_runs_and_its_errors_point_at_its_code() {
     // together with what Chromium's helper processes wrote into it.
     let scratch = tmp.path().join("scratch");
     std::fs::create_dir(&scratch).unwrap();
-    let out: support::Run = support::widgetry()
+    let out: crate::support::Run = crate::support::widgetry()
         .env("TMPDIR", &scratch)
         .args(["preview", clean.to_str().unwrap(), "--location", "lcard"])
         .output()

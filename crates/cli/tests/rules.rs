@@ -2,9 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
-use support::{run, widgetry};
+use crate::support::{run, widgetry};
 use widgetry_validator::catalog;
 
 #[test]

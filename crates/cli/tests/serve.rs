@@ -5,9 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
-use support::{PASSWORD, User, free_port, serve_on, text};
+use crate::support::{PASSWORD, User, free_port, serve_on, text};
 
 #[test]
 fn first_upload_from_the_command_line() {

@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
-use support::{BROKEN_MANIFEST, run, widget_dir, widgetry};
+use crate::support::{BROKEN_MANIFEST, run, widget_dir, widgetry};
 
 #[test]
 fn color_follows_the_flag_not_only_the_terminal() {

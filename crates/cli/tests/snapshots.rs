@@ -6,9 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
-use support::{MANIFEST, run, widget_dir, write_files};
+use crate::support::{MANIFEST, run, widget_dir, write_files};
 
 /// The plausible widget with the mistakes; the folder's path replaced by its name.
 fn lint(args: &[&str]) -> (i32, String) {

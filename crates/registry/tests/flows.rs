@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{Env, Widget, new_integration, widget_zip, zip_files};
+use crate::common::{Env, Widget, new_integration, widget_zip, zip_files};
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -5,10 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::{Env, Widget, widget_zip};
 use bytes::Bytes;
-use common::{Env, Widget, widget_zip};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use widgetry_registry::{

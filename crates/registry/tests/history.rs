@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{Env, Widget, widget_zip};
+use crate::common::{Env, Widget, widget_zip};
 use widgetry_registry::{Lang, Role};
 
 on_both!(status_changes_behind_a_long_run_of_other_events_are_found);

@@ -5,9 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::Env;
+use crate::common::Env;
 use sqlx::{Connection, Row};
 use std::collections::BTreeSet;
 

@@ -5,9 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{Env, Widget, widget_zip};
+use crate::common::{Env, Widget, widget_zip};
 use sqlx::Row;
 use widgetry_registry::{Lang, Registry, Role};
 

@@ -8,9 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
-use support::*;
+use crate::support::*;
 use widgetry_registry::{Role, Scope};
 
 /// One route: how to call it, and what it needs.

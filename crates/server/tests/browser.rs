@@ -10,12 +10,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::*;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::*;
 use widgetry_registry::Role;
 
 /// The folder of the browser flow (package.json, flow.mjs, node_modules).

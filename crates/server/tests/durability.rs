@@ -5,11 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use support::*;
 use widgetry_registry::{Role, Scope};
 
 on_both!(parallel_uploads_are_gap_free, restart_keeps_everything);

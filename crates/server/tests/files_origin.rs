@@ -7,10 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::*;
 use serde_json::{Value, json};
-use support::*;
 use widgetry_registry::{Role, Scope};
 use widgetry_server::files::signing::UrlSigner;
 

@@ -7,11 +7,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::*;
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use widgetry_registry::{FREE_SIGN_IN_ATTEMPTS, Role, Scope};
 
@@ -243,7 +241,7 @@ async fn redirects_stay_on_the_site() {
         .build()
         .unwrap();
     let r = s.page_login(&client, "dev@vendor.test", "/catalog").await;
-    let cookie = support::cookie_pair(&r, "widgetry_session").unwrap();
+    let cookie = crate::support::cookie_pair(&r, "widgetry_session").unwrap();
     for next in [
         "/%09/evil.example/",
         "/%0a/evil.example/",

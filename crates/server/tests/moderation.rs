@@ -7,11 +7,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::*;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
-use support::*;
 use widgetry_registry::{Role, Scope};
 
 const CREDENTIALS: &str = SUBMISSION_CREDENTIALS;

@@ -6,10 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::*;
 use serde_json::{Map, Value, json};
-use support::*;
 use widgetry_registry::{Role, Scope};
 
 #[tokio::test]

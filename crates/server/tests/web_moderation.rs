@@ -5,11 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::*;
 use reqwest::StatusCode;
 use serde_json::json;
-use support::*;
 use widgetry_registry::{Role, Scope};
 
 const CREDENTIALS: &str = "demo login: moderator@vendor-widgets.ru / password: <Xq7&demo>";

@@ -1,6 +1,7 @@
 //! Test support shared by the registry, server and CLI suites: one fresh PostgreSQL database
 //! per test on the `WIDGETRY_TEST_POSTGRES_URL` server, and the sweep that drops what ended
-//! test processes left there; and widget scripts more than one suite runs in the preview.
+//! test processes left there; widget scripts more than one suite runs in the preview; and the
+//! check that a crate's test suite declares every file beside it.
 //!
 //! A test cannot drop its own database (its server still holds connections when it ends), so
 //! each test process, before it creates its first database, drops those of processes that
@@ -32,6 +33,37 @@ pub const THROWING_SCRIPT: &str = "define([], function () {
 
 /// The line of [`THROWING_SCRIPT`] that throws.
 pub const THROWING_LINE: u32 = 7;
+
+/// Fails, naming them, when `<manifest_dir>/tests` holds a test file or module folder that
+/// `tests/suite.rs` does not declare as `mod name;`. A crate whose
+/// integration tests are one binary sets `autotests = false`, so cargo builds only the suite,
+/// and a file left out of it would never run.
+pub fn assert_suite_declares_every_file(manifest_dir: &str) {
+    let tests = std::path::Path::new(manifest_dir).join("tests");
+    let suite = std::fs::read_to_string(tests.join("suite.rs")).unwrap();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&tests).unwrap() {
+        let path = entry.unwrap().path();
+        let module = if path.extension().is_some_and(|e| e == "rs") {
+            path.file_stem()
+        } else if path.join("mod.rs").is_file() {
+            path.file_name()
+        } else {
+            continue;
+        };
+        let module = module.unwrap().to_string_lossy().into_owned();
+        let declared = format!("mod {module};");
+        if module != "suite" && !suite.lines().any(|line| line.trim() == declared) {
+            missing.push(module);
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "{} holds test files tests/suite.rs does not declare, so they never run: {missing:?}",
+        tests.display()
+    );
+}
 
 /// What every test database's name starts with; the process id follows.
 const NAME_START: &str = "wgt_p";

@@ -246,18 +246,18 @@ macro_rules! on_both {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn sqlite() {
-                super::$name(super::common::Env::sqlite().await).await;
+                super::$name($crate::common::Env::sqlite().await).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             #[cfg_attr(not(widgetry_test_postgres), ignore = "needs WIDGETRY_TEST_POSTGRES_URL: a PostgreSQL server to test against")]
             async fn postgres() {
-                let env = super::common::Env::postgres().await;
+                let env = $crate::common::Env::postgres().await;
                 super::$name(env.expect("WIDGETRY_TEST_POSTGRES_URL is set")).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             #[cfg_attr(not(widgetry_test_s3), ignore = "needs WIDGETRY_TEST_S3_BUCKET (and WIDGETRY_TEST_AWS_*): an S3-compatible server to test against")]
             async fn s3() {
-                let env = super::common::Env::s3().await;
+                let env = $crate::common::Env::s3().await;
                 super::$name(env.expect("WIDGETRY_TEST_S3_BUCKET is set")).await;
             }
         }

@@ -1,7 +1,7 @@
 // The Widgetry pages driven in headless Chromium, as people use them: an integrator, a
 // platform moderator and the admin of another account, each in their own browser context.
 //
-// Run by `cargo test -p widgetry-server --test browser` (tests/browser.rs starts the server,
+// Run by `cargo test -p widgetry-server --test suite -- browser::` (tests/browser.rs starts the server,
 // creates the users and the widget archives, and passes them in):
 //   WIDGETRY_BASE_URL     http://127.0.0.1:<port>
 //   WIDGETRY_FILES_URL    the files origin, http://127.0.0.1:<another port>
@@ -47,7 +47,7 @@ const FLOW_LIMIT_MS = 180_000;
 function need(name) {
   const v = process.env[name];
   if (!v) {
-    console.error(`${name} is not set; run this through \`cargo test -p widgetry-server --test browser\``);
+    console.error(`${name} is not set; run this through \`cargo test -p widgetry-server --test suite -- browser::\``);
     process.exit(2);
   }
   return v;
