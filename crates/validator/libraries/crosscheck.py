@@ -77,6 +77,10 @@ def table_versions() -> dict[str, list[tuple[int, ...]]]:
     return out
 
 
+def show(versions) -> str:
+    return ", ".join(".".join(map(str, v)) for v in sorted(versions))
+
+
 def retire_marks(entry: dict, version: tuple[int, ...]) -> bool:
     def bound(text: str) -> tuple[int, ...]:
         # A prerelease bound ("1.9.0b1", "1.0.0.beta.3") is, for stable versions, its X.Y.Z.
@@ -103,7 +107,6 @@ def main() -> int:
                 continue
             listed = [(a, r) for a, r in advisories if cve == a["id"] or cve in a.get("aliases", [])]
             mine = {v for v in versions if any(generate.satisfies(v, r) for _, r in listed)}
-            show = lambda vs: ", ".join(".".join(map(str, v)) for v in sorted(vs))  # noqa: E731
             if not listed:
                 missing += 1
                 print(f"error: {package} {cve}: retire.js lists it for {show(theirs)}; advisories.json does not")
