@@ -14,7 +14,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{PASSWORD, TestS3, free_port};
+use crate::support::{self, PASSWORD, TestS3, free_port};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -124,7 +124,7 @@ impl Cluster {
             cmd.arg("--moderator");
         }
         self.storage(&mut cmd, &data);
-        let out = crate::support::output_with_stdin(cmd, &format!("{PASSWORD}\n"));
+        let out = support::output_with_stdin(cmd, &format!("{PASSWORD}\n"));
         assert!(
             out.status.success(),
             "{}",
@@ -229,7 +229,7 @@ async fn receiver() -> (Arc<Mutex<Vec<(String, String)>>>, String) {
 async fn two_processes_behave_as_one_service() {
     let s3 = TestS3::fresh().expect("WIDGETRY_TEST_S3_BUCKET is set");
     let cluster = Cluster {
-        database_url: crate::support::fresh_postgres("cluster").await,
+        database_url: support::fresh_postgres("cluster").await,
         s3,
         dir: tempfile::tempdir().unwrap(),
     };
@@ -248,9 +248,8 @@ async fn two_processes_behave_as_one_service() {
 
     let client = reqwest::Client::new();
     let scopes = ["upload", "submit", "install"];
-    let dev = crate::support::api_token(&client, &a.url, "dev@vendor.io", &scopes).await;
-    let moderator =
-        crate::support::api_token(&client, &b.url, "mod@platform.io", &["moderate"]).await;
+    let dev = support::api_token(&client, &a.url, "dev@vendor.io", &scopes).await;
+    let moderator = support::api_token(&client, &b.url, "mod@platform.io", &["moderate"]).await;
     let get = |node: &Node, path: &str, token: &str| {
         client
             .get(format!("{}{path}", node.url))

@@ -11,7 +11,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{PASSWORD, free_port};
+use crate::support::{self, PASSWORD, free_port};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -96,7 +96,7 @@ struct Storage {
     data: PathBuf,
     database_url: Option<String>,
     /// `None`: the folder `blobs` in the data folder.
-    s3: Option<crate::support::TestS3>,
+    s3: Option<support::TestS3>,
 }
 
 /// `--data-dir D`, for PostgreSQL `--database-url U`, for S3 `--blob-store` and its AWS
@@ -126,7 +126,7 @@ fn create_user(storage: &Storage) {
         "--password-stdin",
     ]);
     storage_args(&mut cmd, storage);
-    let out = crate::support::output_with_stdin(cmd, &format!("{PASSWORD}\n"));
+    let out = support::output_with_stdin(cmd, &format!("{PASSWORD}\n"));
     assert!(
         out.status.success(),
         "{}",
@@ -193,7 +193,7 @@ async fn serve(storage: &Storage, log: &Path) -> Server {
 
 /// Signs in, makes an `upload` token and an integration: (token, integration id).
 async fn setup(client: &reqwest::Client, url: &str) -> (String, i64) {
-    let token = crate::support::api_token(client, url, "dev@acme.io", &["upload"]).await;
+    let token = support::api_token(client, url, "dev@acme.io", &["upload"]).await;
     let r = client
         .post(format!("{url}/api/v1/integrations"))
         .bearer_auth(&token)
@@ -433,16 +433,14 @@ async fn sigkill_mid_upload_leaves_no_version_without_blobs(db: Db) {
         data: data.clone(),
         database_url: match db {
             Db::Sqlite => None,
-            Db::Postgres => Some(crate::support::fresh_postgres("kill").await),
+            Db::Postgres => Some(support::fresh_postgres("kill").await),
             Db::S3 => match std::env::var_os("WIDGETRY_TEST_POSTGRES_URL") {
-                Some(_) => Some(crate::support::fresh_postgres("kill").await),
+                Some(_) => Some(support::fresh_postgres("kill").await),
                 None => None,
             },
         },
         s3: match db {
-            Db::S3 => {
-                Some(crate::support::TestS3::fresh().expect("WIDGETRY_TEST_S3_BUCKET is set"))
-            }
+            Db::S3 => Some(support::TestS3::fresh().expect("WIDGETRY_TEST_S3_BUCKET is set")),
             Db::Sqlite | Db::Postgres => None,
         },
     };

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{
-    BROKEN_MANIFEST, MANIFEST, run, widget_dir, widget_files, widgetry, zip_bytes,
+    self, BROKEN_MANIFEST, MANIFEST, run, widget_dir, widget_files, widgetry, zip_bytes,
 };
 use serde_json::Value;
 
@@ -158,7 +158,7 @@ fn unreadable_paths_and_bad_flags_exit_2() {
     ] {
         let mut cmd = widgetry();
         cmd.arg("lint").arg(&root).args(&bad);
-        let r: crate::support::Run = cmd.output().unwrap().into();
+        let r: support::Run = cmd.output().unwrap().into();
         assert_eq!(r.code, 2, "{bad:?}: {}", r.stderr);
         assert!(r.stderr.contains("error:"), "{bad:?}: {}", r.stderr);
     }
@@ -424,14 +424,14 @@ fn a_clean_summary_when_there_is_nothing_to_say() {
     assert!(summary.contains("`upload`"), "{summary}");
 }
 
-fn sarif_for(args: &[&str]) -> (crate::support::Run, Value) {
+fn sarif_for(args: &[&str]) -> (support::Run, Value) {
     let (_tmp, root) = widget_dir(BROKEN_MANIFEST);
     let mut cmd = widgetry();
     cmd.arg("lint")
         .arg(&root)
         .args(["--format", "sarif"])
         .args(args);
-    let r: crate::support::Run = cmd.output().unwrap().into();
+    let r: support::Run = cmd.output().unwrap().into();
     let log = r.json();
     (r, log)
 }

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::support;
 use crate::support::run;
 use serde_json::Value;
 
@@ -49,7 +50,7 @@ fn a_widget_runs_and_its_errors_point_at_its_code() {
     // together with what Chromium's helper processes wrote into it.
     let scratch = tmp.path().join("scratch");
     std::fs::create_dir(&scratch).unwrap();
-    let out: crate::support::Run = crate::support::widgetry()
+    let out: support::Run = support::widgetry()
         .env("TMPDIR", &scratch)
         .args(["preview", clean.to_str().unwrap(), "--location", "lcard"])
         .output()

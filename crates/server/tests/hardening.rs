@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::support;
 use crate::support::*;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -241,7 +242,7 @@ async fn redirects_stay_on_the_site() {
         .build()
         .unwrap();
     let r = s.page_login(&client, "dev@vendor.test", "/catalog").await;
-    let cookie = crate::support::cookie_pair(&r, "widgetry_session").unwrap();
+    let cookie = support::cookie_pair(&r, "widgetry_session").unwrap();
     for next in [
         "/%09/evil.example/",
         "/%0a/evil.example/",

@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::support;
 use crate::support::*;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -1153,7 +1154,7 @@ async fn widgets_run_in_the_preview() {
     // Then every area at once: one run per area the manifest opens, in the page's language,
     // each with its screenshot (newest first, after the single run above).
     let r = case("moderator-save-all");
-    let files = crate::support::publishable_files("Deal Notes", "1.0.0");
+    let files = support::publishable_files("Deal Notes", "1.0.0");
     let manifest = &files.iter().find(|(p, _)| p == "manifest.json").unwrap().1;
     let areas: Vec<&str> =
         widgetry_preview::areas::of_manifest(&serde_json::from_slice(manifest).unwrap())

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Db, TestServer, broken_zip, publishable_zip, widget_files, zip};
+use crate::support::{self, Db, TestServer, broken_zip, publishable_zip, widget_files, zip};
 use widgetry_registry::{IntegrationId, Principal, Reason, Role};
 
 /// A form body, `application/x-www-form-urlencoded`.
@@ -843,7 +843,7 @@ async fn warnings_after_upload_and_package_findings_of_a_submission_show_their_l
     let (_s, b) = world(db).await;
     let (id, page) = b.create("Deal Notes").await;
     // Debug code: a warning on upload, an error for publication.
-    let mut files = crate::support::publishable_files("Deal Notes", "1.0.0");
+    let mut files = support::publishable_files("Deal Notes", "1.0.0");
     let script = files.iter_mut().find(|(p, _)| p == "script.js").unwrap();
     let text = String::from_utf8(script.1.clone()).unwrap();
     let edited = text.replacen(

@@ -35,9 +35,9 @@ pub const THROWING_SCRIPT: &str = "define([], function () {
 pub const THROWING_LINE: u32 = 7;
 
 /// Fails, naming them, when `<manifest_dir>/tests` holds a test file or module folder that
-/// `tests/suite.rs` does not declare as `mod name;`. A crate whose
-/// integration tests are one binary sets `autotests = false`, so cargo builds only the suite,
-/// and a file left out of it would never run.
+/// `tests/suite.rs` does not declare as `mod name;`. A crate whose integration tests are one
+/// binary sets `autotests = false`, so cargo builds only the suite, and a file left out of it
+/// would never run.
 pub fn assert_suite_declares_every_file(manifest_dir: &str) {
     let tests = std::path::Path::new(manifest_dir).join("tests");
     let suite = std::fs::read_to_string(tests.join("suite.rs")).unwrap();

@@ -1,8 +1,8 @@
 // The Widgetry pages driven in headless Chromium, as people use them: an integrator, a
 // platform moderator and the admin of another account, each in their own browser context.
 //
-// Run by `cargo test -p widgetry-server --test suite -- browser::` (tests/browser.rs starts the server,
-// creates the users and the widget archives, and passes them in):
+// Run by `cargo test -p widgetry-server --test suite -- browser::` (tests/browser.rs starts
+// the server, creates the users and the widget archives, and passes them in):
 //   WIDGETRY_BASE_URL     http://127.0.0.1:<port>
 //   WIDGETRY_FILES_URL    the files origin, http://127.0.0.1:<another port>
 //   WIDGETRY_USERS        {"integrator": {"email", "password", "account"}, "moderator": ..., "shop": ...}
